@@ -1,0 +1,145 @@
+package io.haitaopulse.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.specific.SpecificData;
+import org.junit.jupiter.api.Test;
+
+class SchemaCompatibilityTest {
+
+    /** Folders are parsed in this order so that named types exist before they are referenced. */
+    private static final List<String> PARSE_ORDER = List.of("common", "events", "tables", "internal");
+
+    @Test
+    void everyReleasedVersionIsFullyCompatibleWithTheCurrentSchemas() throws Exception {
+        Path releasedRoot = Paths.get(getClass().getResource("/released").toURI());
+        List<Path> versions;
+        try (Stream<Path> s = Files.list(releasedRoot)) {
+            versions = s.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(versions).isNotEmpty();
+        for (Path version : versions) {
+            Map<String, Schema> released = parseReleased(version);
+            assertThat(released).as("schemas in %s", version).isNotEmpty();
+            for (Schema old : released.values()) {
+                Schema current = currentSchema(old.getFullName());
+                assertThat(compatibility(current, old))
+                        .as("current %s reads data written by %s (backward)", old.getFullName(), version.getFileName())
+                        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+                assertThat(compatibility(old, current))
+                        .as("%s of %s reads data written by the current schema (forward)", version.getFileName(), old.getFullName())
+                        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+            }
+        }
+    }
+
+    @Test
+    void everyCurrentSchemaHasAReleasedVersion() throws Exception {
+        Path main = Paths.get("src/main/avro");
+        Path v1 = Paths.get(getClass().getResource("/released/v1").toURI());
+        Map<String, Schema> current = parseReleased(main);
+        assertThat(parseReleased(v1).keySet()).containsAll(current.keySet());
+    }
+
+    @Test
+    void theCheckRejectsAnAddedRequiredField() {
+        Schema old = Click.getClassSchema();
+        Schema changed = withExtraField(old, SchemaBuilder.builder().longType(), null);
+        // New readers cannot fill the field from old data: this is the change the test must catch.
+        assertThat(compatibility(changed, old)).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    @Test
+    void theCheckAcceptsAnAddedOptionalFieldWithDefault() {
+        Schema old = Click.getClassSchema();
+        Schema changed = withExtraField(old, SchemaBuilder.builder().unionOf().nullType().and().stringType().endUnion(),
+                Schema.Field.NULL_DEFAULT_VALUE);
+        assertThat(compatibility(changed, old)).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(compatibility(old, changed)).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void theCheckRejectsARemovedEnumSymbolForOldWriters() {
+        Schema old = OrderStatus.getClassSchema();
+        Schema shrunk = Schema.createEnum(old.getName(), old.getDoc(), old.getNamespace(), List.of("PAID", "CANCELLED"));
+        assertThat(compatibility(shrunk, old)).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    @Test
+    void everyOptionalFieldHasANullDefault() {
+        for (Schema s : parseReleased(Paths.get("src/main/avro")).values()) {
+            if (s.getType() != Schema.Type.RECORD) {
+                continue;
+            }
+            for (Schema.Field f : s.getFields()) {
+                boolean optional = f.schema().isUnion() && f.schema().getTypes().get(0).getType() == Schema.Type.NULL;
+                if (optional) {
+                    assertThat(f.hasDefaultValue()).as("%s.%s has a default", s.getName(), f.name()).isTrue();
+                    assertThat(f.defaultVal()).as("%s.%s defaults to null", s.getName(), f.name())
+                            .isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
+                }
+            }
+        }
+    }
+
+    private static SchemaCompatibilityType compatibility(Schema reader, Schema writer) {
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType();
+    }
+
+    private static Schema currentSchema(String fullName) {
+        try {
+            return SpecificData.get().getSchema(Class.forName(fullName));
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("released schema " + fullName + " has no generated class: was it removed?", e);
+        }
+    }
+
+    private static Map<String, Schema> parseReleased(Path root) {
+        Schema.Parser parser = new Schema.Parser();
+        Map<String, Schema> byName = new TreeMap<>();
+        for (String folder : PARSE_ORDER) {
+            Path dir = root.resolve(folder);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".avsc")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (Path file : files) {
+                try {
+                    Schema schema = parser.parse(file.toFile());
+                    byName.put(schema.getFullName(), schema);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static Schema withExtraField(Schema base, Schema type, Object defaultValue) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : base.getFields()) {
+            fields.add(new Schema.Field(f, f.schema()));
+        }
+        fields.add(new Schema.Field("device", type, null, defaultValue));
+        return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
+    }
+}
