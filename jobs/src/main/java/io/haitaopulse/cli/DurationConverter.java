@@ -1,0 +1,17 @@
+package io.haitaopulse.cli;
+
+import io.haitaopulse.common.Durations;
+import java.time.Duration;
+import picocli.CommandLine;
+
+/** Picocli converter for the contract's duration forms ({@code 500ms}, {@code 5s}, {@code 5m}, {@code 1h}, {@code 7d}). */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.haitaopulse.cli;
+
+import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.trends.TrendsPipeline;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Job names of the command line and the jobs they build. {@code all} runs every job on the same
+ * sources in one graph.
+ */
+final class JobCatalog {
+
+    /** Names accepted by {@code --job}. */
+    static final List<String> NAMES = List.of("trends", "all");
+
+    private JobCatalog() {}
+
+    /** The jobs named {@code name}; throws {@link IllegalArgumentException} for an unknown name. */
+    static List<PulseJob> jobs(String name, Configuration conf) {
+        return switch (name) {
+            case TrendsPipeline.NAME, "all" -> List.of(new TrendsPipeline(conf));
+            case "uplift", "sourcing" -> throw new IllegalArgumentException(
+                    "job '" + name + "' is not built yet; available: " + String.join(", ", NAMES));
+            default -> throw new IllegalArgumentException(
+                    "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package io.haitaopulse.cli;
+
+import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.io.FileInputs;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.PulseWatermarks;
+import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A bounded run of the production job graph, files in and files out: every input file is a
+ * source, dead letters and late events are tables like any other, and when the job has finished
+ * each table is one sorted {@code <out>/<table>.jsonl}.
+ */
+public final class Replay {
+
+    /** What to run. {@code jobManager} is {@code host:port} of a session cluster, or null for a MiniCluster. */
+    public record Spec(String job, List<Path> inputs, Path out, InputFormat format, Configuration options,
+            int parallelism, String jobManager, Path jobJar) {}
+
+    /** What happened: record counts from the job's accumulators and rows written per table. */
+    public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis) {
+        /** The one-line summary printed at the end of a replay. */
+        public String summary(String job) {
+            StringBuilder tables = new StringBuilder();
+            rowsPerTable.forEach((t, n) -> tables.append(tables.length() == 0 ? "" : ", ").append(t).append(' ').append(n));
+            return String.format("replay %s: read %d events (%d valid, %d dead-lettered, %d late); rows written: %s; %.1f s",
+                    job, read, read - deadLettered, deadLettered, late, tables, wallMillis / 1000.0);
+        }
+    }
+
+    private Replay() {}
+
+    /** Runs {@code spec}; throws {@link IllegalArgumentException} for bad arguments or inputs. */
+    public static Result run(Spec spec) throws Exception {
+        long started = System.nanoTime();
+        PulseOptions.validate(spec.options());
+        List<Path> files = FileInputs.expand(spec.inputs());
+        List<PulseJob> jobs = JobCatalog.jobs(spec.job(), spec.options());
+
+        List<OutputTable<?>> tables = new ArrayList<>();
+        jobs.forEach(j -> tables.addAll(j.tables()));
+        tables.add(OutputTable.LATE_EVENTS);
+        tables.add(OutputTable.DEAD_LETTERS);
+        ReplayOutput output = new ReplayOutput(spec.out());
+        output.prepare(tables);
+
+        StreamExecutionEnvironment env = environment(spec);
+        Configuration conf = spec.options();
+        List<DataStream<Ingested>> sources = FileInputs.open(env, files, spec.format(),
+                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)));
+        Ingest.Split split = Ingest.splitDeadLetters(sources);
+        output.write(OutputTable.DEAD_LETTERS, split.deadLetters());
+        DataStream<LateEvent> late = null;
+        for (PulseJob job : jobs) {
+            DataStream<LateEvent> l = job.build(split.events(), output);
+            late = late == null ? l : late.union(l);
+        }
+        output.write(OutputTable.LATE_EVENTS, late);
+
+        JobExecutionResult result = env.execute("pulse replay " + spec.job());
+        Map<String, Long> rows = output.finish(tables);
+        return new Result(counter(result, Ingest.Counters.READ), counter(result, Ingest.Counters.DEAD),
+                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L);
+    }
+
+    private static StreamExecutionEnvironment environment(Spec spec) {
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+        // Every type on the wire has a real serializer; Kryo fallbacks are bugs.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Bad input never fails a job, so a failure is a bug: report it instead of retrying forever.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (spec.jobManager() == null) {
+            return StreamExecutionEnvironment.createLocalEnvironment(spec.parallelism(), conf);
+        }
+        int colon = spec.jobManager().lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--jobmanager must be HOST:PORT, got '" + spec.jobManager() + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(spec.jobManager().substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--jobmanager must be HOST:PORT, got '" + spec.jobManager() + "'");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
+                spec.jobManager().substring(0, colon), port, conf, spec.jobJar().toString());
+        env.setParallelism(spec.parallelism());
+        return env;
+    }
+
+    private static long counter(JobExecutionResult result, String name) {
+        Object v = result.getAccumulatorResult(name);
+        return v instanceof Number n ? n.longValue() : 0L;
+    }
+}

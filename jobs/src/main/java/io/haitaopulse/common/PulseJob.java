@@ -1,0 +1,30 @@
+package io.haitaopulse.common;
+
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * One analytics job as a function of its inputs and sinks: the same graph runs in replay (files,
+ * MiniCluster or cluster), live (Kafka, PostgreSQL) and tests. Sources arrive with watermarks
+ * assigned and dead letters already split off; the caller owns dead_letters and late_events.
+ */
+public interface PulseJob {
+
+    /** Job name on the command line. */
+    String name();
+
+    /** The tables {@link #build} writes through the sinks (late_events and dead_letters excluded). */
+    List<OutputTable<?>> tables();
+
+    /**
+     * Adds the job to the graph of {@code events} (one stream per source) and writes its tables
+     * to {@code sinks}.
+     *
+     * @return the events this job found late, for the caller's late_events table
+     */
+    DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks);
+}

@@ -1,0 +1,155 @@
+package io.haitaopulse.io;
+
+import io.haitaopulse.schema.DeadLetter;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The shared first stage of every job: splits dead letters off each source and, per job, routes
+ * events by a {@link LatenessRule}. Both steps are chained to their source, so lateness is judged
+ * against that source's own watermark, which depends only on that input's order.
+ *
+ * <p>Counts are kept as accumulators named by {@link Counters}.
+ */
+public final class Ingest {
+
+    /** Dead letters split off a source. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    /** Events a job would use but that are later than every result they could change. */
+    public static final OutputTag<LateEvent> LATE_EVENTS =
+            new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
+
+    /** Accumulator names. */
+    public static final class Counters {
+        /** Non-blank input records read. */
+        public static final String READ = "pulse.records-read";
+        /** Records dead-lettered. */
+        public static final String DEAD = "pulse.dead-lettered";
+        /** Events sent to late_events (summed over jobs). */
+        public static final String LATE = "pulse.late";
+
+        private Counters() {}
+    }
+
+    /** Valid events per source, and the dead letters of all sources. */
+    public record Split(List<DataStream<Ingested>> events, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * What a job consumes: its events, one stream per source (kept apart so that per-source
+     * operators such as pre-aggregation can chain to their source), and the late ones.
+     */
+    public record Routed(List<DataStream<Ingested>> events, DataStream<LateEvent> late) {}
+
+    private Ingest() {}
+
+    /** Splits dead letters off every source stream. */
+    public static Split splitDeadLetters(List<DataStream<Ingested>> sources) {
+        List<DataStream<Ingested>> events = new ArrayList<>();
+        DataStream<DeadLetter> dead = null;
+        for (int i = 0; i < sources.size(); i++) {
+            DataStream<Ingested> source = sources.get(i);
+            SingleOutputStreamOperator<Ingested> valid = source
+                    .process(new SplitDeadLetters())
+                    .name("split-dead-letters-" + i)
+                    .uid("split-dead-letters-" + i)
+                    .setParallelism(source.getParallelism());
+            events.add(valid);
+            DataStream<DeadLetter> d = valid.getSideOutput(DEAD_LETTERS);
+            dead = dead == null ? d : dead.union(d);
+        }
+        if (dead == null) {
+            throw new IllegalArgumentException("a job needs at least one source");
+        }
+        return new Split(events, dead);
+    }
+
+    /** Routes every source's events by {@code rule} for the job named {@code job}. */
+    public static Routed route(List<DataStream<Ingested>> events, LatenessRule rule, String job) {
+        List<DataStream<Ingested>> used = new ArrayList<>();
+        DataStream<LateEvent> late = null;
+        for (int i = 0; i < events.size(); i++) {
+            DataStream<Ingested> in = events.get(i);
+            SingleOutputStreamOperator<Ingested> routed = in
+                    .process(new RouteByLateness(rule))
+                    .name(job + "-route-" + i)
+                    .uid(job + "-route-" + i)
+                    .setParallelism(in.getParallelism());
+            used.add(routed);
+            DataStream<LateEvent> l = routed.getSideOutput(LATE_EVENTS);
+            late = late == null ? l : late.union(l);
+        }
+        if (late == null) {
+            throw new IllegalArgumentException("a job needs at least one source");
+        }
+        return new Routed(used, late);
+    }
+
+    /** Sends dead letters to {@link #DEAD_LETTERS} and counts records. */
+    static final class SplitDeadLetters extends ProcessFunction<Ingested, Ingested> {
+        private static final long serialVersionUID = 1L;
+        private transient LongCounter read;
+        private transient LongCounter dead;
+
+        @Override
+        public void open(OpenContext openContext) {
+            read = getRuntimeContext().getLongCounter(Counters.READ);
+            dead = getRuntimeContext().getLongCounter(Counters.DEAD);
+        }
+
+        @Override
+        public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
+            read.add(1L);
+            if (value.getBody() instanceof DeadLetter d) {
+                dead.add(1L);
+                ctx.output(DEAD_LETTERS, d);
+            } else {
+                out.collect(value);
+            }
+        }
+    }
+
+    /** Applies a {@link LatenessRule} against the current watermark of its source. */
+    static final class RouteByLateness extends ProcessFunction<Ingested, Ingested> {
+        private static final long serialVersionUID = 1L;
+        private final LatenessRule rule;
+        private transient LongCounter late;
+
+        RouteByLateness(LatenessRule rule) {
+            this.rule = rule;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            late = getRuntimeContext().getLongCounter(Counters.LATE);
+        }
+
+        @Override
+        public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
+            Object body = value.getBody();
+            long ts = EventTime.ofBody(body);
+            long watermark = ctx.timerService().currentWatermark();
+            switch (rule.judge(body, ts, watermark)) {
+                case USE -> out.collect(value);
+                case LATE -> {
+                    late.add(1L);
+                    ctx.output(LATE_EVENTS, new LateEvent(body, rule.lateReason(body, ts, watermark),
+                            Instant.ofEpochMilli(watermark)));
+                }
+                case IGNORE -> { }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.haitaopulse.io;
+
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * Watermarks of every Pulse source: bounded out-of-orderness of {@code maxDelay}, emitted as soon
+ * as an event advances them (not on a processing-time period) so that which events are late
+ * depends only on the input order, never on how fast the machine is; plus source idleness so a
+ * silent input does not stall event time. Dead letters carry no event time and do not move the
+ * watermark.
+ */
+public final class PulseWatermarks {
+
+    private PulseWatermarks() {}
+
+    /** The strategy for sources whose records are {@link Ingested}. */
+    public static WatermarkStrategy<Ingested> strategy(Duration maxDelay, Duration idleTimeout) {
+        long delay = maxDelay.toMillis();
+        WatermarkStrategy<Ingested> s = WatermarkStrategy
+                .<Ingested>forGenerator(ctx -> new BoundedDisorder(delay))
+                .withTimestampAssigner((record, previous) -> EventTime.of(record));
+        return idleTimeout.isZero() ? s : s.withIdleness(idleTimeout);
+    }
+
+    /** Emits {@code maxTimestamp - delay - 1} whenever that value grows. */
+    static final class BoundedDisorder implements WatermarkGenerator<Ingested> {
+        private final long delay;
+        private long maxTimestamp = Long.MIN_VALUE;
+        private long emitted = Long.MIN_VALUE;
+
+        BoundedDisorder(long delay) {
+            this.delay = delay;
+        }
+
+        @Override
+        public void onEvent(Ingested event, long eventTimestamp, WatermarkOutput output) {
+            if (eventTimestamp == EventTime.NONE || eventTimestamp <= maxTimestamp) {
+                return;
+            }
+            maxTimestamp = eventTimestamp;
+            long candidate = saturatingSubtract(maxTimestamp, delay + 1);
+            if (candidate > emitted) {
+                emitted = candidate;
+                output.emitWatermark(new Watermark(candidate));
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            // Everything is emitted on events; see the class comment.
+        }
+
+        private static long saturatingSubtract(long a, long b) {
+            long r = a - b;
+            return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : r;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.haitaopulse.trends;
+
+import java.util.Arrays;
+
+/**
+ * The per-pane view counts of one item in one scope, kept only while a window that still
+ * accepts data needs them. Mostly one or two panes, so two small parallel arrays beat a map.
+ * A Flink POJO (public fields, no-arg constructor) so that state is serialised without Kryo.
+ */
+public class ItemPanes {
+    /** Pane starts, unordered; only the first {@link #size} entries are used. */
+    public long[] starts = new long[2];
+    /** Views per pane, parallel to {@link #starts}. */
+    public long[] counts = new long[2];
+    public int size;
+
+    public ItemPanes() {}
+
+    /** Adds {@code views} to the pane starting at {@code paneStart}. */
+    public void add(long paneStart, long views) {
+        for (int i = 0; i < size; i++) {
+            if (starts[i] == paneStart) {
+                counts[i] += views;
+                return;
+            }
+        }
+        if (size == starts.length) {
+            starts = Arrays.copyOf(starts, size * 2);
+            counts = Arrays.copyOf(counts, size * 2);
+        }
+        starts[size] = paneStart;
+        counts[size] = views;
+        size++;
+    }
+
+    /** Views in panes starting within {@code [from, to)}. */
+    public long sum(long from, long to) {
+        long total = 0;
+        for (int i = 0; i < size; i++) {
+            if (starts[i] >= from && starts[i] < to) {
+                total += counts[i];
+            }
+        }
+        return total;
+    }
+
+    /** Largest pane start held, or {@link Long#MIN_VALUE} when empty. */
+    public long maxStart() {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < size; i++) {
+            max = Math.max(max, starts[i]);
+        }
+        return max;
+    }
+
+    /** Drops panes starting before {@code minStart}; returns whether any pane remains. */
+    public boolean retainFrom(long minStart) {
+        int w = 0;
+        for (int i = 0; i < size; i++) {
+            if (starts[i] >= minStart) {
+                starts[w] = starts[i];
+                counts[w] = counts[i];
+                w++;
+            }
+        }
+        size = w;
+        return size > 0;
+    }
+}

@@ -1,0 +1,170 @@
+package io.haitaopulse.trends;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.HotItem;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Sliding-window Top-N of one scope, keyed by the scope: a category id, or a shard of the item
+ * space for the global ranking. Keeps per item the pane counts still needed and, when a window
+ * ends, sums each item's panes in the window and selects the Top-N with a bounded heap. Every
+ * event was counted once, in its pane; no per-window copies exist.
+ *
+ * <p>Timers: one per window that has data, chained (a firing registers the next window only if a
+ * pane falls in it), plus a purge timer when allowed lateness keeps panes after the last window.
+ * A pane arriving after its window fired but before it was purged re-fires that window on the
+ * next watermark, and the new rows replace the old (hot_items is an upsert table). When a scope
+ * goes quiet all its state is gone after the last purge.
+ *
+ * <p>Output rows carry {@code scope} as given at construction or the category id; in the
+ * sharded global mode ranks are within the shard and {@link AllScopeMerge} re-ranks them.
+ */
+public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotItem> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Accumulator: pane counts that arrived after all their windows were purged. */
+    public static final String DROPPED_AFTER_PURGE = "pulse.hot-items.dropped-after-purge";
+
+    /** Scope naming of the output rows. */
+    public enum Mode {
+        /** Keyed by category id; rows have {@code scope} = the category id. */
+        CATEGORY,
+        /** Keyed by a shard of item ids; rows have {@code scope} = "all" and shard-local ranks. */
+        ALL_SHARD
+    }
+
+    private final SlidingWindows windows;
+    private final int topN;
+    private final Mode mode;
+
+    private transient MapState<Long, ItemPanes> items;
+    private transient ValueState<Long> lastFiredEnd;
+    private transient LongCounter droppedAfterPurge;
+
+    public ScopeTopN(SlidingWindows windows, int topN, Mode mode) {
+        this.windows = windows;
+        this.topN = topN;
+        this.mode = mode;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        items = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("item-panes", Types.LONG, Types.POJO(ItemPanes.class)));
+        lastFiredEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("last-fired-end", Types.LONG));
+        droppedAfterPurge = getRuntimeContext().getLongCounter(DROPPED_AFTER_PURGE);
+    }
+
+    @Override
+    public void processElement(PaneCount pc, Context ctx, Collector<HotItem> out) throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        long pane = pc.paneStart;
+        long lastEnd = windows.lastWindowEnd(pane);
+        if (windows.purgeTime(lastEnd) <= wm) {
+            // Only possible when an idle source resumes behind the others; ingest-level lateness
+            // catches every other case and reports the event itself to late_events.
+            droppedAfterPurge.add(pc.views);
+            return;
+        }
+        ItemPanes panes = items.get(pc.itemId);
+        if (panes == null) {
+            panes = new ItemPanes();
+        }
+        panes.add(pane, pc.views);
+        items.put(pc.itemId, panes);
+
+        Long fired = lastFiredEnd.value();
+        long firedEnd = fired == null ? Long.MIN_VALUE : fired;
+        for (long end = windows.firstWindowEnd(pane); end <= lastEnd; end += windows.slide()) {
+            if (windows.purgeTime(end) <= wm) {
+                continue; // final already; nothing can change it
+            }
+            ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(end));
+            if (end > firedEnd) {
+                // The first window not yet fired starts (or joins) the chain; later ones follow it.
+                break;
+            }
+            // Fired but still accepting data: the timer re-fires it on the next watermark.
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<HotItem> out) throws Exception {
+        long end = timestamp + 1;
+        boolean isEnd = windows.isWindowEnd(end);
+        Long fired = lastFiredEnd.value();
+        if (isEnd && fired != null && end <= fired) {
+            emitWindow(end, ctx.getCurrentKey(), out);
+            return;
+        }
+        long maxPane = Long.MIN_VALUE;
+        if (isEnd) {
+            maxPane = emitWindow(end, ctx.getCurrentKey(), out);
+            lastFiredEnd.update(end);
+        }
+        if (!prune(timestamp)) {
+            items.clear();
+            lastFiredEnd.clear();
+            return;
+        }
+        if (isEnd) {
+            long next = end + windows.slide();
+            if (maxPane >= next - windows.size()) {
+                ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(next));
+            } else if (windows.purgeTime(end) > timestamp) {
+                // Nothing falls in later windows: free what is left once it can no longer change.
+                ctx.timerService().registerEventTimeTimer(windows.purgeTime(end));
+            }
+        }
+    }
+
+    /** Emits the Top-N of the window ending at {@code end}; returns the largest pane start held. */
+    private long emitWindow(long end, long key, Collector<HotItem> out) throws Exception {
+        long start = end - windows.size();
+        TopN top = new TopN(topN);
+        long maxPane = Long.MIN_VALUE;
+        for (Map.Entry<Long, ItemPanes> e : items.entries()) {
+            ItemPanes p = e.getValue();
+            long views = p.sum(start, end);
+            if (views > 0) {
+                top.offer(e.getKey(), views);
+            }
+            maxPane = Math.max(maxPane, p.maxStart());
+        }
+        String scope = mode == Mode.CATEGORY ? Long.toString(key) : "all";
+        long[][] best = top.drainBestFirst();
+        for (int i = 0; i < best.length; i++) {
+            out.collect(new HotItem(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
+        }
+        return maxPane;
+    }
+
+    /** Drops panes no window can use after event time {@code time}; returns whether state remains. */
+    private boolean prune(long time) throws Exception {
+        long minStart = windows.minRetainedPaneStart(time);
+        boolean any = false;
+        for (Iterator<Map.Entry<Long, ItemPanes>> it = items.iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ItemPanes> e = it.next();
+            ItemPanes p = e.getValue();
+            if (p.retainFrom(minStart)) {
+                e.setValue(p);
+                any = true;
+            } else {
+                it.remove();
+            }
+        }
+        return any;
+    }
+}

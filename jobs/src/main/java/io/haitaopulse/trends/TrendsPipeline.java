@@ -1,0 +1,90 @@
+package io.haitaopulse.trends;
+
+import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.schema.HotItem;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The {@code trends} job: hot items (sliding-window Top-N of VIEW clicks, globally and per
+ * category) for buying teams.
+ *
+ * <pre>
+ * source ─ route ─ ViewPaneAggregator   (chained per source: counts per item, category and pane)
+ *    ├─ keyBy(category)      ─ ScopeTopN[CATEGORY]  ─────────────────────────┐
+ *    └─ keyBy(item mod 32)   ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
+ * </pre>
+ *
+ * The global ranking is computed in shards so that no single subtask sees every item.
+ */
+public final class TrendsPipeline implements PulseJob {
+
+    /** Job name. */
+    public static final String NAME = "trends";
+
+    /** Shards of the item space for the global ranking; a few per subtask balances the load. */
+    static final int ALL_SHARDS = 32;
+
+    private final SlidingWindows windows;
+    private final int top;
+
+    /** Builds the job from validated {@link PulseOptions}. */
+    public TrendsPipeline(Configuration conf) {
+        PulseOptions.validate(conf);
+        this.windows = PulseOptions.windows(conf);
+        this.top = conf.get(PulseOptions.TOP);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<OutputTable<?>> tables() {
+        return List.of(OutputTable.HOT_ITEMS);
+    }
+
+    @Override
+    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+        Ingest.Routed routed = Ingest.route(events, new TrendsLateness(windows), NAME);
+        TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
+        DataStream<PaneCount> panes = null;
+        for (int i = 0; i < routed.events().size(); i++) {
+            DataStream<Ingested> in = routed.events().get(i);
+            DataStream<PaneCount> p = in
+                    .transform("hot-items-pane-counts-" + i, paneType, new ViewPaneAggregator(windows))
+                    .uid("hot-items-pane-counts-" + i)
+                    .setParallelism(in.getParallelism());
+            panes = panes == null ? p : panes.union(p);
+        }
+        AvroTypeInfo<HotItem> hotType = new AvroTypeInfo<>(HotItem.class);
+        DataStream<HotItem> perCategory = panes
+                .keyBy(pc -> pc.categoryId, Types.LONG)
+                .process(new ScopeTopN(windows, top, ScopeTopN.Mode.CATEGORY), hotType)
+                .name("hot-items-category-top-n")
+                .uid("hot-items-category-top-n");
+        DataStream<HotItem> global = panes
+                .keyBy(pc -> Math.floorMod(pc.itemId, (long) ALL_SHARDS), Types.LONG)
+                .process(new ScopeTopN(windows, top, ScopeTopN.Mode.ALL_SHARD), hotType)
+                .name("hot-items-shard-top-n")
+                .uid("hot-items-shard-top-n")
+                .keyBy(h -> h.getWindowEnd().toEpochMilli(), Types.LONG)
+                .process(new AllScopeMerge(windows, top), hotType)
+                .name("hot-items-global-top-n")
+                .uid("hot-items-global-top-n");
+        sinks.write(OutputTable.HOT_ITEMS, perCategory.union(global));
+        return routed.late();
+    }
+}
