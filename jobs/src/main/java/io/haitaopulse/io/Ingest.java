@@ -38,7 +38,7 @@ public final class Ingest {
         public static final String READ = "pulse.records-read";
         /** Records dead-lettered. */
         public static final String DEAD = "pulse.dead-lettered";
-        /** Events sent to late_events (summed over jobs). */
+        /** Events sent to late_events, wholly or partly late (summed over jobs). */
         public static final String LATE = "pulse.late";
 
         private Counters() {}
@@ -143,13 +143,18 @@ public final class Ingest {
             long watermark = ctx.timerService().currentWatermark();
             switch (rule.judge(body, ts, watermark)) {
                 case USE -> out.collect(value);
-                case LATE -> {
-                    late.add(1L);
-                    ctx.output(LATE_EVENTS, new LateEvent(body, rule.lateReason(body, ts, watermark),
-                            Instant.ofEpochMilli(watermark)));
+                case LATE -> reportLate(body, ts, watermark, ctx);
+                case PARTIAL -> {
+                    reportLate(body, ts, watermark, ctx);
+                    out.collect(value);
                 }
                 case IGNORE -> { }
             }
+        }
+
+        private void reportLate(Object body, long ts, long watermark, Context ctx) {
+            late.add(1L);
+            ctx.output(LATE_EVENTS, new LateEvent(body, rule.lateReason(body, ts, watermark), Instant.ofEpochMilli(watermark)));
         }
     }
 }

@@ -12,8 +12,13 @@ public interface LatenessRule extends Serializable {
     enum Verdict {
         /** The job uses the event. */
         USE,
-        /** The job would use it, but every result it could change is final: emit to late_events. */
+        /** The job would use it, but every result it could change is final: emit to late_events only. */
         LATE,
+        /**
+         * Some results it belongs to are final, others are not: the job uses it for the open ones
+         * and it is also emitted to late_events, so its missing contribution is never silent.
+         */
+        PARTIAL,
         /** The job does not consume this kind of event. */
         IGNORE
     }
@@ -21,6 +26,6 @@ public interface LatenessRule extends Serializable {
     /** Judges an event body with event time {@code ts} against {@code watermark}. */
     Verdict judge(Object body, long ts, long watermark);
 
-    /** Reason written to late_events for a {@link Verdict#LATE} event. */
+    /** Reason written to late_events for a {@link Verdict#LATE} or {@link Verdict#PARTIAL} event. */
     String lateReason(Object body, long ts, long watermark);
 }

@@ -72,11 +72,7 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
                 int lineEnd = indexOfNewline();
                 if (lineEnd < 0 && !eof) {
                     if (end - start > MAX_LINE_BYTES) {
-                        Ingested tooLong = overlongLine();
-                        if (tooLong != null) {
-                            return tooLong;
-                        }
-                        continue;
+                        return overlongLine();
                     }
                     fill();
                     continue;
@@ -91,6 +87,11 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
                     len--;
                 }
                 int lineStart = start;
+                if (len > MAX_LINE_BYTES) {
+                    Ingested dead = tooLong(lineStart);
+                    start = next;
+                    return dead;
+                }
                 start = next;
                 Ingested parsed = parser.parse(buf, lineStart, len, source, System.currentTimeMillis());
                 if (parsed != null) {
@@ -101,9 +102,7 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
 
         /** Dead-letters the prefix of a line that exceeds the limit and skips the rest of it. */
         private Ingested overlongLine() throws IOException {
-            Ingested dead = DeadLetters.of(buf, start, KEPT_PREFIX_BYTES, source,
-                    "line longer than " + MAX_LINE_BYTES + " bytes; only the first " + KEPT_PREFIX_BYTES + " bytes are kept",
-                    System.currentTimeMillis());
+            Ingested dead = tooLong(start);
             // Discard until the end of this line.
             start = end;
             while (true) {
@@ -118,6 +117,12 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
                 }
                 fill();
             }
+        }
+
+        private Ingested tooLong(int lineStart) {
+            return DeadLetters.of(buf, lineStart, KEPT_PREFIX_BYTES, source,
+                    "line longer than " + MAX_LINE_BYTES + " bytes; only the first " + KEPT_PREFIX_BYTES + " bytes are kept",
+                    System.currentTimeMillis());
         }
 
         private int indexOfNewline() {

@@ -44,13 +44,15 @@ public class ItemPanes {
         return total;
     }
 
-    /** Largest pane start held, or {@link Long#MIN_VALUE} when empty. */
-    public long maxStart() {
-        long max = Long.MIN_VALUE;
+    /** Smallest pane start at or after {@code from}, or {@link Long#MAX_VALUE} when there is none. */
+    public long minStartFrom(long from) {
+        long min = Long.MAX_VALUE;
         for (int i = 0; i < size; i++) {
-            max = Math.max(max, starts[i]);
+            if (starts[i] >= from) {
+                min = Math.min(min, starts[i]);
+            }
         }
-        return max;
+        return min;
     }
 
     /** Drops panes starting before {@code minStart}; returns whether any pane remains. */

@@ -109,9 +109,9 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
             emitWindow(end, ctx.getCurrentKey(), out);
             return;
         }
-        long maxPane = Long.MIN_VALUE;
+        long nextPane = Long.MAX_VALUE;
         if (isEnd) {
-            maxPane = emitWindow(end, ctx.getCurrentKey(), out);
+            nextPane = emitWindow(end, ctx.getCurrentKey(), out);
             lastFiredEnd.update(end);
         }
         if (!prune(timestamp)) {
@@ -120,8 +120,9 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
             return;
         }
         if (isEnd) {
-            long next = end + windows.slide();
-            if (maxPane >= next - windows.size()) {
+            if (nextPane != Long.MAX_VALUE) {
+                // Skip quiet stretches: the next window to fire is the first that holds data.
+                long next = Math.max(end + windows.slide(), windows.firstWindowEnd(nextPane));
                 ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(next));
             } else if (windows.purgeTime(end) > timestamp) {
                 // Nothing falls in later windows: free what is left once it can no longer change.
@@ -130,25 +131,29 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         }
     }
 
-    /** Emits the Top-N of the window ending at {@code end}; returns the largest pane start held. */
+    /**
+     * Emits the Top-N of the window ending at {@code end}; returns the first pane start held that
+     * belongs to a later window, or {@link Long#MAX_VALUE}.
+     */
     private long emitWindow(long end, long key, Collector<HotItem> out) throws Exception {
         long start = end - windows.size();
+        long laterFrom = start + windows.slide();
         TopN top = new TopN(topN);
-        long maxPane = Long.MIN_VALUE;
+        long nextPane = Long.MAX_VALUE;
         for (Map.Entry<Long, ItemPanes> e : items.entries()) {
             ItemPanes p = e.getValue();
             long views = p.sum(start, end);
             if (views > 0) {
                 top.offer(e.getKey(), views);
             }
-            maxPane = Math.max(maxPane, p.maxStart());
+            nextPane = Math.min(nextPane, p.minStartFrom(laterFrom));
         }
         String scope = mode == Mode.CATEGORY ? Long.toString(key) : "all";
         long[][] best = top.drainBestFirst();
         for (int i = 0; i < best.length; i++) {
             out.collect(new HotItem(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
         }
-        return maxPane;
+        return nextPane;
     }
 
     /** Drops panes no window can use after event time {@code time}; returns whether state remains. */

@@ -5,8 +5,9 @@ import io.haitaopulse.io.LatenessRule;
 import io.haitaopulse.schema.Click;
 
 /**
- * The trends job consumes clicks; a click is late when every sliding window containing it has
- * been purged (fired, plus the allowed lateness).
+ * The trends job consumes clicks. As in Flink's window operator, a click counts in every window
+ * containing it that is not yet purged (fired, plus the allowed lateness); it is late when all of
+ * them are purged, and partly late when only the earlier ones are. Both kinds are reported.
  */
 final class TrendsLateness implements LatenessRule {
 
@@ -23,13 +24,25 @@ final class TrendsLateness implements LatenessRule {
         if (!(body instanceof Click)) {
             return Verdict.IGNORE;
         }
-        return windows.isLate(ts, watermark) ? Verdict.LATE : Verdict.USE;
+        if (windows.isLate(ts, watermark)) {
+            return Verdict.LATE;
+        }
+        return windows.purgeTime(windows.firstWindowEnd(ts)) <= watermark ? Verdict.PARTIAL : Verdict.USE;
     }
 
     @Override
     public String lateReason(Object body, long ts, long watermark) {
-        long end = windows.lastWindowEnd(ts);
-        return "trends: event time " + ts + " is behind watermark " + watermark + "; its last window ["
-                + (end - windows.size()) + ", " + end + ") is final (allowed lateness " + windows.allowedLateness() + " ms)";
+        long last = windows.lastWindowEnd(ts);
+        if (windows.purgeTime(last) <= watermark) {
+            return "trends: event time " + ts + " is behind watermark " + watermark + "; its last window ["
+                    + (last - windows.size()) + ", " + last + ") is final (allowed lateness " + windows.allowedLateness()
+                    + " ms), so it is not counted";
+        }
+        long lastFinal = windows.firstWindowEnd(ts);
+        while (windows.purgeTime(lastFinal + windows.slide()) <= watermark) {
+            lastFinal += windows.slide();
+        }
+        return "trends: event time " + ts + " is behind watermark " + watermark + "; windows ending at or before "
+                + lastFinal + " are final, so it counts only in later windows";
     }
 }

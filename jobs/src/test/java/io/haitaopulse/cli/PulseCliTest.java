@@ -1,0 +1,118 @@
+package io.haitaopulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command-line contract: bad arguments give one line on stderr and exit 2, never a stack trace. */
+class PulseCliTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+    private PrintStream oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    private int run(String... args) {
+        return PulseCli.execute(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--window 5x                       | '5x' is not a duration",
+        "--slide 2h                        | --slide (2h) must not exceed --window (1h)",
+        "--top 0                           | --top must be at least 1",
+        "--job nope                        | unknown job 'nope'",
+        "--format xml                      | unknown format 'xml'",
+        "--bogus                           | Unknown option: '--bogus'",
+        "--parallelism 0                   | --parallelism must be at least 1",
+    })
+    void badReplayArgumentsPrintOneLineAndExit2(String extra, String message) throws Exception {
+        Path in = tmp.resolve("in.jsonl");
+        Files.writeString(in, "");
+        List<String> args = new java.util.ArrayList<>(List.of("replay", "--input", in.toString(),
+                "--out", tmp.resolve("out").toString()));
+        if (!extra.startsWith("--job")) {
+            args.addAll(List.of("--job", "trends"));
+        }
+        args.addAll(List.of(extra.trim().split(" ")));
+        int code = run(args.toArray(String[]::new));
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).contains(message);
+        assertThat(stderr().strip().lines()).hasSize(1);
+        assertThat(stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingInputIsABadArgument() {
+        int code = run("replay", "--job", "trends", "--input", tmp.resolve("missing.jsonl").toString(), "--out", tmp.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("pulse: input " + tmp.resolve("missing.jsonl") + " does not exist");
+    }
+
+    @Test
+    void missingRequiredOptionIsABadArgument() {
+        assertThat(run("replay", "--job", "trends")).isEqualTo(2);
+        assertThat(stderr().strip().lines()).hasSize(1);
+        assertThat(stderr()).contains("Missing required options");
+    }
+
+    @Test
+    void noCommandIsABadArgument() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(stderr()).contains("missing command");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("replay", "demo")) {
+            out.reset();
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: pulse " + command);
+        }
+    }
+
+    @Test
+    void aSuccessfulReplayPrintsTheSummaryLine() throws Exception {
+        Path in = tmp.resolve("in.jsonl");
+        Files.writeString(in, "{\"type\":\"click\",\"event_id\":\"e\",\"user_id\":\"u\",\"item_id\":1,\"category_id\":2,"
+                + "\"action\":\"VIEW\",\"ts\":1000}\nnot json\n");
+        int code = run("replay", "--job", "trends", "--input", in.toString(), "--out", tmp.resolve("out").toString(),
+                "--parallelism", "1");
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("replay trends: read 2 events (1 valid, 1 dead-lettered, 0 late); rows written: hot_items 24,"
+                        + " late_events 0, dead_letters 1;");
+    }
+}

@@ -1,0 +1,58 @@
+package io.haitaopulse.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SlidingWindowsTest {
+
+    // 10 ms windows sliding by 5 ms: windows [-5,5), [0,10), [5,15), ...
+    private final SlidingWindows w = new SlidingWindows(10, 5, 0);
+
+    @Test
+    void panesAreTheGreatestCommonDivisorOfSizeAndSlide() {
+        assertThat(new SlidingWindows(3_600_000, 300_000, 0).pane()).isEqualTo(300_000);
+        assertThat(new SlidingWindows(10, 4, 0).pane()).isEqualTo(2);
+        assertThat(w.paneStart(7)).isEqualTo(5);
+        assertThat(w.paneStart(-1)).isEqualTo(-5);
+    }
+
+    @Test
+    void anEventBelongsToTheWindowsBetweenItsFirstAndLastEnd() {
+        assertThat(w.firstWindowEnd(7)).isEqualTo(10); // [0,10) contains 7, [-5,5) does not
+        assertThat(w.lastWindowEnd(7)).isEqualTo(15);  // [5,15)
+        assertThat(w.firstWindowEnd(5)).isEqualTo(10);
+        assertThat(w.lastWindowEnd(5)).isEqualTo(15);
+        assertThat(w.firstWindowEnd(4)).isEqualTo(5);
+        assertThat(w.lastWindowEnd(-3)).isEqualTo(5);
+        assertThat(w.firstWindowEnd(-3)).isEqualTo(0);
+        SlidingWindows uneven = new SlidingWindows(10, 4, 0); // starts 0,4,8,...: [0,10),[4,14),[8,18)
+        assertThat(uneven.firstWindowEnd(9)).isEqualTo(10);
+        assertThat(uneven.lastWindowEnd(9)).isEqualTo(18);
+        assertThat(uneven.isWindowEnd(14)).isTrue();
+        assertThat(uneven.isWindowEnd(12)).isFalse();
+    }
+
+    @Test
+    void anEventIsLateOnlyWhenItsLastWindowIsPurged() {
+        // Last window of ts=7 is [5,15): fires at 14.
+        assertThat(w.isLate(7, 13)).isFalse();
+        assertThat(w.isLate(7, 14)).isTrue();
+        SlidingWindows lenient = new SlidingWindows(10, 5, 3);
+        assertThat(lenient.isLate(7, 16)).isFalse();
+        assertThat(lenient.isLate(7, 17)).isTrue();
+    }
+
+    @Test
+    void panesAreRetainedUntilTheirLastWindowIsPurged() {
+        // At 9 the window [0,10) fired; pane 0 is in no later window, pane 5 is in [5,15).
+        assertThat(w.minRetainedPaneStart(9)).isEqualTo(5);
+        assertThat(new SlidingWindows(10, 5, 5).minRetainedPaneStart(9)).isEqualTo(0);
+    }
+
+    @Test
+    void rejectsASlideLongerThanTheWindow() {
+        assertThatThrownBy(() -> new SlidingWindows(5, 10, 0)).hasMessageContaining("slide");
+    }
+}

@@ -1,0 +1,59 @@
+package io.haitaopulse.trends;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ViewPaneAggregatorTest {
+
+    private static StreamRecord<Ingested> click(long item, ClickAction action, long ts) {
+        return new StreamRecord<>(new Ingested(new Click("e", "u", item, 7L, action, Instant.ofEpochMilli(ts),
+                null, null, null, null, null)), ts);
+    }
+
+    private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, PaneCount> h) {
+        List<String> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof Watermark w) {
+                out.add("wm " + w.getTimestamp());
+            } else {
+                PaneCount p = ((StreamRecord<?>) o).getValue() instanceof PaneCount pc ? pc : null;
+                out.add("item " + p.itemId + " pane " + p.paneStart + " views " + p.views);
+            }
+        }
+        h.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void emitsEachCompletePaneOnceBeforeTheWatermarkThatCompletesIt() throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new ViewPaneAggregator(new SlidingWindows(10, 5, 0)));
+        h.open();
+        h.processElement(click(1, ClickAction.VIEW, 1));
+        h.processElement(click(1, ClickAction.VIEW, 2));
+        h.processElement(click(1, ClickAction.CART, 3)); // not a view
+        h.processElement(click(2, ClickAction.VIEW, 6));
+        h.processWatermark(3);
+        assertThat(drain(h)).containsExactly("wm 3");
+        h.processWatermark(4);
+        assertThat(drain(h)).containsExactly("item 1 pane 0 views 2", "wm 4");
+        h.processElement(click(2, ClickAction.VIEW, 7));
+        // A checkpoint must not hold half-counted panes: they are sent before the barrier.
+        h.prepareSnapshotPreBarrier(1L);
+        assertThat(drain(h)).containsExactly("item 2 pane 5 views 2");
+        h.processElement(click(2, ClickAction.VIEW, 8));
+        h.processWatermark(9);
+        assertThat(drain(h)).containsExactly("item 2 pane 5 views 1", "wm 9");
+        h.close();
+    }
+}
