@@ -1,6 +1,7 @@
 package io.haitaopulse.io;
 
 import io.haitaopulse.schema.CampaignUplift;
+import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.HotItem;
@@ -29,6 +30,8 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("hot_items", HotItem.class, true, List.of("window_end", "scope", "rank"));
     public static final OutputTable<DemandTrend> DEMAND_TRENDS =
             new OutputTable<>("demand_trends", DemandTrend.class, true, List.of("window_end", "item_id"));
+    public static final OutputTable<CategoryTrend> CATEGORY_TRENDS =
+            new OutputTable<>("category_trends", CategoryTrend.class, true, List.of("window_end", "category_id"));
     public static final OutputTable<CampaignUplift> CAMPAIGN_UPLIFT =
             new OutputTable<>("campaign_uplift", CampaignUplift.class, true, List.of("campaign_id", "metric", "as_of"));
     public static final OutputTable<SourcingShortlist> SOURCING_SHORTLIST =

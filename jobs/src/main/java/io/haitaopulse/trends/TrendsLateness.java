@@ -3,9 +3,11 @@ package io.haitaopulse.trends;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.LatenessRule;
 import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderStatus;
 
 /**
- * The trends job consumes clicks. As in Flink's window operator, a click counts in every window
+ * The trends job consumes clicks and PAID orders (buys). As in Flink's window operator, a click counts in every window
  * containing it that is not yet purged (fired, plus the allowed lateness); it is late when all of
  * them are purged, and partly late when only the earlier ones are. Both kinds are reported.
  */
@@ -21,7 +23,8 @@ final class TrendsLateness implements LatenessRule {
 
     @Override
     public Verdict judge(Object body, long ts, long watermark) {
-        if (!(body instanceof Click)) {
+        boolean used = body instanceof Click || (body instanceof Order o && o.getStatus() == OrderStatus.PAID);
+        if (!used) {
             return Verdict.IGNORE;
         }
         if (windows.isLate(ts, watermark)) {

@@ -6,6 +6,7 @@ import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
@@ -15,15 +16,18 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The {@code trends} job: hot items (sliding-window Top-N of VIEW clicks, globally and per
- * category) for buying teams.
+ * The {@code trends} job for buying teams: hot items (sliding-window Top-N of VIEW clicks,
+ * globally and per category) and demand trends (which items and categories are taking off).
  *
  * <pre>
- * source ─ route ─ ViewPaneAggregator   (chained per source: counts per item, category and pane)
- *    ├─ keyBy(category)      ─ ScopeTopN[CATEGORY]  ─────────────────────────┐
- *    └─ keyBy(item mod 32)   ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
+ * source ─ route ─┬─ ViewPaneAggregator      (chained per source: views per item, category, pane)
+ *                 │    ├─ keyBy(category)    ─ ScopeTopN[CATEGORY]  ───────────────────────────┐
+ *                 │    └─ keyBy(item mod 32) ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
+ *                 └─ ActivityPaneAggregator  (chained: views, viewers, carts, buys per item, category, pane)
+ *                      └─ keyBy(category)    ─ CategoryTrends ─ demand_trends, category_trends
  * </pre>
  *
  * The global ranking is computed in shards so that no single subtask sees every item.
@@ -38,12 +42,14 @@ public final class TrendsPipeline implements PulseJob {
 
     private final SlidingWindows windows;
     private final int top;
+    private final TrendModel trendModel;
 
     /** Builds the job from validated {@link PulseOptions}. */
     public TrendsPipeline(Configuration conf) {
         PulseOptions.validate(conf);
         this.windows = PulseOptions.windows(conf);
         this.top = conf.get(PulseOptions.TOP);
+        this.trendModel = new TrendModel(conf);
     }
 
     @Override
@@ -53,7 +59,7 @@ public final class TrendsPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.HOT_ITEMS);
+        return List.of(OutputTable.HOT_ITEMS, OutputTable.DEMAND_TRENDS, OutputTable.CATEGORY_TRENDS);
     }
 
     @Override
@@ -85,6 +91,23 @@ public final class TrendsPipeline implements PulseJob {
                 .name("hot-items-global-top-n")
                 .uid("hot-items-global-top-n");
         sinks.write(OutputTable.HOT_ITEMS, perCategory.union(global));
+
+        DataStream<ItemPaneActivity> activity = null;
+        for (int i = 0; i < routed.events().size(); i++) {
+            DataStream<Ingested> in = routed.events().get(i);
+            DataStream<ItemPaneActivity> a = in
+                    .transform("trends-pane-activity-" + i, Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
+                    .uid("trends-pane-activity-" + i)
+                    .setParallelism(in.getParallelism());
+            activity = activity == null ? a : activity.union(a);
+        }
+        SingleOutputStreamOperator<DemandTrend> trends = activity
+                .keyBy(a -> a.categoryId, Types.LONG)
+                .process(new CategoryTrends(trendModel), new AvroTypeInfo<>(DemandTrend.class))
+                .name("demand-trends")
+                .uid("demand-trends");
+        sinks.write(OutputTable.DEMAND_TRENDS, trends);
+        sinks.write(OutputTable.CATEGORY_TRENDS, trends.getSideOutput(CategoryTrends.CATEGORY_TRENDS));
         return routed.late();
     }
 }

@@ -1,0 +1,57 @@
+package io.haitaopulse.trends;
+
+/**
+ * The exponentially weighted level of a series' de-seasonalised views per pane
+ * ({@link TrendModel}), folded pane by pane in time order, each pane once. A Flink POJO.
+ */
+public class Baseline {
+    public double level;
+    /** Whether {@link #level} has been initialised by a first pane with activity. */
+    public boolean started;
+    /** Panes folded since the first one; the baseline is trusted after the warm-up. */
+    public int historyPanes;
+    /** Start of the last pane folded, {@link Long#MIN_VALUE} before the first. */
+    public long foldedThrough = Long.MIN_VALUE;
+
+    public Baseline() {}
+
+    /**
+     * Folds the panes of {@code series} up to and including {@code through}, empty panes as zero
+     * views, each divided by its seasonal factor. With {@code learnSeasonality} (a category's own
+     * totals) every folded pane also updates the hour-of-day profile.
+     */
+    void foldThrough(long through, PaneSeries series, TrendModel m, Seasonality s, boolean learnSeasonality) {
+        long pane = m.pane();
+        long next = foldedThrough == Long.MIN_VALUE ? firstActive(series) : foldedThrough + pane;
+        if (next == Long.MAX_VALUE) {
+            return; // nothing ever seen
+        }
+        int i = 0;
+        for (long p = next; p <= through; p += pane) {
+            while (i < series.size && series.starts[i] < p) {
+                i++;
+            }
+            long views = i < series.size && series.starts[i] == p ? series.views[i] : 0L;
+            double x = views / m.factor(s, p);
+            // Plain running mean while the history is shorter than the half-life allows, so that
+            // a young series is not stuck near its first pane.
+            double a = Math.max(m.levelAlpha, 1.0 / (historyPanes + 1));
+            level += a * (x - level);
+            started = true;
+            historyPanes++;
+            if (learnSeasonality) {
+                s.observe(m.hourOf(p), views, m.seasonalBeta);
+            }
+            foldedThrough = p;
+        }
+    }
+
+    private static long firstActive(PaneSeries series) {
+        return series.size == 0 ? Long.MAX_VALUE : series.starts[0];
+    }
+
+    /** Whether enough history has been folded to trust the level. */
+    boolean warm(TrendModel m) {
+        return started && historyPanes >= m.warmupPanes;
+    }
+}

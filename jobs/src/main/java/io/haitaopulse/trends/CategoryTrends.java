@@ -1,0 +1,240 @@
+package io.haitaopulse.trends;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.CategoryTrend;
+import io.haitaopulse.schema.DemandTrend;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Demand trends of every item of one category (the key), and the category's roll-up. Keyed by
+ * category so that items share their category's hour-of-day profile.
+ *
+ * <p>A window is evaluated once, when it is final (its end plus the allowed lateness), so every
+ * (window_end, item) row is written once. Evaluation of window {@code [s, e)}: fold the panes
+ * before the recent span {@code [e - recent, e)} into the category's and each item's baseline,
+ * then compare views with the baseline ({@link TrendModel}). Items with at least
+ * {@code row-min-views} views in the window, and every trending item, get a demand_trends row;
+ * the category gets one category_trends row (side output {@link #CATEGORY_TRENDS}).
+ *
+ * <p>State: panes are dropped once folded and out of the window; an item without activity for
+ * the idle TTL is forgotten, and a category without items is cleared entirely, so state stays
+ * bounded for an unbounded catalogue.
+ */
+public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneActivity, DemandTrend> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The category_trends rows. */
+    public static final OutputTag<CategoryTrend> CATEGORY_TRENDS =
+            new OutputTag<>("category-trends", new AvroTypeInfo<>(CategoryTrend.class));
+
+    private final TrendModel model;
+    private transient MapState<Long, ItemTrend> items;
+    private transient ValueState<CategoryTrendState> category;
+
+    CategoryTrends(TrendModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        items = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
+        category = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("category-trend", Types.POJO(CategoryTrendState.class)));
+    }
+
+    private SlidingWindows windows() {
+        return model.windows;
+    }
+
+    @Override
+    public void processElement(ItemPaneActivity a, Context ctx, Collector<DemandTrend> out) throws Exception {
+        SlidingWindows w = windows();
+        CategoryTrendState c = category.value();
+        if (c == null) {
+            c = new CategoryTrendState();
+        }
+        // A window evaluates once; data for windows already evaluated cannot change them.
+        long firstEnd = Math.max(w.firstWindowEnd(a.paneStart),
+                c.lastEvaluatedEnd == Long.MIN_VALUE ? Long.MIN_VALUE : c.lastEvaluatedEnd + w.slide());
+        if (firstEnd > w.lastWindowEnd(a.paneStart) || a.paneStart <= c.baseline.foldedThrough) {
+            return;
+        }
+        ItemTrend item = items.get(a.itemId);
+        if (item == null) {
+            item = new ItemTrend();
+        }
+        item.panes.add(a);
+        item.lastActivePane = Math.max(item.lastActivePane, a.paneStart);
+        items.put(a.itemId, item);
+        c.totals.add(a);
+        c.lastActivePane = Math.max(c.lastActivePane, a.paneStart);
+        category.update(c);
+        // Possibly behind the watermark already (the window ended, the chain has not reached it):
+        // such a timer fires on the next watermark, with its own timestamp.
+        ctx.timerService().registerEventTimeTimer(w.purgeTime(firstEnd));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DemandTrend> out) throws Exception {
+        CategoryTrendState c = category.value();
+        if (c == null) {
+            return;
+        }
+        SlidingWindows w = windows();
+        if (timestamp == c.cleanupAt) {
+            c.cleanupAt = Long.MIN_VALUE;
+            if (!expireIdle(c, timestamp, ctx)) {
+                return;
+            }
+        }
+        long end = timestamp + 1 - w.allowedLateness();
+        if (!w.isWindowEnd(end) || end <= c.lastEvaluatedEnd) {
+            return;
+        }
+        long nextPane = evaluate(c, end, ctx.getCurrentKey(), ctx, out);
+        c.lastEvaluatedEnd = end;
+        if (nextPane != Long.MAX_VALUE) {
+            long next = Math.max(end + w.slide(), w.firstWindowEnd(nextPane));
+            ctx.timerService().registerEventTimeTimer(w.purgeTime(next));
+        } else {
+            // Quiet: forget idle items once their time-to-live has passed.
+            c.cleanupAt = Math.max(timestamp + 1, c.lastActivePane + model.idleTtl);
+            ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+        }
+        category.update(c);
+    }
+
+    /** Evaluates the window ending at {@code end}; returns the first pane held for a later window. */
+    private long evaluate(CategoryTrendState c, long end, long categoryId, OnTimerContext ctx,
+            Collector<DemandTrend> out) throws Exception {
+        SlidingWindows w = windows();
+        long start = end - w.size();
+        long recentStart = end - model.recent;
+        long foldThrough = recentStart - model.pane();
+        Seasonality s = c.seasonality;
+        c.baseline.foldThrough(foldThrough, c.totals, model, s, true);
+        double windowFactors = model.factorSum(s, start, end);
+        double recentFactors = model.factorSum(s, recentStart, end);
+        // Panes before the next window are dropped below; fold them first so none is skipped.
+        long nextStart = start + w.slide();
+
+        Instant ws = Instant.ofEpochMilli(start);
+        Instant we = Instant.ofEpochMilli(end);
+        int trendingItems = 0;
+        long topItem = Long.MIN_VALUE;
+        double topZ = Double.NEGATIVE_INFINITY;
+        long activeItems = 0;
+        long nextPane = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, ItemTrend>> it = items.iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ItemTrend> e = it.next();
+            ItemTrend item = e.getValue();
+            PaneSeries p = item.panes;
+            item.baseline.foldThrough(foldThrough, p, model, s, false);
+            long views = PaneSeries.sum(p, p.views, start, end);
+            long carts = PaneSeries.sum(p, p.carts, start, end);
+            long buys = PaneSeries.sum(p, p.buys, start, end);
+            if (views + carts + buys > 0) {
+                activeItems++;
+                Double baseline = null;
+                Double ratio = null;
+                Double z = null;
+                boolean trending = false;
+                if (item.baseline.warm(model)) {
+                    baseline = item.baseline.level * windowFactors;
+                    double recentExpected = item.baseline.level * recentFactors;
+                    long recentViews = PaneSeries.sum(p, p.views, recentStart, end);
+                    ratio = baseline > 0 ? views / baseline : null;
+                    z = model.z(recentViews, recentExpected);
+                    if (views >= model.minViews) {
+                        trending = model.trending(views, p.viewersIn(start, end), recentViews, recentExpected);
+                    }
+                }
+                if (trending) {
+                    trendingItems++;
+                    if (z > topZ || (z == topZ && e.getKey() < topItem)) {
+                        topZ = z;
+                        topItem = e.getKey();
+                    }
+                }
+                if (trending || views >= model.rowMinViews) {
+                    out.collect(new DemandTrend(ws, we, e.getKey(), categoryId, views, carts, buys, baseline, ratio, z, trending));
+                }
+            }
+            item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
+            p.retainFrom(nextStart);
+            nextPane = Math.min(nextPane, p.firstStartFrom(nextStart));
+            e.setValue(item);
+        }
+        if (activeItems > 0) {
+            emitCategory(c, categoryId, start, end, windowFactors, recentFactors, activeItems, trendingItems,
+                    topItem == Long.MIN_VALUE ? null : topItem, ctx);
+        }
+        c.baseline.foldThrough(nextStart - model.pane(), c.totals, model, s, true);
+        c.totals.retainFrom(nextStart);
+        return nextPane;
+    }
+
+    private void emitCategory(CategoryTrendState c, long categoryId, long start, long end, double windowFactors,
+            double recentFactors, long activeItems, int trendingItems, Long topItem, OnTimerContext ctx) {
+        PaneSeries t = c.totals;
+        long views = PaneSeries.sum(t, t.views, start, end);
+        long carts = PaneSeries.sum(t, t.carts, start, end);
+        long buys = PaneSeries.sum(t, t.buys, start, end);
+        Double baseline = null;
+        Double ratio = null;
+        Double z = null;
+        boolean trending = false;
+        if (c.baseline.warm(model)) {
+            baseline = c.baseline.level * windowFactors;
+            double recentExpected = c.baseline.level * recentFactors;
+            long recentViews = PaneSeries.sum(t, t.views, end - model.recent, end);
+            ratio = baseline > 0 ? views / baseline : null;
+            z = model.z(recentViews, recentExpected);
+            trending = views >= model.minViews
+                    && model.trending(views, t.viewersIn(start, end), recentViews, recentExpected);
+        }
+        ctx.output(CATEGORY_TRENDS, new CategoryTrend(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), categoryId,
+                views, carts, buys, activeItems, baseline, ratio, z, trending, trendingItems, topItem));
+    }
+
+    /**
+     * Forgets items idle for the TTL and schedules the next expiry; clears the category when no
+     * item is left. Returns whether the category still has state.
+     */
+    private boolean expireIdle(CategoryTrendState c, long now, OnTimerContext ctx) throws Exception {
+        boolean any = false;
+        long nextExpiry = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, ItemTrend>> it = items.iterator(); it.hasNext(); ) {
+            ItemTrend item = it.next().getValue();
+            if (item.panes.size == 0 && item.lastActivePane + model.idleTtl <= now) {
+                it.remove();
+            } else {
+                any = true;
+                nextExpiry = Math.min(nextExpiry, item.lastActivePane + model.idleTtl);
+            }
+        }
+        if (!any) {
+            items.clear();
+            category.clear();
+            return false;
+        }
+        c.cleanupAt = Math.max(now + 1, nextExpiry);
+        ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+        category.update(c);
+        return true;
+    }
+}

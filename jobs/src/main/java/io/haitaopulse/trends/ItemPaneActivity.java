@@ -1,0 +1,33 @@
+package io.haitaopulse.trends;
+
+import io.haitaopulse.common.DistinctUsers;
+
+/**
+ * Activity of one item under one category in one pane, as counted by one pre-aggregating
+ * subtask: VIEW, CART clicks, units bought in PAID orders, and the distinct viewers. Partial
+ * counts of the same (item, pane) from several subtasks are summed (and their viewers merged)
+ * downstream. A Flink POJO.
+ */
+public class ItemPaneActivity {
+    public long itemId;
+    public long categoryId;
+    public long paneStart;
+    public long views;
+    public long carts;
+    public long buys;
+    public DistinctUsers viewers = new DistinctUsers();
+
+    public ItemPaneActivity() {}
+
+    public ItemPaneActivity(long itemId, long categoryId, long paneStart) {
+        this.itemId = itemId;
+        this.categoryId = categoryId;
+        this.paneStart = paneStart;
+    }
+
+    @Override
+    public String toString() {
+        return "ItemPaneActivity{item=" + itemId + ", category=" + categoryId + ", pane=" + paneStart + ", views=" + views
+                + ", carts=" + carts + ", buys=" + buys + ", viewers=" + viewers.count() + "}";
+    }
+}

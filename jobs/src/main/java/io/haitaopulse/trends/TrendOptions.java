@@ -1,0 +1,60 @@
+package io.haitaopulse.trends;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Typed options of demand-trend detection, with the defaults documented in the README. */
+public final class TrendOptions {
+
+    public static final ConfigOption<Duration> RECENT = key("pulse.trends.recent").durationType()
+            .defaultValue(Duration.ofMinutes(15))
+            .withDescription("Span at the end of each window tested against the baseline (clamped to the window).");
+
+    public static final ConfigOption<Duration> HALF_LIFE = key("pulse.trends.half-life").durationType()
+            .defaultValue(Duration.ofHours(6))
+            .withDescription("Half-life of the exponentially weighted level of an item's de-seasonalised views.");
+
+    public static final ConfigOption<Duration> SEASONAL_HALF_LIFE = key("pulse.trends.seasonal-half-life").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("Half-life of a category's hour-of-day profile.");
+
+    public static final ConfigOption<Duration> WARMUP = key("pulse.trends.warmup").durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("History an item needs before its baseline is trusted (cold start).");
+
+    public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views").longType()
+            .defaultValue(20L)
+            .withDescription("Views in the window an item needs to be trending.");
+
+    public static final ConfigOption<Long> MIN_USERS = key("pulse.trends.min-users").longType()
+            .defaultValue(10L)
+            .withDescription("Distinct viewers in the window an item needs to be trending.");
+
+    public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio").doubleType()
+            .defaultValue(2.0)
+            .withDescription("Recent views over their baseline needed to be trending.");
+
+    public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z").doubleType()
+            .defaultValue(3.0)
+            .withDescription("Standardised deviation of recent views needed to be trending.");
+
+    public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion").doubleType()
+            .defaultValue(0.1)
+            .withDescription("phi in Var = mu + (phi * mu)^2: noise beyond Poisson.");
+
+    public static final ConfigOption<Long> ROW_MIN_VIEWS = key("pulse.trends.row-min-views").longType()
+            .defaultValue(5L)
+            .withDescription("demand_trends lists items with at least this many views in the window (and every trending item).");
+
+    public static final ConfigOption<Duration> IDLE_TTL = key("pulse.trends.idle-ttl").durationType()
+            .defaultValue(Duration.ofDays(2))
+            .withDescription("An item without activity for this long is forgotten, baseline included.");
+
+    public static final ConfigOption<Duration> TIMEZONE_OFFSET = key("pulse.trends.timezone-offset").durationType()
+            .defaultValue(Duration.ofHours(8))
+            .withDescription("Offset of the shop's clock from UTC for the hour-of-day profile (China: 8h).");
+
+    private TrendOptions() {}
+}
