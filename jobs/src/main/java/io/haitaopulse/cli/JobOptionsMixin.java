@@ -1,7 +1,15 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.trends.TrendOptions;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
@@ -31,9 +39,19 @@ final class JobOptionsMixin {
             description = "Processing time after which a silent source stops holding back event time; 0 disables (default: 1m).")
     Duration idleTimeout = PulseOptions.IDLE_TIMEOUT.defaultValue();
 
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "Any typed option, e.g. pulse.trends.min-views=50 (see the README for the list).")
+    Map<String, String> extra = new LinkedHashMap<>();
+
     /** The options as a validated Flink configuration. */
     Configuration toConfiguration() {
-        Configuration conf = new Configuration();
+        List<String> known = knownKeys();
+        for (String key : extra.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("--conf " + key + ": unknown option; known: " + String.join(", ", known));
+            }
+        }
+        Configuration conf = Configuration.fromMap(extra);
         conf.set(PulseOptions.WINDOW, window);
         conf.set(PulseOptions.SLIDE, slide);
         conf.set(PulseOptions.TOP, top);
@@ -42,5 +60,22 @@ final class JobOptionsMixin {
         conf.set(PulseOptions.IDLE_TIMEOUT, idleTimeout);
         PulseOptions.validate(conf);
         return conf;
+    }
+
+    /** Keys of every typed option a job reads. */
+    static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class)) {
+            for (Field f : holder.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+                    try {
+                        keys.add(((ConfigOption<?>) f.get(null)).key());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return keys;
     }
 }

@@ -57,6 +57,8 @@ class PulseCliTest {
         "--format xml                      | unknown format 'xml'",
         "--bogus                           | Unknown option: '--bogus'",
         "--parallelism 0                   | --parallelism must be at least 1",
+        "--conf pulse.trends.min-view=5    | --conf pulse.trends.min-view: unknown option",
+        "--conf pulse.trends.min-views=x   | pulse.trends.min-views",
     })
     void badReplayArgumentsPrintOneLineAndExit2(String extra, String message) throws Exception {
         Path in = tmp.resolve("in.jsonl");
