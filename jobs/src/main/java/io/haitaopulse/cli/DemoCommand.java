@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.trends.TrendOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,9 @@ final class DemoCommand implements Callable<Integer> {
         Configuration conf = new JobOptionsMixin().toConfiguration();
         Replay.Result r = Replay.run(new Replay.Spec("trends", List.of(data), dir, InputFormat.USERBEHAVIOR, conf, 2, null, null));
         o.println(r.summary("trends"));
-        printHotItems(o, ReplayOutput.readRows(dir.resolve("hot_items.jsonl")),
+        long current = printHotItems(o, ReplayOutput.readRows(dir.resolve("hot_items.jsonl")),
                 conf.get(PulseOptions.WINDOW).toMillis(), conf.get(PulseOptions.SLIDE).toMillis());
+        printRisingCategories(o, ReplayOutput.readRows(dir.resolve("category_trends.jsonl")), current);
         o.println();
         o.println("All tables are in " + dir.toAbsolutePath() + " (one JSON object per line).");
         return 0;
@@ -61,14 +64,14 @@ final class DemoCommand implements Callable<Integer> {
      * Prints the global Top-N of the current window: the first window that ends after the newest
      * view, i.e. the full hour up to now. (Later windows exist too, but hold only the last minutes.)
      */
-    static void printHotItems(PrintStream o, List<JsonNode> rows, long windowMs, long slideMs) {
+    static long printHotItems(PrintStream o, List<JsonNode> rows, long windowMs, long slideMs) {
         long lastEnd = Long.MIN_VALUE;
         for (JsonNode r : rows) {
             lastEnd = Math.max(lastEnd, r.get("window_end").asLong());
         }
         if (lastEnd == Long.MIN_VALUE) {
             o.println("No VIEW clicks in the input, so no hot items.");
-            return;
+            return Long.MIN_VALUE;
         }
         long latest = lastEnd - windowMs + slideMs;
         long previous = Long.MIN_VALUE;
@@ -104,6 +107,30 @@ final class DemoCommand implements Callable<Integer> {
             Integer before = previousRank.get(item);
             String move = before == null ? "new" : before == rank ? "=" : (before > rank ? "up " + (before - rank) : "down " + (rank - before));
             o.printf("  %4d  %-11d  %-11s  %5d  %s%n", rank, item, categoryOf.getOrDefault(item, "?"), r.get("views").asLong(), move);
+        }
+        return latest;
+    }
+
+    /** Prints the categories rising fastest in the window ending at {@code end}, by z. */
+    static void printRisingCategories(PrintStream o, List<JsonNode> rows, long end) {
+        List<JsonNode> current = rows.stream()
+                .filter(r -> r.get("window_end").asLong() == end && !r.get("z").isNull()
+                        && r.get("views").asLong() >= TrendOptions.MIN_VIEWS.defaultValue())
+                .sorted(Comparator.comparingDouble((JsonNode r) -> -r.get("z").asDouble())
+                        .thenComparingLong(r -> r.get("category_id").asLong()))
+                .limit(5)
+                .toList();
+        if (current.isEmpty()) {
+            return;
+        }
+        o.println();
+        o.println("Categories rising fastest (20+ views; last 15 minutes against their baseline):");
+        o.println("  category     views/h  baseline/h  ratio      z  trending");
+        o.println("  -----------  -------  ----------  -----  -----  --------");
+        for (JsonNode r : current) {
+            o.printf("  %-11d  %7d  %10.1f  %5.2f  %5.1f  %s%n", r.get("category_id").asLong(), r.get("views").asLong(),
+                    r.get("baseline").asDouble(), r.get("ratio").asDouble(), r.get("z").asDouble(),
+                    r.get("trending").asBoolean() ? "yes" : "no");
         }
     }
 }
