@@ -2,6 +2,7 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.trends.TrendsPipeline;
+import io.haitaopulse.uplift.UpliftPipeline;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
@@ -12,15 +13,17 @@ import org.apache.flink.configuration.Configuration;
 final class JobCatalog {
 
     /** Names accepted by {@code --job}. */
-    static final List<String> NAMES = List.of("trends", "all");
+    static final List<String> NAMES = List.of("trends", "uplift", "all");
 
     private JobCatalog() {}
 
     /** The jobs named {@code name}; throws {@link IllegalArgumentException} for an unknown name. */
     static List<PulseJob> jobs(String name, Configuration conf) {
         return switch (name) {
-            case TrendsPipeline.NAME, "all" -> List.of(new TrendsPipeline(conf));
-            case "uplift", "sourcing" -> throw new IllegalArgumentException(
+            case TrendsPipeline.NAME -> List.of(new TrendsPipeline(conf));
+            case UpliftPipeline.NAME -> List.of(new UpliftPipeline(conf));
+            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf));
+            case "sourcing" -> throw new IllegalArgumentException(
                     "job '" + name + "' is not built yet; available: " + String.join(", ", NAMES));
             default -> throw new IllegalArgumentException(
                     "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));

@@ -2,6 +2,7 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.trends.TrendOptions;
+import io.haitaopulse.uplift.UpliftOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -65,7 +66,7 @@ final class JobOptionsMixin {
     /** Keys of every typed option a job reads. */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class)) {
+        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class, UpliftOptions.class)) {
             for (Field f : holder.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
                     try {

@@ -1,0 +1,46 @@
+package io.haitaopulse.uplift;
+
+/** Users and Σy, Σy² per metric for both arms. A Flink POJO. */
+public class ArmSums {
+    public long nT;
+    public long nC;
+    public double convT;
+    public double convSqT;
+    public double convC;
+    public double convSqC;
+    public double revT;
+    public double revSqT;
+    public double revC;
+    public double revSqC;
+
+    public ArmSums() {}
+
+    void apply(ScoreInput in) {
+        if (in.arm == 0) {
+            nT += in.dn;
+            convT += in.dConv;
+            convSqT += in.dConvSq;
+            revT += in.dRev;
+            revSqT += in.dRevSq;
+        } else {
+            nC += in.dn;
+            convC += in.dConv;
+            convSqC += in.dConvSq;
+            revC += in.dRev;
+            revSqC += in.dRevSq;
+        }
+    }
+
+    void add(ArmSums o) {
+        nT += o.nT;
+        nC += o.nC;
+        convT += o.convT;
+        convSqT += o.convSqT;
+        convC += o.convC;
+        convSqC += o.convSqC;
+        revT += o.revT;
+        revSqT += o.revSqT;
+        revC += o.revC;
+        revSqC += o.revSqC;
+    }
+}

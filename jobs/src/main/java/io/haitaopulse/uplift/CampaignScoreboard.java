@@ -1,0 +1,135 @@
+package io.haitaopulse.uplift;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.CampaignUplift;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * One campaign's scoreboard (keyed by campaign id): sufficient statistics per arm and metric,
+ * and a campaign_uplift row per metric at every multiple of the slide from the campaign's start
+ * until the first one after its end; the row as of {@code b} reflects every event before {@code b}
+ * and is written when that is final (b − 1 + allowed lateness). At the end of input the rows go
+ * on until one reflects all input, then stop. State is dropped after the last row.
+ */
+public final class CampaignScoreboard extends KeyedProcessFunction<String, ScoreInput, CampaignUplift> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Metric names of the rows. */
+    public static final String CONVERSION = "conversion";
+    public static final String REVENUE = "revenue_per_user";
+
+    private final SlidingWindows slots;
+    private final double tauConversion;
+    private final double tauRevenue;
+    private transient ValueState<Scoreboard> board;
+    /** Changes not yet in a written row, by the end of their slot: a row reflects exactly the events before it. */
+    private transient MapState<Long, ArmSums> pending;
+
+    CampaignScoreboard(SlidingWindows slots, double tauConversion, double tauRevenue) {
+        this.slots = slots;
+        this.tauConversion = tauConversion;
+        this.tauRevenue = tauRevenue;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        board = getRuntimeContext().getState(new ValueStateDescriptor<>("scoreboard", Types.POJO(Scoreboard.class)));
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending-changes", Types.LONG, Types.POJO(ArmSums.class)));
+    }
+
+    @Override
+    public void processElement(ScoreInput in, Context ctx, Collector<CampaignUplift> out) throws Exception {
+        Scoreboard b = board.value();
+        if (b == null) {
+            b = new Scoreboard();
+        }
+        if (in.definition) {
+            b.defined = true;
+            b.start = in.start;
+            b.end = in.end;
+            b.holdoutPct = in.holdoutPct;
+            b.maxTs = Math.max(b.maxTs, in.start);
+            ctx.timerService().registerEventTimeTimer(fireTime(Math.max(slotEnd(in.start), b.lastEmitted + slots.slide())));
+        } else {
+            long slot = slotEnd(in.ts);
+            if (slot <= b.lastEmitted) {
+                // Only after an idle source resumed behind the others: count it from the next row on.
+                b.total.apply(in);
+            } else {
+                ArmSums sums = pending.get(slot);
+                if (sums == null) {
+                    sums = new ArmSums();
+                }
+                sums.apply(in);
+                pending.put(slot, sums);
+            }
+            b.maxTs = Math.max(b.maxTs, in.ts);
+        }
+        board.update(b);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CampaignUplift> out) throws Exception {
+        Scoreboard b = board.value();
+        long asOf = timestamp + 1 - slots.allowedLateness();
+        if (b == null || !b.defined || asOf <= b.lastEmitted) {
+            return;
+        }
+        List<Long> applied = new ArrayList<>();
+        for (Map.Entry<Long, ArmSums> e : pending.entries()) {
+            if (e.getKey() <= asOf) {
+                b.total.add(e.getValue());
+                applied.add(e.getKey());
+            }
+        }
+        for (Long slot : applied) {
+            pending.remove(slot);
+        }
+        emit(b.total, b.holdoutPct, ctx.getCurrentKey(), asOf, out);
+        b.lastEmitted = asOf;
+        long last = slotEnd(b.end);
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs;
+        if (asOf >= last || endOfInput) {
+            board.clear();
+            pending.clear();
+            return;
+        }
+        ctx.timerService().registerEventTimeTimer(fireTime(asOf + slots.slide()));
+        board.update(b);
+    }
+
+    private void emit(ArmSums b, double holdoutPct, String id, long asOf, Collector<CampaignUplift> out) {
+        Instant at = Instant.ofEpochMilli(asOf);
+        UpliftStats.Arm revT = new UpliftStats.Arm(b.nT, b.revT, b.revSqT);
+        UpliftStats.Arm revC = new UpliftStats.Arm(b.nC, b.revC, b.revSqC);
+        Long incremental = null;
+        if (b.nT > 0 && b.nC > 0) {
+            incremental = Math.round((b.revT / b.nT - b.revC / b.nC) * b.nT);
+        }
+        out.collect(UpliftStats.row(id, CONVERSION, at, new UpliftStats.Arm(b.nT, b.convT, b.convSqT),
+                new UpliftStats.Arm(b.nC, b.convC, b.convSqC), holdoutPct, tauConversion, incremental));
+        out.collect(UpliftStats.row(id, REVENUE, at, revT, revC, holdoutPct, tauRevenue, incremental));
+    }
+
+    /** The end of the slot containing {@code ts}: the first row that reflects it. */
+    private long slotEnd(long ts) {
+        return slots.lastWindowEnd(ts);
+    }
+
+    private long fireTime(long asOf) {
+        return slots.purgeTime(asOf);
+    }
+}

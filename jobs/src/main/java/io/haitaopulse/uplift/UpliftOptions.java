@@ -1,0 +1,24 @@
+package io.haitaopulse.uplift;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Typed options of the uplift job. */
+public final class UpliftOptions {
+
+    public static final ConfigOption<Double> TAU_CONVERSION = key("pulse.uplift.tau-conversion").doubleType()
+            .defaultValue(0.01)
+            .withDescription("Mixing standard deviation of the always-valid CI for conversion (1 percentage point).");
+
+    public static final ConfigOption<Double> TAU_REVENUE_CENTS = key("pulse.uplift.tau-revenue-cents").doubleType()
+            .defaultValue(1000.0)
+            .withDescription("Mixing standard deviation of the always-valid CI for revenue per user, in cents (10 CNY).");
+
+    public static final ConfigOption<Duration> UNKNOWN_CAMPAIGN_TTL = key("pulse.uplift.unknown-campaign-ttl").durationType()
+            .defaultValue(Duration.ofDays(30))
+            .withDescription("How long exposures to a campaign that was never defined are kept.");
+
+    private UpliftOptions() {}
+}

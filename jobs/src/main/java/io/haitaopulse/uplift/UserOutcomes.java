@@ -1,0 +1,212 @@
+package io.haitaopulse.uplift;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.EventTime;
+import io.haitaopulse.schema.Arm;
+import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderLine;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.internal.Ingested;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per user (the key): which campaigns the user is exposed to, in which arm, and the user's
+ * outcome per campaign (CONTRACTS §3): conversion = any PAID order in
+ * {@code [first exposure, end]}; revenue = PAID value minus RETURNED value in that interval.
+ * Emits the change of the user's contribution to each campaign's scoreboard.
+ *
+ * <p>Work happens in event-time order: an event only registers a timer at its own time, and the
+ * user's outcomes are recomputed when the watermark reaches it. So a scoreboard row as of
+ * {@code t} reflects exactly the events before {@code t}, whatever their arrival order, and a
+ * campaign definition (event time = its start) is known before its exposures are evaluated.
+ *
+ * <p>State is released: a campaign's entry once its last scoreboard row is final, exposures to a
+ * campaign never defined after a TTL, an order once no campaign of the user and no future
+ * exposure can need it.
+ */
+public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, Ingested, Campaign, ScoreInput> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Campaign definitions, broadcast to every subtask. */
+    public static final MapStateDescriptor<String, Campaign> CAMPAIGNS =
+            new MapStateDescriptor<>("campaigns", Types.STRING, new AvroTypeInfo<>(Campaign.class));
+
+    /** Rows of the scoreboard are as of multiples of the slide; a slot is final at its purge time. */
+    private final SlidingWindows slots;
+    private final long unknownCampaignTtl;
+
+    private transient MapState<String, CampaignExposure> exposures;
+    private transient ValueState<OrderLog> orders;
+
+    UserOutcomes(SlidingWindows slots, long unknownCampaignTtl) {
+        this.slots = slots;
+        this.unknownCampaignTtl = unknownCampaignTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        exposures = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("exposures", Types.STRING, Types.POJO(CampaignExposure.class)));
+        orders = getRuntimeContext().getState(new ValueStateDescriptor<>("orders", Types.POJO(OrderLog.class)));
+    }
+
+    @Override
+    public void processElement(Ingested in, ReadOnlyContext ctx, Collector<ScoreInput> out) throws Exception {
+        Object body = in.getBody();
+        long ts = EventTime.ofBody(body);
+        if (body instanceof Exposure e) {
+            CampaignExposure x = exposures.get(e.getCampaignId());
+            if (x == null) {
+                x = new CampaignExposure();
+            }
+            x.add(ts, e.getArm() == Arm.TREATMENT ? 0 : 1);
+            exposures.put(e.getCampaignId(), x);
+        } else if (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED) {
+            OrderLog log = orders.value();
+            if (log == null) {
+                log = new OrderLog();
+            }
+            log.add(ts, value(o), o.getStatus() == OrderStatus.PAID);
+            orders.update(log);
+        } else {
+            return;
+        }
+        ctx.timerService().registerEventTimeTimer(ts);
+    }
+
+    @Override
+    public void processBroadcastElement(Campaign c, Context ctx, Collector<ScoreInput> out) throws Exception {
+        ctx.getBroadcastState(CAMPAIGNS).put(c.getCampaignId(), c);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreInput> out) throws Exception {
+        ReadOnlyBroadcastState<String, Campaign> campaigns = ctx.getBroadcastState(CAMPAIGNS);
+        OrderLog stored = orders.value();
+        final OrderLog log = stored == null ? new OrderLog() : stored;
+        long nextCleanup = Long.MAX_VALUE;
+        List<String> done = new ArrayList<>();
+        List<long[]> neededIntervals = new ArrayList<>();
+        boolean unknownPending = false;
+        for (Map.Entry<String, CampaignExposure> entry : exposures.entries()) {
+            CampaignExposure x = entry.getValue();
+            Campaign c = campaigns.get(entry.getKey());
+            if (c == null) {
+                long expiry = x.firstSeen + unknownCampaignTtl;
+                if (expiry <= timestamp) {
+                    done.add(entry.getKey());
+                } else {
+                    unknownPending = true;
+                    nextCleanup = Math.min(nextCleanup, expiry);
+                }
+                continue;
+            }
+            recompute(entry.getKey(), c, x, log, timestamp, out);
+            entry.setValue(x);
+            long end = c.getEndTs().toEpochMilli();
+            long finalAt = slots.purgeTime(slots.lastWindowEnd(end));
+            if (finalAt <= timestamp) {
+                done.add(entry.getKey());
+            } else {
+                nextCleanup = Math.min(nextCleanup, finalAt);
+                neededIntervals.add(new long[] {c.getStartTs().toEpochMilli(), end});
+            }
+        }
+        for (String id : done) {
+            exposures.remove(id);
+        }
+        if (exposures.isEmpty()) {
+            exposures.clear();
+        }
+        // An order is kept while an exposure before it could still arrive on time, or while a
+        // campaign of this user still counts it (or a campaign not defined yet might).
+        final boolean keepAll = unknownPending;
+        long[] orderDeadline = {Long.MAX_VALUE};
+        log.retain(i -> {
+            long t = log.ts[i];
+            if (keepAll) {
+                return true;
+            }
+            for (long[] iv : neededIntervals) {
+                if (t <= iv[1]) {
+                    return true;
+                }
+            }
+            long onTimeUntil = slots.purgeTime(slots.lastWindowEnd(t));
+            if (onTimeUntil > timestamp) {
+                orderDeadline[0] = Math.min(orderDeadline[0], onTimeUntil);
+                return true;
+            }
+            return false;
+        });
+        nextCleanup = Math.min(nextCleanup, orderDeadline[0]);
+        if (log.size == 0) {
+            orders.clear();
+        } else {
+            orders.update(log);
+        }
+        if (nextCleanup != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(nextCleanup);
+        }
+    }
+
+    /**
+     * Brings the user's contribution to campaign {@code id} up to event time {@code ts} and emits the
+     * change. Only events at or before {@code ts} count, even if later ones have arrived already:
+     * their own timers bring them in, so every change carries the time of the event that caused it.
+     */
+    private static void recompute(String id, Campaign c, CampaignExposure x, OrderLog log, long ts, Collector<ScoreInput> out) {
+        long start = c.getStartTs().toEpochMilli();
+        long end = Math.min(c.getEndTs().toEpochMilli(), ts);
+        int first = x.firstWithin(start, end);
+        boolean counted = first >= 0;
+        int arm = counted ? x.arms[first] : 0;
+        double conv = 0;
+        double rev = 0;
+        if (counted) {
+            long fe = x.ts[first];
+            conv = log.paidWithin(fe, end) ? 1 : 0;
+            rev = log.netValueWithin(fe, end);
+        }
+        if (x.counted && counted && x.countedArm == arm) {
+            if (conv != x.conv || rev != x.rev) {
+                out.collect(ScoreInput.change(id, arm, 0, x.conv, conv, x.rev, rev, ts));
+            }
+        } else {
+            if (x.counted) {
+                out.collect(ScoreInput.change(id, x.countedArm, -1, x.conv, 0, x.rev, 0, ts));
+            }
+            if (counted) {
+                out.collect(ScoreInput.change(id, arm, 1, 0, conv, 0, rev, ts));
+            }
+        }
+        x.counted = counted;
+        x.countedArm = arm;
+        x.conv = conv;
+        x.rev = rev;
+    }
+
+    /** Value of an order event's lines in cents: quantity × unit price − discount. */
+    static long value(Order o) {
+        long v = 0;
+        for (OrderLine l : o.getLines()) {
+            v += l.getQuantity() * l.getUnitPriceCents() - l.getDiscountCents();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,103 @@
+package io.haitaopulse.uplift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.Arm;
+import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.CampaignKind;
+import io.haitaopulse.schema.CampaignUplift;
+import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderLine;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/** Per-user and per-campaign state is released once a campaign's rows are final. Slots of 10 ms. */
+class UpliftStateTest {
+
+    private static final SlidingWindows SLOTS = new SlidingWindows(10, 10, 0);
+
+    private static Ingested exposure(String user, Arm arm, long ts) {
+        return new Ingested(new Exposure("c1", user, arm, Instant.ofEpochMilli(ts)));
+    }
+
+    private static Ingested paid(String user, long ts, long cents) {
+        return new Ingested(new Order("o", user, OrderStatus.PAID, Instant.ofEpochMilli(ts),
+                List.of(new OrderLine(1L, 2L, 1, cents, 0L)), null, null));
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new UserOutcomes(SLOTS, 1_000),
+                i -> i.getBody() instanceof Exposure e ? e.getUserId() : ((Order) i.getBody()).getUserId(), Types.STRING,
+                UserOutcomes.CAMPAIGNS);
+    }
+
+    /** Entries in the user operator's keyed state (this harness has no shortcut for it). */
+    private static int keyedEntries(KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> h) {
+        return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    @Test
+    void userStateIsReleasedWhenTheCampaignIsFinal() throws Exception {
+        var h = userHarness();
+        h.processBroadcastElement(new Campaign("c1", CampaignKind.SOCIAL, Instant.ofEpochMilli(0), Instant.ofEpochMilli(50),
+                0.5, null, null, null), 0);
+        h.processElement(exposure("u1", Arm.TREATMENT, 5), 5);
+        h.processElement(paid("u1", 20, 700), 20);
+        h.processElement(paid("u1", 60, 100), 60); // after the end: not counted
+        h.watermark(Long.MAX_VALUE);
+        List<ScoreInput> out = h.extractOutputValues();
+        assertThat(out).extracting(ScoreInput::toString).containsExactly(
+                "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 @5}",
+                "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 @20}");
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void exposuresToACampaignNeverDefinedAreForgottenAfterTheTtl() throws Exception {
+        var h = userHarness();
+        h.processElement(exposure("u1", Arm.CONTROL, 5), 5);
+        h.watermark(1_004);
+        assertThat(keyedEntries(h)).isPositive();
+        h.watermark(1_005);
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoreInput, CampaignUplift>(
+                new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000)), s -> s.campaignId, Types.STRING);
+        h.open();
+        h.processElement(ScoreInput.definition("c1", 0, 25, 0.5), 0);
+        h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
+        h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
+        h.processWatermark(9);
+        assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
+                + r.getNTreatment() + "/" + r.getNControl())
+                .containsExactly("conversion@10 n=1/0", "revenue_per_user@10 n=1/0");
+        h.getOutput().clear();
+        h.processWatermark(Long.MAX_VALUE);
+        assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
+                + r.getNTreatment() + "/" + r.getNControl())
+                // The input ended: the row as of 20 reflects all of it (the last change is at 12), so rows stop.
+                .containsExactly("conversion@20 n=1/1", "revenue_per_user@20 n=1/1");
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+}
