@@ -2,6 +2,8 @@ package io.haitaopulse.io;
 
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.CategoryTrend;
+import io.haitaopulse.schema.ChannelAttribution;
+import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.HotItem;
@@ -34,6 +36,10 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("category_trends", CategoryTrend.class, true, List.of("window_end", "category_id"));
     public static final OutputTable<CampaignUplift> CAMPAIGN_UPLIFT =
             new OutputTable<>("campaign_uplift", CampaignUplift.class, true, List.of("campaign_id", "metric", "as_of"));
+    public static final OutputTable<ChannelAttribution> CHANNEL_ATTRIBUTION =
+            new OutputTable<>("channel_attribution", ChannelAttribution.class, true, List.of("window_end", "channel", "campaign_id"));
+    public static final OutputTable<ReferralCredit> REFERRAL_CREDITS =
+            new OutputTable<>("referral_credits", ReferralCredit.class, true, List.of("window_end", "referrer_token", "campaign_id"));
     public static final OutputTable<SourcingShortlist> SOURCING_SHORTLIST =
             new OutputTable<>("sourcing_shortlist", SourcingShortlist.class, true, List.of("as_of", "category_id", "rank"));
     public static final OutputTable<DeadLetter> DEAD_LETTERS =

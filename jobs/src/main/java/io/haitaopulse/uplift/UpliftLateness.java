@@ -3,14 +3,15 @@ package io.haitaopulse.uplift;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.LatenessRule;
 import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderStatus;
 
 /**
- * The uplift job consumes campaigns, exposures and PAID/RETURNED orders. Scoreboard rows are as
- * of multiples of the slide; an exposure or order is late once the first row that would reflect
- * it is final. Campaign definitions are never late: a late definition still defines its campaign.
+ * The uplift job consumes campaigns, exposures, clicks (attribution) and PAID/RETURNED orders.
+ * Its rows are as of multiples of the slide; an event is late once the first row that would
+ * reflect it is final. Campaign definitions are never late: a late definition still defines its campaign.
  */
 final class UpliftLateness implements LatenessRule {
 
@@ -27,7 +28,8 @@ final class UpliftLateness implements LatenessRule {
         if (body instanceof Campaign) {
             return Verdict.USE;
         }
-        boolean used = body instanceof Exposure || (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED);
+        boolean used = body instanceof Exposure || body instanceof Click
+                || (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED);
         if (!used) {
             return Verdict.IGNORE;
         }
@@ -37,7 +39,7 @@ final class UpliftLateness implements LatenessRule {
     @Override
     public String lateReason(Object body, long ts, long watermark) {
         long asOf = slots.lastWindowEnd(ts);
-        return "uplift: event time " + ts + " is behind watermark " + watermark + "; the scoreboard row as of " + asOf
-                + " that would first reflect it is final (allowed lateness " + slots.allowedLateness() + " ms)";
+        return "uplift: event time " + ts + " is behind watermark " + watermark + "; the uplift and attribution rows as of " + asOf
+                + " that would first reflect it are final (allowed lateness " + slots.allowedLateness() + " ms)";
     }
 }

@@ -20,5 +20,17 @@ public final class UpliftOptions {
             .defaultValue(Duration.ofDays(30))
             .withDescription("How long exposures to a campaign that was never defined are kept.");
 
+    public static final ConfigOption<Duration> SESSION_GAP = key("pulse.attribution.session-gap").durationType()
+            .defaultValue(Duration.ofMinutes(30))
+            .withDescription("Inactivity that ends a session.");
+
+    public static final ConfigOption<Duration> ATTRIBUTION_LOOKBACK = key("pulse.attribution.lookback").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("How far back the last non-direct touch of an order may be.");
+
+    public static final ConfigOption<Duration> ATTRIBUTION_USER_TTL = key("pulse.attribution.user-ttl").durationType()
+            .defaultValue(Duration.ofDays(30))
+            .withDescription("A user silent this long is forgotten: touches, sessions and whether they ever ordered.");
+
     private UpliftOptions() {}
 }

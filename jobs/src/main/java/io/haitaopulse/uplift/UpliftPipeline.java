@@ -8,6 +8,10 @@ import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignUplift;
+import io.haitaopulse.schema.ChannelAttribution;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.Order;
@@ -21,13 +25,16 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The {@code uplift} job for marketing: per campaign, live treatment-versus-hold-out statistics
- * of conversion and revenue per user (campaign_uplift, CONTRACTS §3).
+ * of conversion and revenue per user (campaign_uplift, CONTRACTS §3); and which channels bring
+ * sessions, orders and new buyers (channel_attribution, referral_credits).
  *
  * <pre>
  * sources ─ route ─┬─ campaigns ─ broadcast ───────────────┐
  *                  │                                      ▼
  *                  ├─ exposures, orders ─ keyBy(user) ─ UserOutcomes ─┐ changes of a user's contribution
- *                  └─ campaigns (definitions) ────────────────────────┴─ keyBy(campaign) ─ CampaignScoreboard ─ campaign_uplift
+ *                  ├─ campaigns (definitions) ────────────────────────┴─ keyBy(campaign) ─ CampaignScoreboard ─ campaign_uplift
+ *                  └─ clicks, PAID orders ─ keyBy(user) ─ ChannelAttributor ─┬─ keyBy(channel, campaign) ─ channel_attribution
+ *                                                                            └─ keyBy(token, campaign)   ─ referral_credits
  * </pre>
  */
 public final class UpliftPipeline implements PulseJob {
@@ -39,6 +46,9 @@ public final class UpliftPipeline implements PulseJob {
     private final double tauConversion;
     private final double tauRevenue;
     private final long unknownCampaignTtl;
+    private final long sessionGap;
+    private final long lookback;
+    private final long userTtl;
 
     /** Builds the job from validated options. */
     public UpliftPipeline(Configuration conf) {
@@ -48,6 +58,9 @@ public final class UpliftPipeline implements PulseJob {
         this.tauConversion = conf.get(UpliftOptions.TAU_CONVERSION);
         this.tauRevenue = conf.get(UpliftOptions.TAU_REVENUE_CENTS);
         this.unknownCampaignTtl = conf.get(UpliftOptions.UNKNOWN_CAMPAIGN_TTL).toMillis();
+        this.sessionGap = conf.get(UpliftOptions.SESSION_GAP).toMillis();
+        this.lookback = conf.get(UpliftOptions.ATTRIBUTION_LOOKBACK).toMillis();
+        this.userTtl = conf.get(UpliftOptions.ATTRIBUTION_USER_TTL).toMillis();
         if (!(tauConversion > 0) || !(tauRevenue > 0)) {
             throw new IllegalArgumentException("pulse.uplift.tau-* must be positive");
         }
@@ -60,7 +73,7 @@ public final class UpliftPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.CAMPAIGN_UPLIFT);
+        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.CHANNEL_ATTRIBUTION, OutputTable.REFERRAL_CREDITS);
     }
 
     @Override
@@ -76,7 +89,8 @@ public final class UpliftPipeline implements PulseJob {
                 .name("uplift-campaign-definitions").uid("uplift-campaign-definitions");
         BroadcastStream<Campaign> broadcast = campaigns.broadcast(UserOutcomes.CAMPAIGNS);
         DataStream<ScoreInput> changes = all
-                .filter(i -> !(i.getBody() instanceof Campaign)).name("uplift-user-events").uid("uplift-user-events")
+                .filter(i -> i.getBody() instanceof Exposure || i.getBody() instanceof Order)
+                .name("uplift-user-events").uid("uplift-user-events")
                 .keyBy(UpliftPipeline::userOf, Types.STRING)
                 .connect(broadcast)
                 .process(new UserOutcomes(slots, unknownCampaignTtl), Types.POJO(ScoreInput.class))
@@ -92,6 +106,25 @@ public final class UpliftPipeline implements PulseJob {
                 .name("uplift-scoreboard")
                 .uid("uplift-scoreboard");
         sinks.write(OutputTable.CAMPAIGN_UPLIFT, rows);
+
+        DataStream<AttributionCredit> credits = all
+                .filter(i -> i.getBody() instanceof Click || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
+                .name("attribution-events").uid("attribution-events")
+                .keyBy(UpliftPipeline::userOf, Types.STRING)
+                .process(new ChannelAttributor(sessionGap, lookback, userTtl), Types.POJO(AttributionCredit.class))
+                .name("channel-attributor").uid("channel-attributor");
+        DataStream<ChannelAttribution> channels = credits
+                .keyBy(c -> c.channel + CreditWindows.SEP + c.campaignId, Types.STRING)
+                .process(new CreditWindows.Channels(slots), new AvroTypeInfo<>(ChannelAttribution.class))
+                .name("channel-attribution").uid("channel-attribution");
+        DataStream<ReferralCredit> referrals = credits
+                .filter(c -> c.order && c.referrerToken != null && "REFERRAL".equals(c.channel))
+                .name("referral-orders").uid("referral-orders")
+                .keyBy(c -> c.referrerToken + CreditWindows.SEP + c.campaignId, Types.STRING)
+                .process(new CreditWindows.Referrals(slots), new AvroTypeInfo<>(ReferralCredit.class))
+                .name("referral-credits").uid("referral-credits");
+        sinks.write(OutputTable.CHANNEL_ATTRIBUTION, channels);
+        sinks.write(OutputTable.REFERRAL_CREDITS, referrals);
         return routed.late();
     }
 
@@ -99,6 +132,9 @@ public final class UpliftPipeline implements PulseJob {
         Object body = i.getBody();
         if (body instanceof Exposure e) {
             return e.getUserId();
+        }
+        if (body instanceof Click c) {
+            return c.getUserId();
         }
         return ((Order) body).getUserId();
     }

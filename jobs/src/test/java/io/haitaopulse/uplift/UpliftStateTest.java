@@ -79,6 +79,23 @@ class UpliftStateTest {
     }
 
     @Test
+    void attributionForgetsASilentUserAfterTheTtl() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
+                new KeyedProcessOperator<>(new ChannelAttributor(30, 100, 1_000)),
+                i -> ((Order) i.getBody()).getUserId(), Types.STRING);
+        h.open();
+        h.processElement(paid("u1", 5, 100), 5);
+        h.processWatermark(1_004);
+        assertThat(h.extractOutputValues()).extracting(c -> c.channel + " " + c.gmvCents + " new=" + c.newUser)
+                .containsExactly("DIRECT 100 new=true");
+        assertThat(h.numKeyedStateEntries()).isPositive();
+        h.processWatermark(1_005);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
     void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoreInput, CampaignUplift>(
                 new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000)), s -> s.campaignId, Types.STRING);

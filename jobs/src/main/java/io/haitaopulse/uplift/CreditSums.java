@@ -1,0 +1,30 @@
+package io.haitaopulse.uplift;
+
+import io.haitaopulse.common.DistinctUsers;
+
+/** Credits of one key in one window. A Flink POJO. */
+public class CreditSums {
+    public long sessions;
+    public long orders;
+    public long gmvCents;
+    public long newUsers;
+    /** Distinct referrer tokens credited with an order. */
+    public DistinctUsers referrers = new DistinctUsers();
+
+    public CreditSums() {}
+
+    void add(AttributionCredit c) {
+        if (!c.order) {
+            sessions++;
+            return;
+        }
+        orders++;
+        gmvCents += c.gmvCents;
+        if (c.newUser) {
+            newUsers++;
+        }
+        if (c.referrerToken != null) {
+            referrers.add(DistinctUsers.hash(c.referrerToken));
+        }
+    }
+}
