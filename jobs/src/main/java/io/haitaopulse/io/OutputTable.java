@@ -3,6 +3,7 @@ package io.haitaopulse.io;
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.ChannelAttribution;
+import io.haitaopulse.schema.CouponFunnel;
 import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.DemandTrend;
@@ -36,6 +37,8 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("category_trends", CategoryTrend.class, true, List.of("window_end", "category_id"));
     public static final OutputTable<CampaignUplift> CAMPAIGN_UPLIFT =
             new OutputTable<>("campaign_uplift", CampaignUplift.class, true, List.of("campaign_id", "metric", "as_of"));
+    public static final OutputTable<CouponFunnel> COUPON_FUNNEL =
+            new OutputTable<>("coupon_funnel", CouponFunnel.class, true, List.of("campaign_id", "as_of", "arm"));
     public static final OutputTable<ChannelAttribution> CHANNEL_ATTRIBUTION =
             new OutputTable<>("channel_attribution", ChannelAttribution.class, true, List.of("window_end", "channel", "campaign_id"));
     public static final OutputTable<ReferralCredit> REFERRAL_CREDITS =

@@ -12,6 +12,10 @@ public class ArmSums {
     public double revSqT;
     public double revC;
     public double revSqC;
+    public long firstOrdersT;
+    public long firstOrdersC;
+    public long redeemedT;
+    public long redeemedC;
 
     public ArmSums() {}
 
@@ -22,12 +26,16 @@ public class ArmSums {
             convSqT += in.dConvSq;
             revT += in.dRev;
             revSqT += in.dRevSq;
+            firstOrdersT += in.dFirstOrders;
+            redeemedT += in.dRedeemed;
         } else {
             nC += in.dn;
             convC += in.dConv;
             convSqC += in.dConvSq;
             revC += in.dRev;
             revSqC += in.dRevSq;
+            firstOrdersC += in.dFirstOrders;
+            redeemedC += in.dRedeemed;
         }
     }
 
@@ -42,5 +50,9 @@ public class ArmSums {
         revSqT += o.revSqT;
         revC += o.revC;
         revSqC += o.revSqC;
+        firstOrdersT += o.firstOrdersT;
+        firstOrdersC += o.firstOrdersC;
+        redeemedT += o.redeemedT;
+        redeemedC += o.redeemedC;
     }
 }

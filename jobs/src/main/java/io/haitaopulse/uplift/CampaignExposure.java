@@ -16,6 +16,9 @@ public class CampaignExposure {
     public int countedArm;
     public double conv;
     public double rev;
+    /** Coupon funnel: counted user placed their first order after exposure / redeemed a coupon of the campaign. */
+    public boolean firstOrder;
+    public boolean redeemed;
     /** Event time of the first exposure received, for forgetting exposures to campaigns never defined. */
     public long firstSeen = Long.MAX_VALUE;
 

@@ -1,7 +1,10 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.schema.Arm;
+import io.haitaopulse.schema.CampaignKind;
 import io.haitaopulse.schema.CampaignUplift;
+import io.haitaopulse.schema.CouponFunnel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +15,10 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * One campaign's scoreboard (keyed by campaign id): sufficient statistics per arm and metric,
@@ -29,6 +34,10 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
     /** Metric names of the rows. */
     public static final String CONVERSION = "conversion";
     public static final String REVENUE = "revenue_per_user";
+
+    /** coupon_funnel rows of NEW_USER_COUPON campaigns. */
+    public static final OutputTag<CouponFunnel> COUPON_FUNNEL =
+            new OutputTag<>("coupon-funnel", new AvroTypeInfo<>(CouponFunnel.class));
 
     private final SlidingWindows slots;
     private final double tauConversion;
@@ -61,6 +70,7 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
             b.start = in.start;
             b.end = in.end;
             b.holdoutPct = in.holdoutPct;
+            b.kind = in.kind;
             b.maxTs = Math.max(b.maxTs, in.start);
             ctx.timerService().registerEventTimeTimer(fireTime(Math.max(slotEnd(in.start), b.lastEmitted + slots.slide())));
         } else {
@@ -99,6 +109,10 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
             pending.remove(slot);
         }
         emit(b.total, b.holdoutPct, ctx.getCurrentKey(), asOf, out);
+        if (CampaignKind.NEW_USER_COUPON.name().equals(b.kind)) {
+            ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.TREATMENT, b.total.nT, b.total.firstOrdersT, b.total.redeemedT));
+            ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.CONTROL, b.total.nC, b.total.firstOrdersC, b.total.redeemedC));
+        }
         b.lastEmitted = asOf;
         long last = slotEnd(b.end);
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs;
@@ -122,6 +136,11 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
         out.collect(UpliftStats.row(id, CONVERSION, at, new UpliftStats.Arm(b.nT, b.convT, b.convSqT),
                 new UpliftStats.Arm(b.nC, b.convC, b.convSqC), holdoutPct, tauConversion, incremental));
         out.collect(UpliftStats.row(id, REVENUE, at, revT, revC, holdoutPct, tauRevenue, incremental));
+    }
+
+    private static CouponFunnel funnel(String id, long asOf, Arm arm, long exposed, long firstOrders, long redeemed) {
+        return new CouponFunnel(id, Instant.ofEpochMilli(asOf), arm, exposed, firstOrders, redeemed,
+                exposed == 0 ? null : (double) firstOrders / exposed, exposed == 0 ? null : (double) redeemed / exposed);
     }
 
     /** The end of the slot containing {@code ts}: the first row that reflects it. */

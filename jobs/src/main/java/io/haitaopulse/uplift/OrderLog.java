@@ -10,20 +10,45 @@ public class OrderLog {
     public long[] ts = new long[2];
     public long[] value = new long[2];
     public boolean[] paid = new boolean[2];
+    /** Campaign of a PAID order that used a coupon, else null. */
+    public String[] couponCampaign = new String[2];
     public int size;
 
     public OrderLog() {}
 
-    void add(long t, long v, boolean isPaid) {
+    void add(long t, long v, boolean isPaid, String couponCampaignId) {
         if (size == ts.length) {
             ts = Arrays.copyOf(ts, size * 2);
             value = Arrays.copyOf(value, size * 2);
             paid = Arrays.copyOf(paid, size * 2);
+            couponCampaign = Arrays.copyOf(couponCampaign, size * 2);
         }
         ts[size] = t;
         value[size] = v;
         paid[size] = isPaid;
+        couponCampaign[size] = couponCampaignId;
         size++;
+    }
+
+    /** Whether a PAID order in {@code [from, to]} used a coupon of campaign {@code id}. */
+    boolean redeemedWithin(String id, long from, long to) {
+        for (int i = 0; i < size; i++) {
+            if (paid[i] && ts[i] >= from && ts[i] <= to && id.equals(couponCampaign[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Earliest PAID order at or before {@code t}, or {@link Long#MAX_VALUE}. */
+    long firstPaidAtOrBefore(long t) {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            if (paid[i] && ts[i] <= t) {
+                first = Math.min(first, ts[i]);
+            }
+        }
+        return first;
     }
 
     /** Whether a PAID order falls in {@code [from, to]}. */
@@ -55,9 +80,11 @@ public class OrderLog {
                 ts[w] = ts[i];
                 value[w] = value[i];
                 paid[w] = paid[i];
+                couponCampaign[w] = couponCampaign[i];
                 w++;
             }
         }
+        Arrays.fill(couponCampaign, w, size, null);
         size = w;
     }
 }

@@ -6,6 +6,8 @@ public class Scoreboard {
     public long start;
     public long end;
     public double holdoutPct;
+    /** Campaign kind; NEW_USER_COUPON campaigns also get coupon_funnel rows. */
+    public String kind;
     /** Sums over every change before {@link #lastEmitted}. */
     public ArmSums total = new ArmSums();
     public long lastEmitted = Long.MIN_VALUE;

@@ -22,6 +22,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The {@code uplift} job for marketing: per campaign, live treatment-versus-hold-out statistics
@@ -73,7 +74,8 @@ public final class UpliftPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.CHANNEL_ATTRIBUTION, OutputTable.REFERRAL_CREDITS);
+        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.COUPON_FUNNEL, OutputTable.CHANNEL_ATTRIBUTION,
+                OutputTable.REFERRAL_CREDITS);
     }
 
     @Override
@@ -93,19 +95,20 @@ public final class UpliftPipeline implements PulseJob {
                 .name("uplift-user-events").uid("uplift-user-events")
                 .keyBy(UpliftPipeline::userOf, Types.STRING)
                 .connect(broadcast)
-                .process(new UserOutcomes(slots, unknownCampaignTtl), Types.POJO(ScoreInput.class))
+                .process(new UserOutcomes(slots, unknownCampaignTtl, userTtl), Types.POJO(ScoreInput.class))
                 .name("uplift-user-outcomes")
                 .uid("uplift-user-outcomes");
         DataStream<ScoreInput> definitions = campaigns
-                .map(c -> ScoreInput.definition(c.getCampaignId(), c.getStartTs().toEpochMilli(), c.getEndTs().toEpochMilli(),
-                        c.getHoldoutPct()), Types.POJO(ScoreInput.class))
+                .map(c -> ScoreInput.definition(c.getCampaignId(), c.getKind().name(), c.getStartTs().toEpochMilli(),
+                        c.getEndTs().toEpochMilli(), c.getHoldoutPct()), Types.POJO(ScoreInput.class))
                 .name("uplift-scoreboard-definitions").uid("uplift-scoreboard-definitions");
-        DataStream<CampaignUplift> rows = changes.union(definitions)
+        SingleOutputStreamOperator<CampaignUplift> rows = changes.union(definitions)
                 .keyBy(s -> s.campaignId, Types.STRING)
                 .process(new CampaignScoreboard(slots, tauConversion, tauRevenue), new AvroTypeInfo<>(CampaignUplift.class))
                 .name("uplift-scoreboard")
                 .uid("uplift-scoreboard");
         sinks.write(OutputTable.CAMPAIGN_UPLIFT, rows);
+        sinks.write(OutputTable.COUPON_FUNNEL, rows.getSideOutput(CampaignScoreboard.COUPON_FUNNEL));
 
         DataStream<AttributionCredit> credits = all
                 .filter(i -> i.getBody() instanceof Click || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))

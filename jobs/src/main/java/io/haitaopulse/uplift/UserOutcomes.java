@@ -36,7 +36,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>State is released: a campaign's entry once its last scoreboard row is final, exposures to a
  * campaign never defined after a TTL, an order once no campaign of the user and no future
- * exposure can need it.
+ * exposure can need it, and the user's history (first PAID order, for the coupon funnel's "first
+ * order") a TTL after the user's last activity.
  */
 public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, Ingested, Campaign, ScoreInput> {
 
@@ -49,13 +50,17 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
     /** Rows of the scoreboard are as of multiples of the slide; a slot is final at its purge time. */
     private final SlidingWindows slots;
     private final long unknownCampaignTtl;
+    private final long historyTtl;
 
     private transient MapState<String, CampaignExposure> exposures;
     private transient ValueState<OrderLog> orders;
+    /** First PAID order and last activity of the user, kept for the history TTL after the last activity. */
+    private transient ValueState<UserHistory> history;
 
-    UserOutcomes(SlidingWindows slots, long unknownCampaignTtl) {
+    UserOutcomes(SlidingWindows slots, long unknownCampaignTtl, long historyTtl) {
         this.slots = slots;
         this.unknownCampaignTtl = unknownCampaignTtl;
+        this.historyTtl = historyTtl;
     }
 
     @Override
@@ -63,6 +68,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         exposures = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("exposures", Types.STRING, Types.POJO(CampaignExposure.class)));
         orders = getRuntimeContext().getState(new ValueStateDescriptor<>("orders", Types.POJO(OrderLog.class)));
+        history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", Types.POJO(UserHistory.class)));
     }
 
     @Override
@@ -81,7 +87,8 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
             if (log == null) {
                 log = new OrderLog();
             }
-            log.add(ts, value(o), o.getStatus() == OrderStatus.PAID);
+            boolean paid = o.getStatus() == OrderStatus.PAID;
+            log.add(ts, value(o), paid, paid && o.getCouponId() != null ? o.getCampaignId() : null);
             orders.update(log);
         } else {
             return;
@@ -99,6 +106,24 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         ReadOnlyBroadcastState<String, Campaign> campaigns = ctx.getBroadcastState(CAMPAIGNS);
         OrderLog stored = orders.value();
         final OrderLog log = stored == null ? new OrderLog() : stored;
+        UserHistory h = history.value();
+        if (h == null) {
+            h = new UserHistory();
+        }
+        h.firstPaid = Math.min(h.firstPaid, log.firstPaidAtOrBefore(timestamp));
+        for (int i = 0; i < log.size; i++) {
+            if (log.ts[i] <= timestamp) {
+                h.lastActivity = Math.max(h.lastActivity, log.ts[i]);
+            }
+        }
+        for (CampaignExposure x : exposures.values()) {
+            for (int i = 0; i < x.size; i++) {
+                if (x.ts[i] <= timestamp) {
+                    h.lastActivity = Math.max(h.lastActivity, x.ts[i]);
+                }
+            }
+        }
+        final long first = h.firstPaid;
         long nextCleanup = Long.MAX_VALUE;
         List<String> done = new ArrayList<>();
         List<long[]> neededIntervals = new ArrayList<>();
@@ -116,7 +141,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
                 }
                 continue;
             }
-            recompute(entry.getKey(), c, x, log, timestamp, out);
+            recompute(entry.getKey(), c, x, log, first, timestamp, out);
             entry.setValue(x);
             long end = c.getEndTs().toEpochMilli();
             long finalAt = slots.purgeTime(slots.lastWindowEnd(end));
@@ -160,6 +185,15 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         } else {
             orders.update(log);
         }
+        long historyExpiry = h.lastActivity == Long.MIN_VALUE ? Long.MIN_VALUE : h.lastActivity + historyTtl;
+        if (historyExpiry <= timestamp && log.size == 0 && exposures.isEmpty()) {
+            history.clear();
+        } else {
+            history.update(h);
+            if (historyExpiry > timestamp) {
+                nextCleanup = Math.min(nextCleanup, historyExpiry);
+            }
+        }
         if (nextCleanup != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextCleanup);
         }
@@ -170,7 +204,8 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
      * change. Only events at or before {@code ts} count, even if later ones have arrived already:
      * their own timers bring them in, so every change carries the time of the event that caused it.
      */
-    private static void recompute(String id, Campaign c, CampaignExposure x, OrderLog log, long ts, Collector<ScoreInput> out) {
+    private static void recompute(String id, Campaign c, CampaignExposure x, OrderLog log, long firstPaidTs, long ts,
+            Collector<ScoreInput> out) {
         long start = c.getStartTs().toEpochMilli();
         long end = Math.min(c.getEndTs().toEpochMilli(), ts);
         int first = x.firstWithin(start, end);
@@ -178,27 +213,39 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         int arm = counted ? x.arms[first] : 0;
         double conv = 0;
         double rev = 0;
+        boolean firstOrder = false;
+        boolean redeemed = false;
         if (counted) {
             long fe = x.ts[first];
             conv = log.paidWithin(fe, end) ? 1 : 0;
             rev = log.netValueWithin(fe, end);
+            firstOrder = conv == 1 && firstPaidTs >= fe;
+            redeemed = log.redeemedWithin(id, fe, end);
         }
         if (x.counted && counted && x.countedArm == arm) {
-            if (conv != x.conv || rev != x.rev) {
-                out.collect(ScoreInput.change(id, arm, 0, x.conv, conv, x.rev, rev, ts));
+            if (conv != x.conv || rev != x.rev || firstOrder != x.firstOrder || redeemed != x.redeemed) {
+                out.collect(ScoreInput.change(id, arm, 0, x.conv, conv, x.rev, rev, flag(firstOrder) - flag(x.firstOrder),
+                        flag(redeemed) - flag(x.redeemed), ts));
             }
         } else {
             if (x.counted) {
-                out.collect(ScoreInput.change(id, x.countedArm, -1, x.conv, 0, x.rev, 0, ts));
+                out.collect(ScoreInput.change(id, x.countedArm, -1, x.conv, 0, x.rev, 0, -flag(x.firstOrder),
+                        -flag(x.redeemed), ts));
             }
             if (counted) {
-                out.collect(ScoreInput.change(id, arm, 1, 0, conv, 0, rev, ts));
+                out.collect(ScoreInput.change(id, arm, 1, 0, conv, 0, rev, flag(firstOrder), flag(redeemed), ts));
             }
         }
         x.counted = counted;
         x.countedArm = arm;
         x.conv = conv;
         x.rev = rev;
+        x.firstOrder = firstOrder;
+        x.redeemed = redeemed;
+    }
+
+    private static long flag(boolean b) {
+        return b ? 1 : 0;
     }
 
     /** Value of an order event's lines in cents: quantity × unit price − discount. */

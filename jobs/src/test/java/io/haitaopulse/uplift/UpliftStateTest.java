@@ -37,7 +37,7 @@ class UpliftStateTest {
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new UserOutcomes(SLOTS, 1_000),
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new UserOutcomes(SLOTS, 1_000, 500),
                 i -> i.getBody() instanceof Exposure e ? e.getUserId() : ((Order) i.getBody()).getUserId(), Types.STRING,
                 UserOutcomes.CAMPAIGNS);
     }
@@ -59,7 +59,7 @@ class UpliftStateTest {
         List<ScoreInput> out = h.extractOutputValues();
         assertThat(out).extracting(ScoreInput::toString).containsExactly(
                 "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 @5}",
-                "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 @20}");
+                "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 dFirst 1 dRedeemed 0 @20}");
         assertThat(keyedEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
@@ -100,7 +100,7 @@ class UpliftStateTest {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoreInput, CampaignUplift>(
                 new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000)), s -> s.campaignId, Types.STRING);
         h.open();
-        h.processElement(ScoreInput.definition("c1", 0, 25, 0.5), 0);
+        h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
         h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
         h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
         h.processWatermark(9);
