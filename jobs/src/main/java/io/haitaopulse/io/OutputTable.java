@@ -1,5 +1,6 @@
 package io.haitaopulse.io;
 
+import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.ChannelAttribution;
@@ -37,6 +38,8 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("category_trends", CategoryTrend.class, true, List.of("window_end", "category_id"));
     public static final OutputTable<CampaignUplift> CAMPAIGN_UPLIFT =
             new OutputTable<>("campaign_uplift", CampaignUplift.class, true, List.of("campaign_id", "metric", "as_of"));
+    public static final OutputTable<CampaignDid> CAMPAIGN_DID =
+            new OutputTable<>("campaign_did", CampaignDid.class, true, List.of("campaign_id", "as_of"));
     public static final OutputTable<CouponFunnel> COUPON_FUNNEL =
             new OutputTable<>("coupon_funnel", CouponFunnel.class, true, List.of("campaign_id", "as_of", "arm"));
     public static final OutputTable<ChannelAttribution> CHANNEL_ATTRIBUTION =

@@ -32,5 +32,9 @@ public final class UpliftOptions {
             .defaultValue(Duration.ofDays(30))
             .withDescription("A user silent this long is forgotten: touches, sessions and whether they ever ordered.");
 
+    public static final ConfigOption<Duration> DID_PRE_PERIOD = key("pulse.uplift.did-pre-period").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("Longest pre-period of the diff-in-diff estimate (it is as long as the campaign, at most this).");
+
     private UpliftOptions() {}
 }

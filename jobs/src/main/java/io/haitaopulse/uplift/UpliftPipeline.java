@@ -7,6 +7,7 @@ import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.ChannelAttribution;
 import io.haitaopulse.schema.Click;
@@ -33,7 +34,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * sources ─ route ─┬─ campaigns ─ broadcast ───────────────┐
  *                  │                                      ▼
  *                  ├─ exposures, orders ─ keyBy(user) ─ UserOutcomes ─┐ changes of a user's contribution
- *                  ├─ campaigns (definitions) ────────────────────────┴─ keyBy(campaign) ─ CampaignScoreboard ─ campaign_uplift
+ *                  ├─ campaigns (definitions) ────────────────────────┴─ keyBy(campaign) ─ CampaignScoreboard ─ campaign_uplift, coupon_funnel
+ *                  ├─ campaigns without hold-out, PAID orders ─ DidEstimator (one key) ─ campaign_did
  *                  └─ clicks, PAID orders ─ keyBy(user) ─ ChannelAttributor ─┬─ keyBy(channel, campaign) ─ channel_attribution
  *                                                                            └─ keyBy(token, campaign)   ─ referral_credits
  * </pre>
@@ -50,6 +52,7 @@ public final class UpliftPipeline implements PulseJob {
     private final long sessionGap;
     private final long lookback;
     private final long userTtl;
+    private final long didPrePeriod;
 
     /** Builds the job from validated options. */
     public UpliftPipeline(Configuration conf) {
@@ -62,6 +65,7 @@ public final class UpliftPipeline implements PulseJob {
         this.sessionGap = conf.get(UpliftOptions.SESSION_GAP).toMillis();
         this.lookback = conf.get(UpliftOptions.ATTRIBUTION_LOOKBACK).toMillis();
         this.userTtl = conf.get(UpliftOptions.ATTRIBUTION_USER_TTL).toMillis();
+        this.didPrePeriod = conf.get(UpliftOptions.DID_PRE_PERIOD).toMillis();
         if (!(tauConversion > 0) || !(tauRevenue > 0)) {
             throw new IllegalArgumentException("pulse.uplift.tau-* must be positive");
         }
@@ -74,8 +78,8 @@ public final class UpliftPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.COUPON_FUNNEL, OutputTable.CHANNEL_ATTRIBUTION,
-                OutputTable.REFERRAL_CREDITS);
+        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.COUPON_FUNNEL, OutputTable.CAMPAIGN_DID,
+                OutputTable.CHANNEL_ATTRIBUTION, OutputTable.REFERRAL_CREDITS);
     }
 
     @Override
@@ -109,6 +113,16 @@ public final class UpliftPipeline implements PulseJob {
                 .uid("uplift-scoreboard");
         sinks.write(OutputTable.CAMPAIGN_UPLIFT, rows);
         sinks.write(OutputTable.COUPON_FUNNEL, rows.getSideOutput(CampaignScoreboard.COUPON_FUNNEL));
+
+        DataStream<CampaignDid> did = all
+                .filter(i -> (i.getBody() instanceof Campaign c && DidEstimator.applies(c))
+                        || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
+                .name("did-events").uid("did-events")
+                // Orders are a small share of events: one key keeps the per-slot GMV of every category.
+                .keyBy(i -> 0, Types.INT)
+                .process(new DidEstimator(slots, didPrePeriod), new AvroTypeInfo<>(CampaignDid.class))
+                .name("campaign-did").uid("campaign-did");
+        sinks.write(OutputTable.CAMPAIGN_DID, did);
 
         DataStream<AttributionCredit> credits = all
                 .filter(i -> i.getBody() instanceof Click || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
