@@ -18,7 +18,6 @@ import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.Review;
-import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +31,7 @@ import java.util.List;
  * trailing text after the object both make the line a dead letter, because either way the
  * line's meaning is ambiguous.
  */
-public final class JsonLinesParser implements LineParser {
+public final class JsonLinesParser extends TextLineParser {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,23 +42,7 @@ public final class JsonLinesParser implements LineParser {
             .readerFor(JsonNode.class);
 
     @Override
-    public Ingested parse(byte[] buf, int off, int len, String source, long ingestTs) {
-        String text = DeadLetters.decodeUtf8OrNull(buf, off, len);
-        if (text == null) {
-            return DeadLetters.of(buf, off, len, source, "not valid UTF-8", ingestTs);
-        }
-        if (text.isBlank()) {
-            return null;
-        }
-        try {
-            return new Ingested(parseEvent(text));
-        } catch (InvalidEventException e) {
-            return DeadLetters.of(buf, off, len, source, e.getMessage(), ingestTs);
-        }
-    }
-
-    /** Parses one non-blank line into an event body; throws with the dead-letter reason. */
-    static Object parseEvent(String text) throws InvalidEventException {
+    Object parseText(String text) throws InvalidEventException {
         JsonNode node;
         try {
             node = READER.readValue(text);

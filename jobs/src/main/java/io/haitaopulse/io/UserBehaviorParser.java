@@ -5,7 +5,6 @@ import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
-import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,27 +15,12 @@ import java.util.List;
  * price is unknown and recorded as 0. The data has no event or order ids, so they are derived
  * deterministically from the row ({@code ub:<user>:<item>:<ts_seconds>:<behavior>}).
  */
-public final class UserBehaviorParser implements LineParser {
+public final class UserBehaviorParser extends TextLineParser {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Ingested parse(byte[] buf, int off, int len, String source, long ingestTs) {
-        String text = DeadLetters.decodeUtf8OrNull(buf, off, len);
-        if (text == null) {
-            return DeadLetters.of(buf, off, len, source, "not valid UTF-8", ingestTs);
-        }
-        if (text.isBlank()) {
-            return null;
-        }
-        try {
-            return new Ingested(parseRow(text));
-        } catch (InvalidEventException e) {
-            return DeadLetters.of(buf, off, len, source, e.getMessage(), ingestTs);
-        }
-    }
-
-    static Object parseRow(String text) throws InvalidEventException {
+    Object parseText(String text) throws InvalidEventException {
         String[] f = text.split(",", -1);
         if (f.length != 5) {
             throw new InvalidEventException("expected 5 comma-separated fields user_id,item_id,category_id,behavior,ts_seconds, got " + f.length);

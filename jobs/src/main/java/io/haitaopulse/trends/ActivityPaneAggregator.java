@@ -7,40 +7,24 @@ import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.internal.Ingested;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Pre-aggregates demand per (item, category, pane) in the source chain: views (with distinct
- * viewers), carts, and units of PAID order lines. Emits a pane once the watermark completes it,
- * and everything it holds before each checkpoint barrier and at end of input, like
- * {@link ViewPaneAggregator}; keeps no Flink state.
+ * Pre-aggregates demand per (item, category, pane) in the source chain for demand trends: views
+ * (with distinct viewers), carts, and units of PAID order lines. See {@link PaneAggregator} for
+ * when panes are emitted.
  */
-public final class ActivityPaneAggregator extends AbstractStreamOperator<ItemPaneActivity>
-        implements OneInputStreamOperator<Ingested, ItemPaneActivity> {
+public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivity> {
 
     private static final long serialVersionUID = 1L;
 
-    private final SlidingWindows windows;
-    private transient Map<Key, ItemPaneActivity> panes;
-    private transient long minPane;
-    private transient StreamRecord<ItemPaneActivity> reuse;
-
     public ActivityPaneAggregator(SlidingWindows windows) {
-        this.windows = windows;
+        super(windows);
     }
 
     @Override
-    public void open() throws Exception {
-        super.open();
-        panes = new HashMap<>();
-        minPane = Long.MAX_VALUE;
-        reuse = new StreamRecord<>(null);
+    ItemPaneActivity newPane(long item, long category, long pane) {
+        return new ItemPaneActivity(item, category, pane);
     }
 
     @Override
@@ -63,48 +47,4 @@ public final class ActivityPaneAggregator extends AbstractStreamOperator<ItemPan
             }
         }
     }
-
-    private ItemPaneActivity pane(long item, long category, long ts) {
-        long pane = windows.paneStart(ts);
-        minPane = Math.min(minPane, pane);
-        return panes.computeIfAbsent(new Key(item, category, pane), k -> new ItemPaneActivity(item, category, pane));
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        long wm = mark.getTimestamp();
-        if (minPane != Long.MAX_VALUE && minPane + windows.pane() - 1 <= wm) {
-            emit(wm);
-        }
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        super.prepareSnapshotPreBarrier(checkpointId);
-        emit(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        emit(Long.MAX_VALUE);
-        super.finish();
-    }
-
-    private void emit(long wm) {
-        long nextMin = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<Key, ItemPaneActivity>> it = panes.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, ItemPaneActivity> e = it.next();
-            long pane = e.getKey().pane;
-            if (wm == Long.MAX_VALUE || pane + windows.pane() - 1 <= wm) {
-                output.collect(reuse.replace(e.getValue()));
-                it.remove();
-            } else {
-                nextMin = Math.min(nextMin, pane);
-            }
-        }
-        minPane = nextMin;
-    }
-
-    private record Key(long item, long category, long pane) {}
 }
