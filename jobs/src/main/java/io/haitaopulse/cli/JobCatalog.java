@@ -1,6 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.sourcing.SourcingPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.apache.flink.configuration.Configuration;
 final class JobCatalog {
 
     /** Names accepted by {@code --job}. */
-    static final List<String> NAMES = List.of("trends", "uplift", "all");
+    static final List<String> NAMES = List.of("trends", "uplift", "sourcing", "all");
 
     private JobCatalog() {}
 
@@ -22,9 +23,8 @@ final class JobCatalog {
         return switch (name) {
             case TrendsPipeline.NAME -> List.of(new TrendsPipeline(conf));
             case UpliftPipeline.NAME -> List.of(new UpliftPipeline(conf));
-            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf));
-            case "sourcing" -> throw new IllegalArgumentException(
-                    "job '" + name + "' is not built yet; available: " + String.join(", ", NAMES));
+            case SourcingPipeline.NAME -> List.of(new SourcingPipeline(conf));
+            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf), new SourcingPipeline(conf));
             default -> throw new IllegalArgumentException(
                     "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
         };

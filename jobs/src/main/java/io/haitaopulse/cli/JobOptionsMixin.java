@@ -1,6 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.sourcing.SourcingOptions;
 import io.haitaopulse.trends.TrendOptions;
 import io.haitaopulse.uplift.UpliftOptions;
 import java.lang.reflect.Field;
@@ -66,11 +67,14 @@ final class JobOptionsMixin {
     /** Keys of every typed option a job reads. */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class, UpliftOptions.class)) {
+        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class, UpliftOptions.class, SourcingOptions.class)) {
             for (Field f : holder.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
                     try {
-                        keys.add(((ConfigOption<?>) f.get(null)).key());
+                        String key = ((ConfigOption<?>) f.get(null)).key();
+                        if (!keys.contains(key)) {
+                            keys.add(key);
+                        }
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
                     }

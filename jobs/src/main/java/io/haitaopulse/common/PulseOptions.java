@@ -37,6 +37,10 @@ public final class PulseOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("A source silent for this long (processing time) stops holding back event time; 0 disables.");
 
+    public static final ConfigOption<Duration> TIMEZONE_OFFSET = key("pulse.timezone-offset").durationType()
+            .defaultValue(Duration.ofHours(8))
+            .withDescription("Offset of the shop's clock from UTC, for hours and days of the shop (China: 8h).");
+
     private PulseOptions() {}
 
     /** Throws {@link IllegalArgumentException} naming the first invalid option. */

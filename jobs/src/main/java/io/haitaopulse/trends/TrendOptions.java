@@ -2,6 +2,7 @@ package io.haitaopulse.trends;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.haitaopulse.common.PulseOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -52,9 +53,8 @@ public final class TrendOptions {
             .defaultValue(Duration.ofDays(2))
             .withDescription("An item without activity for this long is forgotten, baseline included.");
 
-    public static final ConfigOption<Duration> TIMEZONE_OFFSET = key("pulse.trends.timezone-offset").durationType()
-            .defaultValue(Duration.ofHours(8))
-            .withDescription("Offset of the shop's clock from UTC for the hour-of-day profile (China: 8h).");
+    /** The shop's clock, shared by every job. */
+    public static final ConfigOption<Duration> TIMEZONE_OFFSET = PulseOptions.TIMEZONE_OFFSET;
 
     private TrendOptions() {}
 }

@@ -1,0 +1,97 @@
+package io.haitaopulse.sourcing;
+
+import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.SourcingShortlist;
+import io.haitaopulse.schema.internal.Ingested;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The {@code sourcing} job for the direct-sourcing team: per category, at every cadence boundary
+ * of event time, the items with high, growing demand and high satisfaction, with a recommended
+ * order quantity (sourcing_shortlist, CONTRACTS §3).
+ *
+ * <pre>
+ * sources ─ route ─ split orders per line ─ keyBy(item) ─ ItemSourcing ─ keyBy(category) ─ CategoryShortlist ─ sourcing_shortlist
+ * </pre>
+ */
+public final class SourcingPipeline implements PulseJob {
+
+    /** Job name. */
+    public static final String NAME = "sourcing";
+
+    private final SlidingWindows cadence;
+    private final int top;
+    private final int lookbackDays;
+    private final long tzOffset;
+    private final SourcingOptions.Freight freight;
+    private final double serviceLevel;
+    private final int maxCounterfeit;
+    private final double maxReturnRate;
+    private final double counterfeitWeight;
+
+    /** Builds the job from validated options. */
+    public SourcingPipeline(Configuration conf) {
+        PulseOptions.validate(conf);
+        long every = conf.get(SourcingOptions.CADENCE).toMillis();
+        if (every <= 0 || ItemSourcing.DAY % every != 0) {
+            throw new IllegalArgumentException("pulse.sourcing.cadence must divide a day, got " + every + " ms");
+        }
+        this.cadence = new SlidingWindows(every, every, conf.get(PulseOptions.ALLOWED_LATENESS).toMillis());
+        this.top = conf.get(PulseOptions.TOP);
+        this.lookbackDays = conf.get(SourcingOptions.LOOKBACK_DAYS);
+        this.tzOffset = conf.get(PulseOptions.TIMEZONE_OFFSET).toMillis();
+        this.freight = conf.get(SourcingOptions.FREIGHT);
+        this.serviceLevel = conf.get(SourcingOptions.SERVICE_LEVEL);
+        this.maxCounterfeit = conf.get(SourcingOptions.MAX_COUNTERFEIT);
+        this.maxReturnRate = conf.get(SourcingOptions.MAX_RETURN_RATE);
+        this.counterfeitWeight = conf.get(SourcingOptions.COUNTERFEIT_WEIGHT);
+        if (lookbackDays < 1) {
+            throw new IllegalArgumentException("pulse.sourcing.lookback-days must be at least 1");
+        }
+        if (!(serviceLevel > 0 && serviceLevel < 1)) {
+            throw new IllegalArgumentException("pulse.sourcing.service-level must be within (0, 1)");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<OutputTable<?>> tables() {
+        return List.of(OutputTable.SOURCING_SHORTLIST);
+    }
+
+    @Override
+    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+        Ingest.Routed routed = Ingest.route(events, new SourcingLateness(cadence), NAME);
+        DataStream<Ingested> all = routed.events().get(0);
+        for (int i = 1; i < routed.events().size(); i++) {
+            all = all.union(routed.events().get(i));
+        }
+        DataStream<SourcingShortlist> rows = all
+                .flatMap((Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),
+                        Types.POJO(ItemEvent.class))
+                .name("sourcing-item-facts").uid("sourcing-item-facts")
+                .keyBy(e -> e.itemId, Types.LONG)
+                .process(new ItemSourcing(cadence, lookbackDays, tzOffset), Types.POJO(ItemSnapshot.class))
+                .name("sourcing-item-stats").uid("sourcing-item-stats")
+                .keyBy(s -> s.categoryId, Types.LONG)
+                .process(new CategoryShortlist(cadence, top, freight, serviceLevel, maxCounterfeit, maxReturnRate,
+                        counterfeitWeight), new AvroTypeInfo<>(SourcingShortlist.class))
+                .name("sourcing-shortlist").uid("sourcing-shortlist");
+        sinks.write(OutputTable.SOURCING_SHORTLIST, rows);
+        return routed.late();
+    }
+}
