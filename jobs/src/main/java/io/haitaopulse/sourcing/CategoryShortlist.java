@@ -28,8 +28,9 @@ import org.apache.flink.util.Collector;
  * forecast of daily units; growth is week on week when two weeks of history exist.
  *
  * <p>{@code score = ln(1 + forecast) × (1 + 0.5 × clamp(growth, −0.5, 1)) × rating/5 × (1 − return rate)
- * × (1 − complaint rate)}. Items with at least {@code max-counterfeit} counterfeit complaints, or a
- * return rate at or above {@code max(max-return-rate, 2 × category)}, are excluded however popular.
+ * × (1 − complaint rate)}. Only items with sales in the lookback are candidates; items with at least
+ * {@code max-counterfeit} counterfeit complaints, or a return rate at or above
+ * {@code max(max-return-rate, 2 × category)}, are excluded however popular.
  */
 public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnapshot, SourcingShortlist> {
 
@@ -124,7 +125,8 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
             double returnRate = Math.min(1, SourcingMath.shrink(s.returned, s.units, catReturn, RETURN_PRIOR));
             double complaintRate = Math.min(1, SourcingMath.shrink(weightedComplaints(s), s.ratings, catComplaint, COMPLAINT_PRIOR));
             Double rating = catRating == null ? null : (s.ratingSum + RATING_PRIOR * catRating) / (s.ratings + RATING_PRIOR);
-            if (s.counterfeit >= maxCounterfeit || returnRate >= Math.max(maxReturnRate, 2 * catReturn)) {
+            // Only items that sell are candidates; bad ones are out however popular.
+            if (s.units <= 0 || s.counterfeit >= maxCounterfeit || returnRate >= Math.max(maxReturnRate, 2 * catReturn)) {
                 continue;
             }
             double[] series = observed(s);
