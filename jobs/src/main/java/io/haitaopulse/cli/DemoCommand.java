@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
             return;
         }
         o.println();
-        o.println("Categories rising fastest (20+ views; last 15 minutes against their baseline):");
+        o.println("Categories rising fastest (20+ views; last 10 minutes against their baseline):");
         o.println("  category     views/h  baseline/h  ratio      z  trending");
         o.println("  -----------  -------  ----------  -----  -----  --------");
         for (JsonNode r : current) {

@@ -51,7 +51,7 @@ public final class Replay {
     public static Result run(Spec spec) throws Exception {
         long started = System.nanoTime();
         PulseOptions.validate(spec.options());
-        List<Path> files = FileInputs.expand(spec.inputs());
+        List<Path> files = FileInputs.expand(spec.inputs(), spec.format());
         List<PulseJob> jobs = JobCatalog.jobs(spec.job(), spec.options());
 
         List<OutputTable<?>> tables = new ArrayList<>();

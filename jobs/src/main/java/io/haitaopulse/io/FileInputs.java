@@ -22,21 +22,24 @@ public final class FileInputs {
     private FileInputs() {}
 
     /**
-     * Expands inputs to regular files: a file stands for itself, a directory for its
-     * non-hidden regular files in name order. Throws {@link IllegalArgumentException} with a
-     * one-line reason for a missing or unreadable input.
+     * Expands inputs to regular files: a file stands for itself, a directory for its non-hidden
+     * files with the format's extension ({@code .jsonl}, or {@code .csv} for userbehavior) in name
+     * order, so that a simulator's {@code truth.json} next to its events is not read as input.
+     * Throws {@link IllegalArgumentException} with a one-line reason for a missing or unreadable input.
      */
-    public static List<Path> expand(List<Path> inputs) {
+    public static List<Path> expand(List<Path> inputs, InputFormat format) {
+        String extension = format == InputFormat.USERBEHAVIOR ? ".csv" : ".jsonl";
         List<Path> files = new ArrayList<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
                 try (Stream<Path> s = Files.list(input)) {
                     List<Path> inDir = s.filter(Files::isRegularFile)
                             .filter(p -> !p.getFileName().toString().startsWith("."))
+                            .filter(p -> p.getFileName().toString().endsWith(extension))
                             .sorted()
                             .toList();
                     if (inDir.isEmpty()) {
-                        throw new IllegalArgumentException("input directory " + input + " holds no files");
+                        throw new IllegalArgumentException("input directory " + input + " holds no " + extension + " files");
                     }
                     inDir.forEach(p -> files.add(checkReadable(p)));
                 } catch (IOException e) {

@@ -159,7 +159,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     long recentViews = PaneSeries.sum(p, p.views, recentStart, end);
                     ratio = baseline > 0 ? views / baseline : null;
                     z = model.z(recentViews, recentExpected);
-                    if (views >= model.minViews) {
+                    // Without a full day of the category's rhythm, the morning rise would look like a trend.
+                    if (views >= model.minViews && model.profileReady(s)) {
                         trending = model.trending(views, p.viewersIn(start, end), recentViews, recentExpected);
                     }
                 }
@@ -204,7 +205,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             long recentViews = PaneSeries.sum(t, t.views, end - model.recent, end);
             ratio = baseline > 0 ? views / baseline : null;
             z = model.z(recentViews, recentExpected);
-            trending = views >= model.minViews
+            trending = views >= model.minViews && model.profileReady(c.seasonality)
                     && model.trending(views, t.viewersIn(start, end), recentViews, recentExpected);
         }
         ctx.output(CATEGORY_TRENDS, new CategoryTrend(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), categoryId,

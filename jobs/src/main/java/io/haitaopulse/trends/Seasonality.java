@@ -9,22 +9,28 @@ public class Seasonality {
     public double[] hourly = new double[24];
     /** Bit h set once hour h has been seen. */
     public int seen;
+    /** Panes observed per hour, for the running-mean start. */
+    public int[] observations = new int[24];
 
     public Seasonality() {}
 
     /** Records {@code views} of one pane starting in {@code hour}. */
     public void observe(int hour, double views, double beta) {
-        if ((seen & (1 << hour)) == 0) {
-            hourly[hour] = views;
-            seen |= 1 << hour;
-        } else {
-            hourly[hour] += beta * (views - hourly[hour]);
-        }
+        observations[hour]++;
+        seen |= 1 << hour;
+        // A plain mean over the first panes of an hour, then the exponential weighting: one quiet
+        // first pane must not define the hour for a week.
+        hourly[hour] += Math.max(beta, 1.0 / observations[hour]) * (views - hourly[hour]);
+    }
+
+    /** Whether every hour of the day has been seen, i.e. the factors are no longer flat. */
+    public boolean complete() {
+        return seen == (1 << 24) - 1;
     }
 
     /** Factor of {@code hour}: its mean over the mean of all hours, 1 until the profile is complete. */
     public double factor(int hour) {
-        if (seen != (1 << 24) - 1) {
+        if (!complete()) {
             return 1.0;
         }
         double sum = 0;

@@ -41,6 +41,7 @@ final class TrendModel implements Serializable {
     final long rowMinViews;
     final long idleTtl;
     final long tzOffset;
+    final boolean requireDailyProfile;
 
     TrendModel(Configuration conf) {
         this.windows = PulseOptions.windows(conf);
@@ -60,6 +61,7 @@ final class TrendModel implements Serializable {
         this.rowMinViews = conf.get(TrendOptions.ROW_MIN_VIEWS);
         this.idleTtl = conf.get(TrendOptions.IDLE_TTL).toMillis();
         this.tzOffset = conf.get(TrendOptions.TIMEZONE_OFFSET).toMillis();
+        this.requireDailyProfile = conf.get(TrendOptions.REQUIRE_DAILY_PROFILE);
         if (levelAlpha <= 0 || seasonalBeta <= 0) {
             throw new IllegalArgumentException("trend half-lives must be positive");
         }
@@ -97,6 +99,11 @@ final class TrendModel implements Serializable {
     double z(double observed, double expected) {
         double variance = Math.max(expected, 1.0) + (phi * expected) * (phi * expected);
         return (observed - expected) / Math.sqrt(variance);
+    }
+
+    /** Whether the category's rhythm is known well enough for anything in it to trend. */
+    boolean profileReady(Seasonality s) {
+        return !requireDailyProfile || s.complete();
     }
 
     /** The trending rule; callers pass a warm baseline only. */

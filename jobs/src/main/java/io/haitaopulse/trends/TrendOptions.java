@@ -10,7 +10,7 @@ import org.apache.flink.configuration.ConfigOption;
 public final class TrendOptions {
 
     public static final ConfigOption<Duration> RECENT = key("pulse.trends.recent").durationType()
-            .defaultValue(Duration.ofMinutes(15))
+            .defaultValue(Duration.ofMinutes(10))
             .withDescription("Span at the end of each window tested against the baseline (clamped to the window).");
 
     public static final ConfigOption<Duration> HALF_LIFE = key("pulse.trends.half-life").durationType()
@@ -25,6 +25,10 @@ public final class TrendOptions {
             .defaultValue(Duration.ofHours(1))
             .withDescription("History an item needs before its baseline is trusted (cold start).");
 
+    public static final ConfigOption<Boolean> REQUIRE_DAILY_PROFILE = key("pulse.trends.require-daily-profile").booleanType()
+            .defaultValue(true)
+            .withDescription("Nothing trends before its category's hour-of-day profile has seen every hour once.");
+
     public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views").longType()
             .defaultValue(20L)
             .withDescription("Views in the window an item needs to be trending.");
@@ -34,11 +38,11 @@ public final class TrendOptions {
             .withDescription("Distinct viewers in the window an item needs to be trending.");
 
     public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio").doubleType()
-            .defaultValue(2.0)
+            .defaultValue(3.0)
             .withDescription("Recent views over their baseline needed to be trending.");
 
     public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z").doubleType()
-            .defaultValue(3.0)
+            .defaultValue(4.0)
             .withDescription("Standardised deviation of recent views needed to be trending.");
 
     public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion").doubleType()

@@ -47,6 +47,8 @@ class CategoryTrendsTest {
         c.set(TrendOptions.ROW_MIN_VIEWS, 2L);
         c.set(TrendOptions.IDLE_TTL, Duration.ofMillis(100));
         c.set(TrendOptions.TIMEZONE_OFFSET, Duration.ZERO);
+        // Milliseconds of data: no daily profile can exist, the flat one is what is tested here.
+        c.set(TrendOptions.REQUIRE_DAILY_PROFILE, false);
         return c;
     }
 

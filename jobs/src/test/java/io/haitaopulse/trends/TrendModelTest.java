@@ -18,9 +18,9 @@ class TrendModelTest {
     }
 
     @Test
-    void defaultsGiveAFifteenMinuteRecentSpanAndAnHourOfWarmUp() {
+    void defaultsGiveATenMinuteRecentSpanAndAnHourOfWarmUp() {
         TrendModel m = new TrendModel(conf());
-        assertThat(m.recent).isEqualTo(15 * 60_000L);
+        assertThat(m.recent).isEqualTo(10 * 60_000L);
         assertThat(m.warmupPanes).isEqualTo(12);
         // Half-life 6 h = 72 panes of 5 min: a = 1 - 2^(-1/72).
         assertThat(m.levelAlpha).isCloseTo(1 - Math.pow(2, -1.0 / 72), within(1e-15));
@@ -49,9 +49,9 @@ class TrendModelTest {
         assertThat(m.trending(60, 20, 30, 10)).isTrue();
         assertThat(m.trending(19, 20, 30, 10)).as("too few views").isFalse();
         assertThat(m.trending(60, 9, 30, 10)).as("too few viewers").isFalse();
-        assertThat(m.trending(60, 20, 19, 10)).as("ratio 1.9").isFalse();
-        // Ratio 2 but z = 4 / sqrt(4 + 0.04) < 3.
-        assertThat(m.trending(60, 20, 8, 4)).as("not significant").isFalse();
+        assertThat(m.trending(60, 20, 29, 10)).as("ratio 2.9").isFalse();
+        // Ratio 3 but z = 8 / sqrt(4 + 0.04) < 4.
+        assertThat(m.trending(60, 20, 12, 4)).as("not significant").isFalse();
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.haitaopulse.generator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Parameters of the market simulator, with the defaults of a mid-size import shop. Scenarios
+ * ({@link #scenario}) are presets; every field can be overridden from the command line.
+ *
+ * @param start first instant simulated (default Monday 2026-11-02 00:00 in Shanghai)
+ * @param duration simulated period
+ * @param users registered users; 30 % of them are new and first appear during the period
+ * @param itemsPerCategory catalogue size per category
+ * @param sessionsPerUserPerDay mean sessions of an average user per day (women under 35: ×1.5)
+ * @param maxDelay bound of delivery disorder: events are written up to this long after their time
+ * @param lateShare share of events delivered far later than {@code maxDelay} (late events)
+ * @param malformedShare share of click lines replaced by malformed lines (dead letters)
+ * @param shocks number of planted demand shocks
+ * @param withCampaigns whether campaigns (one of each kind, an A/A one, a non-randomised one) run
+ */
+public record SimulatorConfig(Instant start, Duration duration, int users, int itemsPerCategory,
+        double sessionsPerUserPerDay, Duration maxDelay, double lateShare, double malformedShare, int shocks,
+        boolean withCampaigns) {
+
+    /** Names of the presets. */
+    public static final List<String> SCENARIOS = List.of("default", "small", "campaigns", "shocks");
+
+    /** Default start: Monday 2026-11-02 00:00 Asia/Shanghai. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-11-01T16:00:00Z");
+
+    /** The preset {@code name}; throws {@link IllegalArgumentException} for an unknown one. */
+    public static SimulatorConfig scenario(String name) {
+        return switch (name) {
+            case "default" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(3), 20_000, 200, 1.2, Duration.ofSeconds(5),
+                    0.0005, 0.0005, 6, true);
+            case "small" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(1), 3_000, 40, 1.2, Duration.ofSeconds(5),
+                    0.0, 0.0, 4, true);
+            case "campaigns" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(2), 20_000, 60, 1.5, Duration.ofSeconds(5),
+                    0.0, 0.0, 0, true);
+            case "shocks" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(2), 10_000, 100, 1.2, Duration.ofSeconds(5),
+                    0.0, 0.0, 10, false);
+            default -> throw new IllegalArgumentException(
+                    "unknown scenario '" + name + "'; use one of " + String.join(", ", SCENARIOS));
+        };
+    }
+
+    /** Checks the ranges; throws {@link IllegalArgumentException} naming the bad parameter. */
+    public SimulatorConfig validate() {
+        if (duration.toMinutes() < 60) {
+            throw new IllegalArgumentException("--days: the simulated period must be at least one hour");
+        }
+        if (users < 10) {
+            throw new IllegalArgumentException("--users must be at least 10");
+        }
+        if (itemsPerCategory < 5) {
+            throw new IllegalArgumentException("--items-per-category must be at least 5");
+        }
+        if (!(lateShare >= 0 && lateShare < 1) || !(malformedShare >= 0 && malformedShare < 1)) {
+            throw new IllegalArgumentException("--late-share and --malformed-share must be within [0, 1)");
+        }
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("--max-delay must not be negative");
+        }
+        return this;
+    }
+
+    public SimulatorConfig withDuration(Duration d) {
+        return new SimulatorConfig(start, d, users, itemsPerCategory, sessionsPerUserPerDay, maxDelay, lateShare, malformedShare,
+                shocks, withCampaigns);
+    }
+
+    public SimulatorConfig withUsers(int u) {
+        return new SimulatorConfig(start, duration, u, itemsPerCategory, sessionsPerUserPerDay, maxDelay, lateShare,
+                malformedShare, shocks, withCampaigns);
+    }
+
+    public SimulatorConfig withDisorder(Duration delay, double late, double malformed) {
+        return new SimulatorConfig(start, duration, users, itemsPerCategory, sessionsPerUserPerDay, delay, late, malformed,
+                shocks, withCampaigns);
+    }
+}
