@@ -397,10 +397,11 @@ public final class MarketSimulator {
                 continue;
             }
             if (c.randomised()) {
-                if (c.kind == CampaignKind.NEW_USER_COUPON && (hasOrdered[u] || firstActive[u] == Long.MIN_VALUE)) {
-                    continue;
-                }
-                if (!c.exposed.get(u) && rnd.nextDouble() < c.exposureProb) {
+                // Only users who never ordered are shown the new-user pack; once shown, its effect and
+                // the potential-outcome accounting follow them whatever they do, so that the coupled
+                // outcomes of both worlds stay comparable.
+                boolean eligible = c.kind != CampaignKind.NEW_USER_COUPON || (!hasOrdered[u] && firstActive[u] != Long.MIN_VALUE);
+                if (eligible && !c.exposed.get(u) && rnd.nextDouble() < c.exposureProb) {
                     c.exposed.set(u);
                     c.firstExposure[u] = t;
                     boolean control = assignment(c.id, userId[u]) < c.holdout;
@@ -428,7 +429,7 @@ public final class MarketSimulator {
         int affinity = -1;
         long ts = t;
         List<OrderLine> basket = new ArrayList<>();
-        for (int v = 0; v < views; v++) {
+        for (int v = 0; v < views && ts < horizon - 10_000; v++) {
             int i = pickItem(affinity, ts);
             affinity = itemCat[i];
             CategoryDef def = CATEGORIES.get(itemCat[i]);
@@ -448,7 +449,7 @@ public final class MarketSimulator {
             }
             ts += 20_000 + rnd.nextLong(100_000);
         }
-        if (basket.isEmpty()) {
+        if (basket.isEmpty() || ts >= horizon) {
             return;
         }
         // Buy the basket or not: the category's order rate, raised for treated users by their campaigns.

@@ -24,10 +24,11 @@ import org.apache.flink.util.Collector;
 /**
  * Observational estimate for campaigns without a hold-out that target categories (a site-wide
  * holiday discount on infant formula, say): difference-in-differences of GMV against every other
- * category. Per slot of the slide, r = ln((treated + 1) / (control + 1)) in cents; the estimate is
- * the mean r of the campaign's slots minus the mean r of the pre-period (as long as the campaign,
- * at most {@code pre-period}), with a Welch 95 % CI over slots, reported as a relative lift
- * {@code exp(d) − 1}. It assumes the two groups would have moved in parallel: it is labelled
+ * category, campaign period against a pre-period as long as the campaign (at most
+ * {@code pre-period}): {@code lift = (T_post / T_pre) / (C_post / C_pre) − 1} on GMV totals. Its
+ * 95 % CI is {@code exp(ln(1 + lift) ± 1.96 se) − 1} with the delta method on the four log totals,
+ * treating slots of the slide as independent: {@code se² = Σ_g n_g s_g² / S_g²} over the four
+ * groups (slot count n, sample variance s² of per-slot GMV, total S). It assumes the two groups would have moved in parallel: it is labelled
  * observational and is no substitute for a hold-out.
  *
  * <p>Orders are a small share of events, so one key (0) holds the per-slot GMV by category for the
@@ -99,7 +100,9 @@ public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, 
         for (Map.Entry<String, DidCampaign> e : campaigns.entries()) {
             DidCampaign d = e.getValue();
             long postStart = Math.floorDiv(d.start, slots.slide()) * slots.slide();
-            long preStart = postStart - Math.min(maxPre, Math.max(slots.slide(), d.end - d.start));
+            // Whole slots: as long as the campaign, rounded up, at most the configured pre-period.
+            long length = Math.min(maxPre, Math.max(slots.slide(), d.end - d.start));
+            long preStart = postStart - Math.floorDiv(length + slots.slide() - 1, slots.slide()) * slots.slide();
             oldestNeeded = Math.min(oldestNeeded, preStart);
             if (!slots.isWindowEnd(asOf) || asOf <= d.lastEmitted || asOf <= postStart) {
                 continue;
@@ -135,55 +138,53 @@ public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, 
 
     private CampaignDid estimate(String id, DidCampaign d, long preStart, long postStart, long asOf) throws Exception {
         long postEnd = Math.min(asOf, slots.lastWindowEnd(d.end));
-        long[] pre = new long[2];
-        long[] post = new long[2];
-        List<Double> preR = new ArrayList<>();
-        List<Double> postR = new ArrayList<>();
-        for (Map.Entry<Long, SlotGmv> e : history.entries()) {
-            long slotStart = e.getKey() - slots.size();
-            boolean isPre = slotStart >= preStart && slotStart < postStart;
-            boolean isPost = slotStart >= postStart && slotStart < postEnd;
-            if (!isPre && !isPost) {
-                continue;
-            }
-            long[] tc = e.getValue().split(d.targets);
-            double r = Math.log((tc[0] + 1.0) / (tc[1] + 1.0));
-            long[] acc = isPre ? pre : post;
-            acc[0] += tc[0];
-            acc[1] += tc[1];
-            (isPre ? preR : postR).add(r);
+        // Per-slot GMV of treated and control categories, pre and post; slots without orders count as 0.
+        List<long[]> pre = new ArrayList<>();
+        List<long[]> post = new ArrayList<>();
+        for (long slotStart = preStart; slotStart < postEnd; slotStart += slots.slide()) {
+            SlotGmv g = history.get(slotStart + slots.size());
+            long[] tc = g == null ? new long[2] : g.split(d.targets);
+            (slotStart < postStart ? pre : post).add(tc);
         }
+        long tPre = sum(pre, 0);
+        long cPre = sum(pre, 1);
+        long tPost = sum(post, 0);
+        long cPost = sum(post, 1);
         Double lift = null;
         Double low = null;
         Double high = null;
-        if (!preR.isEmpty() && !postR.isEmpty()) {
-            double diff = mean(postR) - mean(preR);
-            lift = Math.exp(diff) - 1;
-            if (preR.size() >= 2 && postR.size() >= 2) {
-                double se = Math.sqrt(variance(preR) / preR.size() + variance(postR) / postR.size());
-                low = Math.exp(diff - UpliftStats.Z * se) - 1;
-                high = Math.exp(diff + UpliftStats.Z * se) - 1;
+        if (tPre > 0 && cPre > 0 && tPost > 0 && cPost > 0) {
+            double logRatio = Math.log((double) tPost / tPre) - Math.log((double) cPost / cPre);
+            lift = Math.exp(logRatio) - 1;
+            if (pre.size() >= 2 && post.size() >= 2) {
+                double se = Math.sqrt(relVar(pre, 0, tPre) + relVar(pre, 1, cPre) + relVar(post, 0, tPost) + relVar(post, 1, cPost));
+                low = Math.exp(logRatio - UpliftStats.Z * se) - 1;
+                high = Math.exp(logRatio + UpliftStats.Z * se) - 1;
             }
         }
-        Long incremental = pre[1] > 0 ? Math.round(post[0] - (double) pre[0] * post[1] / pre[1]) : null;
-        return new CampaignDid(id, Instant.ofEpochMilli(asOf), METHOD, preR.size(), postR.size(), pre[0], post[0], pre[1], post[1],
+        Long incremental = cPre > 0 ? Math.round(tPost - (double) tPre * cPost / cPre) : null;
+        return new CampaignDid(id, Instant.ofEpochMilli(asOf), METHOD, pre.size(), post.size(), tPre, tPost, cPre, cPost,
                 lift, low, high, incremental);
     }
 
-    private static double mean(List<Double> xs) {
-        double s = 0;
-        for (double x : xs) {
-            s += x;
+    private static long sum(List<long[]> slots, int k) {
+        long s = 0;
+        for (long[] x : slots) {
+            s += x[k];
         }
-        return s / xs.size();
+        return s;
     }
 
-    private static double variance(List<Double> xs) {
-        double m = mean(xs);
-        double s = 0;
-        for (double x : xs) {
-            s += (x - m) * (x - m);
+    /** Variance of ln(total) by the delta method: n s² / total². */
+    private static double relVar(List<long[]> slots, int k, long total) {
+        double n = slots.size();
+        double mean = (double) total / n;
+        double v = 0;
+        for (long[] x : slots) {
+            v += (x[k] - mean) * (x[k] - mean);
         }
-        return s / (xs.size() - 1);
+        v /= n - 1;
+        return n * v / ((double) total * total);
     }
+
 }
