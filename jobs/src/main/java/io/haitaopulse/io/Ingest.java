@@ -51,7 +51,16 @@ public final class Ingest {
      * What a job consumes: its events, one stream per source (kept apart so that per-source
      * operators such as pre-aggregation can chain to their source), and the late ones.
      */
-    public record Routed(List<DataStream<Ingested>> events, DataStream<LateEvent> late) {}
+    public record Routed(List<DataStream<Ingested>> events, DataStream<LateEvent> late) {
+        /** All sources' events as one stream, for jobs that shuffle right away. */
+        public DataStream<Ingested> unioned() {
+            DataStream<Ingested> all = events.get(0);
+            for (int i = 1; i < events.size(); i++) {
+                all = all.union(events.get(i));
+            }
+            return all;
+        }
+    }
 
     private Ingest() {}
 

@@ -76,10 +76,7 @@ public final class SourcingPipeline implements PulseJob {
     @Override
     public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new SourcingLateness(cadence), NAME);
-        DataStream<Ingested> all = routed.events().get(0);
-        for (int i = 1; i < routed.events().size(); i++) {
-            all = all.union(routed.events().get(i));
-        }
+        DataStream<Ingested> all = routed.unioned();
         DataStream<SourcingShortlist> rows = all
                 .flatMap((Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),
                         Types.POJO(ItemEvent.class))

@@ -85,10 +85,7 @@ public final class UpliftPipeline implements PulseJob {
     @Override
     public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new UpliftLateness(slots), NAME);
-        DataStream<Ingested> all = routed.events().get(0);
-        for (int i = 1; i < routed.events().size(); i++) {
-            all = all.union(routed.events().get(i));
-        }
+        DataStream<Ingested> all = routed.unioned();
         DataStream<Campaign> campaigns = all
                 .filter(i -> i.getBody() instanceof Campaign).name("uplift-campaigns").uid("uplift-campaigns")
                 .map(i -> (Campaign) i.getBody(), new AvroTypeInfo<>(Campaign.class))
