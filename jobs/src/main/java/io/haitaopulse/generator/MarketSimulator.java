@@ -1,5 +1,6 @@
 package io.haitaopulse.generator;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,6 +29,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -142,7 +144,8 @@ public final class MarketSimulator {
         }
     }
 
-    private record Pending(long delivery, long seq, int file, String line) implements Comparable<Pending> {
+    /** An event waiting for its delivery time: the record, or a malformed line as text. */
+    private record Pending(long delivery, long seq, int file, IndexedRecord event, String line) implements Comparable<Pending> {
         @Override
         public int compareTo(Pending o) {
             int c = Long.compare(delivery, o.delivery);
@@ -163,8 +166,11 @@ public final class MarketSimulator {
             plantCampaigns();
         }
         BufferedWriter[] w = new BufferedWriter[FILES.size()];
+        JsonGenerator[] g = new JsonGenerator[FILES.size()];
         for (int i = 0; i < w.length; i++) {
-            w[i] = Files.newBufferedWriter(out.resolve(FILES.get(i)), StandardCharsets.UTF_8);
+            w[i] = new BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(out.resolve(FILES.get(i))),
+                    StandardCharsets.UTF_8), 1 << 16);
+            g[i] = JsonRows.generator(w[i]);
         }
         try {
             long start = cfg.start().toEpochMilli();
@@ -182,12 +188,13 @@ public final class MarketSimulator {
                         session(u, t + rnd.nextLong(MINUTE), end);
                     }
                 }
-                flush(w, t + MINUTE);
+                flush(w, g, t + MINUTE);
             }
-            flush(w, Long.MAX_VALUE);
+            flush(w, g, Long.MAX_VALUE);
         } finally {
-            for (BufferedWriter b : w) {
-                b.close();
+            for (int i = 0; i < w.length; i++) {
+                g[i].close();
+                w[i].close();
             }
         }
         writeTruth(out.resolve("truth.json"));
@@ -621,12 +628,14 @@ public final class MarketSimulator {
             delay = cfg.maxDelay().toMillis() * 3 + MINUTE + rnd.nextLong(10 * MINUTE);
             late++;
         }
-        String line = JsonRows.toJson((org.apache.avro.generic.IndexedRecord) event);
+        IndexedRecord record = (IndexedRecord) event;
+        String line = null;
         if (file == 0 && cfg.malformedShare() > 0 && rnd.nextDouble() < cfg.malformedShare()) {
-            line = malformedLine(line);
+            line = malformedLine(JsonRows.toJson(record));
+            record = null;
             malformed++;
         }
-        queue.add(new Pending(ts + delay, ++seq, file, line));
+        queue.add(new Pending(ts + delay, ++seq, file, record, line));
     }
 
     private String malformedLine(String line) {
@@ -639,10 +648,16 @@ public final class MarketSimulator {
         };
     }
 
-    private void flush(BufferedWriter[] w, long before) throws IOException {
+    private void flush(BufferedWriter[] w, JsonGenerator[] g, long before) throws IOException {
         while (!queue.isEmpty() && queue.peek().delivery < before) {
             Pending p = queue.poll();
-            w[p.file].write(p.line);
+            if (p.event != null) {
+                // One generator per file, flushed per line: no per-event generator or string.
+                JsonRows.write(g[p.file], p.event);
+                g[p.file].flush();
+            } else {
+                w[p.file].write(p.line);
+            }
             w[p.file].write('\n');
             written[p.file]++;
         }

@@ -48,6 +48,27 @@ public final class JsonRows {
         return w.toString();
     }
 
+    /**
+     * Writes {@code record} to {@code g} as one JSON object (no line terminator), so that a caller
+     * writing many rows can reuse one generator instead of creating one per row.
+     */
+    public static void write(JsonGenerator g, IndexedRecord record) throws IOException {
+        writeRecord(g, record);
+    }
+
+    /**
+     * A generator on {@code out} for many rows: nothing between root values (the caller writes the
+     * line breaks), and its flush only empties its own buffer into {@code out}, not {@code out} itself.
+     */
+    public static JsonGenerator generator(java.io.Writer out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        g.setRootValueSeparator(null);
+        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return g;
+    }
+
+
     private static void writeRecord(JsonGenerator g, IndexedRecord record) throws IOException {
         Schema schema = record.getSchema();
         g.writeStartObject();
