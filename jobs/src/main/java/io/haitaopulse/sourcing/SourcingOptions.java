@@ -50,6 +50,11 @@ public final class SourcingOptions {
             .defaultValue(0.95)
             .withDescription("Probability that the order covers demand over the lead time.");
 
+    public static final ConfigOption<Double> UNIT_COST_SHARE = key("pulse.sourcing.unit-cost-share").doubleType()
+            .noDefaultValue()
+            .withDescription("Landed unit cost as a share of the selling price; when set, the order covers the newsvendor "
+                    + "critical ratio (price - cost) / price instead of the service level.");
+
     public static final ConfigOption<Integer> MAX_COUNTERFEIT = key("pulse.sourcing.max-counterfeit").intType()
             .defaultValue(2)
             .withDescription("Counterfeit complaints that exclude an item from the shortlist, however popular.");

@@ -51,7 +51,16 @@ public final class SourcingPipeline implements PulseJob {
         this.lookbackDays = conf.get(SourcingOptions.LOOKBACK_DAYS);
         this.tzOffset = conf.get(PulseOptions.TIMEZONE_OFFSET).toMillis();
         this.freight = conf.get(SourcingOptions.FREIGHT);
-        this.serviceLevel = conf.get(SourcingOptions.SERVICE_LEVEL);
+        // With a cost share c/p, understocking costs the margin p - c and overstocking the cost c:
+        // the newsvendor orders up to the quantile (p - c) / p.
+        this.serviceLevel = conf.getOptional(SourcingOptions.UNIT_COST_SHARE)
+                .map(share -> {
+                    if (!(share > 0 && share < 1)) {
+                        throw new IllegalArgumentException("pulse.sourcing.unit-cost-share must be within (0, 1)");
+                    }
+                    return 1 - share;
+                })
+                .orElse(conf.get(SourcingOptions.SERVICE_LEVEL));
         this.maxCounterfeit = conf.get(SourcingOptions.MAX_COUNTERFEIT);
         this.maxReturnRate = conf.get(SourcingOptions.MAX_RETURN_RATE);
         this.counterfeitWeight = conf.get(SourcingOptions.COUNTERFEIT_WEIGHT);

@@ -59,6 +59,7 @@ class PulseCliTest {
         "--parallelism 0                   | --parallelism must be at least 1",
         "--conf pulse.trends.min-view=5    | --conf pulse.trends.min-view: unknown option",
         "--conf pulse.trends.min-views=x   | pulse.trends.min-views",
+        "--job sourcing --conf pulse.sourcing.unit-cost-share=1.5 | pulse.sourcing.unit-cost-share must be within (0, 1)",
     })
     void badReplayArgumentsPrintOneLineAndExit2(String extra, String message) throws Exception {
         Path in = tmp.resolve("in.jsonl");

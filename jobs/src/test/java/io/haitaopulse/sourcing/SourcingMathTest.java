@@ -36,5 +36,7 @@ class SourcingMathTest {
         double leadSd = 28 / Math.sqrt(12);
         assertThat(SourcingMath.orderQuantity(10, 3, 42, leadSd, 0.95)).isEqualTo(557);
         assertThat(SourcingMath.orderQuantity(0, 0, 42, leadSd, 0.95)).isZero();
+        // Cost 60 % of price: critical ratio 0.4, below the mean: 420 + z(0.4) * 83.134 = 398.94 -> 399.
+        assertThat(SourcingMath.orderQuantity(10, 3, 42, leadSd, 0.4)).isEqualTo(399);
     }
 }
