@@ -21,6 +21,12 @@ public class Baseline {
      * totals) every folded pane also updates the hour-of-day profile.
      */
     void foldThrough(long through, PaneSeries series, TrendModel m, Seasonality s, boolean learnSeasonality) {
+        foldThrough(through, series, m, s, learnSeasonality, false);
+    }
+
+    /** As above; with {@code countViewers} the series' value per pane is its distinct viewers, not its views. */
+    void foldThrough(long through, PaneSeries series, TrendModel m, Seasonality s, boolean learnSeasonality,
+            boolean countViewers) {
         long pane = m.pane();
         long next = foldedThrough == Long.MIN_VALUE ? firstActive(series) : foldedThrough + pane;
         if (next == Long.MAX_VALUE) {
@@ -31,7 +37,8 @@ public class Baseline {
             while (i < series.size && series.starts[i] < p) {
                 i++;
             }
-            long views = i < series.size && series.starts[i] == p ? series.views[i] : 0L;
+            boolean present = i < series.size && series.starts[i] == p;
+            long views = !present ? 0L : countViewers ? series.viewers[i].count() : series.views[i];
             double x = views / m.factor(s, p);
             // Plain running mean while the history is shorter than the half-life allows, so that
             // a young series is not stuck near its first pane.

@@ -127,6 +127,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         long foldThrough = recentStart - model.pane();
         Seasonality s = c.seasonality;
         c.baseline.foldThrough(foldThrough, c.totals, model, s, true);
+        c.viewerBaseline.foldThrough(foldThrough, c.totals, model, s, false, true);
         double windowFactors = model.factorSum(s, start, end);
         double recentFactors = model.factorSum(s, recentStart, end);
         // Panes before the next window are dropped below; fold them first so none is skipped.
@@ -144,6 +145,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             ItemTrend item = e.getValue();
             PaneSeries p = item.panes;
             item.baseline.foldThrough(foldThrough, p, model, s, false);
+            item.viewerBaseline.foldThrough(foldThrough, p, model, s, false, true);
             long views = PaneSeries.sum(p, p.views, start, end);
             long carts = PaneSeries.sum(p, p.carts, start, end);
             long buys = PaneSeries.sum(p, p.buys, start, end);
@@ -155,9 +157,10 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 boolean trending = false;
                 if (item.baseline.warm(model)) {
                     baseline = item.baseline.level * windowFactors;
-                    double recentExpected = item.baseline.level * recentFactors;
-                    long recentViews = PaneSeries.sum(p, p.views, recentStart, end);
                     ratio = baseline > 0 ? views / baseline : null;
+                    // The test counts viewers: one user viewing an item ten times is one person.
+                    double recentExpected = item.viewerBaseline.level * recentFactors;
+                    long recentViews = p.paneViewersIn(recentStart, end);
                     z = model.z(recentViews, recentExpected);
                     // Without a full day of the category's rhythm, the morning rise would look like a trend.
                     if (views >= model.minViews && model.profileReady(s)) {
@@ -176,6 +179,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 }
             }
             item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
+            item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
             p.retainFrom(nextStart);
             nextPane = Math.min(nextPane, p.firstStartFrom(nextStart));
             e.setValue(item);
@@ -185,6 +189,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     topItem == Long.MIN_VALUE ? null : topItem, ctx);
         }
         c.baseline.foldThrough(nextStart - model.pane(), c.totals, model, s, true);
+        c.viewerBaseline.foldThrough(nextStart - model.pane(), c.totals, model, s, false, true);
         c.totals.retainFrom(nextStart);
         return nextPane;
     }
@@ -201,8 +206,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         boolean trending = false;
         if (c.baseline.warm(model)) {
             baseline = c.baseline.level * windowFactors;
-            double recentExpected = c.baseline.level * recentFactors;
-            long recentViews = PaneSeries.sum(t, t.views, end - model.recent, end);
+            double recentExpected = c.viewerBaseline.level * recentFactors;
+            long recentViews = t.paneViewersIn(end - model.recent, end);
             ratio = baseline > 0 ? views / baseline : null;
             z = model.z(recentViews, recentExpected);
             trending = views >= model.minViews && model.profileReady(c.seasonality)

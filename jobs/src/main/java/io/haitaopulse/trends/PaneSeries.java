@@ -81,6 +81,17 @@ public class PaneSeries {
         return total;
     }
 
+    /** Sum over panes starting in {@code [from, to)} of each pane's distinct viewers. */
+    long paneViewersIn(long from, long to) {
+        long total = 0;
+        for (int i = 0; i < size; i++) {
+            if (starts[i] >= from && starts[i] < to) {
+                total += viewers[i].count();
+            }
+        }
+        return total;
+    }
+
     /** Distinct viewers over panes starting in {@code [from, to)}. */
     long viewersIn(long from, long to) {
         DistinctUsers union = new DistinctUsers();

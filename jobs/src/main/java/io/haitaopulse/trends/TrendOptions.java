@@ -38,12 +38,12 @@ public final class TrendOptions {
             .withDescription("Distinct viewers in the window an item needs to be trending.");
 
     public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio").doubleType()
-            .defaultValue(3.0)
-            .withDescription("Recent views over their baseline needed to be trending.");
+            .defaultValue(2.5)
+            .withDescription("Recent viewers over their baseline needed to be trending.");
 
     public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z").doubleType()
-            .defaultValue(4.0)
-            .withDescription("Standardised deviation of recent views needed to be trending.");
+            .defaultValue(3.5)
+            .withDescription("Standardised deviation of recent viewers needed to be trending.");
 
     public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion").doubleType()
             .defaultValue(0.1)

@@ -49,9 +49,9 @@ class TrendModelTest {
         assertThat(m.trending(60, 20, 30, 10)).isTrue();
         assertThat(m.trending(19, 20, 30, 10)).as("too few views").isFalse();
         assertThat(m.trending(60, 9, 30, 10)).as("too few viewers").isFalse();
-        assertThat(m.trending(60, 20, 29, 10)).as("ratio 2.9").isFalse();
-        // Ratio 3 but z = 8 / sqrt(4 + 0.04) < 4.
-        assertThat(m.trending(60, 20, 12, 4)).as("not significant").isFalse();
+        assertThat(m.trending(60, 20, 24, 10)).as("ratio 2.4").isFalse();
+        // Ratio 2.5 but z = 6 / sqrt(4 + 0.16) < 3.5.
+        assertThat(m.trending(60, 20, 10, 4)).as("not significant").isFalse();
     }
 
     @Test
