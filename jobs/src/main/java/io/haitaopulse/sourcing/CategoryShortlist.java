@@ -25,7 +25,8 @@ import org.apache.flink.util.Collector;
  * return rate = returned / sold units ({@value #RETURN_PRIOR} units), complaint rate = (complaints
  * + (w − 1) × counterfeit) / reviews ({@value #COMPLAINT_PRIOR} reviews, capped at 1), rating =
  * Bayesian average ({@value #RATING_PRIOR} reviews at the category mean). Demand is a damped-trend
- * forecast of daily units; growth is week on week when two weeks of history exist.
+ * forecast of tomorrow's units from the item's daily units adjusted by the category's day-of-week
+ * profile; growth is week on week when two weeks of history exist.
  *
  * <p>{@code score = ln(1 + forecast) × (1 + 0.5 × clamp(growth, −0.5, 1)) × rating/5 × (1 − return rate)
  * × (1 − complaint rate)}. Only items with sales in the lookback are candidates; items with at least
@@ -118,6 +119,8 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
         double catReturn = units > 0 ? Math.min(1, returned / units) : 0;
         double catComplaint = reviews > 0 ? Math.min(1, weightedComplaints / reviews) : 0;
         Double catRating = reviews > 0 ? ratingSum / reviews : null;
+        double[] weekday = items.isEmpty() ? new double[] {1, 1, 1, 1, 1, 1, 1}
+                : weekdayFactors(categoryDaily(items), items.get(0).lastDay);
 
         List<SourcingShortlist> scored = new ArrayList<>();
         for (ItemSnapshot s : items) {
@@ -130,7 +133,12 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
                 continue;
             }
             double[] series = observed(s);
-            double forecast = SourcingMath.dampedTrendForecast(series, ALPHA, BETA, PHI);
+            // Forecast tomorrow: smooth the weekday-adjusted series, then apply tomorrow's weekday.
+            double[] adjusted = series.clone();
+            for (int k = 0; k < adjusted.length; k++) {
+                adjusted[k] /= weekday[weekdayOf(s.lastDay - (adjusted.length - 1 - k))];
+            }
+            double forecast = SourcingMath.dampedTrendForecast(adjusted, ALPHA, BETA, PHI) * weekday[weekdayOf(s.lastDay + 1)];
             Double growth = weekOnWeek(series);
             double g = growth == null ? 0 : Math.max(-0.5, Math.min(1, growth));
             double satisfaction = (rating == null ? 0.8 : rating / 5) * (1 - returnRate) * (1 - complaintRate);
@@ -178,6 +186,57 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
             series[series.length - 1] /= s.lastDayFraction;
         }
         return series;
+    }
+
+    /** Units of the whole category per day of the lookback (all snapshots end on the same day). */
+    static double[] categoryDaily(List<ItemSnapshot> items) {
+        double[] total = new double[items.get(0).dailyUnits.length];
+        for (ItemSnapshot s : items) {
+            for (int k = 0; k < total.length; k++) {
+                total[k] += s.dailyUnits[k];
+            }
+        }
+        return total;
+    }
+
+    /** Day of the week of a shop day, 0 = Monday (day 0 of the epoch was a Thursday). */
+    static int weekdayOf(long day) {
+        return (int) Math.floorMod(day + 3, 7L);
+    }
+
+    /**
+     * The category's day-of-week profile: mean units on each weekday over the mean of all days,
+     * clamped to [0.5, 2]; flat until the category has two full weeks of sales in the lookback.
+     * The last day is partial and is left out.
+     */
+    static double[] weekdayFactors(double[] categoryDaily, long lastDay) {
+        double[] flat = {1, 1, 1, 1, 1, 1, 1};
+        int n = categoryDaily.length - 1;
+        int first = 0;
+        while (first < n && categoryDaily[first] == 0) {
+            first++;
+        }
+        if (n - first < 14) {
+            return flat;
+        }
+        double[] sum = new double[7];
+        int[] count = new int[7];
+        double all = 0;
+        for (int k = first; k < n; k++) {
+            int wd = weekdayOf(lastDay - (categoryDaily.length - 1 - k));
+            sum[wd] += categoryDaily[k];
+            count[wd]++;
+            all += categoryDaily[k];
+        }
+        double mean = all / (n - first);
+        if (mean <= 0) {
+            return flat;
+        }
+        double[] f = new double[7];
+        for (int d = 0; d < 7; d++) {
+            f[d] = Math.max(0.5, Math.min(2, sum[d] / count[d] / mean));
+        }
+        return f;
     }
 
     /** Units of the last 7 days over the 7 before (plus one each), minus 1; null without 14 days of history. */

@@ -12,6 +12,8 @@ public class ItemSnapshot {
     public long asOf;
     public double[] dailyUnits;
     public double lastDayFraction;
+    /** Shop day (days since the epoch on the shop's clock) of the last entry of {@link #dailyUnits}. */
+    public long lastDay;
     public long views;
     public long viewers;
     public long orders;

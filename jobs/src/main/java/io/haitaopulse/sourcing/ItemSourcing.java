@@ -120,6 +120,7 @@ public final class ItemSourcing extends KeyedProcessFunction<Long, ItemEvent, It
         s.categoryId = category;
         s.asOf = asOf;
         s.dailyUnits = new double[lookbackDays];
+        s.lastDay = lastDay;
         long firstDay = lastDay - lookbackDays + 1;
         DistinctUsers viewers = new DistinctUsers();
         for (int i = 0; i < d.size; i++) {

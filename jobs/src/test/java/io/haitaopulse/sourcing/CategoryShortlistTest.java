@@ -76,6 +76,25 @@ class CategoryShortlistTest {
     }
 
     @Test
+    void theCategoryWeekdayProfileNeedsTwoFullWeeks() {
+        // Shop day 20398 is Thursday 2025-11-06 (0 = Monday); 15 full days before it, then today.
+        long lastDay = 20_398;
+        assertThat(CategoryShortlist.weekdayOf(lastDay)).isEqualTo(3);
+        double[] daily = new double[16];
+        for (int k = 0; k < 15; k++) {
+            int wd = CategoryShortlist.weekdayOf(lastDay - (15 - k));
+            daily[k] = wd >= 5 ? 20 : 10; // weekends sell twice as much
+        }
+        daily[15] = 3; // today, partial: ignored
+        double[] f = CategoryShortlist.weekdayFactors(daily, lastDay);
+        // 15 days from a Wednesday: 4 weekend days at 20, 11 weekdays at 10: mean 190 / 15.
+        assertThat(f[5]).isCloseTo(20 / (190.0 / 15), within(1e-12));
+        assertThat(f[0]).isCloseTo(10 / (190.0 / 15), within(1e-12));
+        assertThat(CategoryShortlist.weekdayFactors(java.util.Arrays.copyOfRange(daily, 2, 16), lastDay))
+                .as("13 full days: flat").containsOnly(1.0);
+    }
+
+    @Test
     void aPartialLastDayIsScaledToAFullDay() {
         ItemSnapshot s = item(1, new double[] {0, 4, 3}, 0, 0, 0, 0, 0, 0, 0, 0);
         s.lastDayFraction = 0.25;
