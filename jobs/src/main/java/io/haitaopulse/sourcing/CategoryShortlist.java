@@ -44,6 +44,8 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
     static final double ALPHA = 0.3;
     static final double BETA = 0.1;
     static final double PHI = 0.9;
+    /** The smallest share of a day a partial day is scaled from. */
+    static final double MIN_DAY_FRACTION = 0.25;
 
     private final SlidingWindows slots;
     private final int top;
@@ -183,7 +185,8 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
         }
         double[] series = Arrays.copyOfRange(s.dailyUnits, first, s.dailyUnits.length);
         if (s.lastDayFraction > 0 && s.lastDayFraction < 1) {
-            series[series.length - 1] /= s.lastDayFraction;
+            // At most ×4: one sale in the first hour of a day is not 24 a day.
+            series[series.length - 1] /= Math.max(s.lastDayFraction, MIN_DAY_FRACTION);
         }
         return series;
     }

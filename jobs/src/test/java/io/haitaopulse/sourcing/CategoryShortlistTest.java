@@ -99,5 +99,7 @@ class CategoryShortlistTest {
         ItemSnapshot s = item(1, new double[] {0, 4, 3}, 0, 0, 0, 0, 0, 0, 0, 0);
         s.lastDayFraction = 0.25;
         assertThat(CategoryShortlist.observed(s)).containsExactly(4.0, 12.0);
+        s.lastDayFraction = 1.0 / 24;
+        assertThat(CategoryShortlist.observed(s)).as("scaled from a quarter day at most").containsExactly(4.0, 12.0);
     }
 }
