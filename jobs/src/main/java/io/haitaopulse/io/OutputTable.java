@@ -53,6 +53,12 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
     public static final OutputTable<LateEvent> LATE_EVENTS =
             new OutputTable<>("late_events", LateEvent.class, false, List.of("watermark", "event.ts"));
 
+    /** Every table, in the order of the DDL. */
+    public static List<OutputTable<?>> all() {
+        return List.of(HOT_ITEMS, DEMAND_TRENDS, CATEGORY_TRENDS, CAMPAIGN_UPLIFT, CAMPAIGN_DID, COUPON_FUNNEL,
+                CHANNEL_ATTRIBUTION, REFERRAL_CREDITS, SOURCING_SHORTLIST, DEAD_LETTERS, LATE_EVENTS);
+    }
+
     private final String name;
     private final Class<T> type;
     private final boolean upsert;

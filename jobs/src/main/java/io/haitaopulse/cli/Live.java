@@ -1,0 +1,92 @@
+package io.haitaopulse.cli;
+
+import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.PulseWatermarks;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.live.KafkaInputs;
+import io.haitaopulse.live.LiveOptions;
+import io.haitaopulse.live.LiveSinks;
+import io.haitaopulse.live.LiveSetup;
+import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The production job graph: Kafka topics in, Kafka topics and PostgreSQL tables out, the same
+ * {@link PulseJob}s as replay. {@link #configure} fills in the defaults a production job needs
+ * (checkpointing every 10 s, exactly-once barriers, HashMap state unless RocksDB is asked for,
+ * checkpoints kept on cancellation, no Kryo); {@link #build} adds the graph to an environment.
+ */
+public final class Live {
+
+    /** Default checkpoint interval: the latency of exactly-once Kafka output. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private Live() {}
+
+    /** {@code conf} with production defaults for every Flink key it leaves unset. */
+    public static Configuration configure(Configuration conf) {
+        Configuration c = new Configuration(conf);
+        c.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        if (!c.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (!c.contains(StateBackendOptions.STATE_BACKEND)) {
+            c.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        }
+        if (!c.contains(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION)) {
+            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        return c;
+    }
+
+    /**
+     * Adds the live graph of {@code job} to {@code env}: checks that Kafka and PostgreSQL answer,
+     * creates missing topics and tables, then wires sources, jobs and sinks. Throws
+     * {@link IllegalArgumentException} with one line when a dependency is unreachable.
+     */
+    public static void build(StreamExecutionEnvironment env, String job, Configuration conf) {
+        build(env, job, conf, new LiveSinks(conf, job));
+    }
+
+    /** {@link #build(StreamExecutionEnvironment, String, Configuration)} writing to {@code sinks} (tests wrap the live sinks). */
+    public static void build(StreamExecutionEnvironment env, String job, Configuration conf, TableSinks sinks) {
+        PulseOptions.validate(conf);
+        List<PulseJob> jobs = JobCatalog.jobs(job, conf);
+        List<OutputTable<?>> tables = new ArrayList<>();
+        jobs.forEach(j -> tables.addAll(j.tables()));
+        tables.add(OutputTable.LATE_EVENTS);
+        tables.add(OutputTable.DEAD_LETTERS);
+        Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
+
+        List<DataStream<Ingested>> sources = KafkaInputs.open(env, conf,
+                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), job,
+                partitions);
+        Ingest.Split split = Ingest.splitDeadLetters(sources);
+        sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
+        DataStream<LateEvent> late = null;
+        for (PulseJob j : jobs) {
+            DataStream<LateEvent> l = j.build(split.events(), sinks);
+            late = late == null ? l : late.union(l);
+        }
+        sinks.write(OutputTable.LATE_EVENTS, late);
+    }
+}

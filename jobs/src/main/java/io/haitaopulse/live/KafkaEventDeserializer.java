@@ -1,0 +1,62 @@
+package io.haitaopulse.live;
+
+import io.haitaopulse.io.DeadLetters;
+import io.haitaopulse.schema.internal.Ingested;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns a record of an input topic into an {@link Ingested}: the decoded, validated event, or a
+ * dead letter with the record's bytes and the reason. It never throws for bad data, so a poison
+ * record cannot restart the job.
+ *
+ * <p>The dead letter's {@code ts_ingest} is the Kafka record's timestamp, not the wall clock: a
+ * record re-read after a restart yields the very same dead letter, which keeps the idempotent
+ * dead_letters table free of duplicates.
+ *
+ * @param <T> the topic's record type
+ */
+public final class KafkaEventDeserializer<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<Ingested> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Topics.Input<T> topic;
+    private transient AvroWire.Decoder<T> decoder;
+
+    public KafkaEventDeserializer(Topics.Input<T> topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
+        out.collect(toIngested(record.value(), record.timestamp()));
+    }
+
+    /** The event in {@code value}, or the dead letter it becomes. */
+    Ingested toIngested(byte[] value, long recordTs) {
+        if (decoder == null) {
+            decoder = AvroWire.decoder(topic.type());
+        }
+        String reason;
+        try {
+            T event = decoder.decode(value);
+            reason = EventRules.violation(event);
+            if (reason == null) {
+                return new Ingested(event);
+            }
+        } catch (AvroWire.InvalidWireException e) {
+            reason = e.getMessage();
+        }
+        byte[] bytes = value == null ? new byte[0] : value;
+        return DeadLetters.of(bytes, 0, bytes.length, topic.name(), reason, recordTs);
+    }
+
+    @Override
+    public TypeInformation<Ingested> getProducedType() {
+        return new AvroTypeInfo<>(Ingested.class);
+    }
+}

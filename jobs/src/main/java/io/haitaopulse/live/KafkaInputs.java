@@ -1,0 +1,73 @@
+package io.haitaopulse.live;
+
+import io.haitaopulse.schema.internal.Ingested;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The live sources: one {@link KafkaSource} per input topic, with watermarks assigned inside the
+ * source. The Kafka source runs the watermark generator per partition and emits the minimum over
+ * its partitions, so one slow partition holds event time back instead of making the others' events
+ * late; an idle partition stops holding it back after {@code pulse.idle-timeout}.
+ */
+public final class KafkaInputs {
+
+    private KafkaInputs() {}
+
+    /**
+     * One stream per input topic, in {@link Topics#INPUTS} order. A source runs at most one reader
+     * per partition ({@code partitions}: the topic's partition count): a reader without a partition
+     * would hold event time back until the idle timeout.
+     */
+    public static List<DataStream<Ingested>> open(StreamExecutionEnvironment env, Configuration conf,
+            WatermarkStrategy<Ingested> watermarks, String job, Map<String, Integer> partitions) {
+        List<DataStream<Ingested>> streams = new ArrayList<>();
+        for (Topics.Input<?> topic : Topics.INPUTS) {
+            int readers = Math.max(1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
+            streams.add(env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
+                    .uid("kafka-source-" + topic.name())
+                    .setParallelism(readers));
+        }
+        return streams;
+    }
+
+    static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSource<Ingested> source(
+            Topics.Input<T> topic, Configuration conf, String job) {
+        KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
+                .setBootstrapServers(conf.get(LiveOptions.BOOTSTRAP_SERVERS))
+                .setTopics(topic.name())
+                .setGroupId(conf.getOptional(LiveOptions.GROUP_ID).orElse("pulse-" + job))
+                .setClientIdPrefix("pulse-" + job + "-" + topic.name())
+                .setStartingOffsets(startingOffsets(conf.get(LiveOptions.STARTING_OFFSETS)))
+                .setDeserializer(new KafkaEventDeserializer<>(topic))
+                // Producers may write transactionally; never read what they abort.
+                .setProperty("isolation.level", "read_committed")
+                // Offsets are committed on checkpoints for monitoring; the checkpoint holds the truth.
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("partition.discovery.interval.ms",
+                        Long.toString(conf.get(LiveOptions.PARTITION_DISCOVERY).toMillis()));
+        if (conf.get(LiveOptions.BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    // The connector's committedOffsets(...) only takes Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
+    private static OffsetsInitializer startingOffsets(LiveOptions.StartingOffsets start) {
+        return switch (start) {
+            case COMMITTED -> OffsetsInitializer.committedOffsets(
+                    org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+        };
+    }
+}

@@ -1,0 +1,129 @@
+package io.haitaopulse.live;
+
+import io.haitaopulse.io.OutputTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * What a live job needs before it starts: the topics and tables exist and both systems answer.
+ * Missing topics are created with {@code pulse.kafka.partitions} partitions and missing tables
+ * with the DDL of {@link PgTable} (the same as {@code deploy/sql/001_tables.sql}); nothing that
+ * exists is changed. Failures become one-line {@link IllegalArgumentException}s naming the
+ * address that did not answer.
+ */
+public final class LiveSetup {
+
+    private static final long TIMEOUT_SECONDS = 20;
+
+    /** SQL scripts shipped in the jar, in the order they are applied. */
+    public static final List<String> SQL_SCRIPTS = List.of("001_tables.sql", "002_views.sql", "003_roles.sql");
+
+    private LiveSetup() {}
+
+    /** Prepares Kafka and PostgreSQL for {@code tables}; returns the partition count of each input topic. */
+    public static Map<String, Integer> prepare(Configuration conf, List<OutputTable<?>> tables) {
+        List<String> outputs = new ArrayList<>();
+        if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.KAFKA)) {
+            tables.forEach(t -> outputs.add(Topics.output(t)));
+        }
+        Map<String, Integer> partitions = createTopics(conf.get(LiveOptions.BOOTSTRAP_SERVERS), conf.get(LiveOptions.PARTITIONS),
+                outputs);
+        if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.POSTGRES)) {
+            StringBuilder ddl = new StringBuilder();
+            tables.forEach(t -> ddl.append(new PgTable<>(t).ddl()));
+            execute(LiveOptions.postgres(conf), ddl.toString());
+        }
+        return partitions;
+    }
+
+    /**
+     * Creates the input topics and {@code outputs} where missing; returns every input topic's
+     * partition count.
+     */
+    public static Map<String, Integer> createTopics(String bootstrap, int partitions, List<String> outputs) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            List<String> wanted = new ArrayList<>();
+            Topics.INPUTS.forEach(t -> wanted.add(t.name()));
+            wanted.addAll(outputs);
+            for (String name : wanted) {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // Another job may have created one meanwhile; describe below tells.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            List<String> inputs = Topics.INPUTS.stream().map(Topics.Input::name).toList();
+            Map<String, TopicDescription> d = admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, Integer> counts = new HashMap<>();
+            d.forEach((name, desc) -> counts.put(name, desc.partitions().size()));
+            return counts;
+        } catch (TimeoutException e) {
+            throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer within " + TIMEOUT_SECONDS
+                    + " s (is the broker running? set pulse.kafka.bootstrap-servers)");
+        } catch (ExecutionException e) {
+            throw new IllegalArgumentException("Kafka at " + bootstrap + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing Kafka topics", e);
+        }
+    }
+
+    /** Runs {@code sql} (several statements) in one transaction. */
+    public static void execute(PostgresUpsertSink.Settings pg, String sql) {
+        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute(sql);
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("PostgreSQL at " + pg.url() + " as " + pg.user() + ": "
+                    + e.getMessage().replaceAll("\\s+", " "));
+        }
+    }
+
+    /** A SQL script of {@code deploy/sql/}, as shipped in the jar. */
+    public static String script(String name) {
+        try (InputStream in = LiveSetup.class.getResourceAsStream("/sql/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("SQL script " + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read SQL script " + name, e);
+        }
+    }
+}

