@@ -71,6 +71,9 @@ public final class Ingest {
         for (int i = 0; i < sources.size(); i++) {
             DataStream<Ingested> source = sources.get(i);
             SingleOutputStreamOperator<Ingested> valid = source
+                    .transform("keep-watermark-" + i, source.getType(), new WatermarkKeeper<>())
+                    .uid("keep-watermark-" + i)
+                    .setParallelism(source.getParallelism())
                     .process(new SplitDeadLetters())
                     .name("split-dead-letters-" + i)
                     .uid("split-dead-letters-" + i)

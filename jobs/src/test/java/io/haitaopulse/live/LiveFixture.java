@@ -1,0 +1,203 @@
+package io.haitaopulse.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haitaopulse.cli.Live;
+import io.haitaopulse.cli.Replay;
+import io.haitaopulse.generator.MarketSimulator;
+import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.schema.HotItem;
+import io.haitaopulse.stack.LocalKafka;
+import io.haitaopulse.stack.LocalPostgres;
+import io.haitaopulse.testutil.LiveStack;
+import io.haitaopulse.testutil.PgRows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A simulated day replayed from files, and the same files streamed into a real Kafka broker (one
+ * partition per topic, so each topic has the order of its file), for tests that run the live
+ * path on it and compare with the replay.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LiveFixture {
+
+    Path work;
+
+    LocalKafka kafka;
+    Path replayOut;
+    List<Path> eventFiles;
+
+    /** The simulated market. */
+    abstract SimulatorConfig config();
+
+    @BeforeAll
+    void simulateReplayAndProduce(@TempDir Path dir) throws Exception {
+        work = dir;
+        Path events = work.resolve("events");
+        new MarketSimulator(config(), 5).run(events);
+        replayOut = work.resolve("replay");
+        Replay.run(new Replay.Spec("all", List.of(events), replayOut, InputFormat.JSONL, new Configuration(), 2, null, null));
+        try (Stream<Path> s = Files.list(events)) {
+            eventFiles = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+        }
+        kafka = LiveStack.newKafka();
+        // One partition per topic: the same order per source as the replay's one file per source.
+        LiveSetup.createTopics(kafka.bootstrapServers(), 1, List.of());
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+            producer.send(eventFiles, 0);
+        }
+    }
+
+    @AfterAll
+    void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    Configuration liveConf(String url, String group, String sinks) {
+        Configuration conf = new Configuration();
+        conf.setString(LiveOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        conf.setString(LiveOptions.GROUP_ID.key(), group);
+        conf.setString(LiveOptions.STARTING_OFFSETS.key(), "EARLIEST");
+        conf.setString(LiveOptions.BOUNDED.key(), "true");
+        conf.setString(LiveOptions.PARTITIONS.key(), "1");
+        conf.setString(LiveOptions.SINKS.key(), sinks);
+        conf.setString(LiveOptions.POSTGRES_URL.key(), url);
+        conf.setString(LiveOptions.POSTGRES_USER.key(), LocalPostgres.USER);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        return Live.configure(conf);
+    }
+
+    void runLive(Configuration conf, Path failMarker) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        LiveSinks live = new LiveSinks(conf, "all");
+        TableSinks sinks = failMarker == null ? live : new TableSinks() {
+            @Override
+            public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                DataStream<T> in = rows;
+                if (table == OutputTable.DEMAND_TRENDS) {
+                    in = rows.map(new FailOnceAfterCheckpoint<>(failMarker.toString(), 200)).returns(table.typeInfo())
+                            .name("fail-once").uid("fail-once").setParallelism(rows.getParallelism());
+                }
+                live.write(table, in);
+            }
+        };
+        Live.build(env, "all", conf, sinks);
+        env.execute("live equivalence");
+    }
+
+    /** Rows of a replay output table. */
+    List<JsonNode> replayRows(OutputTable<?> table) {
+        return ReplayOutput.readRows(replayOut.resolve(table.name() + ".jsonl"));
+    }
+
+    void assertTablesEqualReplay(String url) throws Exception {
+        for (OutputTable<?> table : OutputTable.all()) {
+            List<JsonNode> replay = ReplayOutput.readRows(replayOut.resolve(table.name() + ".jsonl"));
+            List<JsonNode> pg = PgRows.read(url, table);
+            if (table == OutputTable.DEAD_LETTERS) {
+                // Source and reason name the path (file vs topic); the bytes must be the same.
+                assertThat(pg.stream().map(r -> r.get("raw").asText()).sorted().toList()).as(table.name())
+                        .isEqualTo(replay.stream().map(r -> r.get("raw").asText()).sorted().toList());
+            } else if (table == OutputTable.LATE_EVENTS) {
+                // Stored once per distinct row (content key): compare as sets.
+                assertSame(table, canonical(pg), canonical(replay).stream().distinct().toList());
+            } else {
+                assertSame(table, canonical(pg), canonical(replay));
+            }
+        }
+    }
+
+    /** Equal lists, or a failure that shows a few rows missing from and a few extra in {@code actual}. */
+    private static void assertSame(OutputTable<?> table, List<String> actual, List<String> expected) {
+        if (actual.equals(expected)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(expected);
+        actual.forEach(missing::remove);
+        List<String> extra = new ArrayList<>(actual);
+        expected.forEach(extra::remove);
+        throw new AssertionError(table.name() + ": live has " + actual.size() + " rows, replay " + expected.size() + "; missing "
+                + missing.size() + " e.g. " + missing.subList(0, Math.min(3, missing.size())) + "; extra " + extra.size() + " e.g. "
+                + extra.subList(0, Math.min(3, extra.size())));
+    }
+
+    /** Rows as text with object keys sorted (PostgreSQL's JSONB does not keep key order), sorted. */
+    static List<String> canonical(List<JsonNode> rows) {
+        return rows.stream().map(r -> sortKeys(r).toString()).sorted(Comparator.naturalOrder()).toList();
+    }
+
+    private static JsonNode sortKeys(JsonNode n) {
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            n.forEach(x -> a.add(sortKeys(x)));
+            return a;
+        }
+        if (!n.isObject()) {
+            return n;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
+        n.fields().forEachRemaining(e -> sorted.put(e.getKey(), sortKeys(e.getValue())));
+        sorted.forEach(o::set);
+        return o;
+    }
+
+    static JsonNode json(SpecificRecordBase r) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.haitaopulse.io.JsonRows.toJson(r));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    List<HotItem> readTopic(OutputTable<HotItem> table) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + table.name());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<HotItem> rows = new ArrayList<>();
+        AvroWire.Decoder<HotItem> decoder = AvroWire.decoder(HotItem.class);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.output(table)));
+            // The job has finished and committed; read until the end offsets (nothing more will come).
+            int emptyPolls = 0;
+            while (emptyPolls < 6) {
+                var batch = c.poll(Duration.ofMillis(500));
+                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    rows.add(decoder.decode(r.value()));
+                }
+            }
+        }
+        return rows;
+    }
+}
