@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,26 +23,65 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pulse demo}: until the live stack exists, replays the real Taobao sample through the
- * trends job and prints the hot items of the latest window as a table, with each item's move
- * against the previous slide.
+ * {@code pulse demo}: the embedded default of CONTRACTS §1. Starts Kafka, PostgreSQL and Flink on
+ * this machine, streams the simulated shop through every job and shows progress until Ctrl-C
+ * ({@link LiveDemo}). {@code --offline} instead replays the real Taobao sample through the trends
+ * job and prints the hot items of the latest window, with each item's move against the previous
+ * slide.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Replay the real Taobao UserBehavior sample through the trends job and show the current hot items.")
+        description = "Start Kafka, PostgreSQL and Flink here, stream a simulated import shop through every job, "
+                + "and show progress until Ctrl-C. --offline: replay the real Taobao sample instead.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
+    @Option(names = "--offline", description = "No Kafka or PostgreSQL: replay the Taobao sample and print the hot items.")
+    boolean offline;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Events per second streamed into Kafka (default: 5000; 0: as fast as possible).")
+    double rate = 5_000;
+
+    @Option(names = "--scenario", paramLabel = "NAME", description = "Simulator scenario (default: default, 3 days, ~460,000 events).")
+    String scenario = "default";
+
+    @Option(names = "--seed", paramLabel = "N", description = "Simulator seed (default: 1).")
+    long seed = 1;
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop by itself after this long (default: run until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Data of this demo run (default: demo-work/ in the project; emptied first).")
+    Path work;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Broker port (default: 9092, or a free one if taken).")
+    int kafkaPort = 9092;
+
+    @Option(names = "--postgres-port", paramLabel = "PORT", description = "PostgreSQL port (default: 5432, or a free one if taken).")
+    int postgresPort = 5432;
+
     @Option(names = "--input", paramLabel = "FILE",
-            description = "UserBehavior CSV (default: ../shared/data/UserBehavior.csv next to the project).")
+            description = "With --offline: UserBehavior CSV (default: ../shared/data/UserBehavior.csv next to the project).")
     Path input;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the replay tables go (default: demo-out/ in the project).")
+    @Option(names = "--out", paramLabel = "DIR", description = "With --offline: where the replay tables go (default: demo-out/ in the project).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         Path home = Paths.get(System.getProperty("pulse.home", "."));
+        if (!offline) {
+            if (rate < 0) {
+                throw new IllegalArgumentException("--rate must not be negative");
+            }
+            return new LiveDemo(work != null ? work : home.resolve("demo-work"), scenario, seed, rate, duration, kafkaPort,
+                    postgresPort, System.out).run();
+        }
+        return offline(home);
+    }
+
+    private Integer offline(Path home) throws Exception {
         Path data = input != null ? input : home.resolve("../shared/data/UserBehavior.csv").normalize();
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("demo data " + data + " not found; pass --input FILE (a UserBehavior CSV)");

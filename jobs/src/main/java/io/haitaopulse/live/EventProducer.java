@@ -36,6 +36,7 @@ public final class EventProducer implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicLong sent = new AtomicLong();
     private volatile long newestEventTs = Long.MIN_VALUE;
+    private volatile boolean stopRequested;
 
     public EventProducer(String bootstrapServers) {
         Properties p = new Properties();
@@ -48,6 +49,11 @@ public final class EventProducer implements AutoCloseable {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "pulse-event-producer");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Makes a running {@link #send} return after the record it is sending (safe from any thread). */
+    public void stop() {
+        stopRequested = true;
     }
 
     /** Records sent so far. */
@@ -73,8 +79,8 @@ public final class EventProducer implements AutoCloseable {
 
     /**
      * Sends every line of {@code files}, interleaved by event time, at most {@code ratePerSecond}
-     * records a second (0: as fast as possible), then flushes. Stops early, between records, when
-     * the thread is interrupted.
+     * records a second (0: as fast as possible), then flushes. Returns early, between records,
+     * after {@link #stop}; throws {@link InterruptedException} when the thread is interrupted.
      */
     public long send(List<Path> files, double ratePerSecond) throws IOException, InterruptedException {
         List<Cursor> cursors = new ArrayList<>();
@@ -89,7 +95,7 @@ public final class EventProducer implements AutoCloseable {
             }
             long start = System.nanoTime();
             long count = 0;
-            while (!cursors.isEmpty()) {
+            while (!cursors.isEmpty() && !stopRequested) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("event producer interrupted");
                 }
