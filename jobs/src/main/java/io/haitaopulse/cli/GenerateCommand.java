@@ -2,7 +2,13 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.io.FileInputs;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.live.EventProducer;
+import io.haitaopulse.live.LiveOptions;
+import io.haitaopulse.live.LiveSetup;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,8 +45,21 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--malformed-share", paramLabel = "P", description = "Share of click lines replaced by malformed ones.")
     Double malformedShare;
 
+    @Option(names = "--kafka", paramLabel = "HOST:PORT",
+            description = "After writing the files, stream them into the input topics of this Kafka (created if missing).")
+    String kafka;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "With --kafka: events per second (default: 0, as fast as possible).")
+    double rate;
+
     @Override
     public Integer call() throws Exception {
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must not be negative");
+        }
+        if (rate > 0 && kafka == null) {
+            throw new IllegalArgumentException("--rate needs --kafka HOST:PORT");
+        }
         SimulatorConfig cfg = SimulatorConfig.scenario(scenario);
         if (days != null) {
             cfg = cfg.withDuration(Duration.ofMinutes(Math.round(days * 1440)));
@@ -55,6 +74,19 @@ final class GenerateCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("generate %s (seed %d): %d events in %s in %.1f s (%.0f events/s)%n", scenario, seed, lines,
                 out.toAbsolutePath(), seconds, lines / seconds);
+        if (kafka != null) {
+            LiveSetup.createTopics(kafka, LiveOptions.PARTITIONS.defaultValue(),
+                    List.of());
+            List<Path> files = FileInputs.expand(List.of(out),
+                    InputFormat.JSONL);
+            long t0 = System.nanoTime();
+            try (EventProducer producer = new EventProducer(kafka)) {
+                long sent = producer.send(files, rate);
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("generate: streamed %d records into Kafka at %s in %.1f s (%.0f records/s)%n", sent, kafka, s,
+                        sent / s);
+            }
+        }
         return 0;
     }
 }

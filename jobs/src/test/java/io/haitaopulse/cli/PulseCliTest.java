@@ -99,7 +99,7 @@ class PulseCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("replay", "demo")) {
+        for (String command : List.of("replay", "demo", "run", "generate")) {
             out.reset();
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: pulse " + command);
@@ -117,5 +117,57 @@ class PulseCliTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .startsWith("replay trends: read 2 events (1 valid, 1 dead-lettered, 0 late); rows written: hot_items 24,"
                         + " demand_trends 0, category_trends 12, late_events 0, dead_letters 1;");
+    }
+
+    @Test
+    void runRejectsABadConfigurationInOneLine() throws Exception {
+        assertThat(run("run", "--job", "all", "--config", tmp.resolve("missing.yaml").toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("pulse: cannot read config file").doesNotContain("\tat ");
+
+        Path typo = tmp.resolve("typo.yaml");
+        Files.writeString(typo, "# comment\npulse.kafka.bootstrap: localhost:9092\n");
+        err.reset();
+        assertThat(run("run", "--job", "all", "--config", typo.toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("pulse: unknown option pulse.kafka.bootstrap; known: ").hasLineCount(1);
+
+        Path badValue = tmp.resolve("bad.yaml");
+        Files.writeString(badValue, "pulse.window: 5x\n");
+        err.reset();
+        assertThat(run("run", "--job", "all", "--config", badValue.toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("pulse: " + badValue + ": ").hasLineCount(1);
+
+        Path twice = tmp.resolve("twice.yaml");
+        Files.writeString(twice, "pulse.top: 3\npulse.top = 4\n");
+        err.reset();
+        assertThat(run("run", "--job", "all", "--config", twice.toString())).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: " + twice + ":2: 'pulse.top' is set twice" + System.lineSeparator());
+
+        Path ok = tmp.resolve("ok.yaml");
+        Files.writeString(ok, "pulse.top: 3\n");
+        err.reset();
+        assertThat(run("run", "--job", "nope", "--config", ok.toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("pulse: unknown job 'nope'");
+    }
+
+    @Test
+    void configFileKeepsFlinkKeysAndQuotedValues() throws Exception {
+        Path f = tmp.resolve("c.yaml");
+        Files.writeString(f, "pulse.postgres.password: 'a#b'  # quoted: not a comment\nexecution.checkpointing.interval: 30s\n"
+                + "pulse.sinks: POSTGRES\n");
+        org.apache.flink.configuration.Configuration conf = RunCommand.configuration(f, java.util.Map.of("pulse.top", "4"));
+        assertThat(conf.get(io.haitaopulse.live.LiveOptions.POSTGRES_PASSWORD)).isEqualTo("a#b");
+        assertThat(conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(conf.get(io.haitaopulse.live.LiveOptions.SINKS)).containsExactly(io.haitaopulse.live.LiveOptions.SinkKind.POSTGRES);
+        assertThat(conf.get(io.haitaopulse.common.PulseOptions.TOP)).isEqualTo(4);
+        // Production defaults fill what the file leaves out.
+        assertThat(conf.get(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES)).isFalse();
+        assertThat(conf.get(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+    }
+
+    @Test
+    void generateRateNeedsKafka() {
+        assertThat(run("generate", "--out", tmp.toString(), "--rate", "5")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: --rate needs --kafka HOST:PORT" + System.lineSeparator());
     }
 }
