@@ -40,6 +40,8 @@ class LiveEquivalenceTest extends LiveFixture {
         List<JsonNode> expected = ReplayOutput.readRows(replayOut.resolve("hot_items.jsonl"));
         assertThat(topic).as("hot_items topic, read_committed").hasSize(expected.size());
         assertThat(canonical(topic.stream().map(r -> json(r)).toList())).isEqualTo(canonical(expected));
+        assertThat(readTopic(OutputTable.DEAD_LETTERS)).as("dead_letters topic, read_committed")
+                .hasSize(replayRows(OutputTable.DEAD_LETTERS).size());
     }
 
 }

@@ -11,7 +11,6 @@ import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.io.TableSinks;
-import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -33,6 +33,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,22 +179,26 @@ abstract class LiveFixture {
         }
     }
 
-    List<HotItem> readTopic(OutputTable<HotItem> table) throws Exception {
+    <T extends SpecificRecordBase> List<T> readTopic(OutputTable<T> table) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + table.name());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<HotItem> rows = new ArrayList<>();
-        AvroWire.Decoder<HotItem> decoder = AvroWire.decoder(HotItem.class);
+        List<T> rows = new ArrayList<>();
+        AvroWire.Decoder<T> decoder = AvroWire.decoder(table.type());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(Topics.output(table)));
-            // The job has finished and committed; read until the end offsets (nothing more will come).
-            int emptyPolls = 0;
-            while (emptyPolls < 6) {
-                var batch = c.poll(Duration.ofMillis(500));
-                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.output(table)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            // The job has finished and committed: read up to the last stable offsets, which do not move any more.
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + table.name() + " to its end offsets " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     rows.add(decoder.decode(r.value()));
                 }
             }
