@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Haitao Pulse 0.1.0",
         description = "Real-time analytics for import e-commerce on Apache Flink.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SubmitCommand.class, SavepointCommand.class,
+                StopCommand.class, ClusterCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCli implements Runnable {
 
     /** Exit code for a bad argument or input. */
@@ -31,7 +32,25 @@ public final class PulseCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (insideFlinkClient()) {
+            // Flink's client (submit) or a cluster's application runner owns this JVM: report, do not exit it.
+            if (code != 0) {
+                throw new IllegalStateException("pulse " + String.join(" ", args) + " failed with exit code " + code);
+            }
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** Whether this main runs under Flink's client, which supplies the execution environment. */
+    private static boolean insideFlinkClient() {
+        try {
+            return org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment()
+                    instanceof org.apache.flink.client.program.StreamContextEnvironment;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Runs the command line and returns its exit code; never throws. */

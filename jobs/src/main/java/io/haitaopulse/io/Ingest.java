@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -60,6 +61,25 @@ public final class Ingest {
             }
             return all;
         }
+    }
+
+    /**
+     * Metric names (operator scope; with the Prometheus reporter they appear as
+     * {@code flink_taskmanager_job_task_operator_<name>}).
+     */
+    public static final class Metrics {
+        /** Records read from a source, valid or not. */
+        public static final String EVENTS_IN = "pulse_events_in";
+        /** Records sent to dead_letters. */
+        public static final String DEAD_LETTERED = "pulse_dead_lettered";
+        /** Events sent to late_events (per job's route operator). */
+        public static final String LATE = "pulse_late";
+        /** Wall clock minus the source's watermark, in ms: how far behind real time the results are. */
+        public static final String EVENT_TIME_LAG = "pulse_event_time_lag_ms";
+        /** Rows committed to PostgreSQL. */
+        public static final String ROWS_WRITTEN = "pulse_rows_written";
+
+        private Metrics() {}
     }
 
     private Ingest() {}
@@ -114,18 +134,25 @@ public final class Ingest {
         private static final long serialVersionUID = 1L;
         private transient LongCounter read;
         private transient LongCounter dead;
+        private transient Counter readMetric;
+        private transient Counter deadMetric;
 
         @Override
         public void open(OpenContext openContext) {
             read = getRuntimeContext().getLongCounter(Counters.READ);
             dead = getRuntimeContext().getLongCounter(Counters.DEAD);
+            // Accumulators report at the end of a bounded run; metrics report while a live job runs.
+            readMetric = getRuntimeContext().getMetricGroup().counter(Metrics.EVENTS_IN);
+            deadMetric = getRuntimeContext().getMetricGroup().counter(Metrics.DEAD_LETTERED);
         }
 
         @Override
         public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
             read.add(1L);
+            readMetric.inc();
             if (value.getBody() instanceof DeadLetter d) {
                 dead.add(1L);
+                deadMetric.inc();
                 ctx.output(DEAD_LETTERS, d);
             } else {
                 out.collect(value);
@@ -138,6 +165,7 @@ public final class Ingest {
         private static final long serialVersionUID = 1L;
         private final LatenessRule rule;
         private transient LongCounter late;
+        private transient Counter lateMetric;
 
         RouteByLateness(LatenessRule rule) {
             this.rule = rule;
@@ -146,6 +174,7 @@ public final class Ingest {
         @Override
         public void open(OpenContext openContext) {
             late = getRuntimeContext().getLongCounter(Counters.LATE);
+            lateMetric = getRuntimeContext().getMetricGroup().counter(Metrics.LATE);
         }
 
         @Override
@@ -166,6 +195,7 @@ public final class Ingest {
 
         private void reportLate(Object body, long ts, long watermark, Context ctx) {
             late.add(1L);
+            lateMetric.inc();
             ctx.output(LATE_EVENTS, new LateEvent(body, rule.lateReason(body, ts, watermark), Instant.ofEpochMilli(watermark)));
         }
     }

@@ -63,6 +63,9 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
     @Override
     public void open() throws Exception {
         super.open();
+        getMetricGroup().gauge(Ingest.Metrics.EVENT_TIME_LAG,
+                () -> forwarded == Long.MIN_VALUE || forwarded == Long.MAX_VALUE ? null
+                        : getProcessingTimeService().getCurrentProcessingTime() - forwarded);
         if (forwarded != Long.MIN_VALUE) {
             super.processWatermark(new Watermark(forwarded));
         }

@@ -85,7 +85,7 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
             this.settings = settings;
             this.time = context.getProcessingTimeService();
             this.copyRows = context.isObjectReuseEnabled();
-            this.rowsOut = context.metricGroup().getNumRecordsSendCounter();
+            this.rowsOut = context.metricGroup().counter(io.haitaopulse.io.Ingest.Metrics.ROWS_WRITTEN);
             this.rowsPerStatement = Math.max(1, Math.min(500, MAX_PARAMS / table.columnNames().size()));
         }
 
