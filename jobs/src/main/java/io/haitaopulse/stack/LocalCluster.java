@@ -150,6 +150,8 @@ public final class LocalCluster {
     private void writeConfig() throws IOException {
         String conf = Files.readString(template) + "\n# Written by bin/pulse cluster start for this run:\n"
                 + "rest.port: " + restPort + "\n"
+                // A free RPC port, so a second cluster (or a test's) never collides with 6123.
+                + "jobmanager.rpc.port: " + LocalKafka.freePort() + "\n"
                 + "execution.checkpointing.dir: " + runDir.resolve("checkpoints").toUri() + "\n"
                 + "execution.checkpointing.savepoint-dir: " + savepointDir().toUri() + "\n"
                 + "io.tmp.dirs: " + runDir.resolve("tmp") + "\n"
@@ -201,7 +203,9 @@ public final class LocalCluster {
         cmd.add(LocalKafka.javaBin());
         cmd.addAll(jvmFlags);
         cmd.addAll(jvm);
+        // Before the classpath: Linux shows only the first 4 KB of a command line to other processes.
         cmd.add("-Dpulse.cluster.dir=" + runDir);
+        cmd.add("-Dpulse.cluster.role=" + (mainClass.equals(JM_CLASS) ? "jobmanager" : "taskmanager"));
         cmd.add("-Dlog.file=" + runDir.resolve("log").resolve(name + ".log"));
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         cmd.addAll(List.of("-cp", classpath, mainClass, "--configDir", confDir().toString()));
@@ -269,11 +273,11 @@ public final class LocalCluster {
 
     private boolean isOurs(ProcessHandle h) {
         String cmd = h.info().commandLine().orElse("");
-        return cmd.contains("-Dpulse.cluster.dir=" + runDir) && (cmd.contains(JM_CLASS) || cmd.contains(TM_CLASS));
+        return cmd.contains("-Dpulse.cluster.dir=" + runDir + " ") && cmd.contains("-Dpulse.cluster.role=");
     }
 
     private static boolean isJobManager(ProcessHandle h) {
-        return h.info().commandLine().orElse("").contains(JM_CLASS);
+        return h.info().commandLine().orElse("").contains("-Dpulse.cluster.role=jobmanager");
     }
 
     /** The cluster classpath written by the deploy/local-cluster module. */
