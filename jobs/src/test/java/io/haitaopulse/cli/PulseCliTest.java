@@ -99,7 +99,7 @@ class PulseCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("replay", "demo", "run", "generate")) {
+        for (String command : List.of("replay", "demo", "run", "generate", "submit", "savepoint", "stop", "cluster")) {
             out.reset();
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: pulse " + command);
@@ -169,5 +169,20 @@ class PulseCliTest {
     void generateRateNeedsKafka() {
         assertThat(run("generate", "--out", tmp.toString(), "--rate", "5")).isEqualTo(2);
         assertThat(stderr()).isEqualTo("pulse: --rate needs --kafka HOST:PORT" + System.lineSeparator());
+    }
+
+    @Test
+    void clusterCommandsRejectBadArgumentsInOneLine() throws Exception {
+        assertThat(run("cluster", "restart")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: unknown cluster action 'restart'; use start, stop or status" + System.lineSeparator());
+        err.reset();
+        assertThat(run("savepoint", "abc", "--jobmanager", "nohost")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: --jobmanager must be HOST:PORT, got 'nohost'" + System.lineSeparator());
+        err.reset();
+        Path ok = tmp.resolve("ok.yaml");
+        Files.writeString(ok, "pulse.top: 3\n");
+        assertThat(run("submit", "--job", "trends", "--config", ok.toString(), "--jobmanager", "localhost:8081", "--parallelism", "0"))
+                .isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: --parallelism must be at least 1" + System.lineSeparator());
     }
 }

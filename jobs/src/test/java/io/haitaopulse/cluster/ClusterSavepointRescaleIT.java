@@ -95,6 +95,8 @@ class ClusterSavepointRescaleIT {
                     freePort(), 1, JdkFlags.FLAGS);
             try {
                 cluster.start(Duration.ofMinutes(2));
+                assertThat(cluster.start(Duration.ofMinutes(2))).as("start is idempotent").startsWith("cluster already running");
+                assertThat(cluster.status()).contains("TaskManagers: 1, slots: 4 total");
                 LiveSetup.createTopics(kafka.bootstrapServers(), 2, List.of());
                 Path config = work.resolve("pulse.yaml");
                 Files.writeString(config, String.join("\n",
@@ -146,6 +148,10 @@ class ClusterSavepointRescaleIT {
             } finally {
                 cluster.stop();
             }
+            assertThat(cluster.stop()).as("stop is idempotent").isEqualTo("cluster not running");
+            assertThat(ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
+                    .contains("-Dpulse.cluster.dir=" + Paths.get("target", "cluster-it").toAbsolutePath() + " ")))
+                    .as("cluster processes left running").isEmpty();
         }
     }
 
