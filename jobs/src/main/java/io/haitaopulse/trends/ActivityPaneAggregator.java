@@ -23,7 +23,7 @@ public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivit
     }
 
     @Override
-    ItemPaneActivity newPane(long item, long category, long pane) {
+    ItemPaneActivity newPane(long item, long category, long pane, long fromWindowEnd) {
         return new ItemPaneActivity(item, category, pane);
     }
 

@@ -12,14 +12,27 @@ public class ItemPanes {
     public long[] starts = new long[2];
     /** Views per pane, parallel to {@link #starts}. */
     public long[] counts = new long[2];
+    /**
+     * Per entry, the first window end the views may count in (0: every window of the pane); see
+     * {@link PaneCount}. Null in state written before it existed: all zero.
+     */
+    public long[] froms = new long[2];
     public int size;
 
     public ItemPanes() {}
 
-    /** Adds {@code views} to the pane starting at {@code paneStart}. */
+    /** Adds {@code views} to the pane starting at {@code paneStart}, for every window of the pane. */
     public void add(long paneStart, long views) {
+        add(paneStart, views, 0L);
+    }
+
+    /** Adds {@code views} to the pane starting at {@code paneStart}, for windows ending at or after {@code fromWindowEnd}. */
+    public void add(long paneStart, long views, long fromWindowEnd) {
+        if (froms == null) {
+            froms = new long[starts.length];
+        }
         for (int i = 0; i < size; i++) {
-            if (starts[i] == paneStart) {
+            if (starts[i] == paneStart && froms[i] == fromWindowEnd) {
                 counts[i] += views;
                 return;
             }
@@ -27,17 +40,19 @@ public class ItemPanes {
         if (size == starts.length) {
             starts = Arrays.copyOf(starts, size * 2);
             counts = Arrays.copyOf(counts, size * 2);
+            froms = Arrays.copyOf(froms, size * 2);
         }
         starts[size] = paneStart;
         counts[size] = views;
+        froms[size] = fromWindowEnd;
         size++;
     }
 
-    /** Views in panes starting within {@code [from, to)}. */
+    /** Views in panes starting within {@code [from, to)} that count in the window ending at {@code to}. */
     public long sum(long from, long to) {
         long total = 0;
         for (int i = 0; i < size; i++) {
-            if (starts[i] >= from && starts[i] < to) {
+            if (starts[i] >= from && starts[i] < to && (froms == null || froms[i] <= to)) {
                 total += counts[i];
             }
         }
@@ -62,6 +77,9 @@ public class ItemPanes {
             if (starts[i] >= minStart) {
                 starts[w] = starts[i];
                 counts[w] = counts[i];
+                if (froms != null) {
+                    froms[w] = froms[i];
+                }
                 w++;
             }
         }

@@ -28,13 +28,25 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
     private transient Map<Key, A> panes;
     private transient long minPane;
     private transient StreamRecord<A> reuse;
+    private transient long watermark;
 
     PaneAggregator(SlidingWindows windows) {
         this.windows = windows;
     }
 
-    /** A new, empty accumulator for the pane starting at {@code pane}. */
-    abstract A newPane(long item, long category, long pane);
+    /**
+     * A new, empty accumulator for the pane starting at {@code pane}, for events whose first
+     * window still open at their source ends at {@code fromWindowEnd} (0: all their windows).
+     */
+    abstract A newPane(long item, long category, long pane, long fromWindowEnd);
+
+    /**
+     * Whether partly late events get accumulators of their own, marked with the first window they
+     * may count in; otherwise they share their pane's accumulator.
+     */
+    boolean separatesPartlyLate() {
+        return false;
+    }
 
     @Override
     public void open() throws Exception {
@@ -42,18 +54,34 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         panes = new HashMap<>();
         minPane = Long.MAX_VALUE;
         reuse = new StreamRecord<>(null);
+        watermark = Long.MIN_VALUE;
     }
 
     /** The accumulator of the pane containing {@code ts} for (item, category). */
     final A pane(long item, long category, long ts) {
         long pane = windows.paneStart(ts);
         minPane = Math.min(minPane, pane);
-        return panes.computeIfAbsent(new Key(item, category, pane), k -> newPane(item, category, pane));
+        long from = separatesPartlyLate() ? firstOpenWindowEnd(ts) : 0L;
+        return panes.computeIfAbsent(new Key(item, category, pane, from), k -> newPane(item, category, pane, from));
+    }
+
+    /**
+     * 0 when every window of {@code ts} is open, else the end of the first open one. Chained right
+     * behind the lateness routing, this operator sees the same watermark the router judged by.
+     */
+    private long firstOpenWindowEnd(long ts) {
+        long first = windows.firstWindowEnd(ts);
+        long end = first;
+        while (windows.purgeTime(end) <= watermark) {
+            end += windows.slide();
+        }
+        return end == first ? 0L : end;
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long wm = mark.getTimestamp();
+        watermark = Math.max(watermark, wm);
         // A pane is complete when the watermark has reached its last millisecond.
         if (minPane != Long.MAX_VALUE && minPane + windows.pane() - 1 <= wm) {
             emit(wm);
@@ -89,5 +117,5 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         minPane = nextMin;
     }
 
-    private record Key(long item, long category, long pane) {}
+    private record Key(long item, long category, long pane, long from) {}
 }

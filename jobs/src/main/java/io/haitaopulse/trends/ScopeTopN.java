@@ -82,14 +82,14 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         if (panes == null) {
             panes = new ItemPanes();
         }
-        panes.add(pane, pc.views);
+        panes.add(pane, pc.views, pc.fromWindowEnd);
         items.put(pc.itemId, panes);
 
         Long fired = lastFiredEnd.value();
         long firedEnd = fired == null ? Long.MIN_VALUE : fired;
         for (long end = windows.firstWindowEnd(pane); end <= lastEnd; end += windows.slide()) {
-            if (windows.purgeTime(end) <= wm) {
-                continue; // final already; nothing can change it
+            if (windows.purgeTime(end) <= wm || end < pc.fromWindowEnd) {
+                continue; // final already (here, or at the views' source); nothing can change it
             }
             ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(end));
             if (end > firedEnd) {

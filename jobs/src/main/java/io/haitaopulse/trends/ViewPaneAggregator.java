@@ -21,8 +21,13 @@ public final class ViewPaneAggregator extends PaneAggregator<PaneCount> {
     }
 
     @Override
-    PaneCount newPane(long item, long category, long pane) {
-        return new PaneCount(item, category, pane, 0);
+    PaneCount newPane(long item, long category, long pane, long fromWindowEnd) {
+        return new PaneCount(item, category, pane, 0, fromWindowEnd);
+    }
+
+    @Override
+    boolean separatesPartlyLate() {
+        return true;
     }
 
     @Override

@@ -38,7 +38,8 @@ class LiveEquivalenceTest extends LiveFixture {
         assertTablesEqualReplay(url);
         List<HotItem> topic = readTopic(OutputTable.HOT_ITEMS);
         List<JsonNode> expected = ReplayOutput.readRows(replayOut.resolve("hot_items.jsonl"));
-        assertThat(topic).as("hot_items topic, read_committed").hasSize(expected.size());
+        assertThat(topic).as("hot_items topic, read_committed (read_uncommitted: "
+                + readTopic(OutputTable.HOT_ITEMS, "read_uncommitted").size() + ")").hasSize(expected.size());
         assertThat(canonical(topic.stream().map(r -> json(r)).toList())).isEqualTo(canonical(expected));
         assertThat(readTopic(OutputTable.DEAD_LETTERS)).as("dead_letters topic, read_committed")
                 .hasSize(replayRows(OutputTable.DEAD_LETTERS).size());

@@ -112,4 +112,20 @@ class ScopeTopNTest {
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }
+
+    @Test
+    void partlyLateViewsCountOnlyInTheWindowsTheirSourceHadOpenWhateverThisOperatorsWatermark() throws Exception {
+        var h = harness(0, ScopeTopN.Mode.CATEGORY);
+        feedHandExample(h);
+        // Its source had already closed [-5,5) and [0,10) (from = 15), but this operator's own
+        // watermark lags (another source is slower): the view must still count only in [5,15).
+        h.processElement(new PaneCount(3, CATEGORY, 0, 5, 15), 0);
+        h.processWatermark(14);
+        assertThat(h.extractOutputValues()).containsExactly(
+                row(5, 1, 1, 2), row(5, 2, 2, 1),
+                row(10, 1, 1, 3), row(10, 2, 2, 3),
+                row(15, 1, 3, 3), row(15, 2, 2, 2));
+        assertThat(h.numKeyedStateEntries()).isZero();
+        h.close();
+    }
 }

@@ -28,7 +28,8 @@ class ViewPaneAggregatorTest {
                 out.add("wm " + w.getTimestamp());
             } else {
                 PaneCount p = ((StreamRecord<?>) o).getValue() instanceof PaneCount pc ? pc : null;
-                out.add("item " + p.itemId + " pane " + p.paneStart + " views " + p.views);
+                out.add("item " + p.itemId + " pane " + p.paneStart + " views " + p.views
+                        + (p.fromWindowEnd == 0 ? "" : " from " + p.fromWindowEnd));
             }
         }
         h.getOutput().clear();
@@ -54,6 +55,20 @@ class ViewPaneAggregatorTest {
         h.processElement(click(2, ClickAction.VIEW, 8));
         h.processWatermark(9);
         assertThat(drain(h)).containsExactly("item 2 pane 5 views 1", "wm 9");
+        h.close();
+    }
+
+    @Test
+    void partlyLateViewsAreCountedApartWithTheFirstWindowStillOpen() throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new ViewPaneAggregator(new SlidingWindows(10, 5, 0)));
+        h.open();
+        h.processWatermark(11);
+        drain(h);
+        // ts 3: windows ending 5 and 10 are final at watermark 11, 15 is open.
+        h.processElement(click(4, ClickAction.VIEW, 3));
+        h.processElement(click(4, ClickAction.VIEW, 12));
+        h.processWatermark(14);
+        assertThat(drain(h)).containsExactlyInAnyOrder("item 4 pane 0 views 1 from 15", "item 4 pane 10 views 1", "wm 14");
         h.close();
     }
 }
