@@ -210,23 +210,26 @@
       return;
     }
     const minutes = Math.max(0, Math.round(f.age_seconds / 60));
-    p.textContent = L.freshness + ': ' + utc(f.newest) + ' (' + minutes + ' ' + L.minutes + ' ' + L['freshness.age'] + ')';
+    const [n, unit] = minutes < 120 ? [minutes, 'min'] : minutes < 2880 ? [Math.round(minutes / 60), 'h'] : [Math.round(minutes / 1440), 'd'];
+    p.textContent = L.freshness + ': ' + utc(f.newest) + ' (' + L['freshness.age.' + unit].replace('{n}', String(n)) + ')';
   }
 
   async function refresh() {
     try {
       const response = await fetch('/api/' + page, { cache: 'no-store' });
       if (!response.ok) throw new Error('HTTP ' + response.status);
-      const text = await response.text();
-      if (text === last) return;
-      last = text;
-      const data = JSON.parse(text);
+      const data = await response.json();
+      freshness(data.freshness);
+      // The freshness age moves every second; the tables only when their rows do. Re-rendering
+      // only then keeps the page still under the reader's eyes (and their selection).
+      const key = JSON.stringify(Object.assign({}, data, { freshness: null }));
+      if (key === last) return;
+      last = key;
       charts.forEach((c) => c.destroy());
       charts = [];
       const main = document.getElementById('content');
       main.replaceChildren(el('h2', {}, L['page.' + page]));
       render[page](data, main);
-      freshness(data.freshness);
       body.setAttribute('data-rendered', String(++renders));
     } catch (e) {
       const p = document.getElementById('freshness');

@@ -35,9 +35,10 @@ final class Pages {
         label("error", "Cannot read the data", "无法读取数据");
         label("empty", "No rows yet", "暂无数据");
         label("freshness", "Newest data", "最新数据");
-        label("freshness.age", "old", "之前");
+        label("freshness.age.min", "{n} min old", "{n} 分钟前");
+        label("freshness.age.h", "{n} h old", "{n} 小时前");
+        label("freshness.age.d", "{n} days old", "{n} 天前");
         label("freshness.none", "No data yet", "暂无数据");
-        label("minutes", "min", "分钟");
         label("trending.items", "Trending items", "趋势商品");
         label("trending.categories", "Categories", "品类");
         label("item", "Item", "商品");
