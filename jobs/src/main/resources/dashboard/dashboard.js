@@ -105,7 +105,7 @@
     } else if (r.previous_rank < r.rank) {
       kind = 'down'; text = '▼ ' + (r.rank - r.previous_rank);
     } else {
-      kind = 'same'; text = '＝';
+      kind = 'same'; text = '=';
     }
     return el('span', { class: 'move ' + kind, 'data-move': kind, title: L['move.' + kind] }, text);
   }
