@@ -55,7 +55,8 @@ public final class DashboardServer implements AutoCloseable {
      * Starts serving on {@code host:port} ({@code port} 0: any free port) after checking that the
      * views answer to {@code user}; {@code password} may be null (trust authentication).
      *
-     * @throws IllegalStateException when the views cannot be read or the port cannot be bound
+     * @throws IllegalStateException when the views cannot be read, the login may read or write the
+     *     tables themselves (not a read-only dashboard login), or the port cannot be bound
      */
     public static DashboardServer start(String jdbcUrl, String user, String password, InetAddress host, int port) {
         ViewReader views = new ViewReader(jdbcUrl, user, password);

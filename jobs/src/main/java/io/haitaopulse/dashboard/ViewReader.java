@@ -59,11 +59,20 @@ final class ViewReader {
 
     /**
      * Fails unless the views answer: wrong URL, password or grants are found at start, not by the
-     * first person opening the page.
+     * first person opening the page. Also fails for a login that may touch the tables (an owner,
+     * a superuser): a dashboard holds a password on a web-facing host and gets the views only.
      */
     void check() throws SQLException {
         try (Connection c = open(); Statement st = c.createStatement()) {
             st.executeQuery("SELECT count(*) FROM v_freshness").close();
+            try (ResultSet rs = st.executeQuery("SELECT has_table_privilege('hot_items', 'SELECT') "
+                    + "OR has_table_privilege('hot_items', 'INSERT'), pg_has_role('pulse_dashboard', 'USAGE')")) {
+                rs.next();
+                if (rs.getBoolean(1) || !rs.getBoolean(2)) {
+                    throw new IllegalStateException(user + " is not a read-only dashboard login: log in as a member of "
+                            + "pulse_dashboard that cannot touch the tables (deploy/sql/003_roles.sql)");
+                }
+            }
         }
     }
 

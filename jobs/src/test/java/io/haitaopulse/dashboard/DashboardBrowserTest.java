@@ -286,6 +286,13 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.cssSelector("main h2")).getText()).isEqualTo("Hot items");
     }
 
+    @Test
+    void refusesALoginThatCanTouchTheTables() {
+        assertThatThrownBy(() -> DashboardServer.start(url, LocalPostgres.USER, null, InetAddress.getLoopbackAddress(), 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(LocalPostgres.USER + " is not a read-only dashboard login");
+    }
+
     // ---- helpers ----
 
     /** Loads {@code path}, waits until the page's script rendered data, checks the freshness line against v_freshness. */
