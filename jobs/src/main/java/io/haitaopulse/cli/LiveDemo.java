@@ -1,5 +1,6 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.live.EventProducer;
@@ -11,6 +12,7 @@ import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +98,7 @@ final class LiveDemo {
         JobClient job = null;
         Thread producerThread = null;
         EventProducer producer = null;
+        DashboardServer dashboard = null;
         try {
             out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")…");
             Path events = work.resolve("events");
@@ -125,6 +128,8 @@ final class LiveDemo {
             }
             String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
             LiveSetup.execute(pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+            // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
+            dashboard = DashboardServer.start(pg.jdbcUrl(), "dashboard", password, InetAddress.getLoopbackAddress(), 0);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             Live.build(env, "all", conf);
@@ -156,6 +161,7 @@ final class LiveDemo {
             out.println("  PostgreSQL  " + pg.psqlCommand() + "   (tables and v_* views)");
             out.println("              dashboards: postgresql://dashboard:" + password + "@localhost:" + pg.port() + "/"
                     + LocalPostgres.DATABASE + " (may read the v_* views only)");
+            out.println("  Dashboard   http://localhost:" + dashboard.port() + "/   (trending, hot items, campaigns, sourcing; ?lang=zh)");
             out.println("  Flink       MiniCluster in this process: trends, uplift and sourcing, checkpoints every 5 s");
             out.println("  Streaming   " + (rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible")
                     + " of simulated shop time into Kafka");
@@ -165,6 +171,9 @@ final class LiveDemo {
             return 0;
         } finally {
             out.println("Stopping…");
+            if (dashboard != null) {
+                dashboard.close();
+            }
             if (producer != null) {
                 producer.stop();
                 producerThread.join(10_000);

@@ -32,7 +32,7 @@ class LiveDemoTest {
         String printed = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
         assertThat(printed).contains("Haitao Pulse is running.", "psql postgresql://postgres@localhost:",
-                "dashboards: postgresql://dashboard:", "| rows hot_items ", "Stopped: job cancelled");
+                "dashboards: postgresql://dashboard:", "Dashboard   http://localhost:", "| rows hot_items ", "Stopped: job cancelled");
         Set<Long> leftover = children();
         leftover.removeAll(before);
         assertThat(leftover).as("processes the demo started and left running").isEmpty();

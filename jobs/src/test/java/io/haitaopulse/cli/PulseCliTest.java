@@ -91,6 +91,29 @@ class PulseCliTest {
         assertThat(stderr()).contains("Missing required options");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--user u                                                         | Missing required option: '--postgres-url=JDBC_URL'",
+        "--postgres-url jdbc:postgresql://127.0.0.1:1/x                   | Missing required option: '--user=USER'",
+        "--postgres-url mysql://h/x --user u                              | --postgres-url must be a PostgreSQL JDBC URL",
+        "--postgres-url jdbc:postgresql://127.0.0.1:1/x --user u --port 70000 | --port must be between 0 and 65535, not 70000",
+        "--postgres-url jdbc:postgresql://127.0.0.1:1/x --user u --port x | Invalid value for option '--port'",
+    })
+    void badDashboardArgumentsPrintOneLineAndExit2(String args, String message) {
+        List<String> all = new java.util.ArrayList<>(List.of("dashboard"));
+        all.addAll(List.of(args.trim().split(" +")));
+        assertThat(run(all.toArray(String[]::new))).isEqualTo(2);
+        assertThat(stderr()).contains(message).doesNotContain("\tat ");
+        assertThat(stderr().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void dashboardWithoutADatabaseFailsInOneLine() {
+        // Port 1 on the loopback: nothing listens, the connection is refused at once.
+        assertThat(run("dashboard", "--postgres-url", "jdbc:postgresql://127.0.0.1:1/pulse", "--user", "u", "--port", "0")).isEqualTo(1);
+        assertThat(stderr()).startsWith("pulse: dashboard failed: ").contains("Connection refused").hasLineCount(1);
+    }
+
     @Test
     void noCommandIsABadArgument() {
         assertThat(run()).isEqualTo(2);
@@ -99,7 +122,7 @@ class PulseCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("replay", "demo", "run", "generate", "submit", "savepoint", "stop", "cluster")) {
+        for (String command : List.of("replay", "demo", "run", "generate", "submit", "savepoint", "stop", "cluster", "dashboard")) {
             out.reset();
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: pulse " + command);

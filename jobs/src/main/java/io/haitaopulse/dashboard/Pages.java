@@ -1,0 +1,150 @@
+package io.haitaopulse.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTML shells of the dashboard pages and their labels in English and Chinese. The server puts
+ * only labels into HTML (escaped); data never passes through here, the page's script fetches it as
+ * JSON and builds the DOM with {@code textContent}.
+ */
+final class Pages {
+
+    /** The pages, in navigation order: path segment and label key. */
+    static final List<String> PAGES = List.of("trending", "hot", "campaigns", "sourcing");
+
+    private static final Map<String, String> EN = new LinkedHashMap<>();
+    private static final Map<String, String> ZH = new LinkedHashMap<>();
+
+    private static void label(String key, String en, String zh) {
+        EN.put(key, en);
+        ZH.put(key, zh);
+    }
+
+    static {
+        label("title", "Haitao Pulse", "海淘脉搏");
+        label("page.trending", "Trending now", "实时趋势");
+        label("page.hot", "Hot items", "热门商品");
+        label("page.campaigns", "Campaigns", "营销活动");
+        label("page.sourcing", "Sourcing", "选品采购");
+        label("lang.other", "中文", "English");
+        label("loading", "Loading…", "加载中…");
+        label("error", "Cannot read the data", "无法读取数据");
+        label("empty", "No rows yet", "暂无数据");
+        label("freshness", "Newest data", "最新数据");
+        label("freshness.age.min", "{n} min old", "{n} 分钟前");
+        label("freshness.age.h", "{n} h old", "{n} 小时前");
+        label("freshness.age.d", "{n} days old", "{n} 天前");
+        label("freshness.none", "No data yet", "暂无数据");
+        label("trending.items", "Trending items", "趋势商品");
+        label("trending.categories", "Categories", "品类");
+        label("item", "Item", "商品");
+        label("category", "Category", "品类");
+        label("views", "Views", "浏览");
+        label("carts", "Carts", "加购");
+        label("buys", "Buys", "购买");
+        label("baseline", "Baseline", "基线");
+        label("ratio", "Ratio", "倍数");
+        label("z", "z", "z 值");
+        label("trend", "Views vs baseline", "浏览 vs 基线");
+        label("active_items", "Active items", "活跃商品");
+        label("trending_items", "Trending items", "趋势商品数");
+        label("scope", "Scope", "范围");
+        label("scope.all", "All categories", "全部品类");
+        label("rank", "Rank", "排名");
+        label("move", "Move", "变化");
+        label("move.new", "new", "新上榜");
+        label("move.up", "up", "上升");
+        label("move.down", "down", "下降");
+        label("move.same", "same", "持平");
+        label("scoreboard", "Uplift (A/B hold-out)", "增量效果（A/B 对照）");
+        label("campaign", "Campaign", "活动");
+        label("metric", "Metric", "指标");
+        label("n", "Treatment / control", "实验组 / 对照组");
+        label("lift", "Lift", "提升");
+        label("ci", "95% CI (fixed)", "95% 置信区间（固定样本）");
+        label("anytime_ci", "95% CI (always valid)", "95% 置信区间（随时有效）");
+        label("ci_bar", "CI", "区间");
+        label("srm", "Split check", "分流检验");
+        label("srm.warning", "SRM: split broken, do not trust", "SRM：分流异常，结果不可信");
+        label("srm.ok", "ok", "正常");
+        label("incremental_revenue", "Incremental revenue (¥)", "增量收入（元）");
+        label("did", "Without hold-out (difference in differences)", "无对照组（双重差分）");
+        label("method", "Method", "方法");
+        label("lift_rel", "Relative lift", "相对提升");
+        label("incremental_gmv", "Incremental GMV (¥)", "增量 GMV（元）");
+        label("channels", "Channels, last 24 h", "渠道（近 24 小时）");
+        label("channel", "Channel", "渠道");
+        label("sessions", "Sessions", "会话");
+        label("orders", "Orders", "订单");
+        label("gmv", "GMV (¥)", "GMV（元）");
+        label("new_users", "New users", "新用户");
+        label("shortlist", "Sourcing shortlist", "选品清单");
+        label("score", "Score", "得分");
+        label("forecast", "Forecast units/day", "预测日销量");
+        label("conversion", "Conversion", "转化率");
+        label("rating", "Rating", "评分");
+        label("return_rate", "Returns", "退货率");
+        label("complaint_rate", "Complaints", "投诉率");
+        label("order_units", "Order units", "建议采购量");
+        label("reasons", "Reasons", "理由");
+        label("export", "Export CSV", "导出 CSV");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Pages() {}
+
+    static Map<String, String> labels(String lang) {
+        return "zh".equals(lang) ? ZH : EN;
+    }
+
+    /** The shell of {@code page} in {@code lang} ("en" or "zh"); {@code chartJs} is the script path of Chart.js. */
+    static String shell(String page, String lang, String chartJs) {
+        Map<String, String> l = labels(lang);
+        String labelsJson;
+        try {
+            labelsJson = JSON.writeValueAsString(l);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder nav = new StringBuilder();
+        for (String p : PAGES) {
+            nav.append("<a href=\"/").append(p).append("?lang=").append(esc(lang)).append('"')
+                    .append(p.equals(page) ? " class=\"current\"" : "").append('>').append(esc(l.get("page." + p))).append("</a>");
+        }
+        String other = "zh".equals(lang) ? "en" : "zh";
+        return "<!DOCTYPE html>\n<html lang=\"" + ("zh".equals(lang) ? "zh-CN" : "en") + "\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + esc(l.get("page." + page)) + " · " + esc(l.get("title")) + "</title>"
+                + "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
+                + "<script src=\"" + esc(chartJs) + "\" defer></script>"
+                + "<script src=\"/static/dashboard.js\" defer></script></head>"
+                // Labels travel as an escaped attribute: JSON inside HTML, no script block to break out of.
+                + "<body data-page=\"" + esc(page) + "\" data-lang=\"" + esc(lang) + "\" data-labels=\"" + esc(labelsJson) + "\">"
+                + "<header><h1>" + esc(l.get("title")) + "</h1><nav>" + nav + "</nav>"
+                + "<a id=\"lang\" href=\"/" + esc(page) + "?lang=" + other + "\">" + esc(l.get("lang.other")) + "</a>"
+                + "<p id=\"freshness\" class=\"freshness\">" + esc(l.get("loading")) + "</p></header>"
+                + "<main id=\"content\"><h2>" + esc(l.get("page." + page)) + "</h2></main></body></html>\n";
+    }
+
+    /** HTML text and attribute escaping. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
