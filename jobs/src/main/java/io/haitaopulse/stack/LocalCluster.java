@@ -91,7 +91,9 @@ public final class LocalCluster {
             Process tm = launch(classpath, TM_CLASS, tmParams, "taskmanager-" + i);
             writePid("taskmanager-" + i, tm.pid());
         }
-        while (overview().map(o -> o.path("taskmanagers").asInt()).orElse(0) < taskManagers) {
+        // Registered and offering slots: a TaskManager appears in the overview a moment before its slots do.
+        while (overview().map(o -> o.path("taskmanagers").asInt() < taskManagers || o.path("slots-total").asInt() < taskManagers)
+                .orElse(true)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("TaskManagers did not register within " + timeout.toSeconds() + " s; see "
                         + runDir.resolve("log"));
