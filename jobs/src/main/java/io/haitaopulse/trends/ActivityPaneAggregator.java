@@ -13,6 +13,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Pre-aggregates demand per (item, category, pane) in the source chain for demand trends: views
  * (with distinct viewers), carts, and units of PAID order lines. See {@link PaneAggregator} for
  * when panes are emitted.
+ *
+ * <p>Partly late events (reported in late_events) are left out of demand trends: their pane feeds
+ * baselines and windows that the evaluator downstream closes on the slowest source's watermark,
+ * so counting them would make the rows depend on how far the other sources had got. Hot items
+ * count them in the windows still open ({@link ViewPaneAggregator}).
  */
 public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivity> {
 
@@ -31,6 +36,9 @@ public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivit
     public void processElement(StreamRecord<Ingested> element) {
         Object body = element.getValue().getBody();
         if (body instanceof Click c) {
+            if (isPartlyLate(c.getTs().toEpochMilli())) {
+                return;
+            }
             ItemPaneActivity a = pane(c.getItemId(), c.getCategoryId(), c.getTs().toEpochMilli());
             switch (c.getAction()) {
                 case VIEW -> {
@@ -42,6 +50,9 @@ public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivit
             }
         } else if (body instanceof Order o && o.getStatus() == OrderStatus.PAID) {
             long ts = o.getTs().toEpochMilli();
+            if (isPartlyLate(ts)) {
+                return;
+            }
             for (OrderLine line : o.getLines()) {
                 pane(line.getItemId(), line.getCategoryId(), ts).buys += line.getQuantity();
             }

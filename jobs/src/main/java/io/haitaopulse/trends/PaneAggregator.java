@@ -65,6 +65,11 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         return panes.computeIfAbsent(new Key(item, category, pane, from), k -> newPane(item, category, pane, from));
     }
 
+    /** Whether an event at {@code ts} was partly late at its source (some of its windows final). */
+    final boolean isPartlyLate(long ts) {
+        return firstOpenWindowEnd(ts) != 0L;
+    }
+
     /**
      * 0 when every window of {@code ts} is open, else the end of the first open one. Chained right
      * behind the lateness routing, this operator sees the same watermark the router judged by.

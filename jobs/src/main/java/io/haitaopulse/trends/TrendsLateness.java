@@ -46,6 +46,6 @@ final class TrendsLateness implements LatenessRule {
             lastFinal += windows.slide();
         }
         return "trends: event time " + ts + " is behind watermark " + watermark + "; windows ending at or before "
-                + lastFinal + " are final, so it counts only in later windows";
+                + lastFinal + " are final, so it counts only in later hot_items windows (demand trends leave it out)";
     }
 }

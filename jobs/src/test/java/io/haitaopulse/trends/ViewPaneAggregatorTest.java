@@ -71,4 +71,23 @@ class ViewPaneAggregatorTest {
         assertThat(drain(h)).containsExactlyInAnyOrder("item 4 pane 0 views 1 from 15", "item 4 pane 10 views 1", "wm 14");
         h.close();
     }
+
+    @Test
+    void demandTrendsLeavePartlyLateEventsOut() throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new ActivityPaneAggregator(new SlidingWindows(10, 5, 0)));
+        h.open();
+        h.processWatermark(11);
+        h.getOutput().clear();
+        h.processElement(click(4, ClickAction.VIEW, 3)); // windows ending 5 and 10 final: partly late
+        h.processElement(click(4, ClickAction.VIEW, 12));
+        h.processWatermark(14);
+        List<String> panes = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof ItemPaneActivity a) {
+                panes.add("item " + a.itemId + " pane " + a.paneStart + " views " + a.views);
+            }
+        }
+        assertThat(panes).containsExactly("item 4 pane 10 views 1");
+        h.close();
+    }
 }
