@@ -50,6 +50,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class LiveDemo {
 
+    /** The dashboard's port when it is free. */
+    static final int DASHBOARD_PORT = 8088;
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.ofHours(8));
     private static final List<String> SHOWN = List.of("hot_items", "demand_trends", "campaign_uplift", "sourcing_shortlist",
             "dead_letters", "late_events");
@@ -129,7 +132,9 @@ final class LiveDemo {
             String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
             LiveSetup.execute(pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
             // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
-            dashboard = DashboardServer.start(pg.jdbcUrl(), "dashboard", password, InetAddress.getLoopbackAddress(), 0);
+            // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
+            dashboard = DashboardServer.start(pg.jdbcUrl(), "dashboard", password, InetAddress.getLoopbackAddress(),
+                    portOrFree(DASHBOARD_PORT));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             Live.build(env, "all", conf);
