@@ -194,9 +194,14 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
         StringBuilder b = new StringBuilder();
         for (String k : primaryKey) {
             Object v = row.get(row.getSchema().getField(k).pos());
-            b.append(v instanceof Instant i ? Long.toString(i.toEpochMilli()) : String.valueOf(v)).append('\u0000');
+            b.append(keyText(v)).append('\u0000');
         }
         return b.toString();
+    }
+
+    /** A key field's value as text: times as epoch milliseconds, as in the replay files. */
+    public static String keyText(Object value) {
+        return value instanceof Instant i ? Long.toString(i.toEpochMilli()) : String.valueOf(value);
     }
 
     /** The content digest that identifies a row of an append table. */

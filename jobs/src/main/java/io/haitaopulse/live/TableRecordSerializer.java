@@ -2,7 +2,6 @@ package io.haitaopulse.live;
 
 import io.haitaopulse.io.OutputTable;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +37,7 @@ public final class TableRecordSerializer<T extends SpecificRecordBase> implement
         StringBuilder b = new StringBuilder();
         for (String field : table.keyFields()) {
             Object v = row.get(row.getSchema().getField(field).pos());
-            b.append(b.length() == 0 ? "" : "|").append(v instanceof Instant i ? Long.toString(i.toEpochMilli()) : String.valueOf(v));
+            b.append(b.length() == 0 ? "" : "|").append(PgTable.keyText(v));
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
