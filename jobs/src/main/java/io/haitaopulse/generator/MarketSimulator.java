@@ -157,14 +157,21 @@ public final class MarketSimulator {
     public static final List<String> FILES = List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl",
             "reviews.jsonl");
 
+    /**
+     * Where the simulation's events go, in delivery order across all files. {@code file} indexes
+     * {@link #FILES}. A malformed line stands for a record that a producer garbled.
+     */
+    public interface Output {
+        /** One well-formed event, an instance of the file's record type. */
+        void event(int file, SpecificRecord event) throws IOException;
+
+        /** One malformed line (only with a malformed share above 0). */
+        void malformed(int file, String line) throws IOException;
+    }
+
     /** Runs the simulation into {@code out}; returns the number of event lines written. */
     public long run(Path out) throws IOException {
         Files.createDirectories(out);
-        buildCatalogue();
-        buildUsers();
-        if (cfg.withCampaigns()) {
-            plantCampaigns();
-        }
         BufferedWriter[] w = new BufferedWriter[FILES.size()];
         JsonGenerator[] g = new JsonGenerator[FILES.size()];
         for (int i = 0; i < w.length; i++) {
@@ -172,25 +179,23 @@ public final class MarketSimulator {
                     StandardCharsets.UTF_8), 1 << 16);
             g[i] = JsonRows.generator(w[i]);
         }
+        long total;
         try {
-            long start = cfg.start().toEpochMilli();
-            long end = start + cfg.duration().toMillis();
-            for (Camp c : campaigns) {
-                emit(c.start, 2, definition(c));
-            }
-            double perMinute = cfg.users() * cfg.sessionsPerUserPerDay() / 1440.0;
-            for (long t = start; t < end; t += MINUTE) {
-                double expected = perMinute * rhythm(t);
-                int sessions = poisson(expected);
-                for (int s = 0; s < sessions; s++) {
-                    int u = pickUser(t);
-                    if (u >= 0) {
-                        session(u, t + rnd.nextLong(MINUTE), end);
-                    }
+            total = run(new Output() {
+                @Override
+                public void event(int file, SpecificRecord event) throws IOException {
+                    // One generator per file, flushed per line: no per-event generator or string.
+                    JsonRows.write(g[file], (IndexedRecord) event);
+                    g[file].flush();
+                    w[file].write('\n');
                 }
-                flush(w, g, t + MINUTE);
-            }
-            flush(w, g, Long.MAX_VALUE);
+
+                @Override
+                public void malformed(int file, String line) throws IOException {
+                    w[file].write(line);
+                    w[file].write('\n');
+                }
+            });
         } finally {
             for (int i = 0; i < w.length; i++) {
                 g[i].close();
@@ -198,6 +203,37 @@ public final class MarketSimulator {
             }
         }
         writeTruth(out.resolve("truth.json"));
+        return total;
+    }
+
+    /**
+     * Runs the simulation into {@code out} (the benchmark keeps events in memory this way);
+     * returns the number of events and malformed lines delivered. Call once per instance.
+     */
+    public long run(Output out) throws IOException {
+        buildCatalogue();
+        buildUsers();
+        if (cfg.withCampaigns()) {
+            plantCampaigns();
+        }
+        long start = cfg.start().toEpochMilli();
+        long end = start + cfg.duration().toMillis();
+        for (Camp c : campaigns) {
+            emit(c.start, 2, definition(c));
+        }
+        double perMinute = cfg.users() * cfg.sessionsPerUserPerDay() / 1440.0;
+        for (long t = start; t < end; t += MINUTE) {
+            double expected = perMinute * rhythm(t);
+            int sessions = poisson(expected);
+            for (int s = 0; s < sessions; s++) {
+                int u = pickUser(t);
+                if (u >= 0) {
+                    session(u, t + rnd.nextLong(MINUTE), end);
+                }
+            }
+            flush(out, t + MINUTE);
+        }
+        flush(out, Long.MAX_VALUE);
         long total = 0;
         for (long n : written) {
             total += n;
@@ -648,17 +684,14 @@ public final class MarketSimulator {
         };
     }
 
-    private void flush(BufferedWriter[] w, JsonGenerator[] g, long before) throws IOException {
+    private void flush(Output out, long before) throws IOException {
         while (!queue.isEmpty() && queue.peek().delivery < before) {
             Pending p = queue.poll();
             if (p.event != null) {
-                // One generator per file, flushed per line: no per-event generator or string.
-                JsonRows.write(g[p.file], p.event);
-                g[p.file].flush();
+                out.event(p.file, (SpecificRecord) p.event);
             } else {
-                w[p.file].write(p.line);
+                out.malformed(p.file, p.line);
             }
-            w[p.file].write('\n');
             written[p.file]++;
         }
     }

@@ -2,6 +2,7 @@ package io.haitaopulse.io;
 
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -20,15 +21,25 @@ public final class PulseWatermarks {
 
     /** The strategy for sources whose records are {@link Ingested}. */
     public static WatermarkStrategy<Ingested> strategy(Duration maxDelay, Duration idleTimeout) {
+        return strategy(maxDelay, idleTimeout, (record, previous) -> EventTime.of(record));
+    }
+
+    /**
+     * The same strategy for sources of other records (the benchmark's sources emit positions in
+     * an in-memory topic); {@code timestamps} returns {@link EventTime#NONE} for records without
+     * event time.
+     */
+    public static <T> WatermarkStrategy<T> strategy(Duration maxDelay, Duration idleTimeout,
+            SerializableTimestampAssigner<T> timestamps) {
         long delay = maxDelay.toMillis();
-        WatermarkStrategy<Ingested> s = WatermarkStrategy
-                .<Ingested>forGenerator(ctx -> new BoundedDisorder(delay))
-                .withTimestampAssigner((record, previous) -> EventTime.of(record));
+        WatermarkStrategy<T> s = WatermarkStrategy
+                .<T>forGenerator(ctx -> new BoundedDisorder<>(delay))
+                .withTimestampAssigner(timestamps);
         return idleTimeout.isZero() ? s : s.withIdleness(idleTimeout);
     }
 
     /** Emits {@code maxTimestamp - delay - 1} whenever that value grows. */
-    static final class BoundedDisorder implements WatermarkGenerator<Ingested> {
+    static final class BoundedDisorder<T> implements WatermarkGenerator<T> {
         private final long delay;
         private long maxTimestamp = Long.MIN_VALUE;
         private long emitted = Long.MIN_VALUE;
@@ -38,7 +49,7 @@ public final class PulseWatermarks {
         }
 
         @Override
-        public void onEvent(Ingested event, long eventTimestamp, WatermarkOutput output) {
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
             if (eventTimestamp == EventTime.NONE || eventTimestamp <= maxTimestamp) {
                 return;
             }

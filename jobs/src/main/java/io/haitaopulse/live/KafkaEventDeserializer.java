@@ -36,8 +36,12 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
         out.collect(toIngested(record.value(), record.timestamp()));
     }
 
-    /** The event in {@code value}, or the dead letter it becomes. */
-    Ingested toIngested(byte[] value, long recordTs) {
+    /**
+     * The event in {@code value}, or the dead letter it becomes; {@code recordTs} is the Kafka
+     * timestamp. Public for sources that hold topic records elsewhere (the benchmark's in-memory
+     * topics), so they decode exactly as the live path does.
+     */
+    public Ingested toIngested(byte[] value, long recordTs) {
         if (decoder == null) {
             decoder = AvroWire.decoder(topic.type());
         }

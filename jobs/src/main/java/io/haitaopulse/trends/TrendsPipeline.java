@@ -65,10 +65,63 @@ public final class TrendsPipeline implements PulseJob {
     @Override
     public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new TrendsLateness(windows), NAME);
-        TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
-        DataStream<PaneCount> panes = null;
+        sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
+
+        DataStream<ItemPaneActivity> activity = null;
         for (int i = 0; i < routed.events().size(); i++) {
             DataStream<Ingested> in = routed.events().get(i);
+            DataStream<ItemPaneActivity> a = in
+                    .transform("trends-pane-activity-" + i, Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
+                    .uid("trends-pane-activity-" + i)
+                    .setParallelism(in.getParallelism());
+            activity = activity == null ? a : activity.union(a);
+        }
+        SingleOutputStreamOperator<DemandTrend> trends = activity
+                .keyBy(a -> a.categoryId, Types.LONG)
+                .process(new CategoryTrends(trendModel), new AvroTypeInfo<>(DemandTrend.class))
+                .name("demand-trends")
+                .uid("demand-trends");
+        sinks.write(OutputTable.DEMAND_TRENDS, trends);
+        sinks.write(OutputTable.CATEGORY_TRENDS, trends.getSideOutput(CategoryTrends.CATEGORY_TRENDS));
+        return routed.late();
+    }
+
+    /**
+     * The hot-items half of this job alone (same routing, same operators, no demand trends), for
+     * the benchmark's {@code hot_items_pulse}.
+     */
+    public static PulseJob hotItemsOnly(Configuration conf) {
+        TrendsPipeline full = new TrendsPipeline(conf);
+        return new PulseJob() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public List<OutputTable<?>> tables() {
+                return List.of(OutputTable.HOT_ITEMS);
+            }
+
+            @Override
+            public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+                Ingest.Routed routed = Ingest.route(events, new TrendsLateness(full.windows), NAME);
+                sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), full.windows, full.top));
+                return routed.late();
+            }
+        };
+    }
+
+    /**
+     * The hot_items rows (per category and scope "all") of {@code events}, one stream per source,
+     * already routed by {@link TrendsLateness}. Exposed on its own so that the benchmark can run
+     * hot items without demand trends.
+     */
+    public static DataStream<HotItem> hotItems(List<DataStream<Ingested>> events, SlidingWindows windows, int top) {
+        TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
+        DataStream<PaneCount> panes = null;
+        for (int i = 0; i < events.size(); i++) {
+            DataStream<Ingested> in = events.get(i);
             DataStream<PaneCount> p = in
                     .transform("hot-items-pane-counts-" + i, paneType, new ViewPaneAggregator(windows))
                     .uid("hot-items-pane-counts-" + i)
@@ -90,24 +143,6 @@ public final class TrendsPipeline implements PulseJob {
                 .process(new AllScopeMerge(windows, top), hotType)
                 .name("hot-items-global-top-n")
                 .uid("hot-items-global-top-n");
-        sinks.write(OutputTable.HOT_ITEMS, perCategory.union(global));
-
-        DataStream<ItemPaneActivity> activity = null;
-        for (int i = 0; i < routed.events().size(); i++) {
-            DataStream<Ingested> in = routed.events().get(i);
-            DataStream<ItemPaneActivity> a = in
-                    .transform("trends-pane-activity-" + i, Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
-                    .uid("trends-pane-activity-" + i)
-                    .setParallelism(in.getParallelism());
-            activity = activity == null ? a : activity.union(a);
-        }
-        SingleOutputStreamOperator<DemandTrend> trends = activity
-                .keyBy(a -> a.categoryId, Types.LONG)
-                .process(new CategoryTrends(trendModel), new AvroTypeInfo<>(DemandTrend.class))
-                .name("demand-trends")
-                .uid("demand-trends");
-        sinks.write(OutputTable.DEMAND_TRENDS, trends);
-        sinks.write(OutputTable.CATEGORY_TRENDS, trends.getSideOutput(CategoryTrends.CATEGORY_TRENDS));
-        return routed.late();
+        return perCategory.union(global);
     }
 }

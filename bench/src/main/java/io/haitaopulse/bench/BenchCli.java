@@ -1,0 +1,262 @@
+package io.haitaopulse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haitaopulse.common.Durations;
+import io.haitaopulse.common.PulseOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/pulse bench}: generates one dataset, checks that the hot-items implementations agree
+ * on a small input, then runs the chosen cases one after the other on one MiniCluster in this JVM
+ * and reports events/s and ratios (table on stdout, JSON with {@code --out}). Exit codes: 0 done,
+ * 1 a case failed or the implementations disagreed, 2 a bad argument.
+ */
+@Command(name = "pulse bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmarks our jobs against Flink SQL, the classic DataStream approach and Nexmark Q5 on the same input.")
+public final class BenchCli implements Callable<Integer> {
+
+    /** Every case, in the order they run. */
+    static Map<String, BenchCase> catalogue() {
+        Map<String, BenchCase> m = new LinkedHashMap<>();
+        for (BenchCase c : List.of(PulseCases.sourceCeiling(), PulseCases.hotItems(), PulseCases.trends(), new FlinkSqlHotItems(),
+                new ClassicHotItems(), new NexmarkQ5(), PulseCases.uplift(), PulseCases.sourcing())) {
+            m.put(c.name(), c);
+        }
+        return m;
+    }
+
+    /** Name of the end-to-end case (it is not a {@link BenchCase}: it owns a broker and a database). */
+    static final String KAFKA_E2E = "kafka_e2e";
+
+    @Option(names = "--events", description = "Events to generate (all topics) [default: 5000000; 1000000 with --quick].")
+    Long events;
+
+    @Option(names = "--items", defaultValue = "200000", description = "Distinct items in the catalogue [default: ${DEFAULT-VALUE}].")
+    int items;
+
+    @Option(names = "--span", defaultValue = "1d", converter = DurationArg.class,
+            description = "Event-time span of the data [default: ${DEFAULT-VALUE}].")
+    Duration span;
+
+    @Option(names = "--window", defaultValue = "1h", converter = DurationArg.class, description = "Hot-items window [default: ${DEFAULT-VALUE}].")
+    Duration window;
+
+    @Option(names = "--slide", defaultValue = "5m", converter = DurationArg.class, description = "Hot-items slide [default: ${DEFAULT-VALUE}].")
+    Duration slide;
+
+    @Option(names = "--top", defaultValue = "10", description = "Top-N [default: ${DEFAULT-VALUE}].")
+    int top;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every case [default: ${DEFAULT-VALUE}].")
+    int parallelism;
+
+    @Option(names = "--cases", split = ",", description = "Cases to run, comma-separated [default: all]: source_ceiling, hot_items_pulse, "
+            + "trends_pulse, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e.")
+    List<String> cases;
+
+    @Option(names = "--quick", description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")
+    boolean quick;
+
+    @Option(names = "--out", description = "Write the results as JSON to this file.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Simulator seed [default: ${DEFAULT-VALUE}].")
+    long seed;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = DurationArg.class,
+            description = "Checkpoint interval of every case; peak state is the largest checkpoint [default: ${DEFAULT-VALUE}].")
+    Duration checkpointInterval;
+
+    @Option(names = "--object-reuse", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "pipeline.object-reuse for every case, as the jobs run in production [default: ${DEFAULT-VALUE}].")
+    boolean objectReuse;
+
+    @Option(names = "--no-check", description = "Skip the same-rows check of the hot-items implementations.")
+    boolean noCheck;
+
+    @Option(names = "--profile", description = "Record this case with JFR and write a flame graph (SVG) next to the JSON.")
+    String profile;
+
+    @Option(names = "--work", defaultValue = "bench/target/work", description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
+    Path work;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; returns the exit code and never throws. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new BenchCli());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("pulse bench: " + oneLine(ex.getMessage()) + " (see 'pulse bench --help')");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if ("1".equals(System.getenv("PULSE_DEBUG"))) {
+                ex.printStackTrace(err);
+            }
+            if (ex instanceof IllegalArgumentException) {
+                err.println("pulse bench: " + oneLine(ex.getMessage()));
+                return 2;
+            }
+            Throwable root = ex;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            err.println("pulse bench failed: " + oneLine(root.getClass().getSimpleName() + ": " + root.getMessage())
+                    + " (PULSE_DEBUG=1 shows the stack trace)");
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long n = events != null ? events : quick ? 1_000_000L : 5_000_000L;
+        Map<String, BenchCase> all = catalogue();
+        List<String> selected = cases == null ? new ArrayList<>(all.keySet()) : cases;
+        if (cases == null) {
+            selected.add(KAFKA_E2E);
+        }
+        for (String c : selected) {
+            if (!all.containsKey(c) && !c.equals(KAFKA_E2E)) {
+                throw new IllegalArgumentException("unknown case '" + c + "'; use one of " + String.join(", ", all.keySet()) + ", " + KAFKA_E2E);
+            }
+        }
+        if (profile != null && !all.containsKey(profile)) {
+            throw new IllegalArgumentException("--profile: unknown case '" + profile + "'");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be at least 1");
+        }
+        Configuration jobConf = new Configuration();
+        jobConf.set(PulseOptions.WINDOW, window);
+        jobConf.set(PulseOptions.SLIDE, slide);
+        jobConf.set(PulseOptions.TOP, top);
+        PulseOptions.validate(jobConf);
+
+        System.out.printf("generating %,d events over %d items (%s of event time, seed %d)…%n", n, items, Durations.format(span), seed);
+        long t0 = System.nanoTime();
+        BenchData data = BenchData.generate(n, items, span, seed);
+        double genSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("generated %,d events (%,d MB encoded) in %.1f s%n", data.totalEvents(), data.totalBytes() >> 20, genSeconds);
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        ObjectNode header = new ObjectMapper().createObjectNode();
+        ObjectNode machine = header.putObject("machine");
+        machine.put("cores", cores);
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        machine.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        ObjectNode config = header.putObject("config");
+        config.put("events", data.totalEvents());
+        config.put("items", items);
+        config.put("span", Durations.format(span));
+        config.put("window", Durations.format(window));
+        config.put("slide", Durations.format(slide));
+        config.put("top", top);
+        config.put("parallelism", parallelism);
+        config.put("object_reuse", objectReuse);
+        config.put("checkpoint_interval", Durations.format(checkpointInterval));
+        config.put("seed", seed);
+        config.put("quick", quick);
+        BenchReport report = new BenchReport(header, cores);
+        report.note("dataset", String.format("%,d events generated in %.1f s, %,d bytes encoded", data.totalEvents(), genSeconds,
+                data.totalBytes()));
+
+        boolean disagree = false;
+        try (BenchRunner runner = new BenchRunner(parallelism, checkpointInterval, objectReuse)) {
+            if (!noCheck) {
+                RowsCheck.Outcome check = checkRows(runner, jobConf);
+                report.note("rows_check", check.same()
+                        ? "hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same " + check.rows() + " rows on "
+                                + "a small input"
+                        : String.join("; ", check.mismatches()));
+                System.out.println("rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
+                disagree = !check.same();
+            }
+            for (String name : selected) {
+                BenchReport.Case result;
+                if (name.equals(KAFKA_E2E)) {
+                    result = KafkaE2e.run(runner, data, jobConf, work);
+                } else {
+                    result = runCase(runner, all.get(name), data, jobConf, name.equals(profile));
+                }
+                report.add(result);
+                System.out.printf("%-20s %,12d events %8.2f s %,12.0f events/s%n", result.name(), result.events(), result.seconds(),
+                        result.eventsPerSecond());
+            }
+        } finally {
+            data.release();
+        }
+        System.out.println();
+        report.printTable(System.out);
+        if (out != null) {
+            report.writeJson(out);
+            System.out.println("wrote " + out);
+        }
+        return disagree ? 1 : 0;
+    }
+
+    private BenchReport.Case runCase(BenchRunner runner, BenchCase c, BenchData data, Configuration jobConf, boolean profiled)
+            throws Exception {
+        StreamExecutionEnvironment env = runner.environment();
+        c.build(new Inputs(env, data, jobConf), null);
+        Profiler profiler = profiled ? Profiler.start(c.name()) : null;
+        BenchRunner.Measured m;
+        try {
+            m = runner.run(env, c.name(), data.events(c.inputs()));
+        } finally {
+            if (profiler != null) {
+                Path dir = out == null ? Path.of("bench", "target") : out.toAbsolutePath().getParent();
+                Path svg = profiler.stop(dir);
+                System.out.println("flame graph of " + c.name() + ": " + svg);
+            }
+        }
+        return new BenchReport.Case(c.name(), c.description(), m.events(), m.seconds(), m.rows(), m.peakHeapBytes(),
+                m.peakStateBytes(), null, null);
+    }
+
+    /** Same rows from ours, Flink SQL and the classic approach on a small input (also warms the JIT up). */
+    private RowsCheck.Outcome checkRows(BenchRunner runner, Configuration jobConf) throws Exception {
+        BenchData small = BenchData.generate(60_000, 2_000, Duration.ofHours(12), seed + 1000);
+        try {
+            return RowsCheck.compare(runner, PulseCases.hotItems(), List.of(new FlinkSqlHotItems(), new ClassicHotItems()), small, jobConf);
+        } finally {
+            small.release();
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** Picocli converter for the contract's durations. */
+    static final class DurationArg implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.haitaopulse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results of one {@code bench} run: per case events, seconds, events/s, per-core events/s,
+ * ratios to {@code source_ceiling} and {@code hot_items_flink_sql}, latency where measured, peak
+ * heap and state; written as JSON ({@code cases[].name, events, seconds, events_per_second} are
+ * the stable fields) and as a table for people.
+ */
+final class BenchReport {
+
+    static final String CEILING = "source_ceiling";
+    static final String SQL = "hot_items_flink_sql";
+
+    /** One case's numbers. */
+    record Case(String name, String description, long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes,
+            Double latencyP50Ms, Double latencyP99Ms) {
+        double eventsPerSecond() {
+            return seconds <= 0 ? 0 : events / seconds;
+        }
+    }
+
+    private final ObjectNode header;
+    private final List<Case> cases = new ArrayList<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+    private final int cores;
+
+    BenchReport(ObjectNode header, int cores) {
+        this.header = header;
+        this.cores = cores;
+    }
+
+    void add(Case c) {
+        cases.add(c);
+    }
+
+    void note(String key, String value) {
+        notes.put(key, value);
+    }
+
+    private Double ratio(Case c, String baseline) {
+        for (Case b : cases) {
+            if (b.name.equals(baseline) && b.eventsPerSecond() > 0) {
+                return c.eventsPerSecond() / b.eventsPerSecond();
+            }
+        }
+        return null;
+    }
+
+    ObjectNode toJson() {
+        ObjectNode root = header.deepCopy();
+        ArrayNode arr = root.putArray("cases");
+        for (Case c : cases) {
+            ObjectNode o = arr.addObject();
+            o.put("name", c.name);
+            o.put("description", c.description);
+            o.put("events", c.events);
+            o.put("seconds", round(c.seconds, 3));
+            o.put("events_per_second", Math.round(c.eventsPerSecond()));
+            o.put("events_per_second_per_core", Math.round(c.eventsPerSecond() / cores));
+            putRatio(o, "ratio_to_source_ceiling", ratio(c, CEILING));
+            putRatio(o, "ratio_to_flink_sql", ratio(c, SQL));
+            o.put("rows", c.rows);
+            o.put("peak_heap_bytes", c.peakHeapBytes);
+            if (c.peakStateBytes >= 0) {
+                o.put("peak_state_bytes", c.peakStateBytes);
+            } else {
+                o.putNull("peak_state_bytes");
+            }
+            putNullable(o, "latency_p50_ms", c.latencyP50Ms);
+            putNullable(o, "latency_p99_ms", c.latencyP99Ms);
+        }
+        ObjectNode n = root.putObject("notes");
+        notes.forEach(n::put);
+        return root;
+    }
+
+    void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+    }
+
+    void printTable(PrintStream out) {
+        out.printf("%-20s %10s %8s %12s %9s %8s %8s %10s %10s %9s%n", "case", "events", "seconds", "events/s", "per core",
+                "×ceiling", "×SQL", "heap MB", "state MB", "p99 ms");
+        for (Case c : cases) {
+            Double rc = ratio(c, CEILING);
+            Double rs = ratio(c, SQL);
+            out.printf("%-20s %10d %8.2f %12.0f %9.0f %8s %8s %10.0f %10s %9s%n", c.name, c.events, c.seconds, c.eventsPerSecond(),
+                    c.eventsPerSecond() / cores, rc == null ? "-" : String.format("%.3f", rc), rs == null ? "-" : String.format("%.1f", rs),
+                    c.peakHeapBytes / 1048576.0, c.peakStateBytes < 0 ? "-" : String.format("%.1f", c.peakStateBytes / 1048576.0),
+                    c.latencyP99Ms == null ? "-" : String.format("%.0f", c.latencyP99Ms));
+        }
+        notes.forEach((k, v) -> out.println(k + ": " + v));
+    }
+
+    private static void putRatio(ObjectNode o, String field, Double r) {
+        if (r == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, round(r, 4));
+        }
+    }
+
+    private static void putNullable(ObjectNode o, String field, Double v) {
+        if (v == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, round(v, 1));
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

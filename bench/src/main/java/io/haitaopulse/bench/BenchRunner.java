@@ -1,0 +1,158 @@
+package io.haitaopulse.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStatsSummarySnapshot;
+import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
+
+/**
+ * Runs cases one after the other on one MiniCluster in this JVM (one TaskManager, one slot per
+ * parallel subtask), so that every case gets the same machine, JIT and heap. A case's time is its
+ * job's time from RUNNING to FINISHED (planning excluded, deployment included); peak heap is
+ * sampled every 10 ms after a GC; state size is the largest completed checkpoint.
+ */
+final class BenchRunner implements AutoCloseable {
+
+    private final MiniCluster cluster;
+    private final Configuration conf;
+    private final int parallelism;
+
+    /** What one run measured. */
+    record Measured(long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes, long checkpoints) {}
+
+    BenchRunner(int parallelism, Duration checkpointInterval, boolean objectReuse) throws Exception {
+        this.parallelism = parallelism;
+        conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "jobmanager");
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
+        conf.set(RestOptions.BIND_PORT, "0");
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build());
+        cluster.start();
+    }
+
+    /** A fresh environment with the cluster's configuration, for one case's graph. */
+    StreamExecutionEnvironment environment() {
+        return environment(new Configuration());
+    }
+
+    /** A fresh environment with {@code extra} overlaid by the cluster's configuration (same for every case). */
+    StreamExecutionEnvironment environment(Configuration extra) {
+        Configuration c = new Configuration(extra);
+        c.addAll(conf);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(c);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /** Submits the graph of {@code env}, waits for it to finish and measures it. */
+    Measured run(StreamExecutionEnvironment env, String name, long events) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        JobID id;
+        JobResult result;
+        try {
+            id = cluster.submitJob(graph).get().getJobID();
+            result = cluster.requestJobResult(id).get();
+        } finally {
+            heap.stop();
+        }
+        if (!result.isSuccess()) {
+            Throwable t = result.getSerializedThrowable().map(s -> s.deserializeError(getClass().getClassLoader())).orElse(null);
+            throw new IllegalStateException("case " + name + " failed: " + (t == null ? "unknown" : t), t);
+        }
+        ArchivedExecutionGraph g = cluster.getArchivedExecutionGraph(id).get();
+        long start = g.getStatusTimestamp(JobStatus.RUNNING);
+        long end = g.getStatusTimestamp(JobStatus.FINISHED);
+        CompletedCheckpointStatsSummarySnapshot cps = g.getCheckpointStatsSnapshot().getSummaryStats();
+        long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+        long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
+        return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state, checkpoints);
+    }
+
+    private long counter(JobResult result, String name) throws Exception {
+        Map<String, SerializedValue<OptionalFailure<Object>>> acc = result.getAccumulatorResults();
+        SerializedValue<OptionalFailure<Object>> v = acc.get(name);
+        if (v == null) {
+            return 0;
+        }
+        Object o = Optional.ofNullable(v.deserializeValue(getClass().getClassLoader())).map(OptionalFailure::getUnchecked).orElse(0L);
+        return ((Number) o).longValue();
+    }
+
+    int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the benchmark's MiniCluster", e);
+        }
+    }
+
+    /** Samples used heap every 10 ms on a daemon thread; keeps the maximum. */
+    private static final class HeapSampler {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread = new Thread(this::loop, "bench-heap-sampler");
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (running.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+    }
+}
