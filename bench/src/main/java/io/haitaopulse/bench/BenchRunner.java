@@ -14,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStatsSummarySnapshot;
@@ -37,6 +38,7 @@ final class BenchRunner implements AutoCloseable {
     private final MiniCluster cluster;
     private final Configuration conf;
     private final int parallelism;
+    private final java.nio.file.Path checkpoints;
 
     /** What one run measured. */
     record Measured(long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes, long checkpoints) {}
@@ -47,12 +49,17 @@ final class BenchRunner implements AutoCloseable {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.OBJECT_REUSE, objectReuse);
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "jobmanager");
+        // Filesystem storage: the JobManager's in-memory storage refuses states above 5 MB.
+        checkpoints = java.nio.file.Files.createTempDirectory("pulse-bench-checkpoints");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
         conf.set(RestOptions.BIND_PORT, "0");
+        // A failing case must fail the run, not restart forever (the default once checkpointing is on).
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -121,6 +128,7 @@ final class BenchRunner implements AutoCloseable {
     public void close() {
         try {
             cluster.close();
+            org.apache.commons.io.file.PathUtils.deleteDirectory(checkpoints);
         } catch (Exception e) {
             throw new IllegalStateException("cannot stop the benchmark's MiniCluster", e);
         }

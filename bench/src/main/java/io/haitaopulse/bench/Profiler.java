@@ -35,7 +35,7 @@ final class Profiler {
 
     /** Starts recording execution samples every 10 ms. */
     static Profiler start(String name) throws IOException, ParseException {
-        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        Recording r = new Recording(Configuration.getConfiguration("default"));
         r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         r.start();
         return new Profiler(name, r);

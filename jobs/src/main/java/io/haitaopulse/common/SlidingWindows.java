@@ -77,6 +77,21 @@ public final class SlidingWindows implements Serializable {
         return Math.floorDiv(ts - size, slide) * slide + slide + size;
     }
 
+    /**
+     * The largest {@code t <= watermark} at which a window can fire or be purged: every fire time
+     * ({@code end - 1}) and purge time ({@code end - 1 + allowedLateness}) is {@code -1} modulo
+     * {@code gcd(pane, allowedLateness)}, so a watermark rounded down to that grid fires the same
+     * timers and judges the same windows purged as the exact one. {@link Long#MIN_VALUE} and
+     * {@link Long#MAX_VALUE} stay as they are.
+     */
+    public long alignToWindowTimers(long watermark) {
+        if (watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
+            return watermark;
+        }
+        long grid = allowedLateness == 0 ? pane : gcd(pane, allowedLateness);
+        return Math.floorDiv(watermark + 1, grid) * grid - 1;
+    }
+
     /** Whether {@code end} is the end of some window (window starts are multiples of slide). */
     public boolean isWindowEnd(long end) {
         return Math.floorMod(end - size, slide) == 0;

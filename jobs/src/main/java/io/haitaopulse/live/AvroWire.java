@@ -2,8 +2,11 @@ package io.haitaopulse.live;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -18,13 +21,19 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public final class AvroWire {
 
+    /**
+     * Encoders by record class. Creating one fingerprints the schema, which costs more than
+     * encoding a record; Avro's encoders are thread-safe.
+     */
+    private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecordBase>> ENCODERS = new ConcurrentHashMap<>();
+
     private AvroWire() {}
 
     /** The single-object encoding of {@code record}. */
     public static byte[] encode(SpecificRecordBase record) {
         try {
-            ByteBuffer buf = new org.apache.avro.message.BinaryMessageEncoder<SpecificRecordBase>(
-                    SpecificData.getForClass(record.getClass()), record.getSchema()).encode(record);
+            ByteBuffer buf = ENCODERS.computeIfAbsent(record.getClass(),
+                    c -> new BinaryMessageEncoder<>(SpecificData.getForClass(c), record.getSchema())).encode(record);
             byte[] out = new byte[buf.remaining()];
             buf.get(out);
             return out;

@@ -29,6 +29,7 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
     private transient long minPane;
     private transient StreamRecord<A> reuse;
     private transient long watermark;
+    private transient long forwarded;
 
     PaneAggregator(SlidingWindows windows) {
         this.windows = windows;
@@ -55,6 +56,7 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         minPane = Long.MAX_VALUE;
         reuse = new StreamRecord<>(null);
         watermark = Long.MIN_VALUE;
+        forwarded = Long.MIN_VALUE;
     }
 
     /** The accumulator of the pane containing {@code ts} for (item, category). */
@@ -91,7 +93,22 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         if (minPane != Long.MAX_VALUE && minPane + windows.pane() - 1 <= wm) {
             emit(wm);
         }
-        super.processWatermark(mark);
+        long forward = forwardedWatermark(wm);
+        if (forward > forwarded) {
+            forwarded = forward;
+            super.processWatermark(forward == wm ? mark : new Watermark(forward));
+        }
+    }
+
+    /**
+     * The watermark to pass downstream for {@code wm}; forwarding stops while it does not grow.
+     * Sources advance their watermark with nearly every event, and each one crosses the shuffle
+     * and wakes every downstream timer service; a subclass whose consumers only act at window
+     * timers forwards {@link SlidingWindows#alignToWindowTimers}, which fires exactly the same
+     * timers.
+     */
+    long forwardedWatermark(long wm) {
+        return wm;
     }
 
     @Override

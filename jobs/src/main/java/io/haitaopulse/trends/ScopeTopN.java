@@ -106,15 +106,20 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         boolean isEnd = windows.isWindowEnd(end);
         Long fired = lastFiredEnd.value();
         if (isEnd && fired != null && end <= fired) {
-            emitWindow(end, ctx.getCurrentKey(), out);
+            emitWindow(end, ctx.getCurrentKey(), out, Long.MIN_VALUE);
             return;
         }
         long nextPane = Long.MAX_VALUE;
+        boolean remains;
         if (isEnd) {
-            nextPane = emitWindow(end, ctx.getCurrentKey(), out);
+            // One pass over the items both ranks this window and drops panes no later window needs.
+            nextPane = emitWindow(end, ctx.getCurrentKey(), out, windows.minRetainedPaneStart(timestamp));
             lastFiredEnd.update(end);
+            remains = nextPane != NOTHING_LEFT;
+        } else {
+            remains = prune(timestamp);
         }
-        if (!prune(timestamp)) {
+        if (!remains) {
             items.clear();
             lastFiredEnd.clear();
             return;
@@ -131,21 +136,35 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         }
     }
 
+    /** {@link #emitWindow}'s answer when pruning left no pane at all. */
+    private static final long NOTHING_LEFT = Long.MIN_VALUE;
+
     /**
-     * Emits the Top-N of the window ending at {@code end}; returns the first pane start held that
-     * belongs to a later window, or {@link Long#MAX_VALUE}.
+     * Emits the Top-N of the window ending at {@code end} and drops panes starting before
+     * {@code minStart} (and items left without panes); returns the first pane start held that
+     * belongs to a later window, {@link Long#MAX_VALUE} when none does, or {@link #NOTHING_LEFT}.
      */
-    private long emitWindow(long end, long key, Collector<HotItem> out) throws Exception {
+    private long emitWindow(long end, long key, Collector<HotItem> out, long minStart) throws Exception {
         long start = end - windows.size();
         long laterFrom = start + windows.slide();
         TopN top = new TopN(topN);
         long nextPane = Long.MAX_VALUE;
-        for (Map.Entry<Long, ItemPanes> e : items.entries()) {
+        boolean any = false;
+        for (Iterator<Map.Entry<Long, ItemPanes>> it = items.iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ItemPanes> e = it.next();
             ItemPanes p = e.getValue();
             long views = p.sum(start, end);
             if (views > 0) {
                 top.offer(e.getKey(), views);
             }
+            if (minStart != Long.MIN_VALUE) {
+                if (!p.retainFrom(minStart)) {
+                    it.remove();
+                    continue;
+                }
+                e.setValue(p);
+            }
+            any = true;
             nextPane = Math.min(nextPane, p.minStartFrom(laterFrom));
         }
         String scope = mode == Mode.CATEGORY ? Long.toString(key) : "all";
@@ -153,7 +172,7 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         for (int i = 0; i < best.length; i++) {
             out.collect(new HotItem(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
         }
-        return nextPane;
+        return any ? nextPane : NOTHING_LEFT;
     }
 
     /** Drops panes no window can use after event time {@code time}; returns whether state remains. */

@@ -25,6 +25,12 @@ public final class ViewPaneAggregator extends PaneAggregator<PaneCount> {
         return new PaneCount(item, category, pane, 0, fromWindowEnd);
     }
 
+    /** Hot items' Top-N operators only act at window fire and purge times. */
+    @Override
+    long forwardedWatermark(long wm) {
+        return windows.alignToWindowTimers(wm);
+    }
+
     @Override
     boolean separatesPartlyLate() {
         return true;

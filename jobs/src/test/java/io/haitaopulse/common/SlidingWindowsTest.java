@@ -52,6 +52,31 @@ class SlidingWindowsTest {
     }
 
     @Test
+    void watermarksAlignDownToTheGridOfFireAndPurgeTimes() {
+        // Panes of 5: windows fire at 4, 9, 14, …
+        assertThat(w.alignToWindowTimers(3)).isEqualTo(-1);
+        assertThat(w.alignToWindowTimers(4)).isEqualTo(4);
+        assertThat(w.alignToWindowTimers(8)).isEqualTo(4);
+        assertThat(w.alignToWindowTimers(-7)).isEqualTo(-11);
+        assertThat(w.alignToWindowTimers(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(w.alignToWindowTimers(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        // Lateness 2 purges at 6, 11, …: the grid is gcd(5, 2) = 1, every watermark matters.
+        assertThat(new SlidingWindows(10, 5, 2).alignToWindowTimers(7)).isEqualTo(7);
+        // 1 h windows sliding by 5 min with 1 min lateness: a grid of one minute.
+        SlidingWindows hour = new SlidingWindows(3_600_000, 300_000, 60_000);
+        assertThat(hour.alignToWindowTimers(659_999)).isEqualTo(659_999);
+        assertThat(hour.alignToWindowTimers(719_998)).isEqualTo(659_999);
+        // Exhaustively on a small grid: a fire or purge time is reached by the aligned watermark iff by the exact one.
+        SlidingWindows lenient = new SlidingWindows(12, 4, 6);
+        for (long wm = -30; wm < 60; wm++) {
+            for (long end = -24; end < 72; end += 4) {
+                assertThat(SlidingWindows.fireTime(end) <= lenient.alignToWindowTimers(wm)).isEqualTo(SlidingWindows.fireTime(end) <= wm);
+                assertThat(lenient.purgeTime(end) <= lenient.alignToWindowTimers(wm)).isEqualTo(lenient.purgeTime(end) <= wm);
+            }
+        }
+    }
+
+    @Test
     void rejectsASlideLongerThanTheWindow() {
         assertThatThrownBy(() -> new SlidingWindows(5, 10, 0)).hasMessageContaining("slide");
     }

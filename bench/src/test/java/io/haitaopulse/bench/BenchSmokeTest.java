@@ -1,0 +1,68 @@
+package io.haitaopulse.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark runs every case and writes its JSON. No speed is asserted (that is what the
+ * benchmark itself is for): only that each case ran over the events it should have read.
+ */
+class BenchSmokeTest {
+
+    @Test
+    void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--out", out.toString(),
+                "--work", dir.resolve("work").toString());
+        assertThat(code).isZero();
+
+        JsonNode root = new ObjectMapper().readTree(out.toFile());
+        List<String> names = new ArrayList<>();
+        root.get("cases").forEach(c -> names.add(c.get("name").asText()));
+        assertThat(names).containsExactly("source_ceiling", "hot_items_pulse", "trends_pulse", "hot_items_flink_sql",
+                "hot_items_classic", "nexmark_q5", "uplift_pulse", "sourcing_pulse", "kafka_e2e");
+        long total = root.get("config").get("events").asLong();
+        assertThat(total).isEqualTo(20_000);
+        for (JsonNode c : root.get("cases")) {
+            assertThat(c.get("events").asLong()).as(c.get("name").asText()).isPositive().isLessThanOrEqualTo(total);
+            assertThat(c.get("seconds").asDouble()).as(c.get("name").asText()).isPositive();
+            assertThat(c.get("events_per_second").asLong()).as(c.get("name").asText()).isPositive();
+            assertThat(c.get("rows").asLong()).as(c.get("name").asText()).isPositive();
+        }
+        // Same input for the hot-items cases: the clicks topic.
+        JsonNode cases = root.get("cases");
+        assertThat(cases.get(1).get("events")).isEqualTo(cases.get(0).get("events"));
+        assertThat(cases.get(3).get("events")).isEqualTo(cases.get(0).get("events"));
+        assertThat(cases.get(8).get("events").asLong()).isEqualTo(total);
+        assertThat(cases.get(0).get("ratio_to_source_ceiling").asDouble()).isEqualTo(1.0);
+        assertThat(cases.get(3).get("ratio_to_flink_sql").asDouble()).isEqualTo(1.0);
+        assertThat(root.get("notes").get("rows_check").asText()).startsWith("hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same");
+    }
+
+    @Test
+    void badArgumentIsOneLineAndExitTwo() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = BenchCli.execute("--cases", "hot_items_spark");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
+                "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, hot_items_pulse, trends_pulse, "
+                        + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e");
+    }
+}
