@@ -41,7 +41,15 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             new OutputTag<>("category-trends", new AvroTypeInfo<>(CategoryTrend.class));
 
     private final TrendModel model;
+    /** Items holding panes: the ones a window evaluation visits. */
     private transient MapState<Long, ItemTrend> items;
+    /**
+     * Items without panes, kept for their baselines until the idle TTL. A window skips them: for
+     * them it would only fold empty panes, and the same folds run, in the same order, when the
+     * item has panes again, so their baselines come out identical while most windows visit a
+     * fraction of the catalogue.
+     */
+    private transient MapState<Long, ItemTrend> idle;
     private transient ValueState<CategoryTrendState> category;
 
     CategoryTrends(TrendModel model) {
@@ -52,6 +60,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     public void open(OpenContext openContext) {
         items = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
+        idle = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("idle-item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
         category = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("category-trend", Types.POJO(CategoryTrendState.class)));
     }
@@ -75,7 +85,12 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         }
         ItemTrend item = items.get(a.itemId);
         if (item == null) {
-            item = new ItemTrend();
+            item = idle.get(a.itemId);
+            if (item != null) {
+                idle.remove(a.itemId);
+            } else {
+                item = new ItemTrend();
+            }
         }
         item.panes.add(a);
         item.lastActivePane = Math.max(item.lastActivePane, a.paneStart);
@@ -181,6 +196,11 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
             item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
             p.retainFrom(nextStart);
+            if (p.size == 0) {
+                it.remove();
+                idle.put(e.getKey(), item);
+                continue;
+            }
             nextPane = Math.min(nextPane, p.firstStartFrom(nextStart));
             e.setValue(item);
         }
@@ -224,6 +244,15 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     private boolean expireIdle(CategoryTrendState c, long now, OnTimerContext ctx) throws Exception {
         boolean any = false;
         long nextExpiry = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, ItemTrend>> it = idle.iterator(); it.hasNext(); ) {
+            ItemTrend item = it.next().getValue();
+            if (item.lastActivePane + model.idleTtl <= now) {
+                it.remove();
+            } else {
+                any = true;
+                nextExpiry = Math.min(nextExpiry, item.lastActivePane + model.idleTtl);
+            }
+        }
         for (Iterator<Map.Entry<Long, ItemTrend>> it = items.iterator(); it.hasNext(); ) {
             ItemTrend item = it.next().getValue();
             if (item.panes.size == 0 && item.lastActivePane + model.idleTtl <= now) {
@@ -235,6 +264,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         }
         if (!any) {
             items.clear();
+            idle.clear();
             category.clear();
             return false;
         }
