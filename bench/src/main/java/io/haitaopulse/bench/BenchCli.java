@@ -41,6 +41,9 @@ public final class BenchCli implements Callable<Integer> {
     /** Name of the end-to-end case (it is not a {@link BenchCase}: it owns a broker and a database). */
     static final String KAFKA_E2E = "kafka_e2e";
 
+    /** Name of the freshness case (live job, producer at a fixed rate). */
+    static final String KAFKA_FRESHNESS = KafkaFreshness.NAME;
+
     @Option(names = "--events", description = "Events to generate (all topics) [default: 5000000; 1000000 with --quick].")
     Long events;
 
@@ -64,7 +67,7 @@ public final class BenchCli implements Callable<Integer> {
     int parallelism;
 
     @Option(names = "--cases", split = ",", description = "Cases to run, comma-separated [default: all]: source_ceiling, hot_items_pulse, "
-            + "trends_pulse, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e.")
+            + "trends_pulse, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness.")
     List<String> cases;
 
     @Option(names = "--quick", description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")
@@ -97,6 +100,12 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(names = "--profile", description = "Record this case with JFR and write a flame graph (SVG) next to the JSON.")
     String profile;
+
+    @Option(names = "--rate", defaultValue = "100000", description = "kafka_freshness: producer rate, events/s [default: ${DEFAULT-VALUE}].")
+    double rate;
+
+    @Option(names = "--freshness-events", description = "kafka_freshness: events to stream [default: 30 s at --rate, at most --events].")
+    Long freshnessEvents;
 
     @Option(names = "--work", defaultValue = "bench/target/work", description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
     Path work;
@@ -142,11 +151,16 @@ public final class BenchCli implements Callable<Integer> {
         List<String> selected = cases == null ? new ArrayList<>(all.keySet()) : cases;
         if (cases == null) {
             selected.add(KAFKA_E2E);
+            selected.add(KAFKA_FRESHNESS);
         }
         for (String c : selected) {
-            if (!all.containsKey(c) && !c.equals(KAFKA_E2E)) {
-                throw new IllegalArgumentException("unknown case '" + c + "'; use one of " + String.join(", ", all.keySet()) + ", " + KAFKA_E2E);
+            if (!all.containsKey(c) && !c.equals(KAFKA_E2E) && !c.equals(KAFKA_FRESHNESS)) {
+                throw new IllegalArgumentException("unknown case '" + c + "'; use one of " + String.join(", ", all.keySet()) + ", "
+                        + KAFKA_E2E + ", " + KAFKA_FRESHNESS);
             }
+        }
+        if (rate <= 0) {
+            throw new IllegalArgumentException("--rate must be positive");
         }
         if (profile != null && !all.containsKey(profile)) {
             throw new IllegalArgumentException("--profile: unknown case '" + profile + "'");
@@ -211,8 +225,20 @@ public final class BenchCli implements Callable<Integer> {
             for (String name : selected) {
                 List<BenchReport.Case> runs = new ArrayList<>();
                 for (int r = 0; r < repeat; r++) {
-                    runs.add(name.equals(KAFKA_E2E) ? KafkaE2e.run(runner, data, jobConf, work)
-                            : runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
+                    if (name.equals(KAFKA_E2E)) {
+                        runs.add(KafkaE2e.run(runner, data, jobConf, work));
+                    } else if (name.equals(KAFKA_FRESHNESS)) {
+                        BenchData streamed = freshnessData(data);
+                        try {
+                            runs.add(KafkaFreshness.run(runner, streamed, jobConf, work, rate));
+                        } finally {
+                            if (streamed != data) {
+                                streamed.release();
+                            }
+                        }
+                    } else {
+                        runs.add(runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
+                    }
                 }
                 runs.sort(java.util.Comparator.comparingDouble(BenchReport.Case::seconds));
                 BenchReport.Case result = runs.get(runs.size() / 2);
@@ -249,6 +275,12 @@ public final class BenchCli implements Callable<Integer> {
         }
         return new BenchReport.Case(c.name(), c.description(), m.events(), m.seconds(), m.rows(), m.peakHeapBytes(),
                 m.peakStateBytes(), null, null);
+    }
+
+    /** The dataset kafka_freshness streams: the first events of the run's, about 30 s worth at {@code --rate}. */
+    private BenchData freshnessData(BenchData data) {
+        long n = freshnessEvents != null ? freshnessEvents : (long) Math.min(data.totalEvents(), rate * 30);
+        return n >= data.totalEvents() ? data : data.prefix(n);
     }
 
     /** Runs every selected in-memory case once on a small dataset, untimed. */

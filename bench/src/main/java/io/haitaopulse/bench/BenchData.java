@@ -47,6 +47,15 @@ public final class BenchData {
             this.name = name;
         }
 
+        /** The first {@code n} records of this topic, sharing its arrays. */
+        Topic head(int n) {
+            Topic t = new Topic(name);
+            t.records = records;
+            t.timestamps = timestamps;
+            t.size = Math.min(n, size);
+            return t;
+        }
+
         void add(byte[] record, long ts) {
             if (size == records.length) {
                 records = Arrays.copyOf(records, size * 2);
@@ -109,9 +118,26 @@ public final class BenchData {
             throw new IllegalArgumentException("--items must be at least 50");
         }
         double days = span.toMillis() / 86_400_000.0;
-        int users = (int) Math.max(10, Math.ceil(events * 1.15 / (EVENTS_PER_USER_DAY * days)));
-        SimulatorConfig cfg = new SimulatorConfig(SimulatorConfig.DEFAULT_START, span, users, Math.max(5, items / 10), 1.2,
-                Duration.ofSeconds(5), 0.0, 0.0, 6, true);
+        double users = Math.max(10, Math.ceil(events * 1.15 / (EVENTS_PER_USER_DAY * days)));
+        // Short spans at night hold fewer events than the daily mean: grow the user base until enough.
+        for (int attempt = 0; ; attempt++) {
+            SimulatorConfig cfg = new SimulatorConfig(SimulatorConfig.DEFAULT_START, span, (int) Math.min(Integer.MAX_VALUE, users),
+                    Math.max(5, items / 10), 1.2, Duration.ofSeconds(5), 0.0, 0.0, 6, true);
+            Topic[] topics = simulate(cfg, seed, events);
+            long n = 0;
+            for (Topic t : topics) {
+                n += t.size;
+            }
+            if (n >= events || attempt == 4) {
+                BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), topics, cfg, seed);
+                REGISTRY.put(data.id, data);
+                return data;
+            }
+            users = Math.ceil(users * events * 1.2 / Math.max(1, n));
+        }
+    }
+
+    private static Topic[] simulate(SimulatorConfig cfg, long seed, long events) {
         Topic[] topics = new Topic[Topics.INPUTS.size()];
         for (int i = 0; i < topics.length; i++) {
             topics[i] = new Topic(Topics.INPUTS.get(i).name());
@@ -139,9 +165,7 @@ public final class BenchData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), topics, cfg, seed);
-        REGISTRY.put(data.id, data);
-        return data;
+        return topics;
     }
 
     /** The dataset registered under {@code id} in this JVM. */
@@ -151,6 +175,29 @@ public final class BenchData {
             throw new IllegalStateException("no benchmark data '" + id + "' in this JVM (benchmarks run on a local MiniCluster)");
         }
         return d;
+    }
+
+    /**
+     * The events before one instant, about {@code n} of them: each topic cut where its records
+     * reach the event time that clicks reach after their share of {@code n} (the topics are each
+     * in delivery order, so the cut keeps them consistent in time). Shares the arrays.
+     */
+    public BenchData prefix(long n) {
+        Topic clicks = topics[0];
+        int k = (int) Math.min(clicks.size - 1L, Math.max(0L, n * clicks.size / Math.max(1L, totalEvents())));
+        long cutoff = clicks.size == 0 ? Long.MAX_VALUE : clicks.timestamps[k];
+        Topic[] cut = new Topic[topics.length];
+        for (int i = 0; i < topics.length; i++) {
+            Topic t = topics[i];
+            int end = 0;
+            while (end < t.size && t.timestamps[end] < cutoff) {
+                end++;
+            }
+            cut[i] = t.head(end);
+        }
+        BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), cut, config, seed);
+        REGISTRY.put(data.id, data);
+        return data;
     }
 
     /** Frees the memory of this dataset once no job reads it. */

@@ -68,9 +68,16 @@ final class BenchRunner implements AutoCloseable {
         cluster.start();
     }
 
-    /** A fresh environment with the cluster's configuration, for one case's graph. */
+    /**
+     * A fresh environment with the cluster's configuration, for one in-memory case's graph. Tasks
+     * end as soon as their input does: with checkpoints after finished tasks (Flink's default)
+     * a bounded job waits for one more checkpoint before it ends, up to a whole interval that
+     * would count as the case's time.
+     */
     StreamExecutionEnvironment environment() {
-        return environment(new Configuration());
+        Configuration c = new Configuration();
+        c.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
+        return environment(c);
     }
 
     /** A fresh environment with {@code extra} overlaid by the cluster's configuration (same for every case). */
@@ -108,6 +115,19 @@ final class BenchRunner implements AutoCloseable {
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
         long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
         return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state, checkpoints);
+    }
+
+    /** Submits the graph of {@code env} and returns at once (for unbounded jobs). */
+    JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        return cluster.submitJob(graph).get().getJobID();
+    }
+
+    /** Cancels job {@code id} and waits until it has ended. */
+    void cancel(JobID id) throws Exception {
+        cluster.cancelJob(id).get();
+        cluster.requestJobResult(id).get();
     }
 
     private long counter(JobResult result, String name) throws Exception {

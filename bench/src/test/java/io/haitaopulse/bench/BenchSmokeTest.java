@@ -22,7 +22,7 @@ class BenchSmokeTest {
     @Test
     void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
-        int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--out", out.toString(),
+        int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--warmup", "5000", "--out", out.toString(),
                 "--work", dir.resolve("work").toString());
         assertThat(code).isZero();
 
@@ -30,7 +30,7 @@ class BenchSmokeTest {
         List<String> names = new ArrayList<>();
         root.get("cases").forEach(c -> names.add(c.get("name").asText()));
         assertThat(names).containsExactly("source_ceiling", "hot_items_pulse", "trends_pulse", "hot_items_flink_sql",
-                "hot_items_classic", "nexmark_q5", "uplift_pulse", "sourcing_pulse", "kafka_e2e");
+                "hot_items_classic", "nexmark_q5", "uplift_pulse", "sourcing_pulse", "kafka_e2e", "kafka_freshness");
         long total = root.get("config").get("events").asLong();
         assertThat(total).isEqualTo(20_000);
         for (JsonNode c : root.get("cases")) {
@@ -44,6 +44,11 @@ class BenchSmokeTest {
         assertThat(cases.get(1).get("events")).isEqualTo(cases.get(0).get("events"));
         assertThat(cases.get(3).get("events")).isEqualTo(cases.get(0).get("events"));
         assertThat(cases.get(8).get("events").asLong()).isEqualTo(total);
+        JsonNode freshness = cases.get(9);
+        assertThat(freshness.get("events").asLong()).isEqualTo(total);
+        assertThat(freshness.get("latency_p50_ms").asDouble()).isPositive();
+        assertThat(freshness.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
+        assertThat(cases.get(1).get("latency_p99_ms").isNull()).isTrue();
         assertThat(cases.get(0).get("ratio_to_source_ceiling").asDouble()).isEqualTo(1.0);
         assertThat(cases.get(3).get("ratio_to_flink_sql").asDouble()).isEqualTo(1.0);
         assertThat(root.get("notes").get("rows_check").asText()).startsWith("hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same");
@@ -63,6 +68,6 @@ class BenchSmokeTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
                 "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, hot_items_pulse, trends_pulse, "
-                        + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e");
+                        + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
     }
 }
