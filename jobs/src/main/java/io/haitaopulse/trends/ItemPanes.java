@@ -59,6 +59,32 @@ public class ItemPanes {
         return total;
     }
 
+    /**
+     * {@link #sum}{@code (from, to)} and then {@link #retainFrom}{@code (minStart)} in one pass
+     * over the panes (a window firing visits every item of its scope).
+     */
+    public long sumThenRetain(long from, long to, long minStart) {
+        long total = 0;
+        int w = 0;
+        for (int i = 0; i < size; i++) {
+            long start = starts[i];
+            long from_ = froms == null ? 0L : froms[i];
+            if (start >= from && start < to && from_ <= to) {
+                total += counts[i];
+            }
+            if (start >= minStart) {
+                starts[w] = start;
+                counts[w] = counts[i];
+                if (froms != null) {
+                    froms[w] = from_;
+                }
+                w++;
+            }
+        }
+        size = w;
+        return total;
+    }
+
     /** Smallest pane start at or after {@code from}, or {@link Long#MAX_VALUE} when there is none. */
     public long minStartFrom(long from) {
         long min = Long.MAX_VALUE;

@@ -153,12 +153,13 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         for (Iterator<Map.Entry<Long, ItemPanes>> it = items.iterator(); it.hasNext(); ) {
             Map.Entry<Long, ItemPanes> e = it.next();
             ItemPanes p = e.getValue();
-            long views = p.sum(start, end);
+            boolean prune = minStart != Long.MIN_VALUE;
+            long views = prune ? p.sumThenRetain(start, end, minStart) : p.sum(start, end);
             if (views > 0) {
                 top.offer(e.getKey(), views);
             }
-            if (minStart != Long.MIN_VALUE) {
-                if (!p.retainFrom(minStart)) {
+            if (prune) {
+                if (p.size == 0) {
                     it.remove();
                     continue;
                 }
