@@ -104,7 +104,7 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "100000", description = "kafka_freshness: producer rate, events/s [default: ${DEFAULT-VALUE}].")
     double rate;
 
-    @Option(names = "--freshness-events", description = "kafka_freshness: events to stream [default: 30 s at --rate, at most --events].")
+    @Option(names = "--freshness-events", description = "kafka_freshness: events to stream [default: 40 s at --rate, at most --events].")
     Long freshnessEvents;
 
     @Option(names = "--work", defaultValue = "bench/target/work", description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
@@ -277,9 +277,9 @@ public final class BenchCli implements Callable<Integer> {
                 m.peakStateBytes(), null, null);
     }
 
-    /** The dataset kafka_freshness streams: the first events of the run's, about 30 s worth at {@code --rate}. */
+    /** The dataset kafka_freshness streams: the first events of the run's, about 40 s worth at {@code --rate}. */
     private BenchData freshnessData(BenchData data) {
-        long n = freshnessEvents != null ? freshnessEvents : (long) Math.min(data.totalEvents(), rate * 30);
+        long n = freshnessEvents != null ? freshnessEvents : (long) Math.min(data.totalEvents(), rate * 40);
         return n >= data.totalEvents() ? data : data.prefix(n);
     }
 
