@@ -2,6 +2,7 @@ package io.haitaopulse.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haitaopulse.cli.DurationConverter;
 import io.haitaopulse.common.Durations;
 import io.haitaopulse.common.PulseOptions;
 import java.io.PrintWriter;
@@ -50,14 +51,14 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--items", defaultValue = "200000", description = "Distinct items in the catalogue [default: ${DEFAULT-VALUE}].")
     int items;
 
-    @Option(names = "--span", defaultValue = "1d", converter = DurationArg.class,
+    @Option(names = "--span", defaultValue = "1d", converter = DurationConverter.class,
             description = "Event-time span of the data [default: ${DEFAULT-VALUE}].")
     Duration span;
 
-    @Option(names = "--window", defaultValue = "1h", converter = DurationArg.class, description = "Hot-items window [default: ${DEFAULT-VALUE}].")
+    @Option(names = "--window", defaultValue = "1h", converter = DurationConverter.class, description = "Hot-items window [default: ${DEFAULT-VALUE}].")
     Duration window;
 
-    @Option(names = "--slide", defaultValue = "5m", converter = DurationArg.class, description = "Hot-items slide [default: ${DEFAULT-VALUE}].")
+    @Option(names = "--slide", defaultValue = "5m", converter = DurationConverter.class, description = "Hot-items slide [default: ${DEFAULT-VALUE}].")
     Duration slide;
 
     @Option(names = "--top", defaultValue = "10", description = "Top-N [default: ${DEFAULT-VALUE}].")
@@ -79,7 +80,7 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Simulator seed [default: ${DEFAULT-VALUE}].")
     long seed;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = DurationArg.class,
+    @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = DurationConverter.class,
             description = "Checkpoint interval of every case; peak state is the largest checkpoint [default: ${DEFAULT-VALUE}].")
     Duration checkpointInterval;
 
@@ -90,10 +91,10 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--no-check", description = "Skip the same-rows check of the hot-items implementations.")
     boolean noCheck;
 
-    @Option(names = "--warmup", defaultValue = "300000",
+    @Option(names = "--warmup",
             description = "Events of a separate dataset every case runs on once, untimed, before the timed runs, so that "
-                    + "no case pays for the JIT and heap growth of the others; 0 skips [default: ${DEFAULT-VALUE}].")
-    long warmup;
+                    + "no case pays for the JIT of the others; 0 skips [default: 300000; 100000 with --quick].")
+    Long warmup;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Timed runs per case; the median is reported [default: ${DEFAULT-VALUE}].")
     int repeat;
@@ -104,8 +105,9 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "100000", description = "kafka_freshness: producer rate, events/s [default: ${DEFAULT-VALUE}].")
     double rate;
 
-    @Option(names = "--freshness-events", description = "kafka_freshness: events to stream [default: 40 s at --rate, at most --events].")
-    Long freshnessEvents;
+    @Option(names = "--freshness-seconds", description = "kafka_freshness: how long to stream, cycling through the "
+            + "dataset's clicks and orders if needed [default: 40; 20 with --quick].")
+    Integer freshnessSeconds;
 
     @Option(names = "--work", defaultValue = "bench/target/work", description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
     Path work;
@@ -159,11 +161,17 @@ public final class BenchCli implements Callable<Integer> {
                         + KAFKA_E2E + ", " + KAFKA_FRESHNESS);
             }
         }
+        if (freshnessSeconds != null && freshnessSeconds < 6) {
+            throw new IllegalArgumentException("--freshness-seconds must be at least 6");
+        }
         if (rate <= 0) {
             throw new IllegalArgumentException("--rate must be positive");
         }
         if (profile != null && !all.containsKey(profile)) {
             throw new IllegalArgumentException("--profile: unknown case '" + profile + "'");
+        }
+        if (warmupEvents() < 0) {
+            throw new IllegalArgumentException("--warmup must not be negative");
         }
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1");
@@ -202,7 +210,7 @@ public final class BenchCli implements Callable<Integer> {
         config.put("checkpoint_interval", Durations.format(checkpointInterval));
         config.put("seed", seed);
         config.put("quick", quick);
-        config.put("warmup_events", warmup);
+        config.put("warmup_events", warmupEvents());
         config.put("repeat", repeat);
         BenchReport report = new BenchReport(header, cores);
         report.note("dataset", String.format("%,d events generated in %.1f s, %,d bytes encoded", data.totalEvents(), genSeconds,
@@ -219,7 +227,7 @@ public final class BenchCli implements Callable<Integer> {
                 System.out.println("rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
                 disagree = !check.same();
             }
-            if (warmup > 0) {
+            if (warmupEvents() > 0) {
                 warmUp(runner, all, selected, jobConf);
             }
             for (String name : selected) {
@@ -228,14 +236,8 @@ public final class BenchCli implements Callable<Integer> {
                     if (name.equals(KAFKA_E2E)) {
                         runs.add(KafkaE2e.run(runner, data, jobConf, work));
                     } else if (name.equals(KAFKA_FRESHNESS)) {
-                        BenchData streamed = freshnessData(data);
-                        try {
-                            runs.add(KafkaFreshness.run(runner, streamed, jobConf, work, rate));
-                        } finally {
-                            if (streamed != data) {
-                                streamed.release();
-                            }
-                        }
+                        runs.add(KafkaFreshness.run(runner, data, jobConf, work, rate,
+                                Duration.ofSeconds(freshnessSeconds != null ? freshnessSeconds : quick ? 20 : 40)));
                     } else {
                         runs.add(runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
                     }
@@ -277,15 +279,13 @@ public final class BenchCli implements Callable<Integer> {
                 m.peakStateBytes(), null, null);
     }
 
-    /** The dataset kafka_freshness streams: the first events of the run's, about 40 s worth at {@code --rate}. */
-    private BenchData freshnessData(BenchData data) {
-        long n = freshnessEvents != null ? freshnessEvents : (long) Math.min(data.totalEvents(), rate * 40);
-        return n >= data.totalEvents() ? data : data.prefix(n);
+    private long warmupEvents() {
+        return warmup != null ? warmup : quick ? 100_000L : 300_000L;
     }
 
     /** Runs every selected in-memory case once on a small dataset, untimed. */
     private void warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf) throws Exception {
-        BenchData small = BenchData.generate(warmup, items, span, seed + 2000);
+        BenchData small = BenchData.generate(warmupEvents(), items, span, seed + 2000);
         try {
             for (String name : selected) {
                 BenchCase c = all.get(name);
@@ -313,17 +313,5 @@ public final class BenchCli implements Callable<Integer> {
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
-    }
-
-    /** Picocli converter for the contract's durations. */
-    static final class DurationArg implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -114,8 +114,9 @@ public final class BenchData {
         if (events < 1) {
             throw new IllegalArgumentException("--events must be at least 1");
         }
-        if (items < 50) {
-            throw new IllegalArgumentException("--items must be at least 50");
+        if (items < 50 || items > 999_990) {
+            // The simulator numbers items category * 100000 + k: at most 99,999 per category, 10 categories.
+            throw new IllegalArgumentException("--items must be within 50..999990");
         }
         double days = span.toMillis() / 86_400_000.0;
         double users = Math.max(10, Math.ceil(events * 1.15 / (EVENTS_PER_USER_DAY * days)));

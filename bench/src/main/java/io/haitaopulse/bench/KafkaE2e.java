@@ -2,19 +2,15 @@ package io.haitaopulse.bench;
 
 import io.haitaopulse.cli.Live;
 import io.haitaopulse.live.LiveOptions;
-import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.Topics;
-import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,29 +31,16 @@ final class KafkaE2e {
     private KafkaE2e() {}
 
     static BenchReport.Case run(BenchRunner runner, BenchData data, Configuration jobConf, Path work) throws Exception {
-        Path dir = work.toAbsolutePath().resolve("kafka_e2e");
-        if (dir.toFile().exists()) {
-            PathUtils.deleteDirectory(dir);
-        }
-        int partitions = runner.parallelism();
-        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
-                LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Duration.ofSeconds(90))) {
-            LiveSetup.createTopics(kafka.bootstrapServers(), partitions, List.of());
-            produce(kafka.bootstrapServers(), data, partitions);
-
-            Configuration conf = new Configuration(jobConf);
-            conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            conf.set(LiveOptions.GROUP_ID, "bench-e2e");
-            conf.setString(LiveOptions.STARTING_OFFSETS.key(), "EARLIEST");
+        try (BenchStack stack = BenchStack.start(work.toAbsolutePath().resolve("kafka_e2e"), runner.parallelism())) {
+            int partitions = stack.partitions;
+            produce(stack.kafka.bootstrapServers(), data, partitions);
+            Configuration conf = stack.liveConf(jobConf, "bench-e2e");
             conf.set(LiveOptions.BOUNDED, true);
-            conf.set(LiveOptions.PARTITIONS, partitions);
-            conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
-            conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
             Configuration live = Live.configure(conf);
             StreamExecutionEnvironment env = runner.environment(live);
             Live.build(env, "trends", live);
             BenchRunner.Measured m = runner.run(env, "kafka_e2e", data.totalEvents());
-            long rows = count(pg.jdbcUrl(), "hot_items");
+            long rows = count(stack.pg.jdbcUrl(), "hot_items");
             if (rows == 0) {
                 throw new IllegalStateException("kafka_e2e wrote no hot_items rows to PostgreSQL");
             }

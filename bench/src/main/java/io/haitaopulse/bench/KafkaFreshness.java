@@ -4,9 +4,7 @@ import io.haitaopulse.cli.Live;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.AvroWire;
-import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.Topics;
-import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +22,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,25 +51,14 @@ final class KafkaFreshness {
 
     private KafkaFreshness() {}
 
-    static BenchReport.Case run(BenchRunner runner, BenchData data, Configuration jobConf, Path work, double rate) throws Exception {
-        Path dir = work.toAbsolutePath().resolve(NAME);
-        if (dir.toFile().exists()) {
-            PathUtils.deleteDirectory(dir);
-        }
-        int partitions = runner.parallelism();
-        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
-                LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Duration.ofSeconds(90))) {
-            LiveSetup.createTopics(kafka.bootstrapServers(), partitions, List.of());
-            Configuration conf = new Configuration(jobConf);
+    static BenchReport.Case run(BenchRunner runner, BenchData data, Configuration jobConf, Path work, double rate, Duration duration)
+            throws Exception {
+        try (BenchStack stack = BenchStack.start(work.toAbsolutePath().resolve(NAME), runner.parallelism())) {
+            int partitions = stack.partitions;
+            Configuration conf = stack.liveConf(jobConf, "bench-freshness");
             conf.set(PulseOptions.WINDOW, WINDOW);
             conf.set(PulseOptions.SLIDE, SLIDE);
             conf.set(PulseOptions.MAX_DELAY, MAX_DELAY);
-            conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            conf.set(LiveOptions.GROUP_ID, "bench-freshness");
-            conf.setString(LiveOptions.STARTING_OFFSETS.key(), "EARLIEST");
-            conf.set(LiveOptions.PARTITIONS, partitions);
-            conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
-            conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
             conf.set(LiveOptions.POSTGRES_BATCH_INTERVAL, Duration.ofMillis(100));
             // Campaigns, exposures and reviews stay empty here: a short idle timeout lets event time move without them.
             conf.set(PulseOptions.IDLE_TIMEOUT, Duration.ofMillis(500));
@@ -83,18 +69,18 @@ final class KafkaFreshness {
             try {
                 Map<Long, Long> visible = new ConcurrentSkipListMap<>();
                 AtomicBoolean polling = new AtomicBoolean(true);
-                Thread poller = new Thread(() -> poll(pg.jdbcUrl(), visible, polling), "freshness-poller");
+                Thread poller = new Thread(() -> poll(stack.pg.jdbcUrl(), visible, polling), "freshness-poller");
                 poller.setDaemon(true);
                 poller.start();
                 long wallStart = System.currentTimeMillis();
                 long t0 = System.nanoTime();
-                long sent = produce(kafka.bootstrapServers(), data, partitions, rate);
+                long sent = produce(stack.kafka.bootstrapServers(), data, partitions, rate, duration);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long wallEnd = System.currentTimeMillis();
-                // Windows ending from 10 s into the stream (the job is long-running in production; its
-                // first seconds are JIT and connection set-up) to the last the stream closes.
+                // Windows ending from 10 s (a third of short runs) into the stream — the job is long-running
+                // in production; its first seconds are JIT and connection set-up — to the last the stream closes.
                 long slide = SLIDE.toMillis();
-                long firstEnd = (wallStart + 10_000) / slide * slide + slide;
+                long firstEnd = (wallStart + Math.min(10_000, (wallEnd - wallStart) / 3)) / slide * slide + slide;
                 long lastEnd = (wallEnd - MAX_DELAY.toMillis() - 1000) / slide * slide;
                 long deadline = System.nanoTime() + 20_000_000_000L;
                 while (System.nanoTime() < deadline && !visible.containsKey(lastEnd)) {
@@ -130,10 +116,11 @@ final class KafkaFreshness {
     }
 
     /**
-     * Sends clicks and orders, merged in event-time order, at {@code rate}, each re-stamped with
-     * the wall clock at sending (decoded, {@code ts} set, encoded again).
+     * Sends clicks and orders, merged in event-time order and cycled if needed, at {@code rate} for
+     * {@code duration}, each re-stamped with the wall clock at sending (decoded, {@code ts} set,
+     * encoded again).
      */
-    private static long produce(String bootstrap, BenchData data, int partitions, double rate) throws Exception {
+    private static long produce(String bootstrap, BenchData data, int partitions, double rate, Duration duration) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -143,12 +130,21 @@ final class KafkaFreshness {
         BenchData.Topic orders = data.topic(Topics.ORDERS);
         AvroWire.Decoder<Click> clickDecoder = AvroWire.decoder(Click.class);
         AvroWire.Decoder<Order> orderDecoder = AvroWire.decoder(Order.class);
+        if (clicks.size() + orders.size() == 0) {
+            throw new IllegalArgumentException(NAME + ": the dataset holds no clicks or orders to stream");
+        }
         int c = 0;
         int o = 0;
         long sent = 0;
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            while (c < clicks.size() || o < orders.size()) {
+            long stop = start + duration.toNanos();
+            while (System.nanoTime() < stop) {
+                if (c >= clicks.size() && o >= orders.size()) {
+                    // Cycle: every event is re-stamped anyway, and popularity stays the dataset's.
+                    c = 0;
+                    o = 0;
+                }
                 boolean click = o >= orders.size() || (c < clicks.size() && clicks.timestamp(c) <= orders.timestamp(o));
                 long now = System.currentTimeMillis();
                 byte[] value;

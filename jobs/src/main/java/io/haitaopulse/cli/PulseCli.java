@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Haitao Pulse 0.1.0",
         description = "Real-time analytics for import e-commerce on Apache Flink.",
+        footer = {"", "Benchmarks: 'pulse bench --help' (bin/pulse runs them from the bench module; see BENCHMARKS.md)."},
         subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SubmitCommand.class, SavepointCommand.class,
                 StopCommand.class, ClusterCommand.class, GenerateCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class PulseCli implements Runnable {

@@ -1,0 +1,66 @@
+package io.haitaopulse.bench;
+
+import io.haitaopulse.live.LiveOptions;
+import io.haitaopulse.live.LiveSetup;
+import io.haitaopulse.stack.LocalKafka;
+import io.haitaopulse.stack.LocalPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.io.file.PathUtils;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * A fresh Kafka broker (child JVM) and embedded PostgreSQL under one directory for a Kafka case,
+ * with the input topics created at {@code partitions} partitions each.
+ */
+final class BenchStack implements AutoCloseable {
+
+    final LocalPostgres pg;
+    final LocalKafka kafka;
+    final int partitions;
+
+    private BenchStack(LocalPostgres pg, LocalKafka kafka, int partitions) {
+        this.pg = pg;
+        this.kafka = kafka;
+        this.partitions = partitions;
+    }
+
+    /** Starts both under {@code dir} (emptied first). */
+    static BenchStack start(Path dir, int partitions) throws IOException, InterruptedException {
+        if (dir.toFile().exists()) {
+            PathUtils.deleteDirectory(dir);
+        }
+        LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"), 0);
+        try {
+            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Duration.ofSeconds(90));
+            LiveSetup.createTopics(kafka.bootstrapServers(), partitions, List.of());
+            return new BenchStack(pg, kafka, partitions);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    /** {@code jobConf} plus the live options that point a job at this broker and database, reading from the start. */
+    Configuration liveConf(Configuration jobConf, String group) {
+        Configuration conf = new Configuration(jobConf);
+        conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(LiveOptions.GROUP_ID, group);
+        conf.setString(LiveOptions.STARTING_OFFSETS.key(), "EARLIEST");
+        conf.set(LiveOptions.PARTITIONS, partitions);
+        conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
+        conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
+        return conf;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            kafka.close();
+        } finally {
+            pg.close();
+        }
+    }
+}
