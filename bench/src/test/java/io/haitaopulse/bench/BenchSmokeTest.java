@@ -23,7 +23,7 @@ class BenchSmokeTest {
     void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
         int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--warmup", "5000", "--rate", "5000",
-                "--freshness-seconds", "9", "--out", out.toString(),
+                "--freshness-seconds", "12", "--out", out.toString(),
                 "--work", dir.resolve("work").toString());
         assertThat(code).isZero();
 
@@ -49,9 +49,11 @@ class BenchSmokeTest {
         assertThat(cases.get(3).get("events")).isEqualTo(cases.get(0).get("events"));
         assertThat(cases.get(8).get("events").asLong()).isEqualTo(total);
         JsonNode freshness = cases.get(9);
-        // 9 s at 5,000 events/s, cycling through the 20,000 events' clicks and orders: the producer
-        // sends an event once it is due (within 1 ms), so never more than 5,000 * 9.001 + 1.
-        assertThat(freshness.get("events").asLong()).isBetween(30_000L, 45_006L);
+        // 12 s at 5,000 events/s, cycling through the 20,000 events' clicks and orders: the producer
+        // sends an event once it is due (within 1 ms), so never more than 5,000 * 12.001 + 1.
+        assertThat(freshness.get("events").asLong()).isBetween(40_000L, 60_006L);
+        // Windows of 2 s ending from a third of the stream in to its end: at least 3.
+        assertThat(freshness.get("rows").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(freshness.get("latency_p50_ms").asDouble()).isPositive();
         assertThat(freshness.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
         assertThat(cases.get(1).get("latency_p99_ms").isNull()).isTrue();
