@@ -23,7 +23,7 @@ class BenchSmokeTest {
     void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
         int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--warmup", "5000", "--rate", "5000",
-                "--freshness-seconds", "12", "--out", out.toString(),
+                "--freshness-seconds", "14", "--out", out.toString(),
                 "--work", dir.resolve("work").toString());
         assertThat(code).isZero();
 
@@ -49,10 +49,10 @@ class BenchSmokeTest {
         assertThat(cases.get(3).get("events")).isEqualTo(cases.get(0).get("events"));
         assertThat(cases.get(8).get("events").asLong()).isEqualTo(total);
         JsonNode freshness = cases.get(9);
-        // 12 s at 5,000 events/s, cycling through the 20,000 events' clicks and orders: the producer
-        // sends an event once it is due (within 1 ms), so never more than 5,000 * 12.001 + 1.
-        assertThat(freshness.get("events").asLong()).isBetween(40_000L, 60_006L);
-        // Windows of 2 s ending from a third of the stream in to its end: at least 3.
+        // 14 s at 5,000 events/s, cycling through the 20,000 events' clicks and orders: the producer
+        // sends an event once it is due (within 1 ms), so never more than 5,000 * 14.001 + 1.
+        assertThat(freshness.get("events").asLong()).isBetween(50_000L, 70_006L);
+        // Windows of 2 s ending from 3.5 s into the stream to 1.2 s before its end: at least 3.
         assertThat(freshness.get("rows").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(freshness.get("latency_p50_ms").asDouble()).isPositive();
         assertThat(freshness.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
