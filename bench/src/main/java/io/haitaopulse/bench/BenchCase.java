@@ -21,9 +21,4 @@ public interface BenchCase {
 
     /** Adds the graph to {@code in}'s environment; {@code collectId} non-null asks for hot rows to be collected. */
     void build(Inputs in, String collectId);
-
-    /** Whether the case produces hot-items rows that {@link RowsCheck} can compare. */
-    default boolean producesHotRows() {
-        return false;
-    }
 }

@@ -94,14 +94,10 @@ public final class BenchData {
 
     private final String id;
     private final Topic[] topics;
-    private final SimulatorConfig config;
-    private final long seed;
 
-    private BenchData(String id, Topic[] topics, SimulatorConfig config, long seed) {
+    private BenchData(String id, Topic[] topics) {
         this.id = id;
         this.topics = topics;
-        this.config = config;
-        this.seed = seed;
     }
 
     /**
@@ -130,7 +126,7 @@ public final class BenchData {
                 n += t.size;
             }
             if (n >= events || attempt == 4) {
-                BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), topics, cfg, seed);
+                BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), topics);
                 REGISTRY.put(data.id, data);
                 return data;
             }
@@ -196,7 +192,7 @@ public final class BenchData {
             }
             cut[i] = t.head(end);
         }
-        BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), cut, config, seed);
+        BenchData data = new BenchData("bench-" + IDS.incrementAndGet(), cut);
         REGISTRY.put(data.id, data);
         return data;
     }
@@ -241,18 +237,5 @@ public final class BenchData {
             b += t.bytes();
         }
         return b;
-    }
-
-    public SimulatorConfig config() {
-        return config;
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    /** Number of distinct items the simulated catalogue holds. */
-    public int items() {
-        return config.itemsPerCategory() * 10;
     }
 }

@@ -41,7 +41,7 @@ final class BenchRunner implements AutoCloseable {
     private final java.nio.file.Path checkpoints;
 
     /** What one run measured. */
-    record Measured(long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes, long checkpoints) {}
+    record Measured(long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes) {}
 
     BenchRunner(int parallelism, Duration checkpointInterval, boolean objectReuse) throws Exception {
         this.parallelism = parallelism;
@@ -114,7 +114,7 @@ final class BenchRunner implements AutoCloseable {
         CompletedCheckpointStatsSummarySnapshot cps = g.getCheckpointStatsSnapshot().getSummaryStats();
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
         long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
-        return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state, checkpoints);
+        return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state);
     }
 
     /** Submits the graph of {@code env} and returns at once (for unbounded jobs). */

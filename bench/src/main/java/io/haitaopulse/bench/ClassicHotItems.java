@@ -49,11 +49,6 @@ public final class ClassicHotItems implements BenchCase {
         return List.of(Topics.CLICKS);
     }
 
-    @Override
-    public boolean producesHotRows() {
-        return true;
-    }
-
     /** A page view, as the course's UserBehavior POJO. */
     public static class UserBehavior {
         public String userId;

@@ -45,11 +45,6 @@ public final class FlinkSqlHotItems implements BenchCase {
         return List.of(Topics.CLICKS);
     }
 
-    @Override
-    public boolean producesHotRows() {
-        return true;
-    }
-
     /** The clicks of {@code in} as a table {@code clicks} with a rowtime attribute and the source's watermarks. */
     static StreamTableEnvironment clicksTable(Inputs in) {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(in.env());

@@ -53,29 +53,29 @@ public final class PulseCases {
     /** Our hot items (trends job without demand trends). */
     public static BenchCase hotItems() {
         return job("hot_items_pulse", "Pulse hot items: pane pre-aggregation, sharded Top-N, global merge",
-                List.of(Topics.CLICKS), TrendsPipeline::hotItemsOnly, true);
+                List.of(Topics.CLICKS), TrendsPipeline::hotItemsOnly);
     }
 
     /** The whole trends job: hot items and demand trends. */
     public static BenchCase trends() {
         return job("trends_pulse", "Pulse trends job: hot items + demand trends (clicks and orders)",
-                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new, false);
+                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new);
     }
 
     /** The uplift job. */
     public static BenchCase uplift() {
         return job("uplift_pulse", "Pulse uplift job: scoreboard, DiD, attribution, referral credit, coupon funnel",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), UpliftPipeline::new, false);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), UpliftPipeline::new);
     }
 
     /** The sourcing job. */
     public static BenchCase sourcing() {
         return job("sourcing_pulse", "Pulse sourcing job: item days, satisfaction, shortlist",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), SourcingPipeline::new, false);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), SourcingPipeline::new);
     }
 
     private static BenchCase job(String name, String description, List<Topics.Input<?>> topics,
-            Function<Configuration, PulseJob> factory, boolean hotRows) {
+            Function<Configuration, PulseJob> factory) {
         return new BenchCase() {
             @Override
             public String name() {
@@ -90,11 +90,6 @@ public final class PulseCases {
             @Override
             public List<Topics.Input<?>> inputs() {
                 return topics;
-            }
-
-            @Override
-            public boolean producesHotRows() {
-                return hotRows;
             }
 
             @Override
