@@ -2,6 +2,8 @@ package io.haitaopulse.bench;
 
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveSetup;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
@@ -52,6 +54,8 @@ final class BenchStack implements AutoCloseable {
         conf.set(LiveOptions.PARTITIONS, partitions);
         conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
         conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
+        // A live job refuses to start without a key; a random one costs what a real one does.
+        conf.set(PrivacyOptions.PSEUDONYM_SECRET, PseudonymKey.generate().toBase64());
         return conf;
     }
 

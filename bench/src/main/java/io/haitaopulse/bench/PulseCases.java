@@ -5,6 +5,9 @@ import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.Topics;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.sourcing.SourcingPipeline;
@@ -94,7 +97,9 @@ public final class PulseCases {
 
             @Override
             public void build(Inputs in, String collectId) {
-                Ingest.Split split = Ingest.splitDeadLetters(in.sources(topics));
+                // Pseudonymisation is part of every job's ingest, so it is part of what is measured.
+                Ingest.Split split = Ingest.splitDeadLetters(in.sources(topics), new Pseudonymizer(PseudonymKey.generate()),
+                        RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
                 PulseJob job = factory.apply(in.jobConf());
                 DataStream<LateEvent> late = job.build(split.events(), new TableSinks() {

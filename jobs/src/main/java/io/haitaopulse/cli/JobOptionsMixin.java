@@ -1,6 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.sourcing.SourcingOptions;
 import io.haitaopulse.trends.TrendOptions;
 import io.haitaopulse.uplift.UpliftOptions;
@@ -8,8 +9,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -67,7 +68,8 @@ final class JobOptionsMixin {
     /** Keys of every typed option a job reads. */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (Class<?> holder : List.of(PulseOptions.class, TrendOptions.class, UpliftOptions.class, SourcingOptions.class)) {
+        for (Class<?> holder : List.of(PulseOptions.class, PrivacyOptions.class, TrendOptions.class, UpliftOptions.class,
+                SourcingOptions.class)) {
             for (Field f : holder.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
                     try {

@@ -8,8 +8,12 @@ import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.KafkaInputs;
 import io.haitaopulse.live.LiveOptions;
-import io.haitaopulse.live.LiveSinks;
 import io.haitaopulse.live.LiveSetup;
+import io.haitaopulse.live.LiveSinks;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Duration;
@@ -70,6 +74,10 @@ public final class Live {
     /** {@link #build(StreamExecutionEnvironment, String, Configuration)} writing to {@code sinks} (tests wrap the live sinks). */
     public static void build(StreamExecutionEnvironment env, String job, Configuration conf, TableSinks sinks) {
         PulseOptions.validate(conf);
+        PrivacyOptions.validate(conf);
+        // Before any connection: a live job's pseudonyms must be the same after every restart and
+        // upgrade, so there is no ephemeral key here.
+        PseudonymKey key = PseudonymKey.resolve(conf, System.getenv(), false);
         List<PulseJob> jobs = JobCatalog.jobs(job, conf);
         List<OutputTable<?>> tables = new ArrayList<>();
         jobs.forEach(j -> tables.addAll(j.tables()));
@@ -80,7 +88,8 @@ public final class Live {
         List<DataStream<Ingested>> sources = KafkaInputs.open(env, conf,
                 PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), job,
                 partitions);
-        Ingest.Split split = Ingest.splitDeadLetters(sources);
+        // Kafka values that are text are JSON written to the wrong topic more often than not.
+        Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key), RawRedactor.JSON);
         sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
         DataStream<LateEvent> late = null;
         for (PulseJob j : jobs) {

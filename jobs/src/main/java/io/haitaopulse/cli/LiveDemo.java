@@ -8,14 +8,18 @@ import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.PostgresUpsertSink;
 import io.haitaopulse.live.Topics;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -124,6 +128,7 @@ final class LiveDemo {
             // time and must stop holding event time back.
             conf.set(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT, Duration.ofSeconds(2));
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+            conf.set(PrivacyOptions.KEY_FILE, demoKey().toString());
             conf = Live.configure(conf);
             PostgresUpsertSink.Settings pgSettings = LiveOptions.postgres(conf);
             for (String script : LiveSetup.SQL_SCRIPTS) {
@@ -284,6 +289,24 @@ final class LiveDemo {
         } catch (IOException taken) {
             return 0;
         }
+    }
+
+    /**
+     * The demo's pseudonymisation key: {@code PULSE_PSEUDONYM_KEY} when set, else a fresh random
+     * key. Either way it is written to a file only this user can read, as a production key file
+     * would be, and the job reads it from there.
+     */
+    private Path demoKey() throws IOException {
+        String fromEnv = System.getenv(PrivacyOptions.KEY_ENV);
+        PseudonymKey key = fromEnv != null && !fromEnv.isBlank()
+                ? PseudonymKey.resolve(new Configuration(), System.getenv(), false)
+                : PseudonymKey.generate();
+        Path file = work.resolve("pseudonym.key");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, key.toBase64() + "\n", StandardCharsets.US_ASCII);
+        out.println("  user ids pseudonymised with key " + key.id() + " (" + key.origin() + "), stored in " + file);
+        return file;
     }
 
     /** Empties the demo's own work directory (refuses anything that does not look like one). */

@@ -8,6 +8,10 @@ import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.nio.file.Path;
@@ -34,8 +38,12 @@ public final class Replay {
     public record Spec(String job, List<Path> inputs, Path out, InputFormat format, Configuration options,
             int parallelism, String jobManager, Path jobJar) {}
 
-    /** What happened: record counts from the job's accumulators and rows written per table. */
-    public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis) {
+    /**
+     * What happened: record counts from the job's accumulators, rows written per table, and the
+     * pseudonymisation key used (its public id and origin, never the key).
+     */
+    public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis,
+            String keyId, String keyOrigin) {
         /** The one-line summary printed at the end of a replay. */
         public String summary(String job) {
             StringBuilder tables = new StringBuilder();
@@ -51,6 +59,10 @@ public final class Replay {
     public static Result run(Spec spec) throws Exception {
         long started = System.nanoTime();
         PulseOptions.validate(spec.options());
+        PrivacyOptions.validate(spec.options());
+        // A replay's pseudonyms need only agree within the run, so without a configured key a
+        // random one will do; a configured key makes them comparable with the live tables.
+        PseudonymKey key = PseudonymKey.resolve(spec.options(), System.getenv(), true);
         List<Path> files = FileInputs.expand(spec.inputs(), spec.format());
         List<PulseJob> jobs = JobCatalog.jobs(spec.job(), spec.options());
 
@@ -65,7 +77,8 @@ public final class Replay {
         Configuration conf = spec.options();
         List<DataStream<Ingested>> sources = FileInputs.open(env, files, spec.format(),
                 PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)));
-        Ingest.Split split = Ingest.splitDeadLetters(sources);
+        Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key),
+                spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON);
         output.write(OutputTable.DEAD_LETTERS, split.deadLetters());
         DataStream<LateEvent> late = null;
         for (PulseJob job : jobs) {
@@ -77,7 +90,7 @@ public final class Replay {
         JobExecutionResult result = env.execute("pulse replay " + spec.job());
         Map<String, Long> rows = output.finish(tables);
         return new Result(counter(result, Ingest.Counters.READ), counter(result, Ingest.Counters.DEAD),
-                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L);
+                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L, key.id(), key.origin());
     }
 
     private static StreamExecutionEnvironment environment(Spec spec) {

@@ -46,6 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Result r = Replay.run(new Replay.Spec(job, inputs, out, format, options.toConfiguration(), parallelism,
                 jobManager, jobManager == null ? null : PulseCli.jobJar()));
         System.out.println(r.summary(job));
+        System.out.println("user ids pseudonymised with key " + r.keyId() + " (" + r.keyOrigin()
+                + ("ephemeral".equals(r.keyOrigin()) ? ": pseudonyms differ from run to run; set PULSE_PSEUDONYM_KEY to keep them" : "")
+                + ")");
         return 0;
     }
 }

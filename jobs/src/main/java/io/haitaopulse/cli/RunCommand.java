@@ -43,6 +43,8 @@ final class RunCommand implements Callable<Integer> {
             env.setParallelism(parallelism);
         }
         Live.build(env, job, conf);
+        io.haitaopulse.privacy.PseudonymKey key = io.haitaopulse.privacy.PseudonymKey.resolve(conf, System.getenv(), false);
+        System.out.println("pulse run: user ids pseudonymised with key " + key.id() + " (" + key.origin() + ")");
         System.out.println("pulse run: starting job '" + job + "' (Ctrl-C stops it; it resumes from its last checkpoint "
                 + "when started with the same consumer group)");
         env.execute("pulse " + job);

@@ -1,5 +1,7 @@
 package io.haitaopulse.io;
 
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
@@ -17,9 +19,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The shared first stage of every job: splits dead letters off each source and, per job, routes
- * events by a {@link LatenessRule}. Both steps are chained to their source, so lateness is judged
- * against that source's own watermark, which depends only on that input's order.
+ * The shared first stage of every job: pseudonymises user ids and splits dead letters off each
+ * source and, per job, routes events by a {@link LatenessRule}. Both steps are chained to their
+ * source, so lateness is judged against that source's own watermark, which depends only on that
+ * input's order, and no raw user id leaves the source's task: not in a network buffer, a state,
+ * a checkpoint or an output.
  *
  * <p>Counts are kept as accumulators named by {@link Counters}.
  */
@@ -84,8 +88,11 @@ public final class Ingest {
 
     private Ingest() {}
 
-    /** Splits dead letters off every source stream. */
-    public static Split splitDeadLetters(List<DataStream<Ingested>> sources) {
+    /**
+     * Splits dead letters off every source stream, after replacing the identifiers of events by
+     * {@code pseudonyms} and those in dead letters' raw input by {@code redactor}.
+     */
+    public static Split splitDeadLetters(List<DataStream<Ingested>> sources, Pseudonymizer pseudonyms, RawRedactor redactor) {
         List<DataStream<Ingested>> events = new ArrayList<>();
         DataStream<DeadLetter> dead = null;
         for (int i = 0; i < sources.size(); i++) {
@@ -94,7 +101,7 @@ public final class Ingest {
                     .transform("keep-watermark-" + i, source.getType(), new WatermarkKeeper<>())
                     .uid("keep-watermark-" + i)
                     .setParallelism(source.getParallelism())
-                    .process(new SplitDeadLetters())
+                    .process(new SplitDeadLetters(pseudonyms, redactor))
                     .name("split-dead-letters-" + i)
                     .uid("split-dead-letters-" + i)
                     .setParallelism(source.getParallelism());
@@ -129,13 +136,20 @@ public final class Ingest {
         return new Routed(used, late);
     }
 
-    /** Sends dead letters to {@link #DEAD_LETTERS} and counts records. */
+    /** Pseudonymises, sends dead letters to {@link #DEAD_LETTERS} and counts records. */
     static final class SplitDeadLetters extends ProcessFunction<Ingested, Ingested> {
         private static final long serialVersionUID = 1L;
+        private final Pseudonymizer pseudonyms;
+        private final RawRedactor redactor;
         private transient LongCounter read;
         private transient LongCounter dead;
         private transient Counter readMetric;
         private transient Counter deadMetric;
+
+        SplitDeadLetters(Pseudonymizer pseudonyms, RawRedactor redactor) {
+            this.pseudonyms = pseudonyms;
+            this.redactor = redactor;
+        }
 
         @Override
         public void open(OpenContext openContext) {
@@ -153,8 +167,10 @@ public final class Ingest {
             if (value.getBody() instanceof DeadLetter d) {
                 dead.add(1L);
                 deadMetric.inc();
+                d.setRaw(redactor.redact(d.getRaw(), pseudonyms));
                 ctx.output(DEAD_LETTERS, d);
             } else {
+                pseudonyms.apply(value.getBody());
                 out.collect(value);
             }
         }

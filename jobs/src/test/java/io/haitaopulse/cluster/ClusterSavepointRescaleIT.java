@@ -13,6 +13,7 @@ import io.haitaopulse.live.AvroWire;
 import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.Topics;
+import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.stack.FlinkClient;
@@ -99,7 +100,11 @@ class ClusterSavepointRescaleIT {
                 assertThat(cluster.status()).contains("TaskManagers: 1, slots: 4 total");
                 LiveSetup.createTopics(kafka.bootstrapServers(), 2, List.of());
                 Path config = work.resolve("pulse.yaml");
+                // The job is built where it is submitted (the client JVM) and reads its key there.
+                Path keyFile = work.resolve("pseudonym.key");
+                Files.writeString(keyFile, PseudonymKey.generate().toBase64());
                 Files.writeString(config, String.join("\n",
+                        "pulse.privacy.key-file: " + keyFile,
                         "pulse.kafka.bootstrap-servers: " + kafka.bootstrapServers(),
                         "pulse.kafka.group-id: " + GROUP,
                         "pulse.kafka.starting-offsets: EARLIEST",

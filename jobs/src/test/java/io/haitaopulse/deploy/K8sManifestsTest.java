@@ -170,16 +170,18 @@ class K8sManifestsTest {
                 p.add("--config " + configArg + " is not a key of ConfigMap " + configMapName + " mounted at " + mountPath);
             }
         }
-        boolean password = false;
-        for (JsonNode e : container.path("env")) {
-            if ("PULSE_POSTGRES_PASSWORD".equals(e.path("name").asText())) {
-                JsonNode ref = e.at("/valueFrom/secretKeyRef");
-                password = ref.path("name").asText().equals(secret.at("/metadata/name").asText())
-                        && secret.path("stringData").has(ref.path("key").asText());
+        for (String variable : List.of("PULSE_POSTGRES_PASSWORD", "PULSE_PSEUDONYM_KEY")) {
+            boolean fromSecret = false;
+            for (JsonNode e : container.path("env")) {
+                if (variable.equals(e.path("name").asText())) {
+                    JsonNode ref = e.at("/valueFrom/secretKeyRef");
+                    fromSecret = ref.path("name").asText().equals(secret.at("/metadata/name").asText())
+                            && secret.path("stringData").has(ref.path("key").asText());
+                }
             }
-        }
-        if (!password) {
-            p.add("PULSE_POSTGRES_PASSWORD must come from a key of Secret " + secret.at("/metadata/name").asText());
+            if (!fromSecret) {
+                p.add(variable + " must come from a key of Secret " + secret.at("/metadata/name").asText());
+            }
         }
         return p;
     }

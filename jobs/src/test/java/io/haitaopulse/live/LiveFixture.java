@@ -11,6 +11,8 @@ import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
@@ -50,6 +52,9 @@ abstract class LiveFixture {
 
     Path work;
 
+    /** The key every run of this fixture pseudonymises with. */
+    final PseudonymKey key = PseudonymKey.generate();
+
     LocalKafka kafka;
     Path replayOut;
     List<Path> eventFiles;
@@ -63,7 +68,7 @@ abstract class LiveFixture {
         Path events = work.resolve("events");
         new MarketSimulator(config(), 5).run(events);
         replayOut = work.resolve("replay");
-        Replay.run(new Replay.Spec("all", List.of(events), replayOut, InputFormat.JSONL, new Configuration(), 2, null, null));
+        Replay.run(new Replay.Spec("all", List.of(events), replayOut, InputFormat.JSONL, keyed(new Configuration()), 2, null, null));
         try (Stream<Path> s = Files.list(events)) {
             eventFiles = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
         }
@@ -94,7 +99,17 @@ abstract class LiveFixture {
         conf.setString(LiveOptions.POSTGRES_USER.key(), LocalPostgres.USER);
         // Not shorter: see README, "Exactly once, and what it costs" (transactions aborted under load).
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
-        return Live.configure(conf);
+        return Live.configure(keyed(conf));
+    }
+
+    /**
+     * {@code conf} with this fixture's pseudonymisation key: the replay and every live run share
+     * it, so rows that carry a pseudonym (late events, dead letters, referral credits) compare.
+     * Random per run of the test class; no key lives in the repository.
+     */
+    Configuration keyed(Configuration conf) {
+        conf.set(PrivacyOptions.PSEUDONYM_SECRET, key.toBase64());
+        return conf;
     }
 
     void runLive(Configuration conf, Path failMarker) throws Exception {

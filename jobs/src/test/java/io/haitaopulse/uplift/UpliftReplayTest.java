@@ -8,6 +8,9 @@ import io.haitaopulse.cli.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Expected statistics computed independently from these per-user values (Python).
  */
 class UpliftReplayTest {
+
+    /** The run's key, known to the test so that the late event's pseudonym can be checked. */
+    private static final PseudonymKey KEY = PseudonymKey.generate();
 
     @TempDir
     Path tmp;
@@ -70,6 +76,7 @@ class UpliftReplayTest {
         Path in = tmp.resolve("events.jsonl");
         Files.write(in, lines, StandardCharsets.UTF_8);
         Configuration c = new Configuration();
+        c.set(PrivacyOptions.PSEUDONYM_SECRET, KEY.toBase64());
         c.set(PulseOptions.WINDOW, Duration.ofSeconds(20));
         c.set(PulseOptions.SLIDE, Duration.ofSeconds(10));
         c.set(PulseOptions.MAX_DELAY, Duration.ofSeconds(1));
@@ -117,7 +124,8 @@ class UpliftReplayTest {
 
         List<JsonNode> late = ReplayOutput.readRows(out.resolve("late_events.jsonl"));
         assertThat(late).hasSize(1);
-        assertThat(late.get(0).get("event").get("user_id").asText()).isEqualTo("u8");
+        assertThat(late.get(0).get("event").get("user_id").asText()).as("pseudonymised like every user id")
+                .isEqualTo(new Pseudonymizer(KEY).pseudonym("u8"));
     }
 
     private static JsonNode row(List<JsonNode> rows, String metric, long asOfSeconds) {
