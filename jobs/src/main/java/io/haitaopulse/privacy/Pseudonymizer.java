@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * (uplift arms, distinct users, first orders) is unchanged; without the key a pseudonym cannot be
  * reversed or recomputed from a guessed id.
  *
- * <p>Identifiers: {@code user_id} of every event that has one. A click's {@code referrer_token}
+ * <p>Identifiers: {@code user_id} of every event that has one, also where it is embedded in an
+ * event, session or order id. A click's {@code referrer_token}
  * is kept: it is an opaque token the shop issued for one share, it names its sharer only through
  * the shop's own token table, and {@code referral_credits} exists to pay that sharer.
  *
@@ -82,15 +83,35 @@ public final class Pseudonymizer implements Serializable {
      */
     public Object apply(Object body) {
         if (body instanceof Click c) {
-            c.setUserId(pseudonym(c.getUserId()));
+            String raw = c.getUserId();
+            String p = pseudonym(raw);
+            c.setUserId(p);
+            c.setEventId(scrub(c.getEventId(), raw, p));
+            c.setSessionId(scrub(c.getSessionId(), raw, p));
         } else if (body instanceof Order o) {
-            o.setUserId(pseudonym(o.getUserId()));
+            String raw = o.getUserId();
+            String p = pseudonym(raw);
+            o.setUserId(p);
+            o.setOrderId(scrub(o.getOrderId(), raw, p));
         } else if (body instanceof Exposure e) {
             e.setUserId(pseudonym(e.getUserId()));
         } else if (body instanceof Review r) {
-            r.setUserId(pseudonym(r.getUserId()));
+            String raw = r.getUserId();
+            String p = pseudonym(raw);
+            r.setUserId(p);
+            r.setOrderId(scrub(r.getOrderId(), raw, p));
         }
         return body;
+    }
+
+    /**
+     * {@code id} with every occurrence of the raw user id replaced by its pseudonym. Producers
+     * build event, session and order ids from user ids (UserBehavior's event ids are
+     * {@code ub:<user>:…}); the replacement is a function of the raw id, so ids that were equal
+     * stay equal and a RETURNED order still matches its PAID one.
+     */
+    private static String scrub(String id, String raw, String pseudonym) {
+        return id == null || raw == null || raw.isEmpty() || !id.contains(raw) ? id : id.replace(raw, pseudonym);
     }
 
     /**

@@ -85,6 +85,27 @@ class PseudonymizerTest {
     }
 
     @Test
+    void idsBuiltFromAUserIdLoseItToo() {
+        Pseudonymizer p = rfc();
+        Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
+        Click click = Click.newBuilder().setEventId("ub:1000:7:99:pv").setUserId("1000").setItemId(7L).setCategoryId(3L)
+                .setAction(ClickAction.VIEW).setTs(t).setSessionId("s-1000-a").build();
+        Order paid = new Order("o-1000-1", "1000", OrderStatus.PAID, t, List.of(), null, null);
+        Order returned = new Order("o-1000-1", "1000", OrderStatus.RETURNED, t, List.of(), null, null);
+        Review review = new Review(7L, "1000", t, 5, "o-1000-1", null);
+
+        p.apply(click);
+        p.apply(paid);
+        p.apply(returned);
+        p.apply(review);
+
+        assertThat(click.getEventId()).isEqualTo("ub:nYMkqg0jUC4iZiUzmA7cqw:7:99:pv");
+        assertThat(click.getSessionId()).isEqualTo("s-nYMkqg0jUC4iZiUzmA7cqw-a");
+        assertThat(paid.getOrderId()).isEqualTo("o-nYMkqg0jUC4iZiUzmA7cqw-1").isEqualTo(returned.getOrderId())
+                .isEqualTo(review.getOrderId());
+    }
+
+    @Test
     void deadLetterJsonKeepsEverythingButTheIdentifiers() {
         Pseudonymizer p = rfc();
         assertThat(p.redactJson("{\"type\":\"click\",\"user_id\":\"u42\",\"item_id\":\"x\"}"))
