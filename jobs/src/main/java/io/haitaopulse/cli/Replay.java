@@ -8,6 +8,7 @@ import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
@@ -40,10 +41,11 @@ public final class Replay {
 
     /**
      * What happened: record counts from the job's accumulators, rows written per table, and the
-     * pseudonymisation key used (its public id and origin, never the key).
+     * pseudonymisation key used (its public id and origin, never the key), and the segment rows
+     * suppressed for k-anonymity.
      */
     public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis,
-            String keyId, String keyOrigin) {
+            String keyId, String keyOrigin, long kSuppressed) {
         /** The one-line summary printed at the end of a replay. */
         public String summary(String job) {
             StringBuilder tables = new StringBuilder();
@@ -90,7 +92,8 @@ public final class Replay {
         JobExecutionResult result = env.execute("pulse replay " + spec.job());
         Map<String, Long> rows = output.finish(tables);
         return new Result(counter(result, Ingest.Counters.READ), counter(result, Ingest.Counters.DEAD),
-                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L, key.id(), key.origin());
+                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L, key.id(), key.origin(),
+                counter(result, KAnonymity.ACCUMULATOR));
     }
 
     private static StreamExecutionEnvironment environment(Spec spec) {

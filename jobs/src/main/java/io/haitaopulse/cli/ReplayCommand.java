@@ -1,6 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.privacy.PrivacyOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,7 +49,8 @@ final class ReplayCommand implements Callable<Integer> {
         System.out.println(r.summary(job));
         System.out.println("user ids pseudonymised with key " + r.keyId() + " (" + r.keyOrigin()
                 + ("ephemeral".equals(r.keyOrigin()) ? ": pseudonyms differ from run to run; set PULSE_PSEUDONYM_KEY to keep them" : "")
-                + ")");
+                + "); segment rows under k = " + options.toConfiguration().get(PrivacyOptions.K_ANONYMITY) + " users suppressed: "
+                + r.kSuppressed());
         return 0;
     }
 }

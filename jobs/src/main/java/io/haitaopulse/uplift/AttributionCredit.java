@@ -15,19 +15,23 @@ public class AttributionCredit {
     /** Referrer share token of the credited touch, or null. */
     public String referrerToken;
     public long ts;
+    /** The (pseudonymised) user credited, for the k-anonymity of channel rows. */
+    public String userId;
 
     public AttributionCredit() {}
 
-    static AttributionCredit session(String channel, String campaignId, long ts) {
+    static AttributionCredit session(String userId, String channel, String campaignId, long ts) {
         AttributionCredit c = new AttributionCredit();
+        c.userId = userId;
         c.channel = channel;
         c.campaignId = campaignId;
         c.ts = ts;
         return c;
     }
 
-    static AttributionCredit order(String channel, String campaignId, String token, long gmv, boolean newUser, long ts) {
-        AttributionCredit c = session(channel, campaignId, ts);
+    static AttributionCredit order(String userId, String channel, String campaignId, String token, long gmv, boolean newUser,
+            long ts) {
+        AttributionCredit c = session(userId, channel, campaignId, ts);
         c.order = true;
         c.referrerToken = token;
         c.gmvCents = gmv;

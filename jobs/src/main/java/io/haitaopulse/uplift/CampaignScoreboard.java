@@ -1,6 +1,7 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.CampaignKind;
 import io.haitaopulse.schema.CampaignUplift;
@@ -46,10 +47,14 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
     /** Changes not yet in a written row, by the end of their slot: a row reflects exactly the events before it. */
     private transient MapState<Long, ArmSums> pending;
 
-    CampaignScoreboard(SlidingWindows slots, double tauConversion, double tauRevenue) {
+    /** coupon_funnel rows break a campaign's users down by arm: a segment, so k-anonymous. */
+    private final KAnonymity kAnonymity;
+
+    CampaignScoreboard(SlidingWindows slots, double tauConversion, double tauRevenue, KAnonymity kAnonymity) {
         this.slots = slots;
         this.tauConversion = tauConversion;
         this.tauRevenue = tauRevenue;
+        this.kAnonymity = kAnonymity;
     }
 
     @Override
@@ -57,6 +62,7 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
         board = getRuntimeContext().getState(new ValueStateDescriptor<>("scoreboard", Types.POJO(Scoreboard.class)));
         pending = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("pending-changes", Types.LONG, Types.POJO(ArmSums.class)));
+        kAnonymity.open(getRuntimeContext());
     }
 
     @Override
@@ -110,8 +116,15 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
         }
         emit(b.total, b.holdoutPct, ctx.getCurrentKey(), asOf, out);
         if (CampaignKind.NEW_USER_COUPON.name().equals(b.kind)) {
-            ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.TREATMENT, b.total.nT, b.total.firstOrdersT, b.total.redeemedT));
-            ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.CONTROL, b.total.nC, b.total.firstOrdersC, b.total.redeemedC));
+            // Exposed users are distinct users of the arm; the other counts are subsets of them.
+            if (kAnonymity.publish(b.total.nT)) {
+                ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.TREATMENT, b.total.nT, b.total.firstOrdersT,
+                        b.total.redeemedT));
+            }
+            if (kAnonymity.publish(b.total.nC)) {
+                ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.CONTROL, b.total.nC, b.total.firstOrdersC,
+                        b.total.redeemedC));
+            }
         }
         b.lastEmitted = asOf;
         long last = slotEnd(b.end);

@@ -72,7 +72,7 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
                 u = new UserTouches();
             }
             for (Ingested i : due) {
-                apply(u, i.getBody(), out);
+                apply(u, ctx.getCurrentKey(), i.getBody(), out);
             }
             ctx.timerService().registerEventTimeTimer(u.lastActivity + userTtl);
             touches.update(u);
@@ -84,7 +84,7 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
         }
     }
 
-    private void apply(UserTouches u, Object body, Collector<AttributionCredit> out) {
+    private void apply(UserTouches u, String user, Object body, Collector<AttributionCredit> out) {
         long ts = EventTime.ofBody(body);
         u.lastActivity = Math.max(u.lastActivity, ts);
         u.dropBefore(ts - lookback);
@@ -92,7 +92,7 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             String channel = c.getChannel() == null ? DIRECT : c.getChannel().name();
             String campaign = c.getCampaignId() == null ? "" : c.getCampaignId();
             if (u.lastClick == Long.MIN_VALUE || ts - u.lastClick > sessionGap) {
-                out.collect(AttributionCredit.session(channel, campaign, ts));
+                out.collect(AttributionCredit.session(user, channel, campaign, ts));
             }
             u.lastClick = ts;
             if (!DIRECT.equals(channel)) {
@@ -104,9 +104,10 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             long gmv = UserOutcomes.value(o);
             int t = u.lastAtOrBefore(ts);
             if (t < 0) {
-                out.collect(AttributionCredit.order(DIRECT, "", null, gmv, newUser, ts));
+                out.collect(AttributionCredit.order(user, DIRECT, "", null, gmv, newUser, ts));
             } else {
-                out.collect(AttributionCredit.order(u.channel[t], u.campaign[t], u.token[t], gmv, newUser, ts));
+                out.collect(AttributionCredit.order(user, u.channel[t], u.campaign[t], u.token[t], gmv,
+                        newUser, ts));
             }
         }
     }

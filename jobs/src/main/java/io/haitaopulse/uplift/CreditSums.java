@@ -10,10 +10,15 @@ public class CreditSums {
     public long newUsers;
     /** Distinct referrer tokens credited with an order. */
     public DistinctUsers referrers = new DistinctUsers();
+    /** Distinct users credited (sessions and orders): exact below {@link DistinctUsers#EXACT_LIMIT}, where k lives. */
+    public DistinctUsers users = new DistinctUsers();
 
     public CreditSums() {}
 
     void add(AttributionCredit c) {
+        if (c.userId != null) {
+            users.add(DistinctUsers.hash(c.userId));
+        }
         if (!c.order) {
             sessions++;
             return;

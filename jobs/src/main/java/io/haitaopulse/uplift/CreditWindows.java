@@ -1,6 +1,7 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.ChannelAttribution;
 import io.haitaopulse.schema.ReferralCredit;
 import java.time.Instant;
@@ -52,8 +53,10 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
         long end = timestamp + 1 - windows.allowedLateness();
         CreditSums s = sums.get(end);
         if (s != null) {
-            String[] key = ctx.getCurrentKey().split(SEP, -1);
-            out.collect(row(Instant.ofEpochMilli(end - windows.size()), Instant.ofEpochMilli(end), key[0], key[1], s));
+            if (publish(s)) {
+                String[] key = ctx.getCurrentKey().split(SEP, -1);
+                out.collect(row(Instant.ofEpochMilli(end - windows.size()), Instant.ofEpochMilli(end), key[0], key[1], s));
+            }
             sums.remove(end);
         }
         if (sums.isEmpty()) {
@@ -63,12 +66,33 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
 
     abstract T row(Instant start, Instant end, String first, String campaign, CreditSums s);
 
-    /** channel_attribution rows, keyed by channel and campaign. */
+    /** Whether the window's row may be written; every row by default. */
+    boolean publish(CreditSums s) {
+        return true;
+    }
+
+    /**
+     * channel_attribution rows, keyed by channel and campaign: a segment of the shop's users, so
+     * a row crediting fewer than k distinct users is suppressed ({@link KAnonymity}).
+     */
     static final class Channels extends CreditWindows<ChannelAttribution> {
         private static final long serialVersionUID = 1L;
+        private final KAnonymity kAnonymity;
 
-        Channels(SlidingWindows tumbling) {
+        Channels(SlidingWindows tumbling, KAnonymity kAnonymity) {
             super(tumbling);
+            this.kAnonymity = kAnonymity;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            super.open(openContext);
+            kAnonymity.open(getRuntimeContext());
+        }
+
+        @Override
+        boolean publish(CreditSums s) {
+            return kAnonymity.publish(s.users.count());
         }
 
         @Override
@@ -78,7 +102,10 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
         }
     }
 
-    /** referral_credits rows, keyed by referrer token and campaign. */
+    /**
+     * referral_credits rows, keyed by referrer token and campaign. Not suppressed: a row is what
+     * one referrer is owed, not a segment of users.
+     */
     static final class Referrals extends CreditWindows<ReferralCredit> {
         private static final long serialVersionUID = 1L;
 

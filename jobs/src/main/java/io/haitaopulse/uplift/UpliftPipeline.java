@@ -6,16 +6,18 @@ import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.privacy.KAnonymity;
+import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.ChannelAttribution;
 import io.haitaopulse.schema.Click;
-import io.haitaopulse.schema.OrderStatus;
-import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -53,6 +55,7 @@ public final class UpliftPipeline implements PulseJob {
     private final long lookback;
     private final long userTtl;
     private final long didPrePeriod;
+    private final int k;
 
     /** Builds the job from validated options. */
     public UpliftPipeline(Configuration conf) {
@@ -66,6 +69,7 @@ public final class UpliftPipeline implements PulseJob {
         this.lookback = conf.get(UpliftOptions.ATTRIBUTION_LOOKBACK).toMillis();
         this.userTtl = conf.get(UpliftOptions.ATTRIBUTION_USER_TTL).toMillis();
         this.didPrePeriod = conf.get(UpliftOptions.DID_PRE_PERIOD).toMillis();
+        this.k = conf.get(PrivacyOptions.K_ANONYMITY);
         if (!(tauConversion > 0) || !(tauRevenue > 0)) {
             throw new IllegalArgumentException("pulse.uplift.tau-* must be positive");
         }
@@ -105,7 +109,7 @@ public final class UpliftPipeline implements PulseJob {
                 .name("uplift-scoreboard-definitions").uid("uplift-scoreboard-definitions");
         SingleOutputStreamOperator<CampaignUplift> rows = changes.union(definitions)
                 .keyBy(s -> s.campaignId, Types.STRING)
-                .process(new CampaignScoreboard(slots, tauConversion, tauRevenue), new AvroTypeInfo<>(CampaignUplift.class))
+                .process(new CampaignScoreboard(slots, tauConversion, tauRevenue, new KAnonymity(k)), new AvroTypeInfo<>(CampaignUplift.class))
                 .name("uplift-scoreboard")
                 .uid("uplift-scoreboard");
         sinks.write(OutputTable.CAMPAIGN_UPLIFT, rows);
@@ -129,7 +133,7 @@ public final class UpliftPipeline implements PulseJob {
                 .name("channel-attributor").uid("channel-attributor");
         DataStream<ChannelAttribution> channels = credits
                 .keyBy(c -> c.channel + CreditWindows.SEP + c.campaignId, Types.STRING)
-                .process(new CreditWindows.Channels(slots), new AvroTypeInfo<>(ChannelAttribution.class))
+                .process(new CreditWindows.Channels(slots, new KAnonymity(k)), new AvroTypeInfo<>(ChannelAttribution.class))
                 .name("channel-attribution").uid("channel-attribution");
         DataStream<ReferralCredit> referrals = credits
                 .filter(c -> c.order && c.referrerToken != null && "REFERRAL".equals(c.channel))

@@ -141,7 +141,7 @@ class PulseCliTest {
                 .startsWith("replay trends: read 2 events (1 valid, 1 dead-lettered, 0 late); rows written: hot_items 24,"
                         + " demand_trends 0, category_trends 12, late_events 0, dead_letters 1;")
                 .containsPattern("\nuser ids pseudonymised with key [0-9a-f]{8} \\(ephemeral: pseudonyms differ from run to run; "
-                        + "set PULSE_PSEUDONYM_KEY to keep them\\)\\R$");
+                        + "set PULSE_PSEUDONYM_KEY to keep them\\); segment rows under k = 10 users suppressed: 0\\R$");
     }
 
     @Test

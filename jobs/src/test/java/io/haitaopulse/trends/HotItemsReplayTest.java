@@ -7,6 +7,9 @@ import io.haitaopulse.cli.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +67,10 @@ class HotItemsReplayTest {
         Files.write(in, lines, StandardCharsets.UTF_8);
         Path out = tmp.resolve("out");
 
-        Replay.Result r = Replay.run(new Replay.Spec("trends", List.of(in), out, InputFormat.JSONL,
-                options(Duration.ofSeconds(10), Duration.ofSeconds(5), 2, Duration.ofSeconds(2)), 2, null, null));
+        Configuration options = options(Duration.ofSeconds(10), Duration.ofSeconds(5), 2, Duration.ofSeconds(2));
+        PseudonymKey key = PseudonymKey.generate();
+        options.set(PrivacyOptions.PSEUDONYM_SECRET, key.toBase64());
+        Replay.Result r = Replay.run(new Replay.Spec("trends", List.of(in), out, InputFormat.JSONL, options, 2, null, null));
 
         assertThat(r.read()).isEqualTo(11);
         assertThat(r.deadLettered()).isEqualTo(1);
@@ -96,7 +101,8 @@ class HotItemsReplayTest {
         assertThat(late.get(1).get("reason").asText()).contains("windows ending at or before 10000 are final");
         List<JsonNode> dead = ReplayOutput.readRows(out.resolve("dead_letters.jsonl"));
         assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).get("raw").asText()).isEqualTo(malformed);
+        assertThat(dead.get(0).get("raw").asText()).as("the line as read, its user id pseudonymised")
+                .isEqualTo(malformed.replace("\"user_id\":\"u\"", "\"user_id\":\"" + new Pseudonymizer(key).pseudonym("u") + "\""));
         assertThat(dead.get(0).get("reason").asText()).isEqualTo("field 'item_id' must be an integer");
         assertThat(dead.get(0).get("source").asText()).isEqualTo(in.toAbsolutePath().toString());
         assertThat(out.resolve(".parts")).doesNotExist();

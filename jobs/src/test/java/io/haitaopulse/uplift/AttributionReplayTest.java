@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.haitaopulse.cli.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.privacy.PrivacyOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,8 @@ class AttributionReplayTest {
         Configuration c = new Configuration();
         c.set(PulseOptions.WINDOW, Duration.ofMinutes(1));
         c.set(PulseOptions.SLIDE, Duration.ofMinutes(1));
+        // The arithmetic on four users; suppression is tested below.
+        c.set(PrivacyOptions.K_ANONYMITY, 1);
         Path out = tmp.resolve("out");
 
         Replay.run(new Replay.Spec("uplift", List.of(in), out, InputFormat.JSONL, c, 2, null, null));
@@ -73,6 +78,34 @@ class AttributionReplayTest {
         assertThat(Files.readAllLines(out.resolve("referral_credits.jsonl"))).containsExactly(
                 "{\"window_start\":0,\"window_end\":60000,\"referrer_token\":\"t9\",\"campaign_id\":\"c2\",\"orders\":1,"
                         + "\"gmv_cents\":300,\"new_users\":1}");
+    }
+
+    @Test
+    void aChannelRowOfFewerThanTenUsersIsSuppressed() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int u = 0; u < 10; u++) {
+            lines.add(click("w" + u, u, "WECHAT", "c1", null));
+        }
+        for (int u = 0; u < 9; u++) {
+            lines.add(click("b" + u, u, "WEIBO", null, null));
+        }
+        // Two sessions (31 min apart) of one user: two credits, still one person.
+        lines.add(click("s0", 0, "SEARCH", null, null));
+        lines.add(click("s0", 1860, "SEARCH", null, null));
+        lines.sort(Comparator.comparingLong(l -> Long.parseLong(l.replaceAll(".*\"ts\":(\\d+).*", "$1"))));
+        Path in = tmp.resolve("k.jsonl");
+        Files.write(in, lines, StandardCharsets.UTF_8);
+        Configuration c = new Configuration();
+        c.set(PulseOptions.WINDOW, Duration.ofHours(1));
+        c.set(PulseOptions.SLIDE, Duration.ofHours(1));
+        Path out = tmp.resolve("k-out");
+
+        Replay.Result r = Replay.run(new Replay.Spec("uplift", List.of(in), out, InputFormat.JSONL, c, 2, null, null));
+
+        assertThat(Files.readAllLines(out.resolve("channel_attribution.jsonl"))).containsExactly(
+                "{\"window_start\":0,\"window_end\":3600000,\"channel\":\"WECHAT\",\"campaign_id\":\"c1\",\"sessions\":10,"
+                        + "\"orders\":0,\"gmv_cents\":0,\"new_users\":0,\"referrers\":0}");
+        assertThat(r.kSuppressed()).as("WEIBO (9 users) and SEARCH (1 user, 2 sessions)").isEqualTo(2);
     }
 
     private static String row(long startS, String channel, String campaign, long sessions, long orders, long gmv, long newUsers,

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.haitaopulse.cli.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.privacy.PrivacyOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,8 @@ class CouponFunnelReplayTest {
         Configuration c = new Configuration();
         c.set(PulseOptions.WINDOW, Duration.ofSeconds(10));
         c.set(PulseOptions.SLIDE, Duration.ofSeconds(10));
+        // The arithmetic on five users; suppression is tested below.
+        c.set(PrivacyOptions.K_ANONYMITY, 1);
         Path out = tmp.resolve("out");
 
         Replay.run(new Replay.Spec("uplift", List.of(in), out, InputFormat.JSONL, c, 2, null, null));
@@ -75,5 +79,41 @@ class CouponFunnelReplayTest {
                 "{\"campaign_id\":\"nc\",\"as_of\":30000,\"arm\":\"TREATMENT\",\"exposed\":3,\"first_orders\":2,\"redeemed\":1,"
                         + "\"first_order_rate\":0.6666666666666666,\"redemption_rate\":0.3333333333333333}");
         assertThat(rows.get(0)).startsWith("{\"campaign_id\":\"nc\",\"as_of\":10000,\"arm\":\"CONTROL\",\"exposed\":0,");
+    }
+
+    @Test
+    void anArmOfFewerThanTenUsersIsSuppressed() throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"type\":\"campaign\",\"campaign_id\":\"nc\",\"kind\":\"NEW_USER_COUPON\",\"start_ts\":0,\"end_ts\":30000,"
+                + "\"holdout_pct\":0.5}");
+        for (int u = 0; u < 10; u++) {
+            lines.add(exposure("t" + u, "TREATMENT", 10));
+        }
+        for (int u = 0; u < 9; u++) {
+            lines.add(exposure("c" + u, "CONTROL", 10));
+        }
+        Path in = tmp.resolve("k.jsonl");
+        Files.write(in, lines, StandardCharsets.UTF_8);
+        Configuration c = new Configuration();
+        c.set(PulseOptions.WINDOW, Duration.ofSeconds(10));
+        c.set(PulseOptions.SLIDE, Duration.ofSeconds(10));
+        Path out = tmp.resolve("k-out");
+
+        Replay.Result r = Replay.run(new Replay.Spec("uplift", List.of(in), out, InputFormat.JSONL, c, 2, null, null));
+
+        // As of 10 s nobody is exposed yet (published: it describes no one); as of 20 s, the last
+        // row (the end of input), the treatment arm has 10 users (published) and the control arm 9
+        // (suppressed, default k = 10).
+        assertThat(Files.readAllLines(out.resolve("coupon_funnel.jsonl"))).containsExactly(
+                funnelRow(10_000, "CONTROL", 0),
+                funnelRow(10_000, "TREATMENT", 0),
+                funnelRow(20_000, "TREATMENT", 10));
+        assertThat(r.kSuppressed()).as("the control row as of 20 s").isEqualTo(1);
+    }
+
+    private static String funnelRow(long asOf, String arm, long exposed) {
+        return "{\"campaign_id\":\"nc\",\"as_of\":" + asOf + ",\"arm\":\"" + arm + "\",\"exposed\":" + exposed
+                + ",\"first_orders\":0,\"redeemed\":0,\"first_order_rate\":" + (exposed == 0 ? "null" : "0.0")
+                + ",\"redemption_rate\":" + (exposed == 0 ? "null" : "0.0") + "}";
     }
 }

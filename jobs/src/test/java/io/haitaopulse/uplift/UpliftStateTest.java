@@ -3,6 +3,7 @@ package io.haitaopulse.uplift;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignKind;
@@ -98,7 +99,7 @@ class UpliftStateTest {
     @Test
     void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoreInput, CampaignUplift>(
-                new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000)), s -> s.campaignId, Types.STRING);
+                new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10))), s -> s.campaignId, Types.STRING);
         h.open();
         h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
         h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
