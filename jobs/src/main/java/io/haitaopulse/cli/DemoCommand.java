@@ -65,6 +65,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --offline: UserBehavior CSV (default: ../shared/data/UserBehavior.csv next to the project).")
     Path input;
 
+    @Option(names = "--secure-kafka", description = "Kafka with SASL/SCRAM-SHA-512 and ACLs: jobs and simulator log in as "
+            + "least-privilege users (README, \"Kafka security\").")
+    boolean secureKafka;
+
     @Option(names = "--out", paramLabel = "DIR", description = "With --offline: where the replay tables go (default: demo-out/ in the project).")
     Path out;
 
@@ -75,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
             if (rate < 0) {
                 throw new IllegalArgumentException("--rate must not be negative");
             }
-            return new LiveDemo(work != null ? work : home.resolve("demo-work"), scenario, seed, rate, duration, kafkaPort,
-                    postgresPort, System.out).run();
+            LiveDemo demo = new LiveDemo(work != null ? work : home.resolve("demo-work"), scenario, seed, rate, duration, kafkaPort,
+                    postgresPort, System.out);
+            return (secureKafka ? demo.secureKafka() : demo).run();
         }
         return offline(home);
     }

@@ -3,7 +3,10 @@ package io.haitaopulse.cli;
 import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.live.EventProducer;
+import io.haitaopulse.live.KafkaAcls;
+import io.haitaopulse.live.KafkaSecurity;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.PostgresUpsertSink;
@@ -35,6 +38,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,6 +73,7 @@ final class LiveDemo {
     private final int kafkaPort;
     private final int postgresPort;
     private final PrintStream out;
+    private boolean secureKafka;
 
     LiveDemo(Path work, String scenario, long seed, double rate, Duration duration, int kafkaPort, int postgresPort,
             PrintStream out) {
@@ -80,6 +85,16 @@ final class LiveDemo {
         this.kafkaPort = kafkaPort;
         this.postgresPort = postgresPort;
         this.out = out;
+    }
+
+    /**
+     * Runs the broker with SASL/SCRAM and ACLs: the jobs log in as user {@code pulse} with
+     * {@link KafkaAcls#jobUser}, the simulator as {@code shop} with {@link KafkaAcls#producerUser},
+     * an administrator makes the topics; every password is random and printed.
+     */
+    LiveDemo secureKafka() {
+        this.secureKafka = true;
+        return this;
     }
 
     int run() throws Exception {
@@ -114,10 +129,34 @@ final class LiveDemo {
 
             out.println("Starting PostgreSQL and a Kafka broker…");
             pg = LocalPostgres.start(work.resolve("postgres"), portOrFree(postgresPort));
-            kafka = LocalKafka.start(work.resolve("kafka"), portOrFree(kafkaPort), Duration.ofSeconds(90));
+            String adminPassword = secureKafka ? randomSecret() : null;
+            kafka = secureKafka
+                    ? LocalKafka.startSecured(work.resolve("kafka"), portOrFree(kafkaPort), Duration.ofSeconds(90), adminPassword)
+                    : LocalKafka.start(work.resolve("kafka"), portOrFree(kafkaPort), Duration.ofSeconds(90));
+            KafkaSecurity jobSecurity = KafkaSecurity.NONE;
+            KafkaSecurity producerSecurity = KafkaSecurity.NONE;
+            if (secureKafka) {
+                KafkaSecurity admin = KafkaSecurity.scram("admin", adminPassword);
+                jobSecurity = KafkaSecurity.scram("pulse", randomSecret());
+                producerSecurity = KafkaSecurity.scram("shop", randomSecret());
+                Properties adminClient = admin.clientProperties(kafka.bootstrapServers());
+                KafkaAcls.createUser(adminClient, jobSecurity.username(), jobSecurity.password());
+                KafkaAcls.grant(adminClient, KafkaAcls.jobUser(jobSecurity.username()));
+                KafkaAcls.createUser(adminClient, producerSecurity.username(), producerSecurity.password());
+                KafkaAcls.grant(adminClient, KafkaAcls.producerUser(producerSecurity.username()));
+                LiveSetup.createTopics(kafka.bootstrapServers(), admin, LiveOptions.PARTITIONS.defaultValue(),
+                        OutputTable.all().stream().map(Topics::output).toList());
+                out.println("  Kafka with SASL/SCRAM-SHA-512 and ACLs: admin / " + adminPassword + ", jobs as pulse / "
+                        + jobSecurity.password() + ", simulator as shop / " + producerSecurity.password());
+            }
 
             Configuration conf = new Configuration();
             conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            if (secureKafka) {
+                conf.set(LiveOptions.SECURITY_PROTOCOL, jobSecurity.protocol());
+                conf.set(LiveOptions.SASL_USERNAME, jobSecurity.username());
+                conf.set(LiveOptions.SASL_PASSWORD, jobSecurity.password());
+            }
             conf.set(LiveOptions.GROUP_ID, "pulse-demo");
             conf.set(LiveOptions.STARTING_OFFSETS, LiveOptions.StartingOffsets.EARLIEST);
             conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
@@ -134,7 +173,7 @@ final class LiveDemo {
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(pgSettings, LiveSetup.script(script));
             }
-            String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+            String password = randomSecret();
             LiveSetup.execute(pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
             // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
             // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
@@ -145,7 +184,7 @@ final class LiveDemo {
             Live.build(env, "all", conf);
             job = env.executeAsync("pulse demo (all jobs)");
 
-            producer = new EventProducer(kafka.bootstrapServers());
+            producer = new EventProducer(kafka.bootstrapServers(), producerSecurity);
             EventProducer sending = producer;
             List<Path> files;
             try (Stream<Path> s = Files.list(events)) {
@@ -289,6 +328,10 @@ final class LiveDemo {
         } catch (IOException taken) {
             return 0;
         }
+    }
+
+    private static String randomSecret() {
+        return HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
     }
 
     /**

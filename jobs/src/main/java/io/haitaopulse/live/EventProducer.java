@@ -39,8 +39,12 @@ public final class EventProducer implements AutoCloseable {
     private volatile boolean stopRequested;
 
     public EventProducer(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(bootstrapServers, KafkaSecurity.NONE);
+    }
+
+    /** A producer that authenticates as {@code security} says. */
+    public EventProducer(String bootstrapServers, KafkaSecurity security) {
+        Properties p = security.clientProperties(bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // Idempotence keeps a partition's order even when a batch is retried.
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

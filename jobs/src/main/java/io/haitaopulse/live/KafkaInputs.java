@@ -42,6 +42,7 @@ public final class KafkaInputs {
     static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSource<Ingested> source(
             Topics.Input<T> topic, Configuration conf, String job) {
         KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
+                .setProperties(KafkaSecurity.of(conf, System.getenv()).clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
                 .setBootstrapServers(conf.get(LiveOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic.name())
                 .setGroupId(conf.getOptional(LiveOptions.GROUP_ID).orElse("pulse-" + job))

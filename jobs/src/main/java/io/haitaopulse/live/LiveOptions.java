@@ -65,6 +65,24 @@ public final class LiveOptions {
             .withDescription("Kafka transaction timeout of the exactly-once sinks: must exceed the longest "
                     + "checkpoint interval plus recovery time, and not exceed the broker's transaction.max.timeout.ms.");
 
+    public static final ConfigOption<KafkaSecurity.Protocol> SECURITY_PROTOCOL = key("pulse.kafka.security-protocol")
+            .enumType(KafkaSecurity.Protocol.class)
+            .defaultValue(KafkaSecurity.Protocol.PLAINTEXT)
+            .withDescription("PLAINTEXT (local stack), SASL_PLAINTEXT or SASL_SSL (production): how every Kafka client "
+                    + "of the job (sources, sinks, topic set-up) authenticates.");
+
+    public static final ConfigOption<String> SASL_MECHANISM = key("pulse.kafka.sasl-mechanism").stringType()
+            .defaultValue("SCRAM-SHA-512")
+            .withDescription("SCRAM-SHA-512 or SCRAM-SHA-256.");
+
+    public static final ConfigOption<String> SASL_USERNAME = key("pulse.kafka.sasl-username").stringType()
+            .noDefaultValue()
+            .withDescription("SCRAM user of the job (its ACLs: README, \"Kafka security\").");
+
+    public static final ConfigOption<String> SASL_PASSWORD = key("pulse.kafka.sasl-password").stringType()
+            .noDefaultValue()
+            .withDescription("SCRAM password; prefer the environment variable " + KafkaSecurity.PASSWORD_ENV + ".");
+
     public static final ConfigOption<List<SinkKind>> SINKS = key("pulse.sinks").enumType(SinkKind.class).asList()
             .defaultValues(SinkKind.KAFKA, SinkKind.POSTGRES)
             .withDescription("Where output tables go: KAFKA, POSTGRES or both (separated by ';').");
@@ -103,7 +121,7 @@ public final class LiveOptions {
     /** Every option of this class, for validating configuration keys. */
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, BOUNDED, PARTITION_DISCOVERY, PARTITIONS,
-                EXACTLY_ONCE, TRANSACTION_TIMEOUT, SINKS, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD,
+                EXACTLY_ONCE, TRANSACTION_TIMEOUT, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD, SINKS, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD,
                 POSTGRES_BATCH_SIZE, POSTGRES_BATCH_INTERVAL, POSTGRES_MODE, POSTGRES_MAX_RETRIES);
     }
 

@@ -46,8 +46,8 @@ public final class LiveSetup {
         if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.KAFKA)) {
             tables.forEach(t -> outputs.add(Topics.output(t)));
         }
-        Map<String, Integer> partitions = createTopics(conf.get(LiveOptions.BOOTSTRAP_SERVERS), conf.get(LiveOptions.PARTITIONS),
-                outputs);
+        Map<String, Integer> partitions = createTopics(conf.get(LiveOptions.BOOTSTRAP_SERVERS),
+                KafkaSecurity.of(conf, System.getenv()), conf.get(LiveOptions.PARTITIONS), outputs);
         if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.POSTGRES)) {
             StringBuilder ddl = new StringBuilder();
             tables.forEach(t -> ddl.append(new PgTable<>(t).ddl()));
@@ -61,8 +61,17 @@ public final class LiveSetup {
      * partition count.
      */
     public static Map<String, Integer> createTopics(String bootstrap, int partitions, List<String> outputs) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return createTopics(bootstrap, KafkaSecurity.NONE, partitions, outputs);
+    }
+
+    /**
+     * {@link #createTopics(String, int, List)} as the client {@code security} describes. A topic
+     * that exists is only described, so a job's user needs no CREATE permission once an
+     * administrator has made the topics.
+     */
+    public static Map<String, Integer> createTopics(String bootstrap, KafkaSecurity security, int partitions,
+            List<String> outputs) {
+        Properties p = security.clientProperties(bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         try (Admin admin = Admin.create(p)) {

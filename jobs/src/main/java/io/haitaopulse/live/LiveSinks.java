@@ -40,6 +40,8 @@ public final class LiveSinks implements TableSinks {
         if (kinds.contains(LiveOptions.SinkKind.KAFKA)) {
             boolean exactlyOnce = conf.get(LiveOptions.EXACTLY_ONCE);
             KafkaSink<T> sink = KafkaSink.<T>builder()
+                    .setKafkaProducerConfig(KafkaSecurity.of(conf, System.getenv())
+                            .clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
                     .setBootstrapServers(conf.get(LiveOptions.BOOTSTRAP_SERVERS))
                     .setRecordSerializer(new TableRecordSerializer<>(table))
                     .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)

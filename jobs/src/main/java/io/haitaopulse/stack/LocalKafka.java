@@ -46,20 +46,50 @@ public final class LocalKafka implements AutoCloseable {
      * {@code dir/broker.log}.
      */
     public static LocalKafka start(Path dir, int port, Duration timeout) throws IOException, InterruptedException {
+        return start(dir, port, timeout, null);
+    }
+
+    /**
+     * {@link #start(Path, int, Duration)} with SASL/SCRAM-SHA-512 on the client listener and ACLs
+     * enforced (StandardAuthorizer, nothing allowed without an ACL): the local stack's secured
+     * mode. {@code adminPassword} is the password of super user {@code admin}, created when the
+     * log directory is formatted; other users and their ACLs are made with {@code KafkaAcls}.
+     * The controller listener stays on plain localhost and its peer is a super user, as the
+     * single-node broker must be allowed to talk to its own controller.
+     */
+    public static LocalKafka startSecured(Path dir, int port, Duration timeout, String adminPassword)
+            throws IOException, InterruptedException {
+        return start(dir, port, timeout, adminPassword);
+    }
+
+    private static LocalKafka start(Path dir, int port, Duration timeout, String adminPassword)
+            throws IOException, InterruptedException {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Files.createDirectories(dir);
         Path logs = dir.resolve("kraft-logs");
         Path props = dir.resolve("server.properties");
-        Files.writeString(props, String.join("\n",
+        String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        List<String> security = adminPassword == null ? List.of() : List.of(
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\""
+                        + adminPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=User:admin;User:ANONYMOUS",
+                "allow.everyone.if.no.acl.found=false");
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@localhost:" + controllerPort,
-                "listeners=PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://localhost:" + brokerPort,
+                "listeners=" + client + "://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort,
+                "advertised.listeners=" + client + "://localhost:" + brokerPort,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + client));
+        lines.addAll(security);
+        lines.addAll(List.of(
                 "log.dirs=" + logs.toAbsolutePath(),
                 "num.partitions=2",
                 "offsets.topic.replication.factor=1",
@@ -75,10 +105,16 @@ public final class LocalKafka implements AutoCloseable {
                 "auto.create.topics.enable=false",
                 "log.retention.hours=168",
                 ""));
+        Files.writeString(props, String.join("\n", lines));
         String classpath = brokerClasspath();
         Path log = dir.resolve("broker.log");
-        run(List.of(javaBin(), "-Xmx512m", "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
-                props.toString()), log, Duration.ofSeconds(60));
+        List<String> format = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", classpath, "kafka.tools.StorageTool", "format",
+                "-t", clusterId(), "-c", props.toString()));
+        if (adminPassword != null) {
+            // KRaft has no ZooKeeper to hold the first credentials: they are written into the metadata log at format time.
+            format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
+        }
+        run(format, log, Duration.ofSeconds(60));
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx768m", "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, "kafka.Kafka", props.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

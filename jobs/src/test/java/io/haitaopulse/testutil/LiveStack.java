@@ -61,9 +61,18 @@ public final class LiveStack {
 
     /** A new broker with an empty log; the caller closes it. */
     public static LocalKafka newKafka() {
+        return newKafka(null);
+    }
+
+    /**
+     * A new broker with an empty log, with SASL/SCRAM and ACLs when {@code adminPassword} is not
+     * null ({@link LocalKafka#startSecured}); the caller closes it.
+     */
+    public static LocalKafka newKafka(String adminPassword) {
         try {
-            return LocalKafka.start(workDir().resolve("kafka-" + ProcessHandle.current().pid() + "-" + BROKERS.incrementAndGet()), 0,
-                    Duration.ofSeconds(90));
+            Path dir = workDir().resolve("kafka-" + ProcessHandle.current().pid() + "-" + BROKERS.incrementAndGet());
+            return adminPassword == null ? LocalKafka.start(dir, 0, Duration.ofSeconds(90))
+                    : LocalKafka.startSecured(dir, 0, Duration.ofSeconds(90), adminPassword);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -9,22 +9,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Looks for raw user ids where none may be: output files, topics and tables. Text is cut into
@@ -109,29 +103,15 @@ public final class RawIdScan {
      * too) of {@code topics}, their bytes read as Latin-1 so Avro strings stay visible.
      */
     public RawIdScan topics(String bootstrap, List<String> topics) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            for (String topic : topics) {
-                List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-                c.assign(parts);
-                c.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = c.endOffsets(parts);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("could not read " + topic + " to its end offsets " + end);
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        if (r.key() != null) {
-                            text("topic " + topic + " key", new String(r.key(), StandardCharsets.ISO_8859_1));
-                        }
-                        if (r.value() != null) {
-                            text("topic " + topic, new String(r.value(), StandardCharsets.ISO_8859_1));
-                        }
-                    }
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        for (String topic : topics) {
+            for (ConsumerRecord<byte[], byte[]> r : TopicRecords.read(client, topic, "read_uncommitted")) {
+                if (r.key() != null) {
+                    text("topic " + topic + " key", new String(r.key(), StandardCharsets.ISO_8859_1));
+                }
+                if (r.value() != null) {
+                    text("topic " + topic, new String(r.value(), StandardCharsets.ISO_8859_1));
                 }
             }
         }
