@@ -120,7 +120,7 @@ abstract class LiveFixture {
             public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
                 DataStream<T> in = rows;
                 if (table == OutputTable.DEMAND_TRENDS) {
-                    in = rows.map(new FailOnceAfterCheckpoint<>(failMarker.toString(), 200)).returns(table.typeInfo())
+                    in = rows.map(new FailOnceAfterCheckpoint<>(failMarker.toString(), 20)).returns(table.typeInfo())
                             .name("fail-once").uid("fail-once").setParallelism(rows.getParallelism());
                 }
                 live.write(table, in);
