@@ -2,6 +2,7 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.InputFormat;
@@ -78,7 +79,7 @@ public final class Replay {
         StreamExecutionEnvironment env = environment(spec);
         Configuration conf = spec.options();
         List<DataStream<Ingested>> sources = FileInputs.open(env, files, spec.format(),
-                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)));
+                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), ClockSkew.of(conf));
         Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key),
                 spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON);
         output.write(OutputTable.DEAD_LETTERS, split.deadLetters());

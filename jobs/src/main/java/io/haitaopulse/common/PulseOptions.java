@@ -37,6 +37,16 @@ public final class PulseOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("A source silent for this long (processing time) stops holding back event time; 0 disables.");
 
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = key("pulse.max-future-skew").durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("An event more than this ahead of the clock that wrote it (Kafka record timestamp) or read it "
+                    + "(files: the wall clock) is a dead letter, so it cannot push the watermark ahead; 0 disables.");
+
+    public static final ConfigOption<Duration> MAX_PAST_SKEW = key("pulse.max-past-skew").durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("Live only: an event more than this behind its Kafka record timestamp is a dead letter "
+                    + "(a device clock years behind); producers of backfills set the record timestamp to the event time. 0 disables.");
+
     public static final ConfigOption<Duration> TIMEZONE_OFFSET = key("pulse.timezone-offset").durationType()
             .defaultValue(Duration.ofHours(8))
             .withDescription("Offset of the shop's clock from UTC, for hours and days of the shop (China: 8h).");
@@ -65,6 +75,9 @@ public final class PulseOptions {
         }
         if (conf.get(ALLOWED_LATENESS).isNegative()) {
             throw new IllegalArgumentException("--allowed-lateness must not be negative");
+        }
+        if (conf.get(MAX_FUTURE_SKEW).isNegative() || conf.get(MAX_PAST_SKEW).isNegative()) {
+            throw new IllegalArgumentException("pulse.max-future-skew and pulse.max-past-skew must not be negative");
         }
         if (conf.get(IDLE_TIMEOUT).isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must not be negative");

@@ -55,14 +55,17 @@ public final class FileInputs {
         return files;
     }
 
-    /** One source per file, with {@code watermarks} assigned at the source. */
+    /**
+     * One source per file, with {@code watermarks} assigned at the source and events that break
+     * {@code skew} turned into dead letters before they can reach the watermark generator.
+     */
     public static List<DataStream<Ingested>> open(StreamExecutionEnvironment env, List<Path> files, InputFormat format,
-            WatermarkStrategy<Ingested> watermarks) {
+            WatermarkStrategy<Ingested> watermarks, ClockSkew skew) {
         List<DataStream<Ingested>> streams = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i).toAbsolutePath();
             FileSource<Ingested> source = FileSource
-                    .forRecordStreamFormat(new LineFileFormat(file.toString(), format.parser()),
+                    .forRecordStreamFormat(new LineFileFormat(file.toString(), skew.checking(format.parser())),
                             new org.apache.flink.core.fs.Path(file.toUri()))
                     .build();
             streams.add(env.fromSource(source, watermarks, "file-" + i + ":" + file.getFileName())

@@ -103,7 +103,9 @@ public final class ReplayOutput implements TableSinks {
             }
             rows = new ArrayList<>(last.values());
         }
-        rows.sort(Comparator.comparing((Row r) -> r.key, ReplayOutput::compareKeys));
+        // Append tables can hold rows of equal key (one late event reported by two jobs): the
+        // whole line breaks the tie, or their order would be the order of arrival.
+        rows.sort(Comparator.comparing((Row r) -> r.key, ReplayOutput::compareKeys).thenComparing(r -> r.line));
         try (BufferedWriter w = Files.newBufferedWriter(file(table), StandardCharsets.UTF_8)) {
             for (Row row : rows) {
                 w.write(row.line);

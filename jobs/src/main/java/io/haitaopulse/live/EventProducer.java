@@ -204,7 +204,12 @@ public final class EventProducer implements AutoCloseable {
                 return new ProducerRecord<>(topic.name(), null, line);
             }
             Topics.Input typed = Topics.inputFor(((SpecificRecordBase) body).getClass());
-            return new ProducerRecord<>(typed.name(), typed.key((SpecificRecordBase) body), AvroWire.encode((SpecificRecordBase) body));
+            // CreateTime = the event's time, as a shop's system writing events as they happen would
+            // stamp them; never ahead of this clock, where the job's clock-skew rule and the
+            // broker's log.message.timestamp.after.max.ms both take over.
+            long createTime = Math.min(Math.max(ts, 0L), System.currentTimeMillis());
+            return new ProducerRecord<>(typed.name(), null, createTime, typed.key((SpecificRecordBase) body),
+                    AvroWire.encode((SpecificRecordBase) body));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.DeadLetters;
 import io.haitaopulse.schema.internal.Ingested;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -14,6 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * dead letter with the record's bytes and the reason. It never throws for bad data, so a poison
  * record cannot restart the job.
  *
+ * <p>An event whose time is implausible against the record's timestamp is a dead letter too
+ * ({@link ClockSkew}).
+ *
  * <p>The dead letter's {@code ts_ingest} is the Kafka record's timestamp, not the wall clock: a
  * record re-read after a restart yields the very same dead letter, which keeps the idempotent
  * dead_letters table free of duplicates.
@@ -25,10 +29,18 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
     private static final long serialVersionUID = 1L;
 
     private final Topics.Input<T> topic;
+    private final ClockSkew skew;
     private transient AvroWire.Decoder<T> decoder;
 
+    /** A deserializer with the default {@link ClockSkew} rule. */
     public KafkaEventDeserializer(Topics.Input<T> topic) {
+        this(topic, ClockSkew.defaults());
+    }
+
+    /** A deserializer dead-lettering events that break {@code skew} against their record's timestamp. */
+    public KafkaEventDeserializer(Topics.Input<T> topic, ClockSkew skew) {
         this.topic = topic;
+        this.skew = skew;
     }
 
     @Override
@@ -49,6 +61,10 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
         try {
             T event = decoder.decode(value);
             reason = EventRules.violation(event);
+            if (reason == null) {
+                // Before the watermark generator sees the event: a skewed time must not move it.
+                reason = skew.violation(event, recordTs, "its Kafka record timestamp", true);
+            }
             if (reason == null) {
                 return new Ingested(event);
             }

@@ -1,5 +1,6 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class KafkaInputs {
                 .setGroupId(conf.getOptional(LiveOptions.GROUP_ID).orElse("pulse-" + job))
                 .setClientIdPrefix("pulse-" + job + "-" + topic.name())
                 .setStartingOffsets(startingOffsets(conf.get(LiveOptions.STARTING_OFFSETS)))
-                .setDeserializer(new KafkaEventDeserializer<>(topic))
+                .setDeserializer(new KafkaEventDeserializer<>(topic, ClockSkew.of(conf)))
                 // Producers may write transactionally; never read what they abort.
                 .setProperty("isolation.level", "read_committed")
                 // Offsets are committed on checkpoints for monitoring; the checkpoint holds the truth.

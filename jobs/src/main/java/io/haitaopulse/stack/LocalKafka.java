@@ -103,7 +103,9 @@ public final class LocalKafka implements AutoCloseable {
                 // Exactly-once sinks hold transactions open for a checkpoint interval; 15 min is Kafka's default cap.
                 "transaction.max.timeout.ms=900000",
                 "auto.create.topics.enable=false",
-                "log.retention.hours=168",
+                // Records are stamped with their event time, which in replays of history is long past:
+                // time-based retention would delete them. The local stack keeps everything.
+                "log.retention.ms=-1",
                 ""));
         Files.writeString(props, String.join("\n", lines));
         String classpath = brokerClasspath();

@@ -1,0 +1,199 @@
+package io.haitaopulse.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haitaopulse.cli.Replay;
+import io.haitaopulse.generator.MarketSimulator;
+import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.io.DeadLetters;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.io.LineFileFormat;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12's fuzz suite on the file path: a simulated day, then the same day with bad lines of
+ * every class planted at seeded random places in every file. The fuzzed replay must dead-letter
+ * exactly the planted lines, each with a reason naming its problem, count every good event, never
+ * fail (replays run without restarts, so a data-caused failure fails the test), and write every
+ * other table byte for byte as the clean replay does. The clock-skewed lines are the sharpest
+ * probe: one accepted line from the year 2286 would push its file's watermark past everything else
+ * and change every table.
+ */
+class FuzzReplayTest {
+
+    /** Bad line classes, each made from a good line of the file it is planted in. */
+    enum Bad { TRUNCATED, BINARY, WRONG_TYPE, OUT_OF_RANGE, UNKNOWN_TYPE, MISSING_FIELD, NOT_UTF8, FUTURE_2286, FUTURE_2100 }
+
+    /** A planted line and the words its dead letter's reason must contain. */
+    record Planted(byte[] line, String reason) {}
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyPlantedLineIsDeadLetteredWithItsReasonAndNothingElseChanges() throws Exception {
+        Path clean = tmp.resolve("clean");
+        SimulatorConfig small = SimulatorConfig.scenario("small");
+        new MarketSimulator(small.withDisorder(small.maxDelay(), 0.002, 0.0), 21).run(clean);
+        Path fuzzed = tmp.resolve("fuzzed");
+        Files.createDirectories(fuzzed);
+        Random rnd = new Random(12);
+        List<String[]> expected = new ArrayList<>();
+        Map<Bad, Integer> planted = new TreeMap<>();
+        PseudonymKey key = PseudonymKey.generate();
+        Pseudonymizer pseudonyms = new Pseudonymizer(key);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(clean)) {
+            files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+        }
+        for (Path f : files) {
+            List<byte[]> lines = new ArrayList<>();
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                lines.add(l.getBytes(StandardCharsets.UTF_8));
+            }
+            List<byte[]> originals = List.copyOf(lines);
+            Path target = fuzzed.resolve(f.getFileName());
+            for (int k = 0; k < Bad.values().length * 2; k++) {
+                Bad bad = Bad.values()[k % Bad.values().length];
+                String template = new String(originals.get(rnd.nextInt(originals.size())), StandardCharsets.UTF_8);
+                Planted p = make(bad, template, rnd);
+                if (p == null) {
+                    continue;
+                }
+                assertThat(new String(p.line(), StandardCharsets.UTF_8)).as(bad + " changed the line").isNotEqualTo(template);
+                lines.add(1 + rnd.nextInt(lines.size()), p.line());
+                planted.merge(bad, 1, Integer::sum);
+                String text = DeadLetters.decodeUtf8OrNull(p.line(), 0, p.line().length);
+                String raw = text != null ? pseudonyms.redactJson(text)
+                        : DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(p.line());
+                expected.add(new String[] {target.toString(), raw, p.reason()});
+            }
+            // One line over the 8 MiB limit in the largest file: kept as its first 64 KiB.
+            if (f.getFileName().toString().equals("clicks.jsonl")) {
+                byte[] huge = new byte[LineFileFormat.MAX_LINE_BYTES + 100];
+                Arrays.fill(huge, (byte) 'x');
+                huge[0] = '{';
+                lines.add(lines.size() / 2, huge);
+                expected.add(new String[] {target.toString(), new String(huge, 0, LineFileFormat.KEPT_PREFIX_BYTES,
+                        StandardCharsets.US_ASCII), "line longer than " + LineFileFormat.MAX_LINE_BYTES + " bytes"});
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (byte[] l : lines) {
+                out.write(l);
+                out.write('\n');
+            }
+            Files.write(target, out.toByteArray());
+        }
+
+        Configuration conf = new Configuration();
+        conf.set(PrivacyOptions.PSEUDONYM_SECRET, key.toBase64());
+        Replay.Result cleanRun = Replay.run(new Replay.Spec("all", List.of(clean), tmp.resolve("out-clean"), InputFormat.JSONL, conf,
+                2, null, null));
+        Replay.Result fuzzRun = Replay.run(new Replay.Spec("all", List.of(fuzzed), tmp.resolve("out-fuzzed"), InputFormat.JSONL,
+                conf, 2, null, null));
+
+        int bad = expected.size();
+        assertThat(planted.keySet()).as("every class planted").containsExactly(Bad.values());
+        assertThat(bad).isGreaterThan(60);
+        assertThat(cleanRun.deadLettered()).as("the simulated day is clean").isZero();
+        assertThat(fuzzRun.read()).isEqualTo(cleanRun.read() + bad);
+        assertThat(fuzzRun.deadLettered()).isEqualTo(bad);
+        assertThat(fuzzRun.late()).as("no planted line made a good one late").isEqualTo(cleanRun.late());
+        assertThat(cleanRun.late()).as("the day exercises late events").isPositive();
+
+        // Each dead letter is a planted line (same source and raw) whose reason says what is wrong with it.
+        List<JsonNode> dead = ReplayOutput.readRows(tmp.resolve("out-fuzzed").resolve("dead_letters.jsonl"));
+        assertThat(dead).hasSize(bad);
+        List<String[]> unmatched = new ArrayList<>(expected);
+        for (JsonNode r : dead) {
+            String[] match = unmatched.stream()
+                    .filter(e -> e[0].equals(r.get("source").asText()) && e[1].equals(r.get("raw").asText())
+                            && r.get("reason").asText().contains(e[2]))
+                    .findFirst().orElse(null);
+            assertThat(match).as("a planted line for dead letter " + r.get("reason").asText()).isNotNull();
+            unmatched.remove(match);
+        }
+        assertThat(unmatched).isEmpty();
+
+        for (OutputTable<?> table : OutputTable.all()) {
+            if (table == OutputTable.DEAD_LETTERS) {
+                continue;
+            }
+            assertThat(Files.readString(tmp.resolve("out-fuzzed").resolve(table.name() + ".jsonl")))
+                    .as(table.name() + " with and without the planted lines")
+                    .isEqualTo(Files.readString(tmp.resolve("out-clean").resolve(table.name() + ".jsonl")));
+        }
+    }
+
+    /**
+     * A bad line of class {@code bad} made from the good line {@code good} of some input type,
+     * or null where the class does not apply to that type (a campaign has no user and no clock
+     * skew: its event time is its announced start).
+     */
+    private static Planted make(Bad bad, String good, Random rnd) {
+        String type = good.replaceFirst("^\\{\"type\":\"(\\w+)\".*", "$1");
+        return switch (bad) {
+            // A proper prefix of a JSON object is never a JSON object.
+            case TRUNCATED -> new Planted(utf8(good.substring(0, 1 + rnd.nextInt(good.length() - 2))), "not valid JSON");
+            case BINARY -> {
+                byte[] b = new byte[5 + rnd.nextInt(200)];
+                for (int i = 0; i < b.length; i++) {
+                    // High bytes only: never a newline, never blank.
+                    b[i] = (byte) (0x80 + rnd.nextInt(0x80));
+                }
+                yield new Planted(b, "not valid");
+            }
+            case WRONG_TYPE -> new Planted(utf8(good.replaceFirst("\"(ts|start_ts)\":(\\d+)", "\"$1\":$2.5")), "must be an integer");
+            case OUT_OF_RANGE -> switch (type) {
+                case "click" -> new Planted(utf8(good.replaceFirst("\"action\":\"\\w+\"", "\"action\":\"view\"")),
+                        "field 'action' must be one of");
+                case "order" -> new Planted(utf8(good.replaceFirst("\"quantity\":\\d+", "\"quantity\":0")), "out of range");
+                case "review" -> new Planted(utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":9")), "out of range");
+                case "exposure" -> new Planted(utf8(good.replaceFirst("\"arm\":\"\\w+\"", "\"arm\":\"BOTH\"")),
+                        "field 'arm' must be one of");
+                default -> new Planted(utf8(good.replaceFirst("\"holdout_pct\":[0-9.]+", "\"holdout_pct\":1.5")), "out of range");
+            };
+            case UNKNOWN_TYPE -> new Planted(utf8(good.replaceFirst("\"type\":\"\\w+\"", "\"type\":\"refund\"")),
+                    "unknown type 'refund'");
+            case MISSING_FIELD -> "campaign".equals(type) ? null
+                    : new Planted(utf8(good.replaceFirst("\"user_id\":\"[^\"]*\",", "")), "missing required field 'user_id'");
+            case NOT_UTF8 -> {
+                byte[] b = utf8(good);
+                byte[] out = new byte[b.length + 2];
+                System.arraycopy(b, 0, out, 0, 3);
+                out[3] = (byte) 0xC3;
+                out[4] = (byte) 0x28;
+                System.arraycopy(b, 3, out, 5, b.length - 3);
+                yield new Planted(out, "not valid UTF-8");
+            }
+            case FUTURE_2286 -> "campaign".equals(type) ? null
+                    : new Planted(utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":9999999999999")), "clock skew: event time 2286-11-20");
+            case FUTURE_2100 -> "campaign".equals(type) ? null
+                    : new Planted(utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":4102444800000")), "clock skew: event time 2100-01-01");
+        };
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
