@@ -489,15 +489,15 @@ public final class MarketSimulator {
             affinity = itemCat[i];
             CategoryDef def = CATEGORIES.get(itemCat[i]);
             emit(ts, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.VIEW, Instant.ofEpochMilli(ts),
-                    sessionId, channel, campaignId, token, region[u]));
+                    sessionId, channel, campaignId, token, region[u], null));
             if (rnd.nextDouble() < 0.03) {
                 emit(ts + 2_000, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.FAV,
-                        Instant.ofEpochMilli(ts + 2_000), sessionId, channel, campaignId, token, region[u]));
+                        Instant.ofEpochMilli(ts + 2_000), sessionId, channel, campaignId, token, region[u], null));
             }
             double cartRate = def.cartRate() * (kindOf[i] == 1 ? 1.6 : 1.0);
             if (rnd.nextDouble() < cartRate) {
                 emit(ts + 5_000, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.CART,
-                        Instant.ofEpochMilli(ts + 5_000), sessionId, channel, campaignId, token, region[u]));
+                        Instant.ofEpochMilli(ts + 5_000), sessionId, channel, campaignId, token, region[u], null));
                 int qty = rnd.nextDouble() < 0.8 ? 1 : 2 + rnd.nextInt(3);
                 long discount = rnd.nextDouble() < 0.3 ? price[i] * qty * (5 + rnd.nextInt(16)) / 100 : 0;
                 basket.add(new OrderLine(itemId[i], def.id(), qty, price[i], discount));

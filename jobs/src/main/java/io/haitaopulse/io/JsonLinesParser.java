@@ -75,7 +75,8 @@ public final class JsonLinesParser extends TextLineParser {
                 optionalEnum(n, "channel", Channel.class),
                 optionalString(n, "campaign_id"),
                 optionalString(n, "referrer_token"),
-                optionalString(n, "region"));
+                optionalString(n, "region"),
+                optionalString(n, "device"));
     }
 
     private static Order order(JsonNode n) throws InvalidEventException {

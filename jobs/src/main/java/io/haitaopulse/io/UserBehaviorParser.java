@@ -48,7 +48,7 @@ public final class UserBehaviorParser extends TextLineParser {
             }
             default -> throw new InvalidEventException("field 'behavior' must be one of pv|cart|fav|buy");
         }
-        return new Click(id, user, item, category, action, ts, null, null, null, null, null);
+        return new Click(id, user, item, category, action, ts, null, null, null, null, null, null);
     }
 
     private static long number(String s, String field) throws InvalidEventException {

@@ -56,12 +56,16 @@ public final class AvroWire {
         private final BinaryMessageDecoder<T> decoder;
         private final String typeName;
 
-        @SuppressWarnings("unchecked")
         private Decoder(Class<T> type) {
             SpecificData model = SpecificData.getForClass(type);
             org.apache.avro.Schema schema = model.getSchema(type);
             this.decoder = new BinaryMessageDecoder<>(model, schema);
             this.typeName = schema.getName();
+            // Producers upgrade after the job (BACKWARD compatibility): records they still write
+            // with an older released schema are resolved to the current one.
+            for (org.apache.avro.Schema writer : ReleasedSchemas.of(schema.getFullName())) {
+                decoder.addSchema(writer);
+            }
         }
 
         /** Teaches the decoder an older or newer writer schema of the same record. */
@@ -80,7 +84,7 @@ public final class AvroWire {
                 throw new InvalidWireException("not Avro single-object encoding (bad header): expected " + typeName);
             } catch (MissingSchemaException e) {
                 throw new InvalidWireException("written with a schema this job does not know (fingerprint not "
-                        + typeName + "): " + e.getMessage());
+                        + typeName + " of any released version; a producer ahead of the job? upgrade the job): " + e.getMessage());
             } catch (IOException | RuntimeException e) {
                 // Avro reports truncated and corrupt bodies as EOFException, AvroRuntimeException,
                 // or an array/string length it cannot allocate; all mean the same to a producer.

@@ -43,17 +43,29 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
         this.skew = skew;
     }
 
+    /**
+     * Largest part of a bad record kept in its dead letter. A dead letter is written to a Kafka
+     * topic too, and a record near the broker's 1 MB limit, base64-encoded, would exceed it: the
+     * write would fail and the job would restart on the same record forever.
+     */
+    public static final int KEPT_BYTES = 64 << 10;
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
-        out.collect(toIngested(record.value(), record.timestamp()));
+        out.collect(toIngested(record.value(), record.timestamp(), record.topic() + "-" + record.partition() + "@" + record.offset()));
+    }
+
+    /** {@link #toIngested(byte[], long, String)} for a record whose position is unknown. */
+    public Ingested toIngested(byte[] value, long recordTs) {
+        return toIngested(value, recordTs, null);
     }
 
     /**
      * The event in {@code value}, or the dead letter it becomes; {@code recordTs} is the Kafka
-     * timestamp. Public for sources that hold topic records elsewhere (the benchmark's in-memory
+     * timestamp, {@code position} where the record is ({@code topic-partition@offset}, or null). Public for sources that hold topic records elsewhere (the benchmark's in-memory
      * topics), so they decode exactly as the live path does.
      */
-    public Ingested toIngested(byte[] value, long recordTs) {
+    public Ingested toIngested(byte[] value, long recordTs, String position) {
         if (decoder == null) {
             decoder = AvroWire.decoder(topic.type());
         }
@@ -72,6 +84,11 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
             reason = e.getMessage();
         }
         byte[] bytes = value == null ? new byte[0] : value;
+        if (bytes.length > KEPT_BYTES) {
+            reason += "; record of " + bytes.length + " bytes, the first " + KEPT_BYTES + " kept"
+                    + (position == null ? "" : " (all of it is at " + position + ")");
+            return DeadLetters.of(bytes, 0, KEPT_BYTES, topic.name(), reason, recordTs);
+        }
         return DeadLetters.of(bytes, 0, bytes.length, topic.name(), reason, recordTs);
     }
 

@@ -173,7 +173,7 @@ class ClusterSavepointRescaleIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int partition = 0; partition < 2; partition++) {
                 Click c = new Click("sentinel-" + partition, "sentinel", 999_999_999L, 999_999L, ClickAction.VIEW,
-                        Instant.ofEpochMilli(ts), null, null, null, null, null);
+                        Instant.ofEpochMilli(ts), null, null, null, null, null, null);
                 producer.send(new ProducerRecord<>(Topics.CLICKS.name(), partition, null, AvroWire.encode(c))).get();
             }
         }

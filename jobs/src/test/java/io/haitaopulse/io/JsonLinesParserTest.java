@@ -41,14 +41,14 @@ class JsonLinesParserTest {
         Object body = parse("{\"type\":\"click\",\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":42,\"category_id\":7,"
                 + "\"action\":\"VIEW\",\"ts\":1511658000000,\"session_id\":\"s\",\"channel\":\"WECHAT\",\"campaign_id\":\"c\","
                 + "\"referrer_token\":\"r\",\"region\":\"shanghai\",\"unknown_extra\":[1,2]}");
-        assertThat(body).isEqualTo(new Click("e1", "u1", 42L, 7L, ClickAction.VIEW, T, "s", Channel.WECHAT, "c", "r", "shanghai"));
+        assertThat(body).isEqualTo(new Click("e1", "u1", 42L, 7L, ClickAction.VIEW, T, "s", Channel.WECHAT, "c", "r", "shanghai", null));
     }
 
     @Test
     void optionalFieldsMayBeAbsentOrNull() {
         Object body = parse("{\"type\":\"click\",\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":42,\"category_id\":7,"
                 + "\"action\":\"CART\",\"ts\":1511658000000,\"channel\":null}");
-        assertThat(body).isEqualTo(new Click("e1", "u1", 42L, 7L, ClickAction.CART, T, null, null, null, null, null));
+        assertThat(body).isEqualTo(new Click("e1", "u1", 42L, 7L, ClickAction.CART, T, null, null, null, null, null, null));
     }
 
     @Test

@@ -47,7 +47,7 @@ class JsonRowsTest {
 
     @Test
     void clicksRoundTripThroughTheParser() {
-        Click c = new Click("e", "用户", 1L, 2L, ClickAction.FAV, T, null, null, "c\"1", null, "上海");
+        Click c = new Click("e", "用户", 1L, 2L, ClickAction.FAV, T, null, null, "c\"1", null, "上海", "ios");
         byte[] bytes = JsonRows.toJson(c).getBytes(StandardCharsets.UTF_8);
         assertThat(new JsonLinesParser().parse(bytes, 0, bytes.length, "x", 0L).getBody()).isEqualTo(c);
     }

@@ -29,7 +29,7 @@ class UserBehaviorParserTest {
     @Test
     void pvCartAndFavBecomeClicks() {
         assertThat(parse("543462,1715,1464116,pv,1511658000")).isEqualTo(
-                new Click("ub:543462:1715:1511658000:pv", "543462", 1715L, 1464116L, ClickAction.VIEW, T, null, null, null, null, null));
+                new Click("ub:543462:1715:1511658000:pv", "543462", 1715L, 1464116L, ClickAction.VIEW, T, null, null, null, null, null, null));
         assertThat(((Click) parse("1,2,3,cart,1511658000")).getAction()).isEqualTo(ClickAction.CART);
         assertThat(((Click) parse("1,2,3,fav,1511658000")).getAction()).isEqualTo(ClickAction.FAV);
     }

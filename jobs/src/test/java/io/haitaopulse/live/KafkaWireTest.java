@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.Order;
@@ -13,6 +14,7 @@ import io.haitaopulse.schema.Review;
 import io.haitaopulse.schema.internal.Ingested;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.testutil.LiveStack;
+import io.haitaopulse.testutil.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -95,13 +100,81 @@ class KafkaWireTest {
         Exposure other = new Exposure("c1", "u1", io.haitaopulse.schema.Arm.CONTROL, Instant.ofEpochMilli(5));
         Ingested wrongType = reviews.toIngested(AvroWire.encode(other), 99L);
         assertThat(((DeadLetter) wrongType.getBody()).getReason())
-                .startsWith("written with a schema this job does not know (fingerprint not Review)");
+                .startsWith("written with a schema this job does not know (fingerprint not Review of any released version");
 
         Review six = new Review(7L, "u1", Instant.ofEpochMilli(1000), 6, null, null);
         Ingested outOfRange = reviews.toIngested(AvroWire.encode(six), 99L);
         assertThat(((DeadLetter) outOfRange.getBody()).getReason()).isEqualTo("field 'rating' out of range: must be within 1..5");
         assertThat(((DeadLetter) outOfRange.getBody()).getSource()).isEqualTo("reviews");
         assertThat(((DeadLetter) outOfRange.getBody()).getTsIngest()).isEqualTo(Instant.ofEpochMilli(99L));
+    }
+
+    /**
+     * Issue 12's schema evolution: a producer still on released v2 of Click (no {@code device}) and
+     * one on the current version write side by side to one topic; the job reads both. A producer
+     * ahead of the job (a schema no release has) is a dead letter that says to upgrade the job.
+     */
+    @Test
+    void oldAndNewProducersSideBySideAreBothRead() throws Exception {
+        Schema v2 = ReleasedSchemas.of(Click.getClassSchema().getFullName()).get(1);
+        assertThat(v2.getField("device")).as("v2 predates the field").isNull();
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("event_id", "e-old");
+        old.put("user_id", "u-old");
+        old.put("item_id", 1L);
+        old.put("category_id", 2L);
+        old.put("action", new GenericData.EnumSymbol(v2.getField("action").schema(), "VIEW"));
+        old.put("ts", 1_000L);
+        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
+        Click current = Click.newBuilder().setEventId("e-new").setUserId("u-new").setItemId(1L).setCategoryId(2L)
+                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(2_000L)).setDevice("ios").build();
+
+        Schema v4 = new Schema.Parser().parse(Click.getClassSchema().toString().replace("{\"name\":\"device\"",
+                "{\"name\":\"os_version\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"device\""));
+        GenericRecord ahead = new GenericData.Record(v4);
+        for (Schema.Field f : v4.getFields()) {
+            ahead.put(f.name(), f.name().equals("os_version") ? "17.1" : old.getSchema().getField(f.name()) != null ? old.get(f.name()) : null);
+        }
+        ahead.put("action", new GenericData.EnumSymbol(v4.getField("action").schema(), "VIEW"));
+        byte[] aheadBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(ahead).array();
+
+        String topic = "wire-evolution";
+        LiveSetup.createTopics(kafka.bootstrapServers(), 1, List.of(topic));
+        try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
+            producer.sendRawNow(topic, null, oldBytes);
+            producer.sendRawNow(topic, null, AvroWire.encode(current));
+            producer.sendRawNow(topic, null, aheadBytes);
+        }
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        KafkaEventDeserializer<Click> clicks = new KafkaEventDeserializer<>(Topics.CLICKS);
+        List<Object> read = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicRecords.read(client, topic, "read_committed")) {
+            // A fixed record time near the events: this test is about schemas, not clock skew.
+            read.add(clicks.toIngested(r.value(), 3_000L).getBody());
+        }
+
+        assertThat(read).hasSize(3);
+        assertThat(read.get(0)).as("v2 record, resolved to the current schema").isEqualTo(Click.newBuilder().setEventId("e-old")
+                .setUserId("u-old").setItemId(1L).setCategoryId(2L).setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L))
+                .build());
+        assertThat(((Click) read.get(0)).getDevice()).isNull();
+        assertThat(read.get(1)).isEqualTo(current);
+        assertThat(read.get(2)).isInstanceOf(DeadLetter.class);
+        assertThat(((DeadLetter) read.get(2)).getReason())
+                .startsWith("written with a schema this job does not know (fingerprint not Click of any released version; "
+                        + "a producer ahead of the job? upgrade the job)");
+    }
+
+    @Test
+    void aHugeBadRecordKeepsItsFirst64KibAndSaysWhereTheRestIs() {
+        KafkaEventDeserializer<Review> reviews = new KafkaEventDeserializer<>(Topics.REVIEWS);
+        byte[] huge = new byte[100_000];
+        java.util.Arrays.fill(huge, (byte) 0x42);
+        DeadLetter d = (DeadLetter) reviews.toIngested(huge, 99L, "reviews-0@5").getBody();
+        assertThat(d.getRaw()).isEqualTo(new String(huge, 0, KafkaEventDeserializer.KEPT_BYTES, StandardCharsets.US_ASCII));
+        assertThat(d.getReason()).isEqualTo("not Avro single-object encoding (bad header): expected Review; record of 100000 bytes, "
+                + "the first 65536 kept (all of it is at reviews-0@5)");
     }
 
     @Test

@@ -4,15 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.io.DeadLetters;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.HotItem;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderLine;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.Review;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.RawIdScan;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * day with disorder, late events and malformed lines, run through {@code --job all} live (bounded
  * at the offsets present at start). Every table in PostgreSQL equals the replay file row for row;
  * Kafka's read_committed hot_items topic holds each row exactly once; every malformed line is in
- * dead_letters.
+ * dead_letters, and so is every bad record only the wire can carry.
  */
 class LiveEquivalenceTest extends LiveFixture {
 
@@ -32,22 +45,71 @@ class LiveEquivalenceTest extends LiveFixture {
 
     @Test
     void liveOutputEqualsReplayOutput() throws Exception {
+        List<String> wireOnly = sendRecordsOnlyTheWireCanCarry();
         String url = LiveStack.freshDatabase("live");
         Configuration conf = liveConf(url, "equivalence", "KAFKA;POSTGRES");
+        // Bad data must never fail the job: a restart would hide it, so there is none.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         runLive(conf, null);
 
         assertThat(replayRows(OutputTable.LATE_EVENTS)).as("the data exercises late events").isNotEmpty();
         assertThat(replayRows(OutputTable.DEAD_LETTERS)).as("the data exercises dead letters").isNotEmpty();
-        assertTablesEqualReplay(url);
+        assertTablesEqualReplay(url, wireOnly);
         List<HotItem> topic = readTopic(OutputTable.HOT_ITEMS);
         List<JsonNode> expected = ReplayOutput.readRows(replayOut.resolve("hot_items.jsonl"));
         assertThat(topic).as("hot_items topic, read_committed (read_uncommitted: "
                 + readTopic(OutputTable.HOT_ITEMS, "read_uncommitted").size() + ")").hasSize(expected.size());
         assertThat(canonical(topic.stream().map(r -> json(r)).toList())).isEqualTo(canonical(expected));
         assertThat(readTopic(OutputTable.DEAD_LETTERS)).as("dead_letters topic, read_committed")
-                .hasSize(replayRows(OutputTable.DEAD_LETTERS).size());
+                .hasSize(replayRows(OutputTable.DEAD_LETTERS).size() + wireOnly.size());
 
         assertNoRawUserIdAnywhere(url);
+    }
+
+    /**
+     * Issue 12's fuzz of the wire: after the day's events, records no file can hold — an empty
+     * value, random bytes, a cut Avro body, JSON text, a record of another type, an out-of-range
+     * rating, a 900 KB blob, and clicks whose time is centuries ahead of or weeks behind their Kafka
+     * record timestamp. Each must become a dead letter and change nothing else: an accepted 2286
+     * click would add hot_items windows, an accepted old one a late event. Returns their expected
+     * raw values.
+     */
+    private List<String> sendRecordsOnlyTheWireCanCarry() throws Exception {
+        Random rnd = new Random(7);
+        byte[] random = new byte[300];
+        rnd.nextBytes(random);
+        random[0] = 0x42; // not the single-object marker
+        byte[] blob = new byte[900_000];
+        rnd.nextBytes(blob);
+        blob[0] = 0x42;
+        Order order = Order.newBuilder().setOrderId("o-fuzz").setUserId("u-fuzz").setStatus(OrderStatus.PAID)
+                .setTs(Instant.parse("2026-11-01T12:00:00Z")).setLines(List.of(new OrderLine(1L, 2L, 1, 100L, 0L))).build();
+        byte[] orderBytes = AvroWire.encode(order);
+        byte[] cut = java.util.Arrays.copyOf(orderBytes, orderBytes.length - 3);
+        String json = "{\"type\":\"review\",\"item_id\":1,\"user_id\":\"u-fuzz\",\"ts\":1793548800000,\"rating\":5}";
+        byte[] reviewOnClicks = AvroWire.encode(new Review(1L, "u-fuzz", Instant.parse("2026-11-01T12:00:00Z"), 5, null, null));
+        byte[] nine = AvroWire.encode(new Review(1L, "u-fuzz", Instant.parse("2026-11-01T12:00:00Z"), 9, null, null));
+        Click.Builder click = Click.newBuilder().setEventId("e-fuzz").setUserId("u-fuzz").setItemId(10100001L).setCategoryId(101L)
+                .setAction(ClickAction.VIEW);
+        byte[] ahead = AvroWire.encode(click.setTs(Instant.ofEpochMilli(9_999_999_999_999L)).build());
+        byte[] behind = AvroWire.encode(click.setTs(Instant.parse("1990-01-01T00:00:00Z")).build());
+        List<String> raws = new ArrayList<>();
+        try (EventProducer p = new EventProducer(kafka.bootstrapServers())) {
+            // Record timestamp: now, as a producer stamps what it writes.
+            p.sendRawNow(Topics.CLICKS.name(), null, new byte[0]);
+            raws.add("");
+            p.sendRawNow(Topics.EXPOSURES.name(), null, blob);
+            raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(
+                    java.util.Arrays.copyOf(blob, KafkaEventDeserializer.KEPT_BYTES)));
+            for (Object[] r : new Object[][] {{Topics.CLICKS, random}, {Topics.ORDERS, cut},
+                    {Topics.CLICKS, reviewOnClicks}, {Topics.REVIEWS, nine}, {Topics.CLICKS, ahead}, {Topics.CLICKS, behind}}) {
+                p.sendRawNow(((Topics.Input<?>) r[0]).name(), null, (byte[]) r[1]);
+                raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString((byte[]) r[1]));
+            }
+            p.sendRawNow(Topics.REVIEWS.name(), null, json.getBytes(StandardCharsets.UTF_8));
+            raws.add(new Pseudonymizer(key).redactJson(json));
+        }
+        return raws;
     }
 
     /**

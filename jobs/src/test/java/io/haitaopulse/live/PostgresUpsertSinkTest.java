@@ -58,7 +58,7 @@ class PostgresUpsertSinkTest {
                 new SourcingShortlist(T0, 3L, 2, 31L, Double.NaN, 0.0, 0.0, null, 0.0, 0.0, 0L, List.of()));
         DeadLetter bad = new DeadLetter("clicks", "{oops", "not valid JSON", T0);
         List<DeadLetter> dead = List.of(bad, bad, new DeadLetter("clicks", "base64:AAE=", "not valid UTF-8", T0));
-        Click click = new Click("e1", "u1", 5L, 6L, ClickAction.VIEW, T0, null, null, null, null, "r\u00e9gion");
+        Click click = new Click("e1", "u1", 5L, 6L, ClickAction.VIEW, T0, null, null, null, null, "r\u00e9gion", null);
         List<LateEvent> late = List.of(new LateEvent(click, "late: window final", T0.plusSeconds(10)));
 
         for (int run = 0; run < 2; run++) {

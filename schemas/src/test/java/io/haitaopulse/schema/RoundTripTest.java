@@ -25,7 +25,7 @@ class RoundTripTest {
     private static final Instant T1 = Instant.ofEpochMilli(1_511_661_600_000L);
 
     static Stream<SpecificRecord> samples() {
-        Click fullClick = new Click("e-1", "u-1", 42L, 7L, ClickAction.VIEW, T0, "s-1", Channel.WECHAT, "c-1", "tok", "shanghai");
+        Click fullClick = new Click("e-1", "u-1", 42L, 7L, ClickAction.VIEW, T0, "s-1", Channel.WECHAT, "c-1", "tok", "shanghai", "ios");
         Click bareClick = Click.newBuilder().setEventId("e-2").setUserId("u-2").setItemId(43L).setCategoryId(7L)
                 .setAction(ClickAction.CART).setTs(T0).build();
         OrderLine line = new OrderLine(42L, 7L, 2, 12_900L, 500L);
