@@ -116,13 +116,18 @@ public final class LiveOptions {
             .defaultValue(5)
             .withDescription("Retries of a failed flush (with back-off) before the job fails over to its last checkpoint.");
 
+    public static final ConfigOption<Duration> POSTGRES_MAX_RETRY_TIME = key("pulse.postgres.max-retry-time").durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("How long a failed flush keeps being retried (the job backs up behind it) before the job "
+                    + "fails over to its last checkpoint; at least pulse.postgres.max-retries attempts are made either way.");
+
     private LiveOptions() {}
 
     /** Every option of this class, for validating configuration keys. */
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, BOUNDED, PARTITION_DISCOVERY, PARTITIONS,
                 EXACTLY_ONCE, TRANSACTION_TIMEOUT, SECURITY_PROTOCOL, SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD, SINKS, POSTGRES_URL, POSTGRES_USER, POSTGRES_PASSWORD,
-                POSTGRES_BATCH_SIZE, POSTGRES_BATCH_INTERVAL, POSTGRES_MODE, POSTGRES_MAX_RETRIES);
+                POSTGRES_BATCH_SIZE, POSTGRES_BATCH_INTERVAL, POSTGRES_MODE, POSTGRES_MAX_RETRIES, POSTGRES_MAX_RETRY_TIME);
     }
 
     /** The PostgreSQL password: the option, else {@code PULSE_POSTGRES_PASSWORD}, else none. */
@@ -134,6 +139,6 @@ public final class LiveOptions {
     public static PostgresUpsertSink.Settings postgres(Configuration conf) {
         return new PostgresUpsertSink.Settings(conf.get(POSTGRES_URL), conf.get(POSTGRES_USER), postgresPassword(conf),
                 conf.get(POSTGRES_BATCH_SIZE), conf.get(POSTGRES_BATCH_INTERVAL).toMillis(), conf.get(POSTGRES_MODE),
-                conf.get(POSTGRES_MAX_RETRIES));
+                conf.get(POSTGRES_MAX_RETRIES), conf.get(POSTGRES_MAX_RETRY_TIME).toMillis());
     }
 }

@@ -48,9 +48,13 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
         COPY
     }
 
-    /** Where and how to write. {@code password} may be null (trust or peer authentication). */
+    /**
+     * Where and how to write. {@code password} may be null (trust or peer authentication). A
+     * failed flush is retried at least {@code maxRetries} times and for at least
+     * {@code maxRetryMillis}, with back-off, before the job fails over.
+     */
     public record Settings(String url, String user, String password, int batchSize, long batchIntervalMs, Mode mode,
-            int maxRetries) implements Serializable {}
+            int maxRetries, long maxRetryMillis) implements Serializable {}
 
     private final PgTable<T> table;
     private final Settings settings;
@@ -117,7 +121,11 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
             }
             List<T> rows = new ArrayList<>(buffer.values());
             SQLException last = null;
-            for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
+            // While the database is away the writer blocks here, so the job backs up behind it
+            // (backpressure) instead of failing over and replaying; only a longer outage fails it.
+            long giveUpAt = System.nanoTime() + settings.maxRetryMillis() * 1_000_000L;
+            int attempt = 0;
+            for (; attempt <= settings.maxRetries() || System.nanoTime() < giveUpAt; attempt++) {
                 try {
                     writeBatch(rows);
                     buffer.clear();
@@ -130,7 +138,7 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
                 }
             }
             throw new IOException("writing " + rows.size() + " rows to PostgreSQL table " + table.name() + " failed after "
-                    + (settings.maxRetries() + 1) + " attempts: " + last.getMessage(), last);
+                    + attempt + " attempts: " + last.getMessage(), last);
         }
 
         private void writeBatch(List<T> rows) throws SQLException {

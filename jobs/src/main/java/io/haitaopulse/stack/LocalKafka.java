@@ -117,6 +117,23 @@ public final class LocalKafka implements AutoCloseable {
             format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
         }
         run(format, log, Duration.ofSeconds(60));
+        return launch(dir, brokerPort, timeout);
+    }
+
+    /**
+     * Stops this broker (as {@link #close} does: a clean shutdown) and starts it again on the same
+     * log directory and port, as after a rolling restart; returns once it accepts connections.
+     * This instance is closed; use the returned one.
+     */
+    public LocalKafka restart(Duration timeout) throws IOException, InterruptedException {
+        close();
+        return launch(dir, port, timeout);
+    }
+
+    private static LocalKafka launch(Path dir, int brokerPort, Duration timeout) throws IOException, InterruptedException {
+        String classpath = brokerClasspath();
+        Path props = dir.resolve("server.properties");
+        Path log = dir.resolve("broker.log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx768m", "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, "kafka.Kafka", props.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

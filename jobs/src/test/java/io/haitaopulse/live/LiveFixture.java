@@ -30,6 +30,7 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -128,6 +129,13 @@ abstract class LiveFixture {
         };
         Live.build(env, "all", conf, sinks);
         env.execute("live equivalence");
+    }
+
+    /** Starts the live job of every table on a MiniCluster and returns at once. */
+    JobClient startLive(Configuration conf) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        Live.build(env, "all", conf, new LiveSinks(conf, "all"));
+        return env.executeAsync("live under faults");
     }
 
     /** Rows of a replay output table. */

@@ -36,7 +36,7 @@ public final class PgWriteBench {
                         st.execute(table);
                     }
                     PostgresUpsertSink.Settings s = new PostgresUpsertSink.Settings(pg.jdbcUrl(), LocalPostgres.USER, null, 5_000,
-                            0, mode, 0);
+                            0, mode, 0, 0L);
                     double insert = run(n, s, 0);
                     double update = run(n, s, 1);
                     if (round == 1) {

@@ -38,7 +38,7 @@ class PostgresUpsertSinkTest {
     @EnumSource(PostgresUpsertSink.Mode.class)
     void writesExactRowsIdempotently(PostgresUpsertSink.Mode mode) throws Exception {
         String url = LiveStack.freshDatabase("sink_" + mode.name().toLowerCase());
-        PostgresUpsertSink.Settings pg = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 3, 0L, mode, 0);
+        PostgresUpsertSink.Settings pg = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 3, 0L, mode, 0, 0L);
         StringBuilder ddl = new StringBuilder();
         for (OutputTable<?> t : List.of(OutputTable.HOT_ITEMS, OutputTable.SOURCING_SHORTLIST, OutputTable.DEAD_LETTERS,
                 OutputTable.LATE_EVENTS)) {

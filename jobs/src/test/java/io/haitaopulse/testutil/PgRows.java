@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -27,6 +28,20 @@ public final class PgRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PgRows() {}
+
+    /** The number of rows in {@code table}; 0 while the table does not exist yet. */
+    public static long count(String url, OutputTable<?> table) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.name())) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
+        }
+    }
 
     /** The rows of {@code table}, each as a replay-style JSON object ({@code row_id} left out). */
     public static List<JsonNode> read(String url, OutputTable<?> table) throws Exception {
