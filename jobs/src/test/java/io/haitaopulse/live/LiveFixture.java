@@ -17,13 +17,13 @@ import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.PgRows;
+import io.haitaopulse.testutil.TopicRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -33,11 +33,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -218,29 +214,22 @@ abstract class LiveFixture {
     }
 
     <T extends SpecificRecordBase> List<T> readTopic(OutputTable<T> table, String isolation) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        List<T> rows = new ArrayList<>();
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
         AvroWire.Decoder<T> decoder = AvroWire.decoder(table.type());
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.output(table)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            // The job has finished and committed: read up to the last stable offsets, which do not move any more.
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + table.name() + " to its end offsets " + end);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    rows.add(decoder.decode(r.value()));
-                }
-            }
+        List<T> rows = new ArrayList<>();
+        // The job has finished and committed: read up to the last stable offsets, which do not move any more.
+        for (ConsumerRecord<byte[], byte[]> r : TopicRecords.read(client, Topics.output(table), isolation)) {
+            rows.add(decoder.decode(r.value()));
         }
         return rows;
+    }
+
+    /** {@code conf} with fixed-delay restarts: {@code attempts}, {@code delay} apart. */
+    static Configuration restarting(Configuration conf, int attempts, Duration delay) {
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+        return conf;
     }
 }

@@ -7,7 +7,6 @@ import io.haitaopulse.testutil.LiveStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +28,7 @@ class LiveRecoveryTest extends LiveFixture {
     @Test
     void failureAfterACheckpointLosesAndDoublesNothing() throws Exception {
         String url = LiveStack.freshDatabase("restart");
-        Configuration conf = liveConf(url, "restart", "POSTGRES");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        Configuration conf = restarting(liveConf(url, "restart", "POSTGRES"), 3, Duration.ofMillis(100));
         Path marker = work.resolve("failed-once");
         runLive(conf, marker);
 

@@ -67,7 +67,8 @@ class OutageTest extends LiveFixture {
     @Test
     void aBrokerRestartMidStreamLosesAndDoublesNothing() throws Exception {
         String url = LiveStack.freshDatabase("broker_restart");
-        Configuration conf = retrying(liveConf(url, "broker-restart", "KAFKA;POSTGRES"));
+        // An outage may outlast the clients' patience: the job fails over until the broker is back.
+        Configuration conf = restarting(liveConf(url, "broker-restart", "KAFKA;POSTGRES"), 1000, Duration.ofSeconds(1));
         JobClient job = startLive(conf);
         awaitRows(url, 1);
         long down = System.nanoTime();
@@ -83,14 +84,6 @@ class OutageTest extends LiveFixture {
                 .map(r -> json(decodeHotItem(r.value()))).toList();
         assertThat(canonical(topic))
                 .as("hot_items topic, read_committed: every row once").isEqualTo(canonical(replayRows(OutputTable.HOT_ITEMS)));
-    }
-
-    /** {@code conf} with restarts allowed: an outage may outlast the writers' patience. */
-    private static Configuration retrying(Configuration conf) {
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        return conf;
     }
 
     /** Returns once hot_items holds {@code n} rows: the job is mid-stream. */
