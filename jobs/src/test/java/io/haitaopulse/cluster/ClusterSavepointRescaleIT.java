@@ -174,7 +174,8 @@ class ClusterSavepointRescaleIT {
             for (int partition = 0; partition < 2; partition++) {
                 Click c = new Click("sentinel-" + partition, "sentinel", 999_999_999L, 999_999L, ClickAction.VIEW,
                         Instant.ofEpochMilli(ts), null, null, null, null, null, null);
-                producer.send(new ProducerRecord<>(Topics.CLICKS.name(), partition, null, AvroWire.encode(c))).get();
+                // Stamped with its event time: against a record time of now, a click weeks old is clock skew.
+                producer.send(new ProducerRecord<>(Topics.CLICKS.name(), partition, ts, null, AvroWire.encode(c))).get();
             }
         }
         return 2;
