@@ -53,9 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trends job on a real standalone cluster (JobManager and TaskManager JVMs), reading a real
- * Kafka and writing a real PostgreSQL: submitted at parallelism 1 on the first half of a simulated
- * day's clicks, stopped with a savepoint, resumed from it at parallelism 2 on the rest. The tables
- * equal a replay of the whole day in one piece, row for row.
+ * Kafka and writing a real PostgreSQL: submitted at parallelism 1 on the first third of a simulated
+ * day's clicks, stopped with a savepoint, resumed from it at parallelism 2 on the second third,
+ * stopped with a savepoint again and resumed at parallelism 1 on the rest (issue 12: 1→2→1, each
+ * resume a new submission of the jar, as an upgrade is). The tables equal a replay of the whole
+ * day in one piece, row for row.
  *
  * <p>The live job is unbounded, so the test closes event time with one sentinel click per
  * partition two hours after the last real click: every window holding real data is then final,
@@ -69,7 +71,7 @@ class ClusterSavepointRescaleIT {
     Path work;
 
     @Test
-    void stopWithSavepointAndResumeAtParallelismTwoEqualsAnUninterruptedRun() throws Exception {
+    void savepointsAndRescalingOneTwoOneEqualAnUninterruptedRun() throws Exception {
         Path events = work.resolve("events");
         SimulatorConfig small = SimulatorConfig.scenario("small");
         new MarketSimulator(small.withDisorder(small.maxDelay(), 0.0, 0.0), 11).run(events);
@@ -80,10 +82,13 @@ class ClusterSavepointRescaleIT {
         List<String> lines = Files.readAllLines(clicks, StandardCharsets.UTF_8);
         Path first = work.resolve("first/clicks.jsonl");
         Path second = work.resolve("second/clicks.jsonl");
+        Path third = work.resolve("third/clicks.jsonl");
         Files.createDirectories(first.getParent());
         Files.createDirectories(second.getParent());
-        Files.write(first, lines.subList(0, lines.size() / 2));
-        Files.write(second, lines.subList(lines.size() / 2, lines.size()));
+        Files.createDirectories(third.getParent());
+        Files.write(first, lines.subList(0, lines.size() / 3));
+        Files.write(second, lines.subList(lines.size() / 3, 2 * lines.size() / 3));
+        Files.write(third, lines.subList(2 * lines.size() / 3, lines.size()));
         long maxTs = lines.stream().mapToLong(l -> Long.parseLong(l.replaceAll(".*\"ts\":(\\d+).*", "$1"))).max().orElseThrow();
 
         Path home = Paths.get(System.getProperty("pulse.home", ".."));
@@ -130,11 +135,24 @@ class ClusterSavepointRescaleIT {
                 FlinkClient.Result stopped = client.stopWithSavepoint(submitted.jobId(), work.resolve("savepoints").toUri().toString());
                 assertThat(stopped.savepointPath()).as(stopped.output()).isNotNull();
 
-                long total = firstCount + produce(kafka, second) + sentinels(kafka, maxTs + 2 * 3_600_000L);
-                FlinkClient.Result resumed = client.submit(jar, 2, stopped.savepointPath(), false, args);
+                // 1 → 2: the second third at parallelism 2, from the first savepoint.
+                long twoThirds = firstCount + produce(kafka, second);
+                FlinkClient.Result scaledUp = client.submit(jar, 2, stopped.savepointPath(), false, args);
+                assertThat(scaledUp.jobId()).as(scaledUp.output()).isNotNull();
+                assertThat(cluster.get("/jobs/" + scaledUp.jobId()).orElseThrow().path("vertices").findValues("parallelism"))
+                        .extracting(JsonNode::asInt).contains(2);
+                await("the second third consumed and committed", () -> committed(kafka) == twoThirds, Duration.ofMinutes(3),
+                        () -> "committed " + committed(kafka) + " of " + twoThirds);
+                FlinkClient.Result stoppedAgain = client.stopWithSavepoint(scaledUp.jobId(),
+                        work.resolve("savepoints").toUri().toString());
+                assertThat(stoppedAgain.savepointPath()).as(stoppedAgain.output()).isNotNull();
+
+                // 2 → 1: the rest at parallelism 1 again, from the second savepoint.
+                long total = twoThirds + produce(kafka, third) + sentinels(kafka, maxTs + 2 * 3_600_000L);
+                FlinkClient.Result resumed = client.submit(jar, 1, stoppedAgain.savepointPath(), false, args);
                 assertThat(resumed.jobId()).as(resumed.output()).isNotNull();
                 assertThat(cluster.get("/jobs/" + resumed.jobId()).orElseThrow().path("vertices").findValues("parallelism"))
-                        .extracting(JsonNode::asInt).contains(2);
+                        .extracting(JsonNode::asInt).containsOnly(1);
 
                 List<JsonNode> expected = ReplayOutput.readRows(replay.resolve("hot_items.jsonl"));
                 await("everything consumed", () -> committed(kafka) == total, Duration.ofMinutes(3),
