@@ -22,6 +22,21 @@ public final class TopicRecords {
      * one writes any more: the end offsets are taken once, up front.
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, String isolation) {
+        return read(client, topic, isolation, Map.of());
+    }
+
+    /** The end offset of every partition of {@code topic} now: where a later run's records start. */
+    public static Map<TopicPartition, Long> endOffsets(Properties client, String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            return c.endOffsets(parts);
+        }
+    }
+
+    /** {@link #read(Properties, String, String)} from {@code from} on (partitions not in it: from the start). */
+    public static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, String isolation,
+            Map<TopicPartition, Long> from) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
@@ -31,6 +46,7 @@ public final class TopicRecords {
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
+            from.forEach(c::seek);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
