@@ -7,13 +7,15 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 
 /**
  * Watermarks of every Pulse source: bounded out-of-orderness of {@code maxDelay}, emitted as soon
  * as an event advances them (not on a processing-time period) so that which events are late
  * depends only on the input order, never on how fast the machine is; plus source idleness so a
- * silent input does not stall event time. Dead letters carry no event time and do not move the
- * watermark.
+ * silent input does not stall event time. Dead letters carry no event time: they neither move the
+ * watermark nor count as activity, so an input that delivers only garbage goes idle like a silent
+ * one instead of holding every other input's event time back.
  */
 public final class PulseWatermarks {
 
@@ -32,10 +34,38 @@ public final class PulseWatermarks {
     public static <T> WatermarkStrategy<T> strategy(Duration maxDelay, Duration idleTimeout,
             SerializableTimestampAssigner<T> timestamps) {
         long delay = maxDelay.toMillis();
-        WatermarkStrategy<T> s = WatermarkStrategy
-                .<T>forGenerator(ctx -> new BoundedDisorder<>(delay))
+        // Idleness is wired here rather than with withIdleness(): Flink's idleness wrapper counts
+        // every record as activity, dead letters included, and must not see them.
+        return WatermarkStrategy
+                .<T>forGenerator(ctx -> {
+                    WatermarkGenerator<T> g = new BoundedDisorder<>(delay);
+                    if (!idleTimeout.isZero()) {
+                        g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());
+                    }
+                    return new TimedRecordsOnly<>(g);
+                })
                 .withTimestampAssigner(timestamps);
-        return idleTimeout.isZero() ? s : s.withIdleness(idleTimeout);
+    }
+
+    /** Hands only records with an event time to {@code inner}; the others are not progress. */
+    static final class TimedRecordsOnly<T> implements WatermarkGenerator<T> {
+        private final WatermarkGenerator<T> inner;
+
+        TimedRecordsOnly(WatermarkGenerator<T> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            if (eventTimestamp != EventTime.NONE) {
+                inner.onEvent(event, eventTimestamp, output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            inner.onPeriodicEmit(output);
+        }
     }
 
     /** Emits {@code maxTimestamp - delay - 1} whenever that value grows. */
@@ -50,7 +80,7 @@ public final class PulseWatermarks {
 
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            if (eventTimestamp == EventTime.NONE || eventTimestamp <= maxTimestamp) {
+            if (eventTimestamp <= maxTimestamp) {
                 return;
             }
             maxTimestamp = eventTimestamp;
