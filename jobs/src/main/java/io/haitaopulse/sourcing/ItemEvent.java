@@ -46,7 +46,7 @@ public class ItemEvent {
             e.kind = VIEW;
             e.userHash = DistinctUsers.hash(c.getUserId());
             out.collect(e);
-        } else if (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED) {
+        } else if (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
             for (OrderLine l : o.getLines()) {
                 ItemEvent e = new ItemEvent();
                 e.itemId = l.getItemId();

@@ -25,7 +25,7 @@ final class SourcingLateness implements LatenessRule {
     @Override
     public Verdict judge(Object body, long ts, long watermark) {
         boolean used = (body instanceof Click c && c.getAction() == ClickAction.VIEW) || body instanceof Review
-                || (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED);
+                || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED));
         if (!used) {
             return Verdict.IGNORE;
         }

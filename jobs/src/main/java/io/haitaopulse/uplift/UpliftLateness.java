@@ -29,7 +29,7 @@ final class UpliftLateness implements LatenessRule {
             return Verdict.USE;
         }
         boolean used = body instanceof Exposure || body instanceof Click
-                || (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED);
+                || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED));
         if (!used) {
             return Verdict.IGNORE;
         }

@@ -82,7 +82,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
             }
             x.add(ts, e.getArm() == Arm.TREATMENT ? 0 : 1);
             exposures.put(e.getCampaignId(), x);
-        } else if (body instanceof Order o && o.getStatus() != OrderStatus.CANCELLED) {
+        } else if (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
             OrderLog log = orders.value();
             if (log == null) {
                 log = new OrderLog();
