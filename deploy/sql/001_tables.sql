@@ -134,6 +134,51 @@ CREATE TABLE IF NOT EXISTS sourcing_shortlist (
     PRIMARY KEY (as_of, category_id, rank)
 );
 
+CREATE TABLE IF NOT EXISTS traffic (
+    window_start BIGINT NOT NULL,
+    window_end BIGINT NOT NULL,
+    granularity TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    pv BIGINT NOT NULL,
+    uv BIGINT NOT NULL,
+    uv_exact BOOLEAN NOT NULL,
+    PRIMARY KEY (window_start, granularity, dimension, value)
+);
+
+CREATE TABLE IF NOT EXISTS funnel (
+    window_start BIGINT NOT NULL,
+    window_end BIGINT NOT NULL,
+    category_id BIGINT NOT NULL,
+    viewers BIGINT NOT NULL,
+    carters BIGINT NOT NULL,
+    orderers BIGINT NOT NULL,
+    payers BIGINT NOT NULL,
+    view_to_cart DOUBLE PRECISION,
+    cart_to_order DOUBLE PRECISION,
+    order_to_paid DOUBLE PRECISION,
+    view_to_paid DOUBLE PRECISION,
+    PRIMARY KEY (window_start, category_id)
+);
+
+CREATE TABLE IF NOT EXISTS order_timeouts (
+    order_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    created_ts BIGINT NOT NULL,
+    timeout_ts BIGINT NOT NULL,
+    paid_late_ts BIGINT,
+    PRIMARY KEY (order_id)
+);
+
+CREATE TABLE IF NOT EXISTS suspicious_events (
+    event JSONB NOT NULL,
+    rule TEXT NOT NULL,
+    blacklisted_from BIGINT NOT NULL,
+    blacklisted_until BIGINT NOT NULL,
+    row_id TEXT NOT NULL,
+    PRIMARY KEY (row_id)
+);
+
 CREATE TABLE IF NOT EXISTS dead_letters (
     source TEXT NOT NULL,
     raw TEXT NOT NULL,

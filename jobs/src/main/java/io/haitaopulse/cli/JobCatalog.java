@@ -2,6 +2,7 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.sourcing.SourcingPipeline;
+import io.haitaopulse.traffic.TrafficPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.apache.flink.configuration.Configuration;
 final class JobCatalog {
 
     /** Names accepted by {@code --job}. */
-    static final List<String> NAMES = List.of("trends", "uplift", "sourcing", "all");
+    static final List<String> NAMES = List.of("trends", "uplift", "sourcing", "traffic", "all");
 
     private JobCatalog() {}
 
@@ -24,7 +25,9 @@ final class JobCatalog {
             case TrendsPipeline.NAME -> List.of(new TrendsPipeline(conf));
             case UpliftPipeline.NAME -> List.of(new UpliftPipeline(conf));
             case SourcingPipeline.NAME -> List.of(new SourcingPipeline(conf));
-            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf), new SourcingPipeline(conf));
+            case TrafficPipeline.NAME -> List.of(new TrafficPipeline(conf));
+            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf), new SourcingPipeline(conf),
+                    new TrafficPipeline(conf));
             default -> throw new IllegalArgumentException(
                     "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
         };

@@ -1,8 +1,10 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.sourcing.SourcingOptions;
+import io.haitaopulse.traffic.TrafficOptions;
 import io.haitaopulse.trends.TrendOptions;
 import io.haitaopulse.uplift.UpliftOptions;
 import java.lang.reflect.Field;
@@ -69,7 +71,7 @@ final class JobOptionsMixin {
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
         for (Class<?> holder : List.of(PulseOptions.class, PrivacyOptions.class, TrendOptions.class, UpliftOptions.class,
-                SourcingOptions.class)) {
+                SourcingOptions.class, BotOptions.class, TrafficOptions.class)) {
             for (Field f : holder.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
                     try {

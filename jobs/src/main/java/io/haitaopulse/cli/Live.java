@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.bots.BotFilter;
+import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.Ingest;
@@ -83,6 +85,10 @@ public final class Live {
         jobs.forEach(j -> tables.addAll(j.tables()));
         tables.add(OutputTable.LATE_EVENTS);
         tables.add(OutputTable.DEAD_LETTERS);
+        boolean bots = conf.get(BotOptions.ENABLED);
+        if (bots) {
+            tables.add(OutputTable.SUSPICIOUS_EVENTS);
+        }
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
         List<DataStream<Ingested>> sources = KafkaInputs.open(env, conf,
@@ -91,9 +97,13 @@ public final class Live {
         // Kafka values that are text are JSON written to the wrong topic more often than not.
         Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key), RawRedactor.JSON);
         sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
+        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
+        if (bots) {
+            sinks.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
+        }
         DataStream<LateEvent> late = null;
         for (PulseJob j : jobs) {
-            DataStream<LateEvent> l = j.build(split.events(), sinks);
+            DataStream<LateEvent> l = j.build(filtered.events(), sinks);
             late = late == null ? l : late.union(l);
         }
         sinks.write(OutputTable.LATE_EVENTS, late);

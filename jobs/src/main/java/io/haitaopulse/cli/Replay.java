@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.bots.BotFilter;
+import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.ClockSkew;
@@ -18,6 +20,7 @@ import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -46,7 +49,7 @@ public final class Replay {
      * suppressed for k-anonymity.
      */
     public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis,
-            String keyId, String keyOrigin, long kSuppressed) {
+            String keyId, String keyOrigin, long kSuppressed, Map<String, Long> botCounts) {
         /** The one-line summary printed at the end of a replay. */
         public String summary(String job) {
             StringBuilder tables = new StringBuilder();
@@ -73,6 +76,10 @@ public final class Replay {
         jobs.forEach(j -> tables.addAll(j.tables()));
         tables.add(OutputTable.LATE_EVENTS);
         tables.add(OutputTable.DEAD_LETTERS);
+        boolean bots = spec.options().get(BotOptions.ENABLED);
+        if (bots) {
+            tables.add(OutputTable.SUSPICIOUS_EVENTS);
+        }
         ReplayOutput output = new ReplayOutput(spec.out());
         output.prepare(tables);
 
@@ -83,9 +90,13 @@ public final class Replay {
         Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key),
                 spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON);
         output.write(OutputTable.DEAD_LETTERS, split.deadLetters());
+        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
+        if (bots) {
+            output.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
+        }
         DataStream<LateEvent> late = null;
         for (PulseJob job : jobs) {
-            DataStream<LateEvent> l = job.build(split.events(), output);
+            DataStream<LateEvent> l = job.build(filtered.events(), output);
             late = late == null ? l : late.union(l);
         }
         output.write(OutputTable.LATE_EVENTS, late);
@@ -94,7 +105,7 @@ public final class Replay {
         Map<String, Long> rows = output.finish(tables);
         return new Result(counter(result, Ingest.Counters.READ), counter(result, Ingest.Counters.DEAD),
                 counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L, key.id(), key.origin(),
-                counter(result, KAnonymity.ACCUMULATOR));
+                counter(result, KAnonymity.ACCUMULATOR), botCounts(result));
     }
 
     private static StreamExecutionEnvironment environment(Spec spec) {
@@ -121,6 +132,16 @@ public final class Replay {
                 spec.jobManager().substring(0, colon), port, conf, spec.jobJar().toString());
         env.setParallelism(spec.parallelism());
         return env;
+    }
+
+    /** Suspicious events and newly blacklisted users per bot rule, by accumulator name. */
+    private static Map<String, Long> botCounts(JobExecutionResult result) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String rule : List.of(BotFilter.REPEAT_ITEM, BotFilter.NO_DWELL)) {
+            counts.put(BotFilter.eventsCounter(rule), counter(result, BotFilter.eventsCounter(rule)));
+            counts.put(BotFilter.usersCounter(rule), counter(result, BotFilter.usersCounter(rule)));
+        }
+        return counts;
     }
 
     private static long counter(JobExecutionResult result, String name) {

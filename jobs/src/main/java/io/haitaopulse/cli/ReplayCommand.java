@@ -1,9 +1,12 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.bots.BotFilter;
+import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +42,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     JobOptionsMixin options;
 
+    private static String rule(Map<String, Long> counts, String rule) {
+        return rule + " blacklisted " + counts.get(BotFilter.usersCounter(rule)) + " users, held out "
+                + counts.get(BotFilter.eventsCounter(rule)) + " clicks";
+    }
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -51,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
                 + ("ephemeral".equals(r.keyOrigin()) ? ": pseudonyms differ from run to run; set PULSE_PSEUDONYM_KEY to keep them" : "")
                 + "); segment rows under k = " + options.toConfiguration().get(PrivacyOptions.K_ANONYMITY) + " users suppressed: "
                 + r.kSuppressed());
+        if (options.toConfiguration().get(BotOptions.ENABLED)) {
+            Map<String, Long> b = r.botCounts();
+            System.out.println("bot filter: " + rule(b, BotFilter.REPEAT_ITEM) + "; " + rule(b, BotFilter.NO_DWELL));
+        }
         return 0;
     }
 }

@@ -1,0 +1,321 @@
+package io.haitaopulse.bots;
+
+import io.haitaopulse.io.EventTime;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
+import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.Review;
+import io.haitaopulse.schema.SuspiciousEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keeps the clicks of implausible users out of every job, keyed by user id.
+ *
+ * <p>Rules, judged for every VIEW click over the user's VIEWs in the minute of event time up to
+ * and including it, {@code (ts − 1 min, ts]}: {@value #REPEAT_ITEM} (more than
+ * {@link BotOptions#MAX_ITEM_VIEWS_PER_MINUTE} of the same item) and {@value #NO_DWELL} (more than
+ * {@link BotOptions#MAX_VIEWS_PER_MINUTE} in all, under 2 s per page by default). The click that
+ * breaks a rule blacklists its user from its own event time for {@link BotOptions#BLACKLIST}:
+ * every click of theirs in that span goes to {@link #SUSPICIOUS} instead of downstream. The views
+ * within the limit before it count as usual. Orders, exposures, reviews and campaigns always pass:
+ * a paid order is money whoever clicked before it.
+ *
+ * <p>Verdicts depend on the events, not on their arrival order: a click is held until the
+ * watermark reaches its event time, when every on-time click at or before it has arrived, and is
+ * released by that event-time timer before the watermark moves on, so it is exactly as on time
+ * downstream as it was at the source and no job's lateness changes; outputs wait for the
+ * watermark anyway. A click already behind the watermark passes at once, checked against the
+ * blacklist but not counted (counting it would make later verdicts depend on when it arrived).
+ */
+public final class BotFilter extends KeyedProcessFunction<String, Ingested, Ingested> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The trailing window the rules count over, in ms. */
+    public static final long MINUTE = 60_000L;
+    /** Rule name: too many views of one item in a minute. */
+    public static final String REPEAT_ITEM = "repeat-item";
+    /** Rule name: too many views in a minute to have looked at any of them. */
+    public static final String NO_DWELL = "no-dwell";
+
+    /** Clicks of blacklisted users. */
+    public static final OutputTag<SuspiciousEvent> SUSPICIOUS =
+            new OutputTag<>("suspicious-events", new AvroTypeInfo<>(SuspiciousEvent.class));
+
+    /** Accumulator name of the clicks held out by {@code rule}. */
+    public static String eventsCounter(String rule) {
+        return "pulse.suspicious." + rule;
+    }
+
+    /** Accumulator name of the users newly blacklisted by {@code rule}. */
+    public static String usersCounter(String rule) {
+        return "pulse.blacklisted." + rule;
+    }
+
+    /** Clean events per source, and the suspicious clicks of all sources (null when the filter is off). */
+    public record Filtered(List<DataStream<Ingested>> events, DataStream<SuspiciousEvent> suspicious) {}
+
+    /**
+     * Filters every source of {@code events} by the rules of {@code conf}, keyed by user, one
+     * filter per source so that jobs still see one stream per source; returns {@code events}
+     * untouched when {@link BotOptions#ENABLED} is off.
+     */
+    public static Filtered apply(List<DataStream<Ingested>> events, Configuration conf) {
+        BotOptions.validate(conf);
+        if (!conf.get(BotOptions.ENABLED)) {
+            return new Filtered(events, null);
+        }
+        List<DataStream<Ingested>> clean = new ArrayList<>();
+        DataStream<SuspiciousEvent> suspicious = null;
+        for (int i = 0; i < events.size(); i++) {
+            DataStream<Ingested> in = events.get(i);
+            SingleOutputStreamOperator<Ingested> out = in
+                    .keyBy(BotFilter::userOf, Types.STRING)
+                    .process(new BotFilter(conf), in.getType())
+                    .name("bot-filter-" + i)
+                    .uid("bot-filter-" + i)
+                    .setParallelism(in.getParallelism());
+            clean.add(out);
+            DataStream<SuspiciousEvent> s = out.getSideOutput(SUSPICIOUS);
+            suspicious = suspicious == null ? s : suspicious.union(s);
+        }
+        return new Filtered(clean, suspicious);
+    }
+
+    /** The user an event is keyed by: its user id, or "" for events without one (campaigns). */
+    public static String userOf(Ingested event) {
+        Object body = event.getBody();
+        if (body instanceof Click c) {
+            return c.getUserId();
+        } else if (body instanceof Order o) {
+            return o.getUserId();
+        } else if (body instanceof Exposure e) {
+            return e.getUserId();
+        } else if (body instanceof Review r) {
+            return r.getUserId();
+        }
+        return "";
+    }
+
+    private final int maxItemViews;
+    private final int maxViews;
+    private final long blacklistMillis;
+
+    private transient ListState<Ingested> held;
+    private transient ValueState<Recent> recent;
+    private transient ValueState<Blacklisting> blacklist;
+    private transient Map<String, LongCounter> counters;
+    private transient Map<String, Counter> metrics;
+
+    /** A filter with the rules of {@code conf} ({@link BotOptions}). */
+    public BotFilter(Configuration conf) {
+        BotOptions.validate(conf);
+        this.maxItemViews = conf.get(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE);
+        this.maxViews = conf.get(BotOptions.MAX_VIEWS_PER_MINUTE);
+        this.blacklistMillis = conf.get(BotOptions.BLACKLIST).toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        held = getRuntimeContext().getListState(new ListStateDescriptor<>("held-clicks", new AvroTypeInfo<>(Ingested.class)));
+        recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-views", Types.POJO(Recent.class)));
+        blacklist = getRuntimeContext().getState(new ValueStateDescriptor<>("blacklisting", Types.POJO(Blacklisting.class)));
+        counters = new HashMap<>();
+        metrics = new HashMap<>();
+        for (String rule : List.of(REPEAT_ITEM, NO_DWELL)) {
+            counters.put(eventsCounter(rule), getRuntimeContext().getLongCounter(eventsCounter(rule)));
+            counters.put(usersCounter(rule), getRuntimeContext().getLongCounter(usersCounter(rule)));
+            metrics.put(rule, getRuntimeContext().getMetricGroup().counter("pulse_suspicious_" + rule.replace('-', '_')));
+        }
+    }
+
+    @Override
+    public void processElement(Ingested event, Context ctx, Collector<Ingested> out) throws Exception {
+        if (!(event.getBody() instanceof Click)) {
+            out.collect(event);
+            return;
+        }
+        long ts = EventTime.of(event);
+        if (ts > ctx.timerService().currentWatermark()) {
+            held.add(event);
+            ctx.timerService().registerEventTimeTimer(ts);
+        } else {
+            release(event, blacklist.value(), out, ctx);
+        }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Ingested> out) throws Exception {
+        Blacklisting b = blacklist.value();
+        List<Ingested> due = new ArrayList<>();
+        List<Ingested> later = new ArrayList<>();
+        Iterable<Ingested> all = held.get();
+        if (all != null) {
+            for (Ingested e : all) {
+                // Timers fire in event-time order, so everything held at or before t is at t.
+                (EventTime.of(e) <= t ? due : later).add(e);
+            }
+        }
+        if (!due.isEmpty()) {
+            if (later.isEmpty()) {
+                held.clear();
+            } else {
+                held.update(later);
+            }
+            Recent r = recent.value();
+            if (r == null) {
+                r = new Recent();
+            }
+            r.dropUpTo(t - MINUTE);
+            // Clicks with the same event time see each other, whatever their arrival order.
+            for (Ingested e : due) {
+                Click c = (Click) e.getBody();
+                if (c.getAction() == ClickAction.VIEW) {
+                    r.add(t, c.getItemId());
+                }
+            }
+            for (Ingested e : due) {
+                Click c = (Click) e.getBody();
+                String rule = c.getAction() == ClickAction.VIEW ? r.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
+                if (rule != null) {
+                    if (b == null || b.until <= t) {
+                        b = new Blacklisting(t, t + blacklistMillis, rule);
+                        counters.get(usersCounter(rule)).add(1L);
+                    } else {
+                        b.until = Math.max(b.until, t + blacklistMillis);
+                    }
+                    blacklist.update(b);
+                    ctx.timerService().registerEventTimeTimer(forgetTime(b));
+                }
+                release(e, b, out, ctx);
+            }
+            recent.update(r);
+            // Forgets these views once they can no longer be in any click's minute.
+            ctx.timerService().registerEventTimeTimer(t + MINUTE);
+        } else {
+            Recent r = recent.value();
+            if (r != null) {
+                r.dropUpTo(t - MINUTE);
+                if (r.size() == 0) {
+                    recent.clear();
+                } else {
+                    recent.update(r);
+                }
+            }
+        }
+        if (b != null && forgetTime(b) <= t) {
+            blacklist.clear();
+        }
+    }
+
+    /**
+     * A blacklisting is kept for as long again after it ends: a click that arrives behind the
+     * watermark (late here, possibly still useful to a job with a long window) still meets it.
+     */
+    private long forgetTime(Blacklisting b) {
+        return b.until + blacklistMillis;
+    }
+
+    private void release(Ingested event, Blacklisting b, Collector<Ingested> out, Context ctx) {
+        long ts = EventTime.of(event);
+        if (b != null && b.from <= ts && ts < b.until) {
+            counters.get(eventsCounter(b.rule)).add(1L);
+            metrics.get(b.rule).inc();
+            ctx.output(SUSPICIOUS, new SuspiciousEvent(event.getBody(), b.rule, Instant.ofEpochMilli(b.from),
+                    Instant.ofEpochMilli(b.until)));
+        } else {
+            out.collect(event);
+        }
+    }
+
+    /** A user's blacklisting: event times [from, until), and the rule that started it. A Flink POJO. */
+    public static class Blacklisting {
+        public long from;
+        public long until;
+        public String rule;
+
+        public Blacklisting() {}
+
+        Blacklisting(long from, long until, String rule) {
+            this.from = from;
+            this.until = until;
+            this.rule = rule;
+        }
+    }
+
+    /** A user's VIEWs of the last minute of event time, oldest first. A Flink POJO. */
+    public static class Recent {
+        public long[] ts = new long[8];
+        public long[] items = new long[8];
+        public int start;
+        public int end;
+
+        public Recent() {}
+
+        int size() {
+            return end - start;
+        }
+
+        long newest() {
+            return end == start ? Long.MIN_VALUE : ts[end - 1];
+        }
+
+        void add(long t, long item) {
+            if (end == ts.length) {
+                int n = size();
+                long[] nts = new long[Math.max(8, n * 2)];
+                long[] nitems = new long[nts.length];
+                System.arraycopy(ts, start, nts, 0, n);
+                System.arraycopy(items, start, nitems, 0, n);
+                ts = nts;
+                items = nitems;
+                start = 0;
+                end = n;
+            }
+            ts[end] = t;
+            items[end++] = item;
+        }
+
+        /** Forgets views at or before {@code t}. */
+        void dropUpTo(long t) {
+            while (start < end && ts[start] <= t) {
+                start++;
+            }
+        }
+
+        /** The rule the views held now break, looking at {@code item}'s count and the total. */
+        String brokenRule(long item, int maxItemViews, int maxViews) {
+            int same = 0;
+            for (int i = start; i < end; i++) {
+                if (items[i] == item) {
+                    same++;
+                }
+            }
+            if (same > maxItemViews) {
+                return REPEAT_ITEM;
+            }
+            return size() > maxViews ? NO_DWELL : null;
+        }
+    }
+}

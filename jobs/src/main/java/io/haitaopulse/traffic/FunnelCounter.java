@@ -1,0 +1,99 @@
+package io.haitaopulse.traffic;
+
+import io.haitaopulse.schema.Funnel;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The funnel of one category per hour, keyed by category: distinct users at each stage, exact.
+ * Emitted when the watermark reaches the hour's end, re-emitted for each event within the
+ * allowed lateness, forgotten when final.
+ */
+final class FunnelCounter extends KeyedProcessFunction<Long, FunnelHit, Funnel> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TumblingWindow hour;
+    private transient MapState<Long, Stages> hours;
+
+    FunnelCounter(TumblingWindow hour) {
+        this.hour = hour;
+    }
+
+    /** Users per stage of one hour. A Flink POJO. */
+    public static class Stages {
+        public UvSketch viewers;
+        public UvSketch carters;
+        public UvSketch orderers;
+        public UvSketch payers;
+
+        public Stages() {}
+
+        static Stages empty() {
+            Stages s = new Stages();
+            s.viewers = UvSketch.exactUpTo(Integer.MAX_VALUE);
+            s.carters = UvSketch.exactUpTo(Integer.MAX_VALUE);
+            s.orderers = UvSketch.exactUpTo(Integer.MAX_VALUE);
+            s.payers = UvSketch.exactUpTo(Integer.MAX_VALUE);
+            return s;
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        hours = getRuntimeContext().getMapState(new MapStateDescriptor<>("funnel-hours", Types.LONG, Types.POJO(Stages.class)));
+    }
+
+    @Override
+    public void processElement(FunnelHit hit, Context ctx, Collector<Funnel> out) throws Exception {
+        long start = hour.start(hit.ts);
+        Stages s = hours.get(start);
+        if (s == null) {
+            s = Stages.empty();
+            ctx.timerService().registerEventTimeTimer(hour.fireTime(start));
+            ctx.timerService().registerEventTimeTimer(hour.purgeTime(start));
+        }
+        switch (hit.stage) {
+            case FunnelHit.VIEW -> s.viewers.add(hit.userHash);
+            case FunnelHit.CART -> s.carters.add(hit.userHash);
+            case FunnelHit.ORDER -> s.orderers.add(hit.userHash);
+            case FunnelHit.PAID -> s.payers.add(hit.userHash);
+            default -> throw new IllegalArgumentException("unknown funnel stage " + hit.stage);
+        }
+        hours.put(start, s);
+        if (hour.fireTime(start) <= ctx.timerService().currentWatermark()) {
+            emit(ctx.getCurrentKey(), start, s, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Funnel> out) throws Exception {
+        long fired = t + 1 - hour.size();
+        Stages s = hours.get(fired);
+        if (s != null && hour.fireTime(fired) == t) {
+            emit(ctx.getCurrentKey(), fired, s, out);
+        }
+        long purged = t + 1 - hour.size() - hour.lateness();
+        if (hour.purgeTime(purged) == t) {
+            hours.remove(purged);
+        }
+    }
+
+    private void emit(long category, long start, Stages s, Collector<Funnel> out) {
+        long viewers = s.viewers.count();
+        long carters = s.carters.count();
+        long orderers = s.orderers.count();
+        long payers = s.payers.count();
+        out.collect(new Funnel(Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + hour.size()), category, viewers, carters,
+                orderers, payers, rate(carters, viewers), rate(orderers, carters), rate(payers, orderers), rate(payers, viewers)));
+    }
+
+    static Double rate(long n, long d) {
+        return d == 0 ? null : (double) n / d;
+    }
+}

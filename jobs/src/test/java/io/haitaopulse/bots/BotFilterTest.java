@@ -1,0 +1,210 @@
+package io.haitaopulse.bots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderLine;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.SuspiciousEvent;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bot rules on hand-made click sequences. Limits are lowered to 3 views of one item and 5
+ * views in all per minute, blacklisting for 10 minutes.
+ */
+class BotFilterTest {
+
+    private static final long MIN = 60_000L;
+
+    private static Configuration conf() {
+        Configuration c = new Configuration();
+        c.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 3);
+        c.set(BotOptions.MAX_VIEWS_PER_MINUTE, 5);
+        c.set(BotOptions.BLACKLIST, java.time.Duration.ofMinutes(10));
+        return c;
+    }
+
+    private static Ingested view(String user, long item, long ts) {
+        return new Ingested(new Click(user + "@" + ts + "#" + item, user, item, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts),
+                null, null, null, null, null, null));
+    }
+
+    private static Ingested cart(String user, long item, long ts) {
+        return new Ingested(new Click(user + "@" + ts + "c", user, item, 9L, ClickAction.CART, Instant.ofEpochMilli(ts),
+                null, null, null, null, null, null));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> harness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(conf()), BotFilter::userOf, Types.STRING);
+    }
+
+    private static int keyedEntries(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
+        return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    /** Event ids released downstream, in order. */
+    private static List<String> released(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
+        List<String> ids = new ArrayList<>();
+        for (Ingested i : h.extractOutputValues()) {
+            ids.add(i.getBody() instanceof Click c ? c.getEventId() : ((Order) i.getBody()).getOrderId());
+        }
+        return ids;
+    }
+
+    private static List<String> suspicious(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
+        List<String> ids = new ArrayList<>();
+        for (StreamRecord<SuspiciousEvent> r : h.getSideOutput(BotFilter.SUSPICIOUS)) {
+            SuspiciousEvent s = r.getValue();
+            ids.add(((Click) s.getEvent()).getEventId() + " " + s.getRule() + " [" + s.getBlacklistedFrom().toEpochMilli() + ", "
+                    + s.getBlacklistedUntil().toEpochMilli() + ")");
+        }
+        return ids;
+    }
+
+    @Test
+    void theViewThatBreaksRepeatItemBlacklistsTheUserFromItsOwnTime() throws Exception {
+        var h = harness();
+        // Five views of item 1 at 1, 2, 3, 4, 5 s: the fourth breaks "more than 3 in a minute".
+        for (long s = 1; s <= 5; s++) {
+            h.processElement(view("bot", 1, s * 1000), s * 1000);
+        }
+        h.processElement(view("bot", 2, 8 * MIN), 8 * MIN); // still blacklisted, any item
+        h.processElement(view("bot", 2, 11 * MIN), 11 * MIN); // blacklisting over at 10 min + 5 s
+        h.processElement(view("human", 1, 3000), 3000);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        // Timers of two users at the same time fire in no defined order.
+        assertThat(released(h)).containsExactlyInAnyOrder("bot@1000#1", "bot@2000#1", "bot@3000#1", "human@3000#1", "bot@660000#2");
+        assertThat(suspicious(h)).containsExactly(
+                "bot@4000#1 repeat-item [4000, 604000)",
+                // The fifth view breaks the rule again and extends the blacklisting by a second.
+                "bot@5000#1 repeat-item [4000, 605000)",
+                "bot@480000#2 repeat-item [4000, 605000)");
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void noDwellCountsViewsOfEveryItemOverTheTrailingMinute() throws Exception {
+        var h = harness();
+        // Six views of six items within 50 s: the sixth is one more than 5 a minute.
+        for (int i = 0; i < 6; i++) {
+            h.processElement(view("u", 10 + i, 10_000L * i), 10_000L * i);
+        }
+        // 61 s after the first: the trailing minute (1 s, 61 s] holds views 2..6 and this one.
+        h.processElement(view("v", 1, 0), 0);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(suspicious(h)).containsExactly("u@50000#15 no-dwell [50000, 650000)");
+        assertThat(released(h)).hasSize(6).contains("v@0#1").doesNotContain("u@50000#15");
+        h.close();
+    }
+
+    @Test
+    void viewsOutsideTheTrailingMinuteDoNotCount() throws Exception {
+        var h = harness();
+        // Three views of item 1 per minute, a minute apart: never more than 3 in any (t − 1 min, t].
+        long[] times = {0, 1000, 2000, 60_000, 61_000, 62_000, 120_000, 121_000, 122_000};
+        for (long t : times) {
+            h.processElement(view("u", 1, t), t);
+        }
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(released(h)).hasSize(times.length);
+        assertThat(h.getSideOutput(BotFilter.SUSPICIOUS)).isNull();
+        h.close();
+    }
+
+    @Test
+    void verdictsDoNotDependOnArrivalOrderWithinTheWatermark() throws Exception {
+        List<Ingested> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            events.add(view(i % 3 == 0 ? "bot" : "h" + (i % 5), i % 3 == 0 ? 7 : i, 500L * i));
+        }
+        events.add(cart("bot", 7, 5_000));
+        List<String> expectedReleased = null;
+        List<String> expectedSuspicious = null;
+        Random random = new Random(1);
+        for (int round = 0; round < 5; round++) {
+            List<Ingested> shuffled = new ArrayList<>(events);
+            if (round > 0) {
+                Collections.shuffle(shuffled, random);
+            }
+            var h = harness();
+            for (Ingested e : shuffled) {
+                long ts = ((Click) e.getBody()).getTs().toEpochMilli();
+                h.processElement(e, ts);
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<String> r = released(h);
+            List<String> s = suspicious(h);
+            Collections.sort(r);
+            if (expectedReleased == null) {
+                expectedReleased = r;
+                expectedSuspicious = s;
+                // Bot views at 0, 1.5, 3, 4.5 s ...: the fourth (4.5 s) breaks the limit of 3.
+                assertThat(s).first().isEqualTo("bot@4500#7 repeat-item [4500, 604500)");
+                assertThat(s).contains("bot@5000c repeat-item [4500, 604500)");
+            } else {
+                assertThat(r).as("released, round %d", round).isEqualTo(expectedReleased);
+                assertThat(s).as("suspicious, round %d", round).containsExactlyInAnyOrderElementsOf(expectedSuspicious);
+            }
+            h.close();
+        }
+    }
+
+    @Test
+    void clicksAreReleasedBeforeTheWatermarkThatPassesThemSoNoJobSeesThemLate() throws Exception {
+        var h = harness();
+        h.processElement(view("u", 1, 5_000), 5_000);
+        h.processWatermark(new Watermark(4_999));
+        h.processWatermark(new Watermark(5_000));
+        List<Object> out = new ArrayList<>(h.getOutput());
+        assertThat(out).hasSize(3);
+        assertThat(out.get(0)).isEqualTo(new Watermark(4_999));
+        assertThat(((StreamRecord<?>) out.get(1)).getTimestamp()).isEqualTo(5_000);
+        assertThat(out.get(2)).isEqualTo(new Watermark(5_000));
+        h.close();
+    }
+
+    @Test
+    void aLateClickPassesAtOnceButStillMeetsTheBlacklist() throws Exception {
+        var h = harness();
+        for (long s = 1; s <= 4; s++) {
+            h.processElement(view("bot", 1, s * 1000), s * 1000);
+        }
+        h.processWatermark(new Watermark(30_000));
+        h.processElement(view("bot", 3, 20_000), 20_000); // behind the watermark, inside the blacklisting
+        h.processElement(view("u", 3, 10_000), 10_000); // behind the watermark, clean user
+        assertThat(suspicious(h)).containsExactly("bot@4000#1 repeat-item [4000, 604000)", "bot@20000#3 repeat-item [4000, 604000)");
+        assertThat(released(h)).containsExactly("bot@1000#1", "bot@2000#1", "bot@3000#1", "u@10000#3");
+        h.close();
+    }
+
+    @Test
+    void ordersOfABlacklistedUserAlwaysPass() throws Exception {
+        var h = harness();
+        for (long s = 1; s <= 4; s++) {
+            h.processElement(view("bot", 1, s * 1000), s * 1000);
+        }
+        h.processElement(new Ingested(new Order("o1", "bot", OrderStatus.PAID, Instant.ofEpochMilli(9_000),
+                List.of(new OrderLine(1L, 9L, 1, 100L, 0L)), null, null)), 9_000);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(released(h)).contains("o1");
+        h.close();
+    }
+}
