@@ -119,7 +119,7 @@ public final class BenchData {
         // Short spans at night hold fewer events than the daily mean: grow the user base until enough.
         for (int attempt = 0; ; attempt++) {
             SimulatorConfig cfg = new SimulatorConfig(SimulatorConfig.DEFAULT_START, span, (int) Math.min(Integer.MAX_VALUE, users),
-                    Math.max(5, items / 10), 1.2, Duration.ofSeconds(5), 0.0, 0.0, 6, true);
+                    Math.max(5, items / 10), 1.2, Duration.ofSeconds(5), 0.0, 0.0, 6, true, 0, 0.0);
             Topic[] topics = simulate(cfg, seed, events);
             long n = 0;
             for (Topic t : topics) {

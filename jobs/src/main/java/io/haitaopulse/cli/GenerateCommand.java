@@ -45,6 +45,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--malformed-share", paramLabel = "P", description = "Share of click lines replaced by malformed ones.")
     Double malformedShare;
 
+    @Option(names = "--bots", paramLabel = "N", description = "Planted click bots, listed in truth.json (default: 0).")
+    int bots;
+
+    @Option(names = "--unpaid-share", paramLabel = "P",
+            description = "Share of unbought baskets checked out and never paid; above 0, every paid order is CREATED first too (default: 0).")
+    double unpaidShare;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT",
             description = "After writing the files, stream them into the input topics of this Kafka (created if missing).")
     String kafka;
@@ -69,6 +76,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         cfg = cfg.withDisorder(maxDelay != null ? maxDelay : cfg.maxDelay(), lateShare != null ? lateShare : cfg.lateShare(),
                 malformedShare != null ? malformedShare : cfg.malformedShare());
+        cfg = cfg.withBotsAndUnpaid(bots, unpaidShare);
         long started = System.nanoTime();
         long lines = new MarketSimulator(cfg.validate(), seed).run(out);
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -98,7 +98,9 @@ final class LiveDemo {
     }
 
     int run() throws Exception {
-        SimulatorConfig cfg = SimulatorConfig.scenario(scenario);
+        // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
+        // baskets checked out and left unpaid.
+        SimulatorConfig cfg = SimulatorConfig.scenario(scenario).withBotsAndUnpaid(2, 0.05);
         clean(work);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);

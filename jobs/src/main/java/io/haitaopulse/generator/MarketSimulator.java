@@ -78,6 +78,16 @@ public final class MarketSimulator {
     private final SimulatorConfig cfg;
     private final long seed;
     private final SplittableRandom rnd;
+    /**
+     * Draws of what was added later (devices, bots, unpaid orders) come from a second generator,
+     * so that adding them leaves every earlier event of a seed exactly as it was.
+     */
+    private final SplittableRandom extra;
+    private long extraSeq;
+    private String[] device;
+    private final List<ObjectNode> botTruth = new ArrayList<>();
+    private final List<String> unpaidOrders = new ArrayList<>();
+    private long createdOrders;
 
     // Catalogue.
     private int nItems;
@@ -120,7 +130,11 @@ public final class MarketSimulator {
         this.cfg = cfg.validate();
         this.seed = seed;
         this.rnd = new SplittableRandom(seed);
+        this.extra = new SplittableRandom(seed ^ 0x6a09e667f3bcc909L);
     }
+
+    /** Payment timeout the planted unpaid orders are meant for (the job's default). */
+    public static final long PAYMENT_TIMEOUT_MS = 15 * MINUTE;
 
     /** A campaign as planted: its definition, its true effect and the potential outcomes it produced. */
     static final class Camp {
@@ -224,6 +238,7 @@ public final class MarketSimulator {
         for (Camp c : campaigns) {
             emit(c.start, 2, definition(c));
         }
+        plantBots();
         double perMinute = cfg.users() * cfg.sessionsPerUserPerDay() / 1440.0;
         for (long t = start; t < end; t += MINUTE) {
             double expected = perMinute * rhythm(t);
@@ -364,6 +379,62 @@ public final class MarketSimulator {
             boolean isNew = rnd.nextDouble() < 0.3;
             firstActive[u] = isNew ? start + (long) (rnd.nextDouble() * cfg.duration().toMillis()) : Long.MIN_VALUE;
         }
+        device = new String[n];
+        for (int u = 0; u < n; u++) {
+            double d = extra.nextDouble();
+            device[u] = d < 0.45 ? "ios" : d < 0.8 ? "android" : d < 0.95 ? "mini_program" : "web";
+        }
+    }
+
+    /**
+     * Bots: even ones view one unpopular item every 1–3 s for two hours (rule repeat-item), odd
+     * ones view random items every 0.5–1.5 s for an hour (rule no-dwell). Each is a new user id.
+     */
+    private void plantBots() {
+        long start = cfg.start().toEpochMilli();
+        long span = cfg.duration().toMillis();
+        for (int k = 0; k < cfg.bots(); k++) {
+            boolean repeat = k % 2 == 0;
+            long length = repeat ? 2 * HOUR : HOUR;
+            long from = start + (span > length ? extra.nextLong(span - length) : 0);
+            String user = "b" + Long.toString(seed * 1_000_003L + k * 104_729L & 0x7fffffffL, 36) + "-" + k;
+            int target = -1;
+            if (repeat) {
+                // An item nobody much looks at: the bot alone would make it the hottest.
+                do {
+                    target = extra.nextInt(nItems);
+                } while (kindOf[target] != 0 || popularity[target] > medianPopularity());
+            }
+            String region0 = OTHER[extra.nextInt(OTHER.length)];
+            long clicks = 0;
+            for (long t = from; t < from + length; t += repeat ? 1_000 + extra.nextLong(2_001) : 500 + extra.nextLong(1_001)) {
+                int i = repeat ? target : extra.nextInt(nItems);
+                CategoryDef def = CATEGORIES.get(itemCat[i]);
+                emitExtra(t, 0, new Click("x" + (++extraSeq), user, itemId[i], def.id(), ClickAction.VIEW, Instant.ofEpochMilli(t),
+                        null, Channel.DIRECT, null, null, region0, "web"));
+                clicks++;
+            }
+            ObjectNode b = new ObjectMapper().createObjectNode();
+            b.put("user_id", user).put("rule", repeat ? "repeat-item" : "no-dwell").put("from", from).put("until", from + length)
+                    .put("clicks", clicks);
+            if (repeat) {
+                b.put("item_id", itemId[target]).put("category_id", CATEGORIES.get(itemCat[target]).id());
+            }
+            botTruth.add(b);
+        }
+    }
+
+    private double medianPopularity() {
+        double[] sorted = popularity.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Like {@link #emit}, drawing from {@link #extra}: in-bound delay only, never late or malformed. */
+    private void emitExtra(long ts, int file, SpecificRecord event) {
+        long delay = cfg.maxDelay().toMillis() == 0 ? 0 : extra.nextLong(cfg.maxDelay().toMillis() + 1);
+        // Negative sequence numbers: distinct from emit's, so delivery order stays a total order.
+        queue.add(new Pending(ts + delay, -(++extraSeq), file, (IndexedRecord) event, null));
     }
 
     private void plantCampaigns() {
@@ -489,15 +560,15 @@ public final class MarketSimulator {
             affinity = itemCat[i];
             CategoryDef def = CATEGORIES.get(itemCat[i]);
             emit(ts, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.VIEW, Instant.ofEpochMilli(ts),
-                    sessionId, channel, campaignId, token, region[u], null));
+                    sessionId, channel, campaignId, token, region[u], device[u]));
             if (rnd.nextDouble() < 0.03) {
                 emit(ts + 2_000, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.FAV,
-                        Instant.ofEpochMilli(ts + 2_000), sessionId, channel, campaignId, token, region[u], null));
+                        Instant.ofEpochMilli(ts + 2_000), sessionId, channel, campaignId, token, region[u], device[u]));
             }
             double cartRate = def.cartRate() * (kindOf[i] == 1 ? 1.6 : 1.0);
             if (rnd.nextDouble() < cartRate) {
                 emit(ts + 5_000, 0, new Click("e" + (++seq), userId[u], itemId[i], def.id(), ClickAction.CART,
-                        Instant.ofEpochMilli(ts + 5_000), sessionId, channel, campaignId, token, region[u], null));
+                        Instant.ofEpochMilli(ts + 5_000), sessionId, channel, campaignId, token, region[u], device[u]));
                 int qty = rnd.nextDouble() < 0.8 ? 1 : 2 + rnd.nextInt(3);
                 long discount = rnd.nextDouble() < 0.3 ? price[i] * qty * (5 + rnd.nextInt(16)) / 100 : 0;
                 basket.add(new OrderLine(itemId[i], def.id(), qty, price[i], discount));
@@ -549,6 +620,13 @@ public final class MarketSimulator {
             c.rev1[u] += b1 ? Math.round(baseValue * otherValue * c.valueMultiplier) : 0;
         }
         if (!buys) {
+            if (cfg.unpaidShare() > 0 && extra.nextDouble() < cfg.unpaidShare()) {
+                // Checked out and never paid: what order_timeouts must find.
+                String unpaid = "n" + (++extraSeq);
+                emitExtra(ts, 1, new Order(unpaid, userId[u], OrderStatus.CREATED, Instant.ofEpochMilli(ts), lines, null, null));
+                unpaidOrders.add(unpaid);
+                createdOrders++;
+            }
             return;
         }
         String orderId = "o" + (++seq);
@@ -561,6 +639,13 @@ public final class MarketSimulator {
             }
         }
         hasOrdered[u] = true;
+        if (cfg.unpaidShare() > 0) {
+            // Placed 10 s to 3 min before it was paid, well within the payment timeout.
+            long placed = ts - 10_000 - extra.nextLong(170_001);
+            emitExtra(placed, 1, new Order(orderId, userId[u], OrderStatus.CREATED, Instant.ofEpochMilli(placed), lines,
+                    orderCampaign, coupon));
+            createdOrders++;
+        }
         emit(ts, 1, new Order(orderId, userId[u], OrderStatus.PAID, Instant.ofEpochMilli(ts), lines, orderCampaign, coupon));
         for (OrderLine l : lines) {
             int i = indexOfItem(l.getItemId());
@@ -739,6 +824,12 @@ public final class MarketSimulator {
             counts.put(FILES.get(i), written[i]);
         }
         t.put("late_events", late);
+        ArrayNode bots = t.putArray("bots");
+        botTruth.forEach(bots::add);
+        ObjectNode unpaid = t.putObject("unpaid_orders");
+        unpaid.put("payment_timeout_ms", PAYMENT_TIMEOUT_MS).put("created_orders", createdOrders);
+        ArrayNode unpaidIds = unpaid.putArray("never_paid");
+        unpaidOrders.forEach(unpaidIds::add);
         t.put("malformed_lines", malformed);
         ArrayNode shocks = t.putArray("shock_items");
         ArrayNode stars = t.putArray("star_items");
