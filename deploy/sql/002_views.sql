@@ -78,6 +78,42 @@ SELECT s.as_of, to_timestamp(s.as_of / 1000.0) AS as_of_at, s.category_id, s.ran
 FROM sourcing_shortlist s
 WHERE s.as_of = (SELECT max(as_of) FROM sourcing_shortlist);
 
+-- Site traffic per hour over the last 48 hours of event time, overall and per segment (segments of
+-- fewer than k users are absent: the job never writes them). uv_exact false: a HyperLogLog estimate.
+CREATE OR REPLACE VIEW v_traffic_hourly AS
+SELECT window_start, to_timestamp(window_start / 1000.0) AS window_start_at, dimension, value, pv, uv, uv_exact
+FROM traffic
+WHERE granularity = '1h' AND window_start > (SELECT max(window_start) - 172800000 FROM traffic WHERE granularity = '1h');
+
+-- The newest minute of traffic, every dimension.
+CREATE OR REPLACE VIEW v_traffic_now AS
+SELECT window_start, to_timestamp(window_start / 1000.0) AS window_start_at, dimension, value, pv, uv
+FROM traffic
+WHERE granularity = '1m' AND window_start = (SELECT max(window_start) FROM traffic WHERE granularity = '1m');
+
+-- The funnel view -> cart -> order -> paid per category and hour, last 24 hours of event time.
+CREATE OR REPLACE VIEW v_funnel_hourly AS
+SELECT window_start, to_timestamp(window_start / 1000.0) AS window_start_at, category_id, viewers, carters, orderers,
+       payers, view_to_cart, cart_to_order, order_to_paid, view_to_paid
+FROM funnel
+WHERE window_start > (SELECT max(window_start) - 86400000 FROM funnel);
+
+-- Unpaid orders per hour of their timeout: how many timed out, and how many of those paid later.
+-- No user ids: per-order rows stay in order_timeouts, for operators.
+CREATE OR REPLACE VIEW v_unpaid_orders_hourly AS
+SELECT (timeout_ts / 3600000) * 3600000 AS hour_start, to_timestamp((timeout_ts / 3600000) * 3600 ) AS hour_start_at,
+       count(*) AS timed_out, count(paid_late_ts) AS paid_late
+FROM order_timeouts
+GROUP BY 1, 2;
+
+-- Clicks the bot filter held out, per hour of event time and rule.
+CREATE OR REPLACE VIEW v_bot_activity_hourly AS
+SELECT ((event ->> 'ts')::bigint / 3600000) * 3600000 AS hour_start,
+       to_timestamp(((event ->> 'ts')::bigint / 3600000) * 3600) AS hour_start_at, rule,
+       count(*) AS clicks, count(DISTINCT event ->> 'user_id') AS users
+FROM suspicious_events
+GROUP BY 1, 2, 3;
+
 -- Freshness: the newest event time each table reflects, and how old that is now.
 CREATE OR REPLACE VIEW v_freshness AS
 SELECT tbl, newest, to_timestamp(newest / 1000.0) AS newest_at,
@@ -89,4 +125,6 @@ FROM (
     UNION ALL SELECT 'campaign_uplift', max(as_of) FROM campaign_uplift
     UNION ALL SELECT 'channel_attribution', max(window_end) FROM channel_attribution
     UNION ALL SELECT 'sourcing_shortlist', max(as_of) FROM sourcing_shortlist
+    UNION ALL SELECT 'traffic', max(window_end) FROM traffic
+    UNION ALL SELECT 'funnel', max(window_end) FROM funnel
 ) f;
