@@ -202,6 +202,65 @@
     },
   };
 
+  function hourlyChart(points) {
+    const canvas = el('canvas', { id: 'traffic-chart', width: 720, height: 220 });
+    if (!points.length || typeof Chart === 'undefined') return canvas;
+    charts.push(new Chart(canvas, {
+      type: 'line',
+      data: {
+        labels: points.map((p) => utc(p.window_start)),
+        datasets: [
+          { label: L.pv, data: points.map((p) => p.pv), borderColor: '#c0392b', borderWidth: 1.5, pointRadius: 0, yAxisID: 'pv' },
+          { label: L.uv, data: points.map((p) => p.uv), borderColor: '#2c7fb8', borderWidth: 1.5, pointRadius: 0, yAxisID: 'uv',
+            // A HyperLogLog estimate is drawn dashed.
+            segment: { borderDash: (ctx) => (points[ctx.p1DataIndex].uv_exact ? undefined : [4, 3]) } },
+        ],
+      },
+      options: {
+        animation: false, responsive: false,
+        scales: { x: { ticks: { maxTicksLimit: 8 } }, pv: { position: 'left', beginAtZero: true }, uv: { position: 'right', beginAtZero: true } },
+      },
+    }));
+    return canvas;
+  }
+
+  render.traffic = function (d, main) {
+    main.appendChild(el('h3', {}, L['traffic.now']));
+    main.appendChild(table('traffic-now', [
+      { key: 'dimension', label: 'dimension', cell: (r) => r.dimension },
+      { key: 'value', label: 'value', cell: (r) => r.value },
+      { key: 'pv', label: 'pv', num: true, cell: (r) => int(r.pv) },
+      { key: 'uv', label: 'uv', num: true, cell: (r) => int(r.uv) },
+    ], d.now, (r) => r.dimension + '|' + r.value));
+    main.appendChild(el('h3', {}, L['traffic.hourly']));
+    main.appendChild(hourlyChart(d.hourly));
+    if (d.hourly.some((p) => !p.uv_exact)) main.appendChild(el('p', { class: 'note' }, L['uv.estimate']));
+    main.appendChild(el('h3', {}, L.funnel));
+    main.appendChild(table('funnel', [
+      { key: 'category_id', label: 'category', cell: (r) => int(r.category_id) },
+      { key: 'viewers', label: 'viewers', num: true, cell: (r) => int(r.viewers) },
+      { key: 'carters', label: 'carters', num: true, cell: (r) => int(r.carters) },
+      { key: 'orderers', label: 'orderers', num: true, cell: (r) => int(r.orderers) },
+      { key: 'payers', label: 'payers', num: true, cell: (r) => int(r.payers) },
+      { key: 'view_to_cart', label: 'view_to_cart', num: true, cell: (r) => pct(r.view_to_cart) },
+      { key: 'cart_to_order', label: 'cart_to_order', num: true, cell: (r) => pct(r.cart_to_order) },
+      { key: 'order_to_paid', label: 'order_to_paid', num: true, cell: (r) => pct(r.order_to_paid) },
+    ], d.funnel, (r) => r.category_id));
+    main.appendChild(el('h3', {}, L.unpaid));
+    main.appendChild(table('unpaid', [
+      { key: 'hour', label: 'hour', cell: (r) => utc(r.hour_start) },
+      { key: 'timed_out', label: 'timed_out', num: true, cell: (r) => int(r.timed_out) },
+      { key: 'paid_late', label: 'paid_late', num: true, cell: (r) => int(r.paid_late) },
+    ], d.unpaid, (r) => r.hour_start));
+    main.appendChild(el('h3', {}, L.bots));
+    main.appendChild(table('bots', [
+      { key: 'hour', label: 'hour', cell: (r) => utc(r.hour_start) },
+      { key: 'rule', label: 'rule', cell: (r) => r.rule },
+      { key: 'clicks', label: 'clicks', num: true, cell: (r) => int(r.clicks) },
+      { key: 'users', label: 'users', num: true, cell: (r) => int(r.users) },
+    ], d.bots, (r) => r.hour_start + '|' + r.rule));
+  };
+
   function freshness(f) {
     const p = document.getElementById('freshness');
     p.className = 'freshness';

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 + "one JSON Lines file per output table in --out.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends or all.")
+    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing, traffic or all.")
     String job;
 
     @Option(names = "--input", required = true, paramLabel = "PATH",

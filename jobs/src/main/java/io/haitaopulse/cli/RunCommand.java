@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Run a job live: Kafka in, Kafka and PostgreSQL out, with checkpoints (see deploy/pulse.yaml).")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing or all.")
+    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing, traffic or all.")
     String job;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "Submit a live job to a Flink session cluster (detached); prints the job id.")
 final class SubmitCommand implements Callable<Integer> {
 
-    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing or all.")
+    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing, traffic or all.")
     String job;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Configuration file (see 'pulse run').")

@@ -122,12 +122,13 @@ public final class DashboardServer implements AutoCloseable {
     private void route(HttpExchange ex, String path, String lang) throws IOException, SQLException {
         switch (path) {
             case "/" -> send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell("trending", lang, chartJsPath)));
-            case "/trending", "/hot", "/campaigns", "/sourcing" ->
+            case "/trending", "/hot", "/campaigns", "/sourcing", "/traffic" ->
                     send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell(path.substring(1), lang, chartJsPath)));
             case "/api/trending" -> json(ex, views.trending());
             case "/api/hot" -> json(ex, views.hot());
             case "/api/campaigns" -> json(ex, views.campaigns());
             case "/api/sourcing" -> json(ex, views.sourcing());
+            case "/api/traffic" -> json(ex, views.traffic());
             case "/export/sourcing.csv" -> {
                 ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"sourcing-shortlist.csv\"");
                 send(ex, 200, "text/csv; charset=utf-8", bytes(Csv.write(views.shortlistCells())));

@@ -14,7 +14,7 @@ import java.util.Map;
 final class Pages {
 
     /** The pages, in navigation order: path segment and label key. */
-    static final List<String> PAGES = List.of("trending", "hot", "campaigns", "sourcing");
+    static final List<String> PAGES = List.of("trending", "hot", "traffic", "campaigns", "sourcing");
 
     private static final Map<String, String> EN = new LinkedHashMap<>();
     private static final Map<String, String> ZH = new LinkedHashMap<>();
@@ -92,6 +92,30 @@ final class Pages {
         label("order_units", "Order units", "建议采购量");
         label("reasons", "Reasons", "理由");
         label("export", "Export CSV", "导出 CSV");
+        label("page.traffic", "Traffic", "流量");
+        label("traffic.now", "Traffic, newest minute", "流量（最新一分钟）");
+        label("traffic.hourly", "PV and UV per hour, last 48 h", "每小时 PV 与 UV（近 48 小时）");
+        label("dimension", "Dimension", "维度");
+        label("value", "Value", "取值");
+        label("pv", "PV", "PV");
+        label("uv", "UV", "UV");
+        label("uv.estimate", "≈ estimate (HyperLogLog)", "≈ 估算（HyperLogLog）");
+        label("funnel", "Funnel, newest hour", "转化漏斗（最新一小时）");
+        label("viewers", "Viewers", "浏览用户");
+        label("carters", "Carted", "加购用户");
+        label("orderers", "Ordered", "下单用户");
+        label("payers", "Paid", "支付用户");
+        label("view_to_cart", "View → cart", "浏览→加购");
+        label("cart_to_order", "Cart → order", "加购→下单");
+        label("order_to_paid", "Order → paid", "下单→支付");
+        label("unpaid", "Unpaid orders per hour", "每小时未支付订单");
+        label("hour", "Hour", "小时");
+        label("timed_out", "Timed out", "超时未支付");
+        label("paid_late", "Paid late", "超时后支付");
+        label("bots", "Bot clicks held out", "已拦截的机器人点击");
+        label("rule", "Rule", "规则");
+        label("clicks", "Clicks", "点击");
+        label("users", "Users", "用户");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -44,6 +44,17 @@ final class ViewReader {
     static final String SHORTLIST_SQL = "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, "
             + "avg_rating, return_rate, complaint_rate, recommended_order_units, reasons FROM v_sourcing_shortlist "
             + "ORDER BY category_id, rank";
+    static final String TRAFFIC_NOW_SQL = "SELECT window_start, dimension, value, pv, uv FROM v_traffic_now "
+            + "ORDER BY dimension <> 'all', dimension, pv DESC, value";
+    static final String TRAFFIC_HOURLY_SQL = "SELECT window_start, pv, uv, uv_exact FROM v_traffic_hourly WHERE dimension = 'all' "
+            + "ORDER BY window_start";
+    static final String FUNNEL_SQL = "SELECT window_start, category_id, viewers, carters, orderers, payers, view_to_cart, "
+            + "cart_to_order, order_to_paid FROM v_funnel_hourly WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) "
+            + "ORDER BY viewers DESC, category_id";
+    static final String UNPAID_SQL = "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
+            + "ORDER BY hour_start DESC LIMIT 24";
+    static final String BOTS_SQL = "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly "
+            + "ORDER BY hour_start DESC, rule LIMIT 48";
     static final String FRESHNESS_SQL = "SELECT max(newest) AS newest, "
             + "extract(epoch FROM now() - to_timestamp(max(newest) / 1000.0))::bigint AS age_seconds FROM v_freshness";
 
@@ -116,6 +127,19 @@ final class ViewReader {
         try (Connection c = open()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("shortlist", rows(c, SHORTLIST_SQL));
+            out.put("freshness", freshness(c));
+            return out;
+        }
+    }
+
+    Map<String, Object> traffic() throws SQLException {
+        try (Connection c = open()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("now", rows(c, TRAFFIC_NOW_SQL));
+            out.put("hourly", rows(c, TRAFFIC_HOURLY_SQL));
+            out.put("funnel", rows(c, FUNNEL_SQL));
+            out.put("unpaid", rows(c, UNPAID_SQL));
+            out.put("bots", rows(c, BOTS_SQL));
             out.put("freshness", freshness(c));
             return out;
         }

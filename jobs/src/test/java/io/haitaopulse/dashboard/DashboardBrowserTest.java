@@ -66,7 +66,7 @@ class DashboardBrowserTest {
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
     private static final List<String> TABLES = List.of("hot_items", "demand_trends", "category_trends", "campaign_uplift",
-            "campaign_did", "channel_attribution", "sourcing_shortlist");
+            "campaign_did", "channel_attribution", "sourcing_shortlist", "traffic", "funnel", "order_timeouts");
     private static final String SCRIPT = "<script>window.__xss=1;alert(1)</script>";
     private static final String IMG = "<img src=x onerror=\"window.__xss=1;alert(1)\">";
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -89,7 +89,7 @@ class DashboardBrowserTest {
         }
         Path events = tmp.resolve("events");
         Path out = tmp.resolve("out");
-        new MarketSimulator(SimulatorConfig.scenario("small"), 3).run(events);
+        new MarketSimulator(SimulatorConfig.scenario("small").withBotsAndUnpaid(2, 0.05), 3).run(events);
         Replay.run(new Replay.Spec("all", List.of(events), out, InputFormat.JSONL, new Configuration(), 2, null, null));
 
         url = LiveStack.freshDatabase("dashboard");
@@ -100,6 +100,13 @@ class DashboardBrowserTest {
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null)) {
             for (String table : TABLES) {
                 load(c, table, out.resolve(table + ".jsonl"));
+            }
+            // An append table: its key is a digest the live sink computes, here the row's own text.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO suspicious_events SELECT j -> 'event', j ->> 'rule', "
+                    + "(j ->> 'blacklisted_from')::bigint, (j ->> 'blacklisted_until')::bigint, md5(j::text) "
+                    + "FROM json_array_elements(?::json) j")) {
+                ps.setString(1, "[" + String.join(",", Files.readAllLines(out.resolve("suspicious_events.jsonl"))) + "]");
+                ps.executeUpdate();
             }
         }
         // Hostile text where the dashboard shows text: a campaign, a channel and a hot-items scope.
@@ -269,6 +276,31 @@ class DashboardBrowserTest {
             assertThat(parsed.get(i)).as("CSV row %d", i).isEqualTo(want);
         }
         assertThat(parsed).anyMatch(r -> r.get(11).equals(injected));
+    }
+
+    @Test
+    void trafficShowsTheNewestMinuteTheHourlyChartFunnelUnpaidOrdersAndBots() throws Exception {
+        open("/traffic", "traffic");
+        List<String> now = rows("SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension <> 'all', dimension, pv DESC, value");
+        assertThat(now).isNotEmpty().first().asString().startsWith("all|all|");
+        assertThat(tableRows("traffic-now", "dimension", "value", "pv", "uv")).isEqualTo(now);
+        int hours = Integer.parseInt(rows("SELECT count(*) FROM v_traffic_hourly WHERE dimension = 'all'").get(0));
+        assertThat(hours).isGreaterThan(20);
+        assertThat(((Number) js("const c = Chart.getChart(document.getElementById('traffic-chart'));"
+                + "return c ? c.data.datasets[1].data.length : -1")).intValue()).isEqualTo(hours);
+        List<List<Object>> funnel = values("SELECT category_id, viewers, payers, view_to_cart FROM v_funnel_hourly "
+                + "WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) ORDER BY viewers DESC, category_id");
+        assertThat(funnel).isNotEmpty();
+        assertThat(tableRows("funnel", "category_id", "viewers", "payers", "view_to_cart")).isEqualTo(funnel.stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|"
+                        + (r.get(3) == null ? "–" : fixed(((Number) r.get(3)).doubleValue() * 100, 1) + "%")).toList());
+        List<String> unpaid = rows("SELECT timed_out, paid_late FROM v_unpaid_orders_hourly ORDER BY hour_start DESC LIMIT 24");
+        assertThat(unpaid).isNotEmpty();
+        assertThat(tableRows("unpaid", "timed_out", "paid_late")).isEqualTo(unpaid);
+        List<String> bots = rows("SELECT rule, clicks, users FROM v_bot_activity_hourly ORDER BY hour_start DESC, rule LIMIT 48");
+        assertThat(bots).isNotEmpty();
+        assertThat(tableRows("bots", "rule", "clicks", "users")).isEqualTo(bots);
+        screenshot("traffic");
     }
 
     @Test

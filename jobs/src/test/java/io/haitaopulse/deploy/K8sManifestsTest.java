@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks the Kubernetes manifests in {@code deploy/k8s} and the image in {@code deploy/docker}
  * without a cluster: every {@code FlinkDeployment} has the fields the operator and our runbook rely
- * on, the three jobs are exactly trends, uplift and sourcing, the pieces refer to each other by the
+ * on, the four jobs are exactly trends, uplift, sourcing and traffic, the pieces refer to each other by the
  * same names (Secret, ConfigMap, mount path, jar path), and the Secret example holds only a
  * placeholder. The checkers return their findings, so each is also run on a broken copy to show it
  * can fail.
@@ -221,8 +221,8 @@ class K8sManifestsTest {
     }
 
     @Test
-    void theThreeJobsHaveOneFlinkDeploymentEach() throws IOException {
-        assertThat(flinkDeployments()).containsOnlyKeys("trends", "uplift", "sourcing");
+    void theFourJobsHaveOneFlinkDeploymentEach() throws IOException {
+        assertThat(flinkDeployments()).containsOnlyKeys("trends", "uplift", "sourcing", "traffic");
     }
 
     @Test
