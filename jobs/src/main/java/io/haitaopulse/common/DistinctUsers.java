@@ -91,21 +91,7 @@ public class DistinctUsers {
         if (registers == null) {
             return size;
         }
-        double sum = 0;
-        int zeros = 0;
-        for (byte r : registers) {
-            sum += 1.0 / (1L << r);
-            if (r == 0) {
-                zeros++;
-            }
-        }
-        double alpha = 0.7213 / (1 + 1.079 / M);
-        double estimate = alpha * M * M / sum;
-        if (estimate <= 2.5 * M && zeros > 0) {
-            // Linear counting is more accurate while many registers are still empty.
-            estimate = M * Math.log((double) M / zeros);
-        }
-        return Math.round(estimate);
+        return HyperLogLog.estimate(registers);
     }
 
     private void toRegisters() {
@@ -118,12 +104,6 @@ public class DistinctUsers {
     }
 
     private static void addToRegisters(byte[] registers, long hash) {
-        int index = (int) (hash >>> (64 - P));
-        // Rank of the first 1 bit in the remaining 64 - P bits (a sentinel bit bounds it).
-        long rest = (hash << P) | (1L << (P - 1));
-        byte rank = (byte) (Long.numberOfLeadingZeros(rest) + 1);
-        if (rank > registers[index]) {
-            registers[index] = rank;
-        }
+        HyperLogLog.add(registers, P, hash);
     }
 }

@@ -1,5 +1,7 @@
 package io.haitaopulse.traffic;
 
+import io.haitaopulse.common.HyperLogLog;
+
 /**
  * Distinct users of one window: exact (a hash set of 64-bit user hashes) up to {@code limit}
  * users, then a HyperLogLog of 2^{@value #P} registers, standard error 1.04 / sqrt(16384) ≈
@@ -67,20 +69,7 @@ public class UvSketch {
         if (registers == null) {
             return size;
         }
-        double sum = 0;
-        int zeros = 0;
-        for (byte r : registers) {
-            sum += 1.0 / (1L << r);
-            if (r == 0) {
-                zeros++;
-            }
-        }
-        double alpha = 0.7213 / (1 + 1.079 / M);
-        double estimate = alpha * M * M / sum;
-        if (estimate <= 2.5 * M && zeros > 0) {
-            estimate = M * Math.log((double) M / zeros);
-        }
-        return Math.round(estimate);
+        return HyperLogLog.estimate(registers);
     }
 
     private void grew() {
@@ -123,13 +112,7 @@ public class UvSketch {
     }
 
     private void addToRegisters(long hash) {
-        int index = (int) (hash >>> (64 - P));
-        // Rank of the first 1 bit in the remaining 64 - P bits; a sentinel bit bounds it.
-        long rest = (hash << P) | (1L << (P - 1));
-        byte rank = (byte) (Long.numberOfLeadingZeros(rest) + 1);
-        if (rank > registers[index]) {
-            registers[index] = rank;
-        }
+        HyperLogLog.add(registers, P, hash);
     }
 
     /** Slot index mixing: the hashes' high bits index HyperLogLog registers, so spread the low ones. */
