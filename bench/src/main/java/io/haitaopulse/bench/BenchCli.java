@@ -32,7 +32,8 @@ public final class BenchCli implements Callable<Integer> {
     /** Every case, in the order they run. */
     static Map<String, BenchCase> catalogue() {
         Map<String, BenchCase> m = new LinkedHashMap<>();
-        for (BenchCase c : List.of(PulseCases.sourceCeiling(), PulseCases.hotItems(), PulseCases.trends(), new FlinkSqlHotItems(),
+        for (BenchCase c : List.of(PulseCases.sourceCeiling(), PulseCases.botFilter(), PulseCases.hotItems(), PulseCases.trends(),
+                PulseCases.trendsWithoutBotFilter(), new FlinkSqlHotItems(),
                 new ClassicHotItems(), new NexmarkQ5(), PulseCases.uplift(), PulseCases.sourcing())) {
             m.put(c.name(), c);
         }
@@ -67,8 +68,9 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every case [default: ${DEFAULT-VALUE}].")
     int parallelism;
 
-    @Option(names = "--cases", split = ",", description = "Cases to run, comma-separated [default: all]: source_ceiling, hot_items_pulse, "
-            + "trends_pulse, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness.")
+    @Option(names = "--cases", split = ",", description = "Cases to run, comma-separated [default: all]: source_ceiling, bot_filter, hot_items_pulse, "
+            + "trends_pulse, trends_pulse_no_bots, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, "
+            + "kafka_freshness.")
     List<String> cases;
 
     @Option(names = "--quick", description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")

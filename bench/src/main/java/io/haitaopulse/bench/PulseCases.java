@@ -1,5 +1,6 @@
 package io.haitaopulse.bench;
 
+import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
@@ -10,6 +11,7 @@ import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
+import io.haitaopulse.schema.internal.Ingested;
 import io.haitaopulse.sourcing.SourcingPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
@@ -20,9 +22,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The cases that run our own code: the source ceiling and the Pulse jobs, built exactly as
- * {@code bin/pulse run} builds them (dead-letter split, lateness routing, the job's operators),
- * with every table counted and discarded.
+ * The cases that run our own code: the source ceiling, the bot filter and the Pulse jobs, built
+ * exactly as {@code bin/pulse run} builds them (dead-letter split, bot filter, lateness routing,
+ * the job's operators; hot items alone skips the filter, see {@link #hotItems}), with every table
+ * counted and discarded.
  */
 public final class PulseCases {
 
@@ -53,32 +56,71 @@ public final class PulseCases {
         };
     }
 
-    /** Our hot items (trends job without demand trends). */
+    /**
+     * Our hot items (trends job without demand trends). Without the bot filter: the Flink SQL and
+     * classic cases it is compared with have none, and the comparison is of the ranking itself.
+     */
     public static BenchCase hotItems() {
         return job("hot_items_pulse", "Pulse hot items: pane pre-aggregation, sharded Top-N, global merge",
-                List.of(Topics.CLICKS), TrendsPipeline::hotItemsOnly);
+                List.of(Topics.CLICKS), TrendsPipeline::hotItemsOnly, false);
+    }
+
+    /** The bot filter alone behind the source: its cost is this case's distance to the source ceiling. */
+    public static BenchCase botFilter() {
+        return new BenchCase() {
+            @Override
+            public String name() {
+                return "bot_filter";
+            }
+
+            @Override
+            public String description() {
+                return "in-memory clicks topic, decode, pseudonymise, bot filter (keyed by user), discard";
+            }
+
+            @Override
+            public List<Topics.Input<?>> inputs() {
+                return List.of(Topics.CLICKS);
+            }
+
+            @Override
+            public void build(Inputs in, String collectId) {
+                Ingest.Split split = Ingest.splitDeadLetters(in.sources(List.of(Topics.CLICKS)),
+                        new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON);
+                Outputs.discard(split.deadLetters(), "dead_letters");
+                BotFilter.Filtered f = BotFilter.apply(split.events(), in.jobConf());
+                Outputs.discard(f.events().get(0), "events");
+                Outputs.discard(f.suspicious(), "suspicious_events");
+            }
+        };
     }
 
     /** The whole trends job: hot items and demand trends. */
     public static BenchCase trends() {
         return job("trends_pulse", "Pulse trends job: hot items + demand trends (clicks and orders)",
-                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new);
+                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new, true);
+    }
+
+    /** The trends job without the bot filter: its ratio to {@link #trends} is what the filter costs. */
+    public static BenchCase trendsWithoutBotFilter() {
+        return job("trends_pulse_no_bots", "Pulse trends job as trends_pulse, bot filter off",
+                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new, false);
     }
 
     /** The uplift job. */
     public static BenchCase uplift() {
         return job("uplift_pulse", "Pulse uplift job: scoreboard, DiD, attribution, referral credit, coupon funnel",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), UpliftPipeline::new);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), UpliftPipeline::new, true);
     }
 
     /** The sourcing job. */
     public static BenchCase sourcing() {
         return job("sourcing_pulse", "Pulse sourcing job: item days, satisfaction, shortlist",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), SourcingPipeline::new);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), SourcingPipeline::new, true);
     }
 
     private static BenchCase job(String name, String description, List<Topics.Input<?>> topics,
-            Function<Configuration, PulseJob> factory) {
+            Function<Configuration, PulseJob> factory, boolean botFilter) {
         return new BenchCase() {
             @Override
             public String name() {
@@ -101,8 +143,14 @@ public final class PulseCases {
                 Ingest.Split split = Ingest.splitDeadLetters(in.sources(topics), new Pseudonymizer(PseudonymKey.generate()),
                         RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
+                List<DataStream<Ingested>> events = split.events();
+                if (botFilter) {
+                    BotFilter.Filtered f = BotFilter.apply(events, in.jobConf());
+                    Outputs.discard(f.suspicious(), "suspicious_events");
+                    events = f.events();
+                }
                 PulseJob job = factory.apply(in.jobConf());
-                DataStream<LateEvent> late = job.build(split.events(), new TableSinks() {
+                DataStream<LateEvent> late = job.build(events, new TableSinks() {
                     @Override
                     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
                         if (collectId != null && table == OutputTable.HOT_ITEMS) {

@@ -30,7 +30,7 @@ class BenchSmokeTest {
         JsonNode root = new ObjectMapper().readTree(out.toFile());
         List<String> names = new ArrayList<>();
         root.get("cases").forEach(c -> names.add(c.get("name").asText()));
-        assertThat(names).containsExactly("source_ceiling", "hot_items_pulse", "trends_pulse", "hot_items_flink_sql",
+        assertThat(names).containsExactly("source_ceiling", "bot_filter", "hot_items_pulse", "trends_pulse", "trends_pulse_no_bots", "hot_items_flink_sql",
                 "hot_items_classic", "nexmark_q5", "uplift_pulse", "sourcing_pulse", "kafka_e2e", "kafka_freshness");
         long total = root.get("config").get("events").asLong();
         assertThat(total).isEqualTo(20_000);
@@ -75,7 +75,7 @@ class BenchSmokeTest {
         }
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
-                "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, hot_items_pulse, trends_pulse, "
+                "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, bot_filter, hot_items_pulse, trends_pulse, trends_pulse_no_bots, "
                         + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
     }
 }

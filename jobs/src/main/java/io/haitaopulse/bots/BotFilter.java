@@ -123,8 +123,7 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     private final long blacklistMillis;
 
     private transient ListState<Ingested> held;
-    private transient ValueState<Recent> recent;
-    private transient ValueState<Blacklisting> blacklist;
+    private transient ValueState<Activity> activity;
     private transient Map<String, LongCounter> counters;
     private transient Map<String, Counter> metrics;
 
@@ -139,8 +138,7 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     @Override
     public void open(OpenContext openContext) {
         held = getRuntimeContext().getListState(new ListStateDescriptor<>("held-clicks", new AvroTypeInfo<>(Ingested.class)));
-        recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-views", Types.POJO(Recent.class)));
-        blacklist = getRuntimeContext().getState(new ValueStateDescriptor<>("blacklisting", Types.POJO(Blacklisting.class)));
+        activity = getRuntimeContext().getState(new ValueStateDescriptor<>("activity", Types.POJO(Activity.class)));
         counters = new HashMap<>();
         metrics = new HashMap<>();
         for (String rule : List.of(REPEAT_ITEM, NO_DWELL)) {
@@ -161,71 +159,76 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             held.add(event);
             ctx.timerService().registerEventTimeTimer(ts);
         } else {
-            release(event, blacklist.value(), out, ctx);
+            release(event, activity.value(), out, ctx);
         }
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Ingested> out) throws Exception {
-        Blacklisting b = blacklist.value();
-        List<Ingested> due = new ArrayList<>();
-        List<Ingested> later = new ArrayList<>();
+        Activity a = activity.value();
+        List<Ingested> due = null;
+        List<Ingested> later = null;
         Iterable<Ingested> all = held.get();
         if (all != null) {
             for (Ingested e : all) {
                 // Timers fire in event-time order, so everything held at or before t is at t.
-                (EventTime.of(e) <= t ? due : later).add(e);
+                if (EventTime.of(e) <= t) {
+                    due = due == null ? new ArrayList<>(2) : due;
+                    due.add(e);
+                } else {
+                    later = later == null ? new ArrayList<>() : later;
+                    later.add(e);
+                }
             }
         }
-        if (!due.isEmpty()) {
-            if (later.isEmpty()) {
+        if (due != null) {
+            if (later == null) {
                 held.clear();
             } else {
                 held.update(later);
             }
-            Recent r = recent.value();
-            if (r == null) {
-                r = new Recent();
+            if (a == null) {
+                a = new Activity();
             }
-            r.dropUpTo(t - MINUTE);
+            a.dropUpTo(t - MINUTE);
             // Clicks with the same event time see each other, whatever their arrival order.
             for (Ingested e : due) {
                 Click c = (Click) e.getBody();
                 if (c.getAction() == ClickAction.VIEW) {
-                    r.add(t, c.getItemId());
+                    a.add(t, c.getItemId());
                 }
             }
             for (Ingested e : due) {
                 Click c = (Click) e.getBody();
-                String rule = c.getAction() == ClickAction.VIEW ? r.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
+                String rule = c.getAction() == ClickAction.VIEW ? a.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
                 if (rule != null) {
-                    if (b == null || b.until <= t) {
-                        b = new Blacklisting(t, t + blacklistMillis, rule);
+                    if (a.rule == null || a.until <= t) {
+                        a.rule = rule;
+                        a.from = t;
+                        a.until = t + blacklistMillis;
                         counters.get(usersCounter(rule)).add(1L);
                     } else {
-                        b.until = Math.max(b.until, t + blacklistMillis);
+                        a.until = Math.max(a.until, t + blacklistMillis);
                     }
-                    blacklist.update(b);
-                    ctx.timerService().registerEventTimeTimer(forgetTime(b));
+                    ctx.timerService().registerEventTimeTimer(forgetTime(a.until));
                 }
-                release(e, b, out, ctx);
+                release(e, a, out, ctx);
             }
-            recent.update(r);
-            // Forgets these views once they can no longer be in any click's minute.
-            ctx.timerService().registerEventTimeTimer(t + MINUTE);
-        } else {
-            Recent r = recent.value();
-            if (r != null) {
-                r.dropUpTo(t - MINUTE);
-                if (r.size() == 0) {
-                    recent.clear();
-                } else {
-                    recent.update(r);
-                }
-            }
+            // Forgets these views once no click's minute can hold them. Rounded up to a whole
+            // minute so that one user's clicks of a minute share one timer.
+            ctx.timerService().registerEventTimeTimer(Math.floorDiv(t + 2 * MINUTE - 1, MINUTE) * MINUTE);
+        } else if (a != null) {
+            a.dropUpTo(t - MINUTE);
         }
-        if (b != null && forgetTime(b) <= t) {
-            blacklist.clear();
+        if (a != null) {
+            if (a.rule != null && forgetTime(a.until) <= t) {
+                a.rule = null;
+            }
+            if (a.size() == 0 && a.rule == null) {
+                activity.clear();
+            } else {
+                activity.update(a);
+            }
         }
     }
 
@@ -233,52 +236,40 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
      * A blacklisting is kept for as long again after it ends: a click that arrives behind the
      * watermark (late here, possibly still useful to a job with a long window) still meets it.
      */
-    private long forgetTime(Blacklisting b) {
-        return b.until + blacklistMillis;
+    private long forgetTime(long until) {
+        return until + blacklistMillis;
     }
 
-    private void release(Ingested event, Blacklisting b, Collector<Ingested> out, Context ctx) {
+    private void release(Ingested event, Activity a, Collector<Ingested> out, Context ctx) {
         long ts = EventTime.of(event);
-        if (b != null && b.from <= ts && ts < b.until) {
-            counters.get(eventsCounter(b.rule)).add(1L);
-            metrics.get(b.rule).inc();
-            ctx.output(SUSPICIOUS, new SuspiciousEvent(event.getBody(), b.rule, Instant.ofEpochMilli(b.from),
-                    Instant.ofEpochMilli(b.until)));
+        if (a != null && a.rule != null && a.from <= ts && ts < a.until) {
+            counters.get(eventsCounter(a.rule)).add(1L);
+            metrics.get(a.rule).inc();
+            ctx.output(SUSPICIOUS, new SuspiciousEvent(event.getBody(), a.rule, Instant.ofEpochMilli(a.from),
+                    Instant.ofEpochMilli(a.until)));
         } else {
             out.collect(event);
         }
     }
 
-    /** A user's blacklisting: event times [from, until), and the rule that started it. A Flink POJO. */
-    public static class Blacklisting {
-        public long from;
-        public long until;
-        public String rule;
-
-        public Blacklisting() {}
-
-        Blacklisting(long from, long until, String rule) {
-            this.from = from;
-            this.until = until;
-            this.rule = rule;
-        }
-    }
-
-    /** A user's VIEWs of the last minute of event time, oldest first. A Flink POJO. */
-    public static class Recent {
+    /**
+     * A user's VIEWs of the last minute of event time (oldest first) and blacklisting (event times
+     * [from, until), started by {@code rule}; none while rule is null), in one state so that a
+     * click costs one lookup. A Flink POJO.
+     */
+    public static class Activity {
         public long[] ts = new long[8];
         public long[] items = new long[8];
         public int start;
         public int end;
+        public String rule;
+        public long from;
+        public long until;
 
-        public Recent() {}
+        public Activity() {}
 
         int size() {
             return end - start;
-        }
-
-        long newest() {
-            return end == start ? Long.MIN_VALUE : ts[end - 1];
         }
 
         void add(long t, long item) {
