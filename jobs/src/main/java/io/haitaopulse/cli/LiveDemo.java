@@ -212,8 +212,8 @@ final class LiveDemo {
             out.println("  PostgreSQL  " + pg.psqlCommand() + "   (tables and v_* views)");
             out.println("              dashboards: postgresql://dashboard:" + password + "@localhost:" + pg.port() + "/"
                     + LocalPostgres.DATABASE + " (may read the v_* views only)");
-            out.println("  Dashboard   http://localhost:" + dashboard.port() + "/   (trending, hot items, campaigns, sourcing; ?lang=zh)");
-            out.println("  Flink       MiniCluster in this process: trends, uplift and sourcing, checkpoints every 5 s");
+            out.println("  Dashboard   http://localhost:" + dashboard.port() + "/   (trending, hot items, traffic, campaigns, sourcing; ?lang=zh)");
+            out.println("  Flink       MiniCluster in this process: trends, uplift, sourcing and traffic (bot filter in front), checkpoints every 5 s");
             out.println("  Streaming   " + (rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible")
                     + " of simulated shop time into Kafka");
             out.println("Ctrl-C stops everything." + (duration != null ? " Stopping by itself after " + duration.toSeconds() + " s." : ""));

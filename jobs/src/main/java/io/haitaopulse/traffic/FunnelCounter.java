@@ -14,9 +14,13 @@ import org.apache.flink.util.Collector;
  * Emitted when the watermark reaches the hour's end, re-emitted for each event within the
  * allowed lateness, forgotten when final.
  */
-final class FunnelCounter extends KeyedProcessFunction<Long, FunnelHit, Funnel> {
+final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Funnel> {
 
     private static final long serialVersionUID = 1L;
+    static final int VIEW = 0;
+    static final int CART = 1;
+    static final int ORDER = 2;
+    static final int PAID = 3;
 
     private final TumblingWindow hour;
     private transient MapState<Long, Stages> hours;
@@ -50,20 +54,23 @@ final class FunnelCounter extends KeyedProcessFunction<Long, FunnelHit, Funnel> 
     }
 
     @Override
-    public void processElement(FunnelHit hit, Context ctx, Collector<Funnel> out) throws Exception {
-        long start = hour.start(hit.ts);
+    public void processElement(DistinctPartial hit, Context ctx, Collector<Funnel> out) throws Exception {
+        long start = hit.windowStart;
         Stages s = hours.get(start);
         if (s == null) {
             s = Stages.empty();
             ctx.timerService().registerEventTimeTimer(hour.fireTime(start));
             ctx.timerService().registerEventTimeTimer(hour.purgeTime(start));
         }
-        switch (hit.stage) {
-            case FunnelHit.VIEW -> s.viewers.add(hit.userHash);
-            case FunnelHit.CART -> s.carters.add(hit.userHash);
-            case FunnelHit.ORDER -> s.orderers.add(hit.userHash);
-            case FunnelHit.PAID -> s.payers.add(hit.userHash);
+        UvSketch stage = switch (hit.stage) {
+            case VIEW -> s.viewers;
+            case CART -> s.carters;
+            case ORDER -> s.orderers;
+            case PAID -> s.payers;
             default -> throw new IllegalArgumentException("unknown funnel stage " + hit.stage);
+        };
+        for (int i = 0; i < hit.size; i++) {
+            stage.add(hit.users[i]);
         }
         hours.put(start, s);
         if (hour.fireTime(start) <= ctx.timerService().currentWatermark()) {

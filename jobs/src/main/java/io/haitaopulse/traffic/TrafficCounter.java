@@ -12,12 +12,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * PV and UV of one traffic segment (dimension and value) per minute and per hour, keyed by
- * {@link TrafficHit#segment}. A window's row is emitted when the watermark reaches its end and
+ * {@link TrafficPipeline#segment}. A window's row is emitted when the watermark reaches its end and
  * again for every VIEW that arrives within the allowed lateness; the window is forgotten when it
  * is final. Minute UV is exact; hour UV is exact up to the configured limit. Rows of a segment
  * (not of "all") with 1 to k−1 users are suppressed ({@link KAnonymity}).
  */
-final class TrafficCounter extends KeyedProcessFunction<String, TrafficHit, Traffic> {
+final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial, Traffic> {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,7 +53,7 @@ final class TrafficCounter extends KeyedProcessFunction<String, TrafficHit, Traf
     }
 
     @Override
-    public void processElement(TrafficHit hit, Context ctx, Collector<Traffic> out) throws Exception {
+    public void processElement(DistinctPartial hit, Context ctx, Collector<Traffic> out) throws Exception {
         long wm = ctx.timerService().currentWatermark();
         if (hit.minuteOpen) {
             add(minutes, minute, "1m", Integer.MAX_VALUE, hit, wm, ctx, out);
@@ -61,9 +61,9 @@ final class TrafficCounter extends KeyedProcessFunction<String, TrafficHit, Traf
         add(hours, hour, "1h", exactHourLimit, hit, wm, ctx, out);
     }
 
-    private void add(MapState<Long, Acc> state, TumblingWindow w, String granularity, int limit, TrafficHit hit, long wm,
+    private void add(MapState<Long, Acc> state, TumblingWindow w, String granularity, int limit, DistinctPartial hit, long wm,
             Context ctx, Collector<Traffic> out) throws Exception {
-        long start = w.start(hit.ts);
+        long start = w.start(hit.windowStart);
         Acc acc = state.get(start);
         if (acc == null) {
             acc = new Acc();
@@ -71,8 +71,10 @@ final class TrafficCounter extends KeyedProcessFunction<String, TrafficHit, Traf
             ctx.timerService().registerEventTimeTimer(w.fireTime(start));
             ctx.timerService().registerEventTimeTimer(w.purgeTime(start));
         }
-        acc.pv++;
-        acc.users.add(hit.userHash);
+        acc.pv += hit.events;
+        for (int i = 0; i < hit.size; i++) {
+            acc.users.add(hit.users[i]);
+        }
         state.put(start, acc);
         if (w.fireTime(start) <= wm) {
             // Within the allowed lateness: the row was emitted already and is corrected now.

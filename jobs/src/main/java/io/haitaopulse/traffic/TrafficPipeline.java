@@ -23,8 +23,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * The {@code traffic} job: site traffic (PV and UV per minute and hour, overall and by channel,
@@ -32,8 +30,8 @@ import org.apache.flink.util.Collector;
  * timeouts.
  *
  * <pre>
- * source ─ route[traffic] ─ fan out (chained: one hit per segment) ─ keyBy(segment)  ─ TrafficCounter  ─ traffic
- *        ─ route[funnel]  ─ fan out (chained: one hit per stage)   ─ keyBy(category) ─ FunnelCounter   ─ funnel
+ * source ─ route[traffic] ─ PartialAggregator (chained: PV, users per segment, minute) ─ keyBy(segment)  ─ TrafficCounter ─ traffic
+ *        ─ route[funnel]  ─ PartialAggregator (chained: users per category, stage, hour) ─ keyBy(category) ─ FunnelCounter  ─ funnel
  *        ─ route[orders]  ─ keyBy(order_id) ─ PaymentTimeouts ─ order_timeouts
  * </pre>
  */
@@ -79,34 +77,16 @@ public final class TrafficPipeline implements PulseJob {
     @Override
     public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
         Ingest.Routed traffic = Ingest.route(events, new TrafficLateness(minute, hour), NAME);
-        DataStream<TrafficHit> hits = null;
-        for (int i = 0; i < traffic.events().size(); i++) {
-            DataStream<Ingested> in = traffic.events().get(i);
-            DataStream<TrafficHit> h = in.process(new TrafficFanOut(minute), Types.POJO(TrafficHit.class))
-                    .name("traffic-fan-out-" + i)
-                    .uid("traffic-fan-out-" + i)
-                    .setParallelism(in.getParallelism());
-            hits = hits == null ? h : hits.union(h);
-        }
-        DataStream<Traffic> rows = hits
-                .keyBy(TrafficHit::segment, Types.STRING)
+        DataStream<Traffic> rows = partials(traffic, new TrafficHits(minute), minute.size(), "traffic-partials")
+                .keyBy(p -> p.segment, Types.STRING)
                 .process(new TrafficCounter(minute, hour, exactHourLimit, new KAnonymity(k)), new AvroTypeInfo<>(Traffic.class))
                 .name("traffic-counter")
                 .uid("traffic-counter");
         sinks.write(OutputTable.TRAFFIC, rows);
 
         Ingest.Routed funnel = Ingest.route(events, new FunnelLateness(hour), "funnel");
-        DataStream<FunnelHit> stages = null;
-        for (int i = 0; i < funnel.events().size(); i++) {
-            DataStream<Ingested> in = funnel.events().get(i);
-            DataStream<FunnelHit> f = in.process(new FunnelFanOut(), Types.POJO(FunnelHit.class))
-                    .name("funnel-fan-out-" + i)
-                    .uid("funnel-fan-out-" + i)
-                    .setParallelism(in.getParallelism());
-            stages = stages == null ? f : stages.union(f);
-        }
-        DataStream<Funnel> funnelRows = stages
-                .keyBy(f -> f.categoryId, Types.LONG)
+        DataStream<Funnel> funnelRows = partials(funnel, new FunnelHits(), hour.size(), "funnel-partials")
+                .keyBy(p -> p.category, Types.LONG)
                 .process(new FunnelCounter(hour), new AvroTypeInfo<>(Funnel.class))
                 .name("funnel-counter")
                 .uid("funnel-counter");
@@ -122,29 +102,45 @@ public final class TrafficPipeline implements PulseJob {
         return traffic.late().union(funnel.late(), orders.late());
     }
 
+    /** Pre-aggregates {@code routed} per source, chained to it, into partials of {@code windowSize}. */
+    private static DataStream<DistinctPartial> partials(Ingest.Routed routed, PartialAggregator.Hits hits, long windowSize,
+            String name) {
+        DataStream<DistinctPartial> all = null;
+        for (int i = 0; i < routed.events().size(); i++) {
+            DataStream<Ingested> in = routed.events().get(i);
+            DataStream<DistinctPartial> p = in
+                    .transform(name + "-" + i, Types.POJO(DistinctPartial.class), new PartialAggregator(hits, windowSize))
+                    .uid(name + "-" + i)
+                    .setParallelism(in.getParallelism());
+            all = all == null ? p : all.union(p);
+        }
+        return all;
+    }
+
     /**
-     * One hit per segment of a VIEW click: all, channel, region, device. Chained behind the
-     * lateness routing, so it sees the watermark the router judged by and can tell a click whose
-     * minute is already final (it then counts in its hour only).
+     * A VIEW click is a hit of each of its segments: all, channel, region, device. The router
+     * before it judged against the same watermark, so a click whose minute is already final is
+     * told apart here: it counts in its hour only.
      */
-    static final class TrafficFanOut extends ProcessFunction<Ingested, TrafficHit> {
+    static final class TrafficHits implements PartialAggregator.Hits {
         private static final long serialVersionUID = 1L;
         private final TumblingWindow minute;
 
-        TrafficFanOut(TumblingWindow minute) {
+        TrafficHits(TumblingWindow minute) {
             this.minute = minute;
         }
 
         @Override
-        public void processElement(Ingested in, Context ctx, Collector<TrafficHit> out) {
+        public void of(Ingested in, long watermark, PartialAggregator.Sink out) {
             Click c = (Click) in.getBody();
             long ts = c.getTs().toEpochMilli();
             long user = DistinctUsers.hash(c.getUserId());
-            boolean minuteOpen = !minute.isFinal(ts, ctx.timerService().currentWatermark());
-            out.collect(new TrafficHit(ALL, ALL, user, ts, minuteOpen));
-            out.collect(new TrafficHit("channel", c.getChannel() == null ? UNKNOWN : c.getChannel().name(), user, ts, minuteOpen));
-            out.collect(new TrafficHit("region", orUnknown(c.getRegion()), user, ts, minuteOpen));
-            out.collect(new TrafficHit("device", orUnknown(c.getDevice()), user, ts, minuteOpen));
+            long start = minute.start(ts);
+            boolean open = !minute.isFinal(ts, watermark);
+            out.hit(segment(ALL, ALL), 0L, 0, start, open, user);
+            out.hit(segment("channel", c.getChannel() == null ? UNKNOWN : c.getChannel().name()), 0L, 0, start, open, user);
+            out.hit(segment("region", orUnknown(c.getRegion())), 0L, 0, start, open, user);
+            out.hit(segment("device", orUnknown(c.getDevice())), 0L, 0, start, open, user);
         }
 
         private static String orUnknown(String s) {
@@ -152,23 +148,30 @@ public final class TrafficPipeline implements PulseJob {
         }
     }
 
-    /** One hit per funnel stage an event reaches, per category (a PAID order line reaches order and paid). */
-    static final class FunnelFanOut extends ProcessFunction<Ingested, FunnelHit> {
+    /** The counter's key of a traffic segment: dimension and value. */
+    static String segment(String dimension, String value) {
+        return dimension + '\u0000' + value;
+    }
+
+    /** A hit per funnel stage an event reaches, per category (a PAID order line reaches order and paid). */
+    static final class FunnelHits implements PartialAggregator.Hits {
         private static final long serialVersionUID = 1L;
+        private static final long HOUR = 3_600_000L;
 
         @Override
-        public void processElement(Ingested in, Context ctx, Collector<FunnelHit> out) {
+        public void of(Ingested in, long watermark, PartialAggregator.Sink out) {
             Object body = in.getBody();
             if (body instanceof Click c) {
-                out.collect(new FunnelHit(c.getCategoryId(), c.getAction() == ClickAction.VIEW ? FunnelHit.VIEW : FunnelHit.CART,
-                        DistinctUsers.hash(c.getUserId()), c.getTs().toEpochMilli()));
+                long ts = c.getTs().toEpochMilli();
+                out.hit(null, c.getCategoryId(), c.getAction() == ClickAction.VIEW ? FunnelCounter.VIEW : FunnelCounter.CART,
+                        Math.floorDiv(ts, HOUR) * HOUR, true, DistinctUsers.hash(c.getUserId()));
             } else if (body instanceof Order o) {
                 long user = DistinctUsers.hash(o.getUserId());
-                long ts = o.getTs().toEpochMilli();
+                long start = Math.floorDiv(o.getTs().toEpochMilli(), HOUR) * HOUR;
                 for (OrderLine l : o.getLines()) {
-                    out.collect(new FunnelHit(l.getCategoryId(), FunnelHit.ORDER, user, ts));
+                    out.hit(null, l.getCategoryId(), FunnelCounter.ORDER, start, true, user);
                     if (o.getStatus() == OrderStatus.PAID) {
-                        out.collect(new FunnelHit(l.getCategoryId(), FunnelHit.PAID, user, ts));
+                        out.hit(null, l.getCategoryId(), FunnelCounter.PAID, start, true, user);
                     }
                 }
             }
