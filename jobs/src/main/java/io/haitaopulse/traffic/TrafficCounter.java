@@ -21,8 +21,6 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
 
     private static final long serialVersionUID = 1L;
 
-    static final TumblingWindow MINUTE_SIZE = new TumblingWindow(60_000L, 0L);
-
     private final TumblingWindow minute;
     private final TumblingWindow hour;
     private final int exactHourLimit;

@@ -85,7 +85,7 @@ public final class TrafficPipeline implements PulseJob {
         sinks.write(OutputTable.TRAFFIC, rows);
 
         Ingest.Routed funnel = Ingest.route(events, new FunnelLateness(hour), "funnel");
-        DataStream<Funnel> funnelRows = partials(funnel, new FunnelHits(), hour.size(), "funnel-partials")
+        DataStream<Funnel> funnelRows = partials(funnel, new FunnelHits(hour), hour.size(), "funnel-partials")
                 .keyBy(p -> p.category, Types.LONG)
                 .process(new FunnelCounter(hour), new AvroTypeInfo<>(Funnel.class))
                 .name("funnel-counter")
@@ -156,7 +156,11 @@ public final class TrafficPipeline implements PulseJob {
     /** A hit per funnel stage an event reaches, per category (a PAID order line reaches order and paid). */
     static final class FunnelHits implements PartialAggregator.Hits {
         private static final long serialVersionUID = 1L;
-        private static final long HOUR = 3_600_000L;
+        private final TumblingWindow hour;
+
+        FunnelHits(TumblingWindow hour) {
+            this.hour = hour;
+        }
 
         @Override
         public void of(Ingested in, long watermark, PartialAggregator.Sink out) {
@@ -164,10 +168,10 @@ public final class TrafficPipeline implements PulseJob {
             if (body instanceof Click c) {
                 long ts = c.getTs().toEpochMilli();
                 out.hit(null, c.getCategoryId(), c.getAction() == ClickAction.VIEW ? FunnelCounter.VIEW : FunnelCounter.CART,
-                        Math.floorDiv(ts, HOUR) * HOUR, true, DistinctUsers.hash(c.getUserId()));
+                        hour.start(ts), true, DistinctUsers.hash(c.getUserId()));
             } else if (body instanceof Order o) {
                 long user = DistinctUsers.hash(o.getUserId());
-                long start = Math.floorDiv(o.getTs().toEpochMilli(), HOUR) * HOUR;
+                long start = hour.start(o.getTs().toEpochMilli());
                 for (OrderLine l : o.getLines()) {
                     out.hit(null, l.getCategoryId(), FunnelCounter.ORDER, start, true, user);
                     if (o.getStatus() == OrderStatus.PAID) {
