@@ -1,6 +1,7 @@
 package io.haitaopulse.bench;
 
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.live.Topics;
 import io.haitaopulse.schema.internal.Ingested;
@@ -37,22 +38,22 @@ public final class Inputs {
     }
 
     /** One stream per topic, each read by as many readers as the environment's parallelism. */
-    public List<DataStream<Ingested>> sources(List<Topics.Input<?>> topics) {
+    public List<Ingest.Source> sources(List<Topics.Input<?>> topics) {
         Duration maxDelay = jobConf.get(PulseOptions.MAX_DELAY);
-        List<DataStream<Ingested>> out = new ArrayList<>();
+        List<Ingest.Source> out = new ArrayList<>();
         for (Topics.Input<?> t : topics) {
             int p = env.getParallelism();
-            out.add(env.fromSource(new MemoryTopicSource(data, t, p),
+            out.add(new Ingest.Source(t.name(), env.fromSource(new MemoryTopicSource(data, t, p),
                             // Bounded and never idle: no idleness, so no reader can get ahead.
                             PulseWatermarks.strategy(maxDelay, Duration.ZERO), "memory-" + t.name())
                     .uid("memory-" + t.name())
-                    .setParallelism(p));
+                    .setParallelism(p)));
         }
         return out;
     }
 
     /** The one stream of a single topic. */
     public DataStream<Ingested> source(Topics.Input<?> topic) {
-        return sources(List.of(topic)).get(0);
+        return sources(List.of(topic)).get(0).stream();
     }
 }

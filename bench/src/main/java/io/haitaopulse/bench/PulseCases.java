@@ -1,6 +1,7 @@
 package io.haitaopulse.bench;
 
 import io.haitaopulse.bots.BotFilter;
+import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
@@ -11,7 +12,6 @@ import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
-import io.haitaopulse.schema.internal.Ingested;
 import io.haitaopulse.sourcing.SourcingPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
@@ -89,7 +89,7 @@ public final class PulseCases {
                         new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
                 BotFilter.Filtered f = BotFilter.apply(split.events(), in.jobConf());
-                Outputs.discard(f.events().get(0), "events");
+                Outputs.discard(f.events(), "events");
                 Outputs.discard(f.suspicious(), "suspicious_events");
             }
         };
@@ -143,14 +143,15 @@ public final class PulseCases {
                 Ingest.Split split = Ingest.splitDeadLetters(in.sources(topics), new Pseudonymizer(PseudonymKey.generate()),
                         RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
-                List<DataStream<Ingested>> events = split.events();
-                if (botFilter) {
-                    BotFilter.Filtered f = BotFilter.apply(events, in.jobConf());
+                Configuration filterConf = new Configuration(in.jobConf());
+                filterConf.set(BotOptions.ENABLED, botFilter);
+                // As the jobs run it: every source gathered behind one exchange, filtered or not.
+                BotFilter.Filtered f = BotFilter.apply(split.events(), filterConf);
+                if (f.suspicious() != null) {
                     Outputs.discard(f.suspicious(), "suspicious_events");
-                    events = f.events();
                 }
                 PulseJob job = factory.apply(in.jobConf());
-                DataStream<LateEvent> late = job.build(events, new TableSinks() {
+                DataStream<LateEvent> late = job.build(f.events(), new TableSinks() {
                     @Override
                     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
                         if (collectId != null && table == OutputTable.HOT_ITEMS) {

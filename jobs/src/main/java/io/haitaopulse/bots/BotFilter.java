@@ -1,6 +1,7 @@
 package io.haitaopulse.bots;
 
 import io.haitaopulse.io.EventTime;
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Exposure;
@@ -45,8 +46,9 @@ import org.apache.flink.util.OutputTag;
  * watermark reaches its event time, when every on-time click at or before it has arrived, and is
  * released by that event-time timer before the watermark moves on, so it is exactly as on time
  * downstream as it was at the source and no job's lateness changes; outputs wait for the
- * watermark anyway. A click already behind the watermark passes at once, checked against the
- * blacklist but not counted (counting it would make later verdicts depend on when it arrived).
+ * watermark anyway. A click already behind the watermark, here or at its own source
+ * ({@link Ingest#judgingWatermark}), passes at once, checked against the blacklist but not counted
+ * (counting it would make later verdicts depend on when it arrived).
  */
 public final class BotFilter extends KeyedProcessFunction<String, Ingested, Ingested> {
 
@@ -73,34 +75,25 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         return "pulse.blacklisted." + rule;
     }
 
-    /** Clean events per source, and the suspicious clicks of all sources (null when the filter is off). */
-    public record Filtered(List<DataStream<Ingested>> events, DataStream<SuspiciousEvent> suspicious) {}
+    /** Clean events of every source, and the suspicious clicks (null when the filter is off). */
+    public record Filtered(DataStream<Ingested> events, DataStream<SuspiciousEvent> suspicious) {}
 
     /**
-     * Filters every source of {@code events} by the rules of {@code conf}, keyed by user, one
-     * filter per source so that jobs still see one stream per source; returns {@code events}
-     * untouched when {@link BotOptions#ENABLED} is off.
+     * Gathers the events of every source ({@link Ingest#gather}) through one filter with the
+     * rules of {@code conf}, keyed by user, so that a user's clicks are judged together whichever
+     * input they came from; through a plain rebalance when {@link BotOptions#ENABLED} is off.
      */
     public static Filtered apply(List<DataStream<Ingested>> events, Configuration conf) {
         BotOptions.validate(conf);
         if (!conf.get(BotOptions.ENABLED)) {
-            return new Filtered(events, null);
+            return new Filtered(Ingest.gather(events, null), null);
         }
-        List<DataStream<Ingested>> clean = new ArrayList<>();
-        DataStream<SuspiciousEvent> suspicious = null;
-        for (int i = 0; i < events.size(); i++) {
-            DataStream<Ingested> in = events.get(i);
-            SingleOutputStreamOperator<Ingested> out = in
-                    .keyBy(BotFilter::userOf, Types.STRING)
-                    .process(new BotFilter(conf), in.getType())
-                    .name("bot-filter-" + i)
-                    .uid("bot-filter-" + i)
-                    .setParallelism(in.getParallelism());
-            clean.add(out);
-            DataStream<SuspiciousEvent> s = out.getSideOutput(SUSPICIOUS);
-            suspicious = suspicious == null ? s : suspicious.union(s);
-        }
-        return new Filtered(clean, suspicious);
+        SingleOutputStreamOperator<Ingested> out = (SingleOutputStreamOperator<Ingested>) Ingest.gather(events, all -> all
+                .keyBy(BotFilter::userOf, Types.STRING)
+                .process(new BotFilter(conf), all.getType())
+                .name("bot-filter")
+                .uid("bot-filter"));
+        return new Filtered(out, out.getSideOutput(SUSPICIOUS));
     }
 
     /** The user an event is keyed by: its user id, or "" for events without one (campaigns). */
@@ -155,7 +148,9 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             return;
         }
         long ts = EventTime.of(event);
-        if (ts > ctx.timerService().currentWatermark()) {
+        // Behind its own source's watermark too: late there, so it must not count here either,
+        // or verdicts would depend on how far the other inputs had got.
+        if (ts > Ingest.judgingWatermark(event, ctx.timerService().currentWatermark())) {
             held.add(event);
             ctx.timerService().registerEventTimeTimer(ts);
         } else {

@@ -1,12 +1,20 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.common.PulseJob;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
+import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.sourcing.SourcingPipeline;
 import io.haitaopulse.traffic.TrafficPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Job names of the command line and the jobs they build. {@code all} runs every job on the same
@@ -31,5 +39,26 @@ final class JobCatalog {
             default -> throw new IllegalArgumentException(
                     "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
         };
+    }
+
+    /**
+     * The graph every run shares, replay and live alike: {@code sources} → dead letters split off
+     * and ids pseudonymised per source → all sources gathered (through the bot filter when it is
+     * on) → each of {@code jobs} → {@code sinks}, late_events and dead_letters included.
+     */
+    static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, Configuration conf, Pseudonymizer pseudonyms,
+            RawRedactor redactor, TableSinks sinks) {
+        Ingest.Split split = Ingest.splitDeadLetters(sources, pseudonyms, redactor);
+        sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
+        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
+        if (filtered.suspicious() != null) {
+            sinks.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
+        }
+        DataStream<LateEvent> late = null;
+        for (PulseJob job : jobs) {
+            DataStream<LateEvent> l = job.build(filtered.events(), sinks);
+            late = late == null ? l : late.union(l);
+        }
+        sinks.write(OutputTable.LATE_EVENTS, late);
     }
 }

@@ -1,6 +1,5 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
@@ -9,15 +8,12 @@ import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.KafkaInputs;
-import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.LiveSinks;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
-import io.haitaopulse.schema.LateEvent;
-import io.haitaopulse.schema.internal.Ingested;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +25,23 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The production job graph: Kafka topics in, Kafka topics and PostgreSQL tables out, the same
  * {@link PulseJob}s as replay. {@link #configure} fills in the defaults a production job needs
- * (checkpointing every 10 s, exactly-once barriers, HashMap state unless RocksDB is asked for,
+ * (max parallelism pinned at 128, checkpointing every 10 s, exactly-once barriers, HashMap state unless RocksDB is asked for,
  * checkpoints kept on cancellation, no Kryo); {@link #build} adds the graph to an environment.
  */
 public final class Live {
+
+    /**
+     * Default {@code pipeline.max-parallelism}: the number of key groups keyed state is split
+     * into, fixed for the life of a job's savepoints (a savepoint restores only into the same
+     * value). 128 is what Flink derived for every parallelism up to 85, so savepoints taken
+     * before it was pinned keep restoring; it also caps rescaling at 128 subtasks per operator.
+     */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
 
     /** Default checkpoint interval: the latency of exactly-once Kafka output. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -50,6 +53,9 @@ public final class Live {
         Configuration c = new Configuration(conf);
         c.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        if (!c.contains(PipelineOptions.MAX_PARALLELISM)) {
+            c.set(PipelineOptions.MAX_PARALLELISM, DEFAULT_MAX_PARALLELISM);
+        }
         if (!c.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
@@ -91,21 +97,11 @@ public final class Live {
         }
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
-        List<DataStream<Ingested>> sources = KafkaInputs.open(env, conf,
-                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), job,
+        List<Ingest.Source> sources = KafkaInputs.open(env, conf,
+                PulseWatermarks.aligned(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT),
+                        conf.get(PulseOptions.MAX_WATERMARK_DRIFT)), job,
                 partitions);
         // Kafka values that are text are JSON written to the wrong topic more often than not.
-        Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key), RawRedactor.JSON);
-        sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
-        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
-        if (bots) {
-            sinks.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
-        }
-        DataStream<LateEvent> late = null;
-        for (PulseJob j : jobs) {
-            DataStream<LateEvent> l = j.build(filtered.events(), sinks);
-            late = late == null ? l : late.union(l);
-        }
-        sinks.write(OutputTable.LATE_EVENTS, late);
+        JobCatalog.wire(sources, jobs, conf, new Pseudonymizer(key), RawRedactor.JSON, sinks);
     }
 }

@@ -16,8 +16,6 @@ import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
-import io.haitaopulse.schema.LateEvent;
-import io.haitaopulse.schema.internal.Ingested;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +27,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -85,21 +82,10 @@ public final class Replay {
 
         StreamExecutionEnvironment env = environment(spec);
         Configuration conf = spec.options();
-        List<DataStream<Ingested>> sources = FileInputs.open(env, files, spec.format(),
+        List<Ingest.Source> sources = FileInputs.open(env, files, spec.format(),
                 PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), ClockSkew.of(conf));
-        Ingest.Split split = Ingest.splitDeadLetters(sources, new Pseudonymizer(key),
-                spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON);
-        output.write(OutputTable.DEAD_LETTERS, split.deadLetters());
-        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
-        if (bots) {
-            output.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
-        }
-        DataStream<LateEvent> late = null;
-        for (PulseJob job : jobs) {
-            DataStream<LateEvent> l = job.build(filtered.events(), output);
-            late = late == null ? l : late.union(l);
-        }
-        output.write(OutputTable.LATE_EVENTS, late);
+        JobCatalog.wire(sources, jobs, conf, new Pseudonymizer(key),
+                spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON, output);
 
         JobExecutionResult result = env.execute("pulse replay " + spec.job());
         Map<String, Long> rows = output.finish(tables);

@@ -21,10 +21,10 @@ public interface PulseJob {
     List<OutputTable<?>> tables();
 
     /**
-     * Adds the job to the graph of {@code events} (one stream per source) and writes its tables
-     * to {@code sinks}.
+     * Adds the job to the graph of {@code events} (every source's events, gathered by
+     * {@link io.haitaopulse.io.Ingest#gather}) and writes its tables to {@code sinks}.
      *
      * @return the events this job found late, for the caller's late_events table
      */
-    DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks);
+    DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks);
 }

@@ -25,7 +25,7 @@ public final class DeadLetters {
     public static Ingested of(byte[] buf, int off, int len, String source, String reason, long ingestTs) {
         String text = decodeUtf8OrNull(buf, off, len);
         String raw = text != null ? text : BASE64_PREFIX + Base64.getEncoder().encodeToString(slice(buf, off, len));
-        return new Ingested(new DeadLetter(source, raw, reason, Instant.ofEpochMilli(ingestTs)));
+        return new Ingested(new DeadLetter(source, raw, reason, Instant.ofEpochMilli(ingestTs)), Long.MIN_VALUE);
     }
 
     /** The bytes as a String when they are valid UTF-8, else {@code null}. */

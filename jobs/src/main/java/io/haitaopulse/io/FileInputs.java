@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -57,21 +56,27 @@ public final class FileInputs {
 
     /**
      * One source per file, with {@code watermarks} assigned at the source and events that break
-     * {@code skew} turned into dead letters before they can reach the watermark generator.
+     * {@code skew} turned into dead letters before they can reach the watermark generator. A
+     * source's role is its file name ({@code clicks.jsonl}); a name given again by a later input
+     * gets {@code #2}, {@code #3}, … in input order.
      */
-    public static List<DataStream<Ingested>> open(StreamExecutionEnvironment env, List<Path> files, InputFormat format,
+    public static List<Ingest.Source> open(StreamExecutionEnvironment env, List<Path> files, InputFormat format,
             WatermarkStrategy<Ingested> watermarks, ClockSkew skew) {
-        List<DataStream<Ingested>> streams = new ArrayList<>();
+        List<Ingest.Source> streams = new ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i).toAbsolutePath();
+            String name = file.getFileName().toString();
+            int n = seen.merge(name, 1, Integer::sum);
+            String role = n == 1 ? name : name + "#" + n;
             FileSource<Ingested> source = FileSource
                     .forRecordStreamFormat(new LineFileFormat(file.toString(), skew.checking(format.parser())),
                             new org.apache.flink.core.fs.Path(file.toUri()))
                     .build();
-            streams.add(env.fromSource(source, watermarks, "file-" + i + ":" + file.getFileName())
-                    .uid("file-source-" + i)
+            streams.add(new Ingest.Source(role, env.fromSource(source, watermarks, "file:" + role)
+                    .uid("file-source-" + role)
                     // One file is one split; more readers would idle.
-                    .setParallelism(1));
+                    .setParallelism(1)));
         }
         return streams;
     }

@@ -49,23 +49,19 @@ public final class Ingest {
         private Counters() {}
     }
 
+    /**
+     * One input of a job: its stream, with watermarks assigned at the source, and the role that
+     * names its operators (the topic, or the file name). Operator uids are built from the role,
+     * never from the input's position, so adding or removing an input keeps every other input's
+     * state where a savepoint put it.
+     */
+    public record Source(String role, DataStream<Ingested> stream) {}
+
     /** Valid events per source, and the dead letters of all sources. */
     public record Split(List<DataStream<Ingested>> events, DataStream<DeadLetter> deadLetters) {}
 
-    /**
-     * What a job consumes: its events, one stream per source (kept apart so that per-source
-     * operators such as pre-aggregation can chain to their source), and the late ones.
-     */
-    public record Routed(List<DataStream<Ingested>> events, DataStream<LateEvent> late) {
-        /** All sources' events as one stream, for jobs that shuffle right away. */
-        public DataStream<Ingested> unioned() {
-            DataStream<Ingested> all = events.get(0);
-            for (int i = 1; i < events.size(); i++) {
-                all = all.union(events.get(i));
-            }
-            return all;
-        }
-    }
+    /** What a job consumes: its events, and the ones it found late. */
+    public record Routed(DataStream<Ingested> events, DataStream<LateEvent> late) {}
 
     /**
      * Metric names (operator scope; with the Prometheus reporter they appear as
@@ -90,21 +86,22 @@ public final class Ingest {
 
     /**
      * Splits dead letters off every source stream, after replacing the identifiers of events by
-     * {@code pseudonyms} and those in dead letters' raw input by {@code redactor}.
+     * {@code pseudonyms} and those in dead letters' raw input by {@code redactor}, and stamps each
+     * event with its source's watermark ({@link Ingested#getSourceWatermark()}).
      */
-    public static Split splitDeadLetters(List<DataStream<Ingested>> sources, Pseudonymizer pseudonyms, RawRedactor redactor) {
+    public static Split splitDeadLetters(List<Source> sources, Pseudonymizer pseudonyms, RawRedactor redactor) {
         List<DataStream<Ingested>> events = new ArrayList<>();
         DataStream<DeadLetter> dead = null;
-        for (int i = 0; i < sources.size(); i++) {
-            DataStream<Ingested> source = sources.get(i);
-            SingleOutputStreamOperator<Ingested> valid = source
-                    .transform("keep-watermark-" + i, source.getType(), new WatermarkKeeper<>())
-                    .uid("keep-watermark-" + i)
-                    .setParallelism(source.getParallelism())
+        for (Source source : sources) {
+            DataStream<Ingested> in = source.stream();
+            SingleOutputStreamOperator<Ingested> valid = in
+                    .transform("keep-watermark-" + source.role(), in.getType(), new WatermarkKeeper<>())
+                    .uid("keep-watermark-" + source.role())
+                    .setParallelism(in.getParallelism())
                     .process(new SplitDeadLetters(pseudonyms, redactor))
-                    .name("split-dead-letters-" + i)
-                    .uid("split-dead-letters-" + i)
-                    .setParallelism(source.getParallelism());
+                    .name("split-dead-letters-" + source.role())
+                    .uid("split-dead-letters-" + source.role())
+                    .setParallelism(in.getParallelism());
             events.add(valid);
             DataStream<DeadLetter> d = valid.getSideOutput(DEAD_LETTERS);
             dead = dead == null ? d : dead.union(d);
@@ -115,25 +112,54 @@ public final class Ingest {
         return new Split(events, dead);
     }
 
-    /** Routes every source's events by {@code rule} for the job named {@code job}. */
-    public static Routed route(List<DataStream<Ingested>> events, LatenessRule rule, String job) {
-        List<DataStream<Ingested>> used = new ArrayList<>();
-        DataStream<LateEvent> late = null;
-        for (int i = 0; i < events.size(); i++) {
-            DataStream<Ingested> in = events.get(i);
-            SingleOutputStreamOperator<Ingested> routed = in
-                    .process(new RouteByLateness(rule))
-                    .name(job + "-route-" + i)
-                    .uid(job + "-route-" + i)
-                    .setParallelism(in.getParallelism());
-            used.add(routed);
-            DataStream<LateEvent> l = routed.getSideOutput(LATE_EVENTS);
-            late = late == null ? l : late.union(l);
-        }
-        if (late == null) {
+    /**
+     * Every source's events as one stream behind a network exchange from every source subtask,
+     * so that the operators after it see the watermark of all inputs together: the smallest of
+     * the active ones. This is the watermark the jobs' keyed operators see too, so judging
+     * lateness here ({@link #route}) against it and against the event's own source watermark
+     * means an event a job accepts is never behind any operator it reaches, even when an input
+     * was idle and resumes behind the others. {@code gate}, when given, is that exchange (the
+     * bot filter, keyed by user); otherwise a rebalance.
+     */
+    public static DataStream<Ingested> gather(List<DataStream<Ingested>> events,
+            java.util.function.Function<DataStream<Ingested>, DataStream<Ingested>> gate) {
+        if (events.isEmpty()) {
             throw new IllegalArgumentException("a job needs at least one source");
         }
-        return new Routed(used, late);
+        DataStream<Ingested> all = events.get(0);
+        for (int i = 1; i < events.size(); i++) {
+            all = all.union(events.get(i));
+        }
+        if (gate != null) {
+            return gate.apply(all);
+        }
+        // An identity map behind the rebalance, so that every job's route chains to it and the
+        // events cross the network once however many jobs read them.
+        return all.rebalance()
+                .map(e -> e, all.getType())
+                .name("all-inputs")
+                .uid("all-inputs");
+    }
+
+    /** Routes the events of {@link #gather} by {@code rule} for the job named {@code job}. */
+    public static Routed route(DataStream<Ingested> events, LatenessRule rule, String job) {
+        SingleOutputStreamOperator<Ingested> routed = events
+                .process(new RouteByLateness(rule))
+                .name(job + "-route")
+                .uid(job + "-route")
+                .setParallelism(events.getParallelism());
+        return new Routed(routed, routed.getSideOutput(LATE_EVENTS));
+    }
+
+    /**
+     * The watermark an event is judged against: the larger of its own source's watermark when it
+     * was read and {@code here}, the watermark where it is judged. Without idle inputs the source's
+     * is the larger (every input is in the smallest), so which events are late depends only on
+     * each input's order; after an idle input resumes behind the others, {@code here} is larger
+     * and its events that every downstream operator has passed are reported, not lost.
+     */
+    public static long judgingWatermark(Ingested event, long here) {
+        return Math.max(event.getSourceWatermark(), here);
     }
 
     /** Pseudonymises, sends dead letters to {@link #DEAD_LETTERS} and counts records. */
@@ -171,6 +197,7 @@ public final class Ingest {
                 ctx.output(DEAD_LETTERS, d);
             } else {
                 pseudonyms.apply(value.getBody());
+                value.setSourceWatermark(ctx.timerService().currentWatermark());
                 out.collect(value);
             }
         }
@@ -197,7 +224,7 @@ public final class Ingest {
         public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
             Object body = value.getBody();
             long ts = EventTime.ofBody(body);
-            long watermark = ctx.timerService().currentWatermark();
+            long watermark = judgingWatermark(value, ctx.timerService().currentWatermark());
             switch (rule.judge(body, ts, watermark)) {
                 case USE -> out.collect(value);
                 case LATE -> reportLate(body, ts, watermark, ctx);

@@ -24,7 +24,7 @@ abstract class TextLineParser implements LineParser {
             return null;
         }
         try {
-            return new Ingested(parseText(text));
+            return new Ingested(parseText(text), Long.MIN_VALUE);
         } catch (InvalidEventException e) {
             return DeadLetters.of(buf, off, len, source, e.getMessage(), ingestTs);
         }

@@ -78,7 +78,7 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
                 reason = skew.violation(event, recordTs, "its Kafka record timestamp", true);
             }
             if (reason == null) {
-                return new Ingested(event);
+                return new Ingested(event, Long.MIN_VALUE);
             }
         } catch (AvroWire.InvalidWireException e) {
             reason = e.getMessage();

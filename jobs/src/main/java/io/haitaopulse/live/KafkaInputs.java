@@ -1,6 +1,7 @@
 package io.haitaopulse.live;
 
 import io.haitaopulse.io.ClockSkew;
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -28,14 +28,14 @@ public final class KafkaInputs {
      * per partition ({@code partitions}: the topic's partition count): a reader without a partition
      * would hold event time back until the idle timeout.
      */
-    public static List<DataStream<Ingested>> open(StreamExecutionEnvironment env, Configuration conf,
+    public static List<Ingest.Source> open(StreamExecutionEnvironment env, Configuration conf,
             WatermarkStrategy<Ingested> watermarks, String job, Map<String, Integer> partitions) {
-        List<DataStream<Ingested>> streams = new ArrayList<>();
+        List<Ingest.Source> streams = new ArrayList<>();
         for (Topics.Input<?> topic : Topics.INPUTS) {
             int readers = Math.max(1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
-            streams.add(env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
+            streams.add(new Ingest.Source(topic.name(), env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
                     .uid("kafka-source-" + topic.name())
-                    .setParallelism(readers));
+                    .setParallelism(readers)));
         }
         return streams;
     }

@@ -83,9 +83,9 @@ public final class SourcingPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new SourcingLateness(cadence), NAME);
-        DataStream<Ingested> all = routed.unioned();
+        DataStream<Ingested> all = routed.events();
         DataStream<SourcingShortlist> rows = all
                 .flatMap((Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),
                         Types.POJO(ItemEvent.class))

@@ -1,5 +1,6 @@
 package io.haitaopulse.traffic;
 
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.internal.Ingested;
 import java.io.Serializable;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ final class PartialAggregator extends AbstractStreamOperator<DistinctPartial>
 
     /** Finds the hits of an event: each a group, window and user. */
     interface Hits extends Serializable {
-        /** Calls {@code out} for every hit of {@code event}, judged against the source's {@code watermark}. */
+        /** Calls {@code out} for every hit of {@code event}, judged against {@code watermark} (as the routing judged it). */
         void of(Ingested event, long watermark, Sink out);
     }
 
@@ -66,7 +67,8 @@ final class PartialAggregator extends AbstractStreamOperator<DistinctPartial>
 
     @Override
     public void processElement(StreamRecord<Ingested> element) {
-        hits.of(element.getValue(), watermark, sink);
+        // Chained right behind the lateness routing: judged against the same watermark it used.
+        hits.of(element.getValue(), Ingest.judgingWatermark(element.getValue(), watermark), sink);
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class TrafficPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed traffic = Ingest.route(events, new TrafficLateness(minute, hour), NAME);
         DataStream<Traffic> rows = partials(traffic, new TrafficHits(minute), minute.size(), "traffic-partials")
                 .keyBy(p -> p.segment, Types.STRING)
@@ -93,7 +93,7 @@ public final class TrafficPipeline implements PulseJob {
         sinks.write(OutputTable.FUNNEL, funnelRows);
 
         Ingest.Routed orders = Ingest.route(events, new TimeoutLateness(timeout), "order-timeouts");
-        DataStream<OrderTimeout> timeouts = orders.unioned()
+        DataStream<OrderTimeout> timeouts = orders.events()
                 .keyBy(i -> ((Order) i.getBody()).getOrderId(), Types.STRING)
                 .process(new PaymentTimeouts(timeout, horizon), new AvroTypeInfo<>(OrderTimeout.class))
                 .name("order-timeouts")
@@ -102,19 +102,13 @@ public final class TrafficPipeline implements PulseJob {
         return traffic.late().union(funnel.late(), orders.late());
     }
 
-    /** Pre-aggregates {@code routed} per source, chained to it, into partials of {@code windowSize}. */
+    /** Pre-aggregates {@code routed}, chained to it, into partials of {@code windowSize}. */
     private static DataStream<DistinctPartial> partials(Ingest.Routed routed, PartialAggregator.Hits hits, long windowSize,
             String name) {
-        DataStream<DistinctPartial> all = null;
-        for (int i = 0; i < routed.events().size(); i++) {
-            DataStream<Ingested> in = routed.events().get(i);
-            DataStream<DistinctPartial> p = in
-                    .transform(name + "-" + i, Types.POJO(DistinctPartial.class), new PartialAggregator(hits, windowSize))
-                    .uid(name + "-" + i)
-                    .setParallelism(in.getParallelism());
-            all = all == null ? p : all.union(p);
-        }
-        return all;
+        DataStream<Ingested> in = routed.events();
+        return in.transform(name, Types.POJO(DistinctPartial.class), new PartialAggregator(hits, windowSize))
+                .uid(name)
+                .setParallelism(in.getParallelism());
     }
 
     /**

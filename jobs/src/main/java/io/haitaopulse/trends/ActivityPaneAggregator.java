@@ -7,7 +7,6 @@ import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.internal.Ingested;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Pre-aggregates demand per (item, category, pane) in the source chain for demand trends: views
@@ -33,8 +32,8 @@ public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivit
     }
 
     @Override
-    public void processElement(StreamRecord<Ingested> element) {
-        Object body = element.getValue().getBody();
+    void fold(Ingested event) {
+        Object body = event.getBody();
         if (body instanceof Click c) {
             if (isPartlyLate(c.getTs().toEpochMilli())) {
                 return;

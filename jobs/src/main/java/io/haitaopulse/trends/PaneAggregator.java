@@ -1,6 +1,7 @@
 package io.haitaopulse.trends;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,6 +30,8 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
     private transient long minPane;
     private transient StreamRecord<A> reuse;
     private transient long watermark;
+    /** What the event being folded was judged against by the lateness routing before this operator. */
+    private transient long judged;
     private transient long forwarded;
 
     PaneAggregator(SlidingWindows windows) {
@@ -40,6 +43,9 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
      * window still open at their source ends at {@code fromWindowEnd} (0: all their windows).
      */
     abstract A newPane(long item, long category, long pane, long fromWindowEnd);
+
+    /** Folds one routed event into its panes ({@link #pane}). */
+    abstract void fold(Ingested event);
 
     /**
      * Whether partly late events get accumulators of their own, marked with the first window they
@@ -72,14 +78,19 @@ abstract class PaneAggregator<A> extends AbstractStreamOperator<A> implements On
         return firstOpenWindowEnd(ts) != 0L;
     }
 
-    /**
-     * 0 when every window of {@code ts} is open, else the end of the first open one. Chained right
-     * behind the lateness routing, this operator sees the same watermark the router judged by.
-     */
+    @Override
+    public final void processElement(StreamRecord<Ingested> element) {
+        Ingested event = element.getValue();
+        // Chained right behind the lateness routing: the same watermark it judged the event by.
+        judged = Ingest.judgingWatermark(event, watermark);
+        fold(event);
+    }
+
+    /** 0 when every window of {@code ts} is open, else the end of the first open one. */
     private long firstOpenWindowEnd(long ts) {
         long first = windows.firstWindowEnd(ts);
         long end = first;
-        while (windows.purgeTime(end) <= watermark) {
+        while (windows.purgeTime(end) <= judged) {
             end += windows.slide();
         }
         return end == first ? 0L : end;

@@ -23,11 +23,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * globally and per category) and demand trends (which items and categories are taking off).
  *
  * <pre>
- * source ─ route ─┬─ ViewPaneAggregator      (chained per source: views per item, category, pane)
- *                 │    ├─ keyBy(category)    ─ ScopeTopN[CATEGORY]  ───────────────────────────┐
- *                 │    └─ keyBy(item mod 32) ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
- *                 └─ ActivityPaneAggregator  (chained: views, viewers, carts, buys per item, category, pane)
- *                      └─ keyBy(category)    ─ CategoryTrends ─ demand_trends, category_trends
+ * sources ─ bot filter (all inputs, keyed by user) ─ route ─┬─ ViewPaneAggregator     (chained: views per item, category, pane)
+ *                                                          │    ├─ keyBy(category)   ─ ScopeTopN[CATEGORY]  ──────────────────────────┐
+ *                                                          │    └─ keyBy(item shard) ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
+ *                                                          └─ ActivityPaneAggregator (chained: views, viewers, carts, buys per item, category, pane)
+ *                                                               └─ keyBy(category)   ─ CategoryTrends ─ demand_trends, category_trends
  * </pre>
  *
  * The global ranking is computed in shards so that no single subtask sees every item.
@@ -63,19 +63,15 @@ public final class TrendsPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new TrendsLateness(windows), NAME);
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
 
-        DataStream<ItemPaneActivity> activity = null;
-        for (int i = 0; i < routed.events().size(); i++) {
-            DataStream<Ingested> in = routed.events().get(i);
-            DataStream<ItemPaneActivity> a = in
-                    .transform("trends-pane-activity-" + i, Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
-                    .uid("trends-pane-activity-" + i)
-                    .setParallelism(in.getParallelism());
-            activity = activity == null ? a : activity.union(a);
-        }
+        DataStream<Ingested> in = routed.events();
+        DataStream<ItemPaneActivity> activity = in
+                .transform("trends-pane-activity", Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
+                .uid("trends-pane-activity")
+                .setParallelism(in.getParallelism());
         SingleOutputStreamOperator<DemandTrend> trends = activity
                 .keyBy(a -> a.categoryId, Types.LONG)
                 .process(new CategoryTrends(trendModel), new AvroTypeInfo<>(DemandTrend.class))
@@ -116,7 +112,7 @@ public final class TrendsPipeline implements PulseJob {
             }
 
             @Override
-            public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+            public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
                 Ingest.Routed routed = Ingest.route(events, new TrendsLateness(full.windows), NAME);
                 sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), full.windows, full.top));
                 return routed.late();
@@ -125,21 +121,16 @@ public final class TrendsPipeline implements PulseJob {
     }
 
     /**
-     * The hot_items rows (per category and scope "all") of {@code events}, one stream per source,
-     * already routed by {@link TrendsLateness}. Exposed on its own so that the benchmark can run
+     * The hot_items rows (per category and scope "all") of {@code events}, already routed by
+     * {@link TrendsLateness}. Exposed on its own so that the benchmark can run
      * hot items without demand trends.
      */
-    public static DataStream<HotItem> hotItems(List<DataStream<Ingested>> events, SlidingWindows windows, int top) {
+    public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {
         TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
-        DataStream<PaneCount> panes = null;
-        for (int i = 0; i < events.size(); i++) {
-            DataStream<Ingested> in = events.get(i);
-            DataStream<PaneCount> p = in
-                    .transform("hot-items-pane-counts-" + i, paneType, new ViewPaneAggregator(windows))
-                    .uid("hot-items-pane-counts-" + i)
-                    .setParallelism(in.getParallelism());
-            panes = panes == null ? p : panes.union(p);
-        }
+        DataStream<PaneCount> panes = events
+                .transform("hot-items-pane-counts", paneType, new ViewPaneAggregator(windows))
+                .uid("hot-items-pane-counts")
+                .setParallelism(events.getParallelism());
         AvroTypeInfo<HotItem> hotType = new AvroTypeInfo<>(HotItem.class);
         DataStream<HotItem> perCategory = panes
                 .keyBy(pc -> pc.categoryId, Types.LONG)

@@ -4,7 +4,6 @@ import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.internal.Ingested;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Counts VIEW clicks per (item, category, pane) in the source chain for hot items: an item viewed
@@ -37,8 +36,8 @@ public final class ViewPaneAggregator extends PaneAggregator<PaneCount> {
     }
 
     @Override
-    public void processElement(StreamRecord<Ingested> element) {
-        if (element.getValue().getBody() instanceof Click click && click.getAction() == ClickAction.VIEW) {
+    void fold(Ingested event) {
+        if (event.getBody() instanceof Click click && click.getAction() == ClickAction.VIEW) {
             pane(click.getItemId(), click.getCategoryId(), click.getTs().toEpochMilli()).views++;
         }
     }

@@ -87,9 +87,9 @@ public final class UpliftPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(List<DataStream<Ingested>> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, new UpliftLateness(slots), NAME);
-        DataStream<Ingested> all = routed.unioned();
+        DataStream<Ingested> all = routed.events();
         DataStream<Campaign> campaigns = all
                 .filter(i -> i.getBody() instanceof Campaign).name("uplift-campaigns").uid("uplift-campaigns")
                 .map(i -> (Campaign) i.getBody(), new AvroTypeInfo<>(Campaign.class))

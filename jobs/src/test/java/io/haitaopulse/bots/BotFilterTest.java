@@ -41,12 +41,12 @@ class BotFilterTest {
 
     private static Ingested view(String user, long item, long ts) {
         return new Ingested(new Click(user + "@" + ts + "#" + item, user, item, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null));
+                null, null, null, null, null, null), Long.MIN_VALUE);
     }
 
     private static Ingested cart(String user, long item, long ts) {
         return new Ingested(new Click(user + "@" + ts + "c", user, item, 9L, ClickAction.CART, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null));
+                null, null, null, null, null, null), Long.MIN_VALUE);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> harness() throws Exception {
@@ -202,7 +202,7 @@ class BotFilterTest {
             h.processElement(view("bot", 1, s * 1000), s * 1000);
         }
         h.processElement(new Ingested(new Order("o1", "bot", OrderStatus.PAID, Instant.ofEpochMilli(9_000),
-                List.of(new OrderLine(1L, 9L, 1, 100L, 0L)), null, null)), 9_000);
+                List.of(new OrderLine(1L, 9L, 1, 100L, 0L)), null, null), Long.MIN_VALUE), 9_000);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(released(h)).contains("o1");
         h.close();

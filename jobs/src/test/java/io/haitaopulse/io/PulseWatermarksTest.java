@@ -87,10 +87,10 @@ class PulseWatermarksTest {
     }
 
     private static Ingested click(long ts) {
-        return new Ingested(new Click("e", "u", 1L, 2L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null, null));
+        return new Ingested(new Click("e", "u", 1L, 2L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null, null), Long.MIN_VALUE);
     }
 
-    private static final Ingested DEAD = new Ingested(new DeadLetter("clicks", "garbage", "not valid JSON", Instant.ofEpochMilli(T)));
+    private static final Ingested DEAD = new Ingested(new DeadLetter("clicks", "garbage", "not valid JSON", Instant.ofEpochMilli(T)), Long.MIN_VALUE);
 
     @Test
     void anEventAdvancesTheWatermarkAtOnceAndADeadLetterNever() {

@@ -21,7 +21,7 @@ class PartialAggregatorTest {
 
     private static Ingested view(String user, long ts) {
         return new Ingested(new Click("e", user, 1L, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null,
-                null));
+                null), Long.MIN_VALUE);
     }
 
     private static OneInputStreamOperatorTestHarness<Ingested, DistinctPartial> harness() throws Exception {

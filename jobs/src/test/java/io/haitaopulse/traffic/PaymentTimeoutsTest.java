@@ -27,7 +27,7 @@ class PaymentTimeoutsTest {
 
     private static Ingested order(String id, OrderStatus status, long ts) {
         return new Ingested(new Order(id, "user-" + id, status, Instant.ofEpochMilli(ts),
-                List.of(new OrderLine(1L, 2L, 1, 100L, 0L)), null, null));
+                List.of(new OrderLine(1L, 2L, 1, 100L, 0L)), null, null), Long.MIN_VALUE);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, OrderTimeout> harness() throws Exception {

@@ -18,7 +18,7 @@ class ViewPaneAggregatorTest {
 
     private static StreamRecord<Ingested> click(long item, ClickAction action, long ts) {
         return new StreamRecord<>(new Ingested(new Click("e", "u", item, 7L, action, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null)), ts);
+                null, null, null, null, null, null), Long.MIN_VALUE), ts);
     }
 
     private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, PaneCount> h) {

@@ -29,12 +29,12 @@ class UpliftStateTest {
     private static final SlidingWindows SLOTS = new SlidingWindows(10, 10, 0);
 
     private static Ingested exposure(String user, Arm arm, long ts) {
-        return new Ingested(new Exposure("c1", user, arm, Instant.ofEpochMilli(ts)));
+        return new Ingested(new Exposure("c1", user, arm, Instant.ofEpochMilli(ts)), Long.MIN_VALUE);
     }
 
     private static Ingested paid(String user, long ts, long cents) {
         return new Ingested(new Order("o", user, OrderStatus.PAID, Instant.ofEpochMilli(ts),
-                List.of(new OrderLine(1L, 2L, 1, cents, 0L)), null, null));
+                List.of(new OrderLine(1L, 2L, 1, cents, 0L)), null, null), Long.MIN_VALUE);
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness() throws Exception {

@@ -51,8 +51,8 @@ class RoundTripTest {
                 List.of("demand +38 % week on week"));
         DeadLetter dead = new DeadLetter("events.jsonl", "{oops", "not valid JSON", T1);
         LateEvent late = new LateEvent(fullClick, "after allowed lateness", T1);
-        Ingested ingestedClick = new Ingested(fullClick);
-        Ingested ingestedDead = new Ingested(dead);
+        Ingested ingestedClick = new Ingested(fullClick, Long.MIN_VALUE);
+        Ingested ingestedDead = new Ingested(dead, Long.MIN_VALUE);
         return Stream.of(fullClick, bareClick, order, bareOrder, campaign, bareCampaign, exposure, review, bareReview,
                 hot, trend, coldTrend, uplift, emptyUplift, pick, dead, late, ingestedClick, ingestedDead);
     }
