@@ -101,6 +101,8 @@ class K8sManifestsTest {
         expectConf(p, conf, "metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         expectConf(p, conf, "metrics.reporter.prom.port", "9249");
+        // Savepoints restore only into the same number of key groups: never left to Flink's default.
+        expectConf(p, conf, "pipeline.max-parallelism", Integer.toString(io.haitaopulse.cli.Live.DEFAULT_MAX_PARALLELISM));
         for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
                 "execution.checkpointing.savepoint-dir")) {
             String v = conf.path(dir).asText();
@@ -290,6 +292,10 @@ class K8sManifestsTest {
         ObjectNode noReporter = good.deepCopy();
         ((ObjectNode) noReporter.at("/spec/flinkConfiguration")).remove("metrics.reporter.prom.factory.class");
         assertThat(problems(noReporter, "trends")).hasSize(1);
+
+        ObjectNode unpinned = good.deepCopy();
+        ((ObjectNode) unpinned.at("/spec/flinkConfiguration")).remove("pipeline.max-parallelism");
+        assertThat(problems(unpinned, "trends")).containsExactly("flinkConfiguration pipeline.max-parallelism must be '128', is ''");
 
         ObjectNode otherJob = good.deepCopy();
         ((ArrayNode) otherJob.at("/spec/job/args")).set(2, "uplift");

@@ -1,0 +1,97 @@
+package io.haitaopulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.io.ClockSkew;
+import io.haitaopulse.io.FileInputs;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.PulseWatermarks;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a savepoint needs to restore into the next version of the jobs: a pinned max parallelism
+ * (the number of key groups), and operator uids named by meaning, so that adding an input
+ * anywhere keeps every other operator's uid, and with it its state.
+ */
+class UpgradeSafetyTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theLiveConfigurationPinsMaxParallelism() throws Exception {
+        StreamExecutionEnvironment env = graph(List.of("clicks.jsonl", "orders.jsonl"));
+        assertThat(env.getConfig().getMaxParallelism()).isEqualTo(Live.DEFAULT_MAX_PARALLELISM).isEqualTo(128);
+        Configuration own = new Configuration();
+        own.set(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM, 720);
+        assertThat(Live.configure(own).get(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM))
+                .as("an operator's own value is kept").isEqualTo(720);
+    }
+
+    @Test
+    void anInputAddedFirstChangesNoOtherOperatorsUid() throws Exception {
+        Set<String> before = uids(graph(List.of("clicks.jsonl", "orders.jsonl")));
+        Set<String> after = uids(graph(List.of("campaigns.jsonl", "clicks.jsonl", "orders.jsonl")));
+        assertThat(before).hasSizeGreaterThan(30);
+        assertThat(after).containsAll(before);
+        assertThat(after).filteredOn(u -> !before.contains(u)).allMatch(u -> u.contains("campaigns.jsonl"));
+    }
+
+    @Test
+    void noUidEndsInAPosition() throws Exception {
+        assertThat(uids(graph(List.of("clicks.jsonl", "orders.jsonl")))).noneMatch(u -> u.matches(".*-\\d+$"));
+    }
+
+    /** The graph of every job, as {@code run} builds it, over file inputs of these names. */
+    private StreamExecutionEnvironment graph(List<String> names) throws Exception {
+        Configuration conf = Live.configure(new Configuration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        List<Path> files = new ArrayList<>();
+        for (String n : names) {
+            Path f = dir.resolve(n);
+            Files.writeString(f, "");
+            files.add(f);
+        }
+        List<Ingest.Source> sources = FileInputs.open(env, files, InputFormat.JSONL,
+                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)), ClockSkew.of(conf));
+        JobCatalog.wire(sources, JobCatalog.jobs("all", conf), conf, new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON,
+                new TableSinks() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                        rows.sinkTo(new DiscardingSink<>()).name("discard-" + table.name()).uid("discard-" + table.name());
+                    }
+                });
+        return env;
+    }
+
+    private static Set<String> uids(StreamExecutionEnvironment env) {
+        Set<String> uids = new TreeSet<>();
+        for (StreamNode n : env.getStreamGraph(false).getStreamNodes()) {
+            if (n.getTransformationUID() != null) {
+                uids.add(n.getTransformationUID());
+            }
+        }
+        return uids;
+    }
+}
