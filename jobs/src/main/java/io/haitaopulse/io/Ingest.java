@@ -160,19 +160,51 @@ public final class Ingest {
             deadMetric = getRuntimeContext().getMetricGroup().counter(Metrics.DEAD_LETTERED);
         }
 
+        /**
+         * The record boundary of this stage: a redaction that throws still emits its dead letter,
+         * with the raw input withheld (it could hold a raw user id) and the failure added to the
+         * reason; an event whose pseudonymisation throws becomes a dead letter with its content
+         * withheld. Either way the job goes on with the next record.
+         */
         @Override
         public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
             read.add(1L);
             readMetric.inc();
             if (value.getBody() instanceof DeadLetter d) {
-                dead.add(1L);
-                deadMetric.inc();
-                d.setRaw(redactor.redact(d.getRaw(), pseudonyms));
-                ctx.output(DEAD_LETTERS, d);
+                d.setRaw(redactedOrWithheld(d));
+                emitDead(d, ctx);
             } else {
-                pseudonyms.apply(value.getBody());
+                try {
+                    pseudonyms.apply(value.getBody());
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Partly pseudonymised at best: nothing of the event may leave this stage.
+                    emitDead(new DeadLetter(UNKNOWN_SOURCE,
+                            DeadLetters.withheld(value.getBody().getClass().getSimpleName() + " event"),
+                            DeadLetters.failure("pseudonymisation", e),
+                            Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())), ctx);
+                    return;
+                }
                 out.collect(value);
             }
+        }
+
+        /** Source of a dead letter made here from an event: events do not carry their source. */
+        private static final String UNKNOWN_SOURCE = "(event; source unknown)";
+
+        /** {@code d}'s raw with its identifiers pseudonymised, or withheld (and said so) when that fails. */
+        private String redactedOrWithheld(DeadLetter d) {
+            try {
+                return redactor.redact(d.getRaw(), pseudonyms);
+            } catch (RuntimeException | StackOverflowError e) {
+                d.setReason(d.getReason() + "; raw withheld: " + DeadLetters.failure("redaction", e));
+                return DeadLetters.withheld(d.getRaw().length() + " characters");
+            }
+        }
+
+        private void emitDead(DeadLetter d, Context ctx) {
+            dead.add(1L);
+            deadMetric.inc();
+            ctx.output(DEAD_LETTERS, d);
         }
     }
 
