@@ -19,6 +19,12 @@ public final class DeadLetters {
     /** Prefix of {@code raw} when the input was not valid UTF-8. */
     public static final String BASE64_PREFIX = "base64:";
 
+    /**
+     * Prefix of {@code raw} when the input is withheld because its identifiers could not be
+     * removed; the rest says only what it was (its size, or its event type), never its content.
+     */
+    public static final String WITHHELD_PREFIX = "withheld:";
+
     private DeadLetters() {}
 
     /** A dead letter for the given line. */
@@ -49,6 +55,28 @@ public final class DeadLetters {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /**
+     * The reason of a record that made a stage of ingest throw: {@code "<stage> failed: "} and the
+     * error's class and message on one line, at most 200 characters in all (a message may quote
+     * much of the input, and a reason must stay short).
+     */
+    public static String failure(String stage, Throwable e) {
+        String m = e.getMessage();
+        String text = e.getClass().getSimpleName() + (m == null ? "" : ": " + m.substring(0, Math.min(m.length(), 400)));
+        StringBuilder one = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            one.append(Character.isWhitespace(c) ? ' ' : c);
+        }
+        String s = one.toString().trim();
+        return stage + " failed: " + (s.length() > 200 ? s.substring(0, 200) + "…" : s);
+    }
+
+    /** A {@code raw} that stands for a withheld input described by {@code what} (no content of it). */
+    public static String withheld(String what) {
+        return WITHHELD_PREFIX + " " + what;
     }
 
     private static byte[] slice(byte[] buf, int off, int len) {

@@ -98,7 +98,7 @@ public final class Ingest {
                     .transform("keep-watermark-" + source.role(), in.getType(), new WatermarkKeeper<>())
                     .uid("keep-watermark-" + source.role())
                     .setParallelism(in.getParallelism())
-                    .process(new SplitDeadLetters(pseudonyms, redactor))
+                    .process(new SplitDeadLetters(pseudonyms, redactor, source.role()))
                     .name("split-dead-letters-" + source.role())
                     .uid("split-dead-letters-" + source.role())
                     .setParallelism(in.getParallelism());
@@ -167,12 +167,15 @@ public final class Ingest {
         private static final long serialVersionUID = 1L;
         private final Pseudonymizer pseudonyms;
         private final RawRedactor redactor;
+        /** The source's role, named as the source of dead letters made here from its events. */
+        private final String source;
         private transient LongCounter read;
         private transient LongCounter dead;
         private transient Counter readMetric;
         private transient Counter deadMetric;
 
-        SplitDeadLetters(Pseudonymizer pseudonyms, RawRedactor redactor) {
+        SplitDeadLetters(Pseudonymizer pseudonyms, RawRedactor redactor, String source) {
+            this.source = source;
             this.pseudonyms = pseudonyms;
             this.redactor = redactor;
         }
@@ -186,24 +189,53 @@ public final class Ingest {
             deadMetric = getRuntimeContext().getMetricGroup().counter(Metrics.DEAD_LETTERED);
         }
 
+        /**
+         * The record boundary of this stage: a redaction that throws still emits its dead letter,
+         * with the raw input withheld (it could hold a raw user id) and the failure added to the
+         * reason; an event whose pseudonymisation throws becomes a dead letter with its content
+         * withheld. Either way the job goes on with the next record.
+         */
         @Override
         public void processElement(Ingested value, Context ctx, Collector<Ingested> out) {
             read.add(1L);
             readMetric.inc();
             if (value.getBody() instanceof DeadLetter d) {
-                dead.add(1L);
-                deadMetric.inc();
-                d.setRaw(redactor.redact(d.getRaw(), pseudonyms));
-                ctx.output(DEAD_LETTERS, d);
+                d.setRaw(redactedOrWithheld(d));
+                emitDead(d, ctx);
             } else {
-                pseudonyms.apply(value.getBody());
+                try {
+                    pseudonyms.apply(value.getBody());
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Partly pseudonymised at best: nothing of the event may leave this stage.
+                    emitDead(new DeadLetter(source,
+                            DeadLetters.withheld(value.getBody().getClass().getSimpleName() + " event"),
+                            DeadLetters.failure("pseudonymisation", e),
+                            Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())), ctx);
+                    return;
+                }
                 value.setSourceWatermark(ctx.timerService().currentWatermark());
                 out.collect(value);
             }
         }
+
+        /** {@code d}'s raw with its identifiers pseudonymised, or withheld (and said so) when that fails. */
+        private String redactedOrWithheld(DeadLetter d) {
+            try {
+                return redactor.redact(d.getRaw(), pseudonyms);
+            } catch (RuntimeException | StackOverflowError e) {
+                d.setReason(d.getReason() + "; raw withheld: " + DeadLetters.failure("redaction", e));
+                return DeadLetters.withheld(d.getRaw().length() + " characters");
+            }
+        }
+
+        private void emitDead(DeadLetter d, Context ctx) {
+            dead.add(1L);
+            deadMetric.inc();
+            ctx.output(DEAD_LETTERS, d);
+        }
     }
 
-    /** Applies a {@link LatenessRule} against the current watermark of its source. */
+    /** Applies a {@link LatenessRule} against {@link #judgingWatermark}. */
     static final class RouteByLateness extends ProcessFunction<Ingested, Ingested> {
         private static final long serialVersionUID = 1L;
         private final LatenessRule rule;

@@ -1,6 +1,8 @@
 package io.haitaopulse.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,16 +32,44 @@ import java.util.List;
  * are ignored. Two choices the contract leaves open: a field repeated within one object and
  * trailing text after the object both make the line a dead letter, because either way the
  * line's meaning is ambiguous.
+ *
+ * <p>Limits, so that one hostile line costs bounded time, stack and memory: nesting at most
+ * {@value #MAX_NESTING_DEPTH} arrays and objects deep, numbers at most {@value #MAX_NUMBER_CHARS}
+ * characters, member names at most {@value #MAX_NAME_CHARS} characters, strings at most
+ * {@link LineFileFormat#MAX_LINE_BYTES} characters (no string is longer than its line). Past a
+ * limit the line is a dead letter {@code "not valid JSON: … exceeds the maximum allowed …"}.
+ * Depth, number and name limits equal Jackson 2.18's defaults (its string default, 20 million,
+ * is looser than the line limit); they are stated here so that a Jackson upgrade cannot change
+ * them unnoticed. Jackson builds the tree iteratively, so the depth limit bounds memory, not stack.
+ * Every string field of an event is further limited by {@link EventLimits}.
  */
 public final class JsonLinesParser extends TextLineParser {
 
     private static final long serialVersionUID = 1L;
 
-    private static final ObjectReader READER = JsonMapper.builder()
+    /** Deepest nesting of arrays and objects in a line. */
+    public static final int MAX_NESTING_DEPTH = 1000;
+
+    /** Longest number in a line, in characters (digits, sign, point, exponent). */
+    public static final int MAX_NUMBER_CHARS = 1000;
+
+    /** Longest member name, in characters; the contract's names are a few characters. */
+    public static final int MAX_NAME_CHARS = 50_000;
+
+    private static final ObjectReader READER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_CHARS)
+                            .maxStringLength(LineFileFormat.MAX_LINE_BYTES)
+                            .maxNameLength(MAX_NAME_CHARS)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()
             .readerFor(JsonNode.class);
+
+    private static final String UNRECOGNIZED_TOKEN = "Unrecognized token '";
 
     @Override
     Object parseText(String text) throws InvalidEventException {
@@ -257,6 +287,16 @@ public final class JsonLinesParser extends TextLineParser {
     private static String oneLine(String message) {
         if (message == null) {
             return "unreadable";
+        }
+        // Jackson quotes an unrecognised bare token, which may be a user id written without
+        // quotes; the reason is not redacted (the raw line is), so the token stays out of it.
+        int token = message.indexOf(UNRECOGNIZED_TOKEN);
+        if (token >= 0) {
+            int close = message.indexOf('\'', token + UNRECOGNIZED_TOKEN.length());
+            if (close >= 0) {
+                message = message.substring(0, token) + "Unrecognized token (" + (close - token - UNRECOGNIZED_TOKEN.length())
+                        + " characters, see raw)" + message.substring(close + 1);
+            }
         }
         String s = message.replaceAll("\\s+", " ").trim();
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;

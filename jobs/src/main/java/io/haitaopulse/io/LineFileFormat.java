@@ -17,7 +17,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * lets invalid UTF-8 reach dead_letters intact instead of being replaced by U+FFFD. Lines end
  * at {@code \n}; a trailing {@code \r} is dropped. A line longer than {@link #MAX_LINE_BYTES} is
  * dead-lettered with its first {@link #KEPT_PREFIX_BYTES} bytes, so one runaway line cannot
- * exhaust memory.
+ * exhaust memory. A line whose parsing throws anyway (see {@link TextLineParser}) is a dead
+ * letter with the error as its reason; reading goes on with the next line.
  */
 public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
 
@@ -93,7 +94,15 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
                     return dead;
                 }
                 start = next;
-                Ingested parsed = parser.parse(buf, lineStart, len, source, System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                Ingested parsed;
+                try {
+                    parsed = parser.parse(buf, lineStart, len, source, now);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // Parsers promise not to throw; this keeps that promise for rules wrapped
+                    // around them (clock skew) and for bugs, so one line never fails the read.
+                    parsed = DeadLetters.of(buf, lineStart, len, source, DeadLetters.failure("parser", e), now);
+                }
                 if (parsed != null) {
                     return parsed;
                 }

@@ -29,6 +29,10 @@ public final class UserBehaviorParser extends TextLineParser {
         if (user.isEmpty()) {
             throw new InvalidEventException("field 'user_id' is empty");
         }
+        if (user.length() > EventLimits.MAX_STRING_CHARS) {
+            // Before the derived ids repeat it: the reason names the field the line has.
+            throw new InvalidEventException(EventLimits.tooLong("user_id", user.length()));
+        }
         long item = number(f[1], "item_id");
         long category = number(f[2], "category_id");
         String behavior = f[3].trim();

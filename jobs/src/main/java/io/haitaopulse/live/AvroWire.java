@@ -1,9 +1,16 @@
 package io.haitaopulse.live;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -51,26 +58,44 @@ public final class AvroWire {
         return new Decoder<>(type);
     }
 
-    /** Decodes single-object encoded records of one type; failures carry a one-line reason. */
+    /**
+     * Decodes single-object encoded records of one type; failures carry a one-line reason.
+     *
+     * <p>Lengths are checked before anything is allocated: Avro allocates a string, bytes or array
+     * of the length a record's prefix claims before it reads the content, so a 30-byte record
+     * claiming a 2 GB string would exhaust the heap. Avro's own limits
+     * ({@code org.apache.avro.limits.*} system properties) default to about 2 GB and are read once
+     * per JVM, so the decoder first walks the record against its writer schema without allocating
+     * and refuses it when any length or count runs past the record's end. What the real decode
+     * then allocates is bounded by the record's size.
+     */
     public static final class Decoder<T extends SpecificRecordBase> {
+        /** Single-object encoding: marker {@code C3 01}, then the 8-byte fingerprint. */
+        private static final int HEADER_BYTES = 10;
+
         private final BinaryMessageDecoder<T> decoder;
         private final String typeName;
+        /** The writer schemas the decoder knows, by CRC-64-AVRO fingerprint. */
+        private final Map<Long, org.apache.avro.Schema> writers = new HashMap<>();
+        private BinaryDecoder walker;
 
         private Decoder(Class<T> type) {
             SpecificData model = SpecificData.getForClass(type);
             org.apache.avro.Schema schema = model.getSchema(type);
             this.decoder = new BinaryMessageDecoder<>(model, schema);
             this.typeName = schema.getName();
+            writers.put(SchemaNormalization.parsingFingerprint64(schema), schema);
             // Producers upgrade after the job (BACKWARD compatibility): records they still write
             // with an older released schema are resolved to the current one.
             for (org.apache.avro.Schema writer : ReleasedSchemas.of(schema.getFullName())) {
-                decoder.addSchema(writer);
+                addWriterSchema(writer);
             }
         }
 
         /** Teaches the decoder an older or newer writer schema of the same record. */
         public void addWriterSchema(org.apache.avro.Schema writer) {
             decoder.addSchema(writer);
+            writers.put(SchemaNormalization.parsingFingerprint64(writer), writer);
         }
 
         /** Decodes {@code bytes}; throws {@link InvalidWireException} with the reason. */
@@ -78,6 +103,7 @@ public final class AvroWire {
             if (bytes == null || bytes.length == 0) {
                 throw new InvalidWireException("empty record: expected an Avro single-object encoded " + typeName);
             }
+            checkLengths(bytes);
             try {
                 return decoder.decode(bytes);
             } catch (BadHeaderException e) {
@@ -88,6 +114,30 @@ public final class AvroWire {
             } catch (IOException | RuntimeException e) {
                 // Avro reports truncated and corrupt bodies as EOFException, AvroRuntimeException,
                 // or an array/string length it cannot allocate; all mean the same to a producer.
+                throw new InvalidWireException("corrupt Avro " + typeName + " body: " + oneLine(e));
+            }
+        }
+
+        /**
+         * Walks the body with its writer schema, skipping every value (skipping allocates
+         * nothing), and refuses a body whose lengths and counts do not fit in it. Records with a
+         * bad header or an unknown schema are left to the decoder, which says so.
+         */
+        private void checkLengths(byte[] bytes) throws InvalidWireException {
+            if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+                return;
+            }
+            org.apache.avro.Schema writer = writers.get(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+            if (writer == null) {
+                return;
+            }
+            walker = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, walker);
+            try {
+                GenericDatumReader.skip(writer, walker);
+            } catch (EOFException e) {
+                throw new InvalidWireException("corrupt Avro " + typeName + " body: truncated, or a length or count larger than the "
+                        + (bytes.length - HEADER_BYTES) + "-byte body");
+            } catch (IOException | RuntimeException e) {
                 throw new InvalidWireException("corrupt Avro " + typeName + " body: " + oneLine(e));
             }
         }
@@ -104,6 +154,7 @@ public final class AvroWire {
 
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return m.replaceAll("\\s+", " ");
+        // A library's message may quote the input; a reason stays short.
+        return (m.length() > 300 ? m.substring(0, 300) + "…" : m).replaceAll("\\s+", " ");
     }
 }

@@ -1,5 +1,6 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.io.EventLimits;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
@@ -9,7 +10,8 @@ import io.haitaopulse.schema.Review;
 
 /**
  * The range rules of CONTRACTS §2 for events that arrive already typed (Avro on Kafka). Avro
- * enforces types, required fields and enum symbols; what it cannot express is checked here, with
+ * enforces types, required fields and enum symbols; what it cannot express (ranges, and the
+ * length of strings, {@link EventLimits}) is checked here, with
  * the same reasons the {@code jsonl} parser gives, so a bad event is described the same way
  * whichever path it took.
  */
@@ -19,6 +21,11 @@ public final class EventRules {
 
     /** The dead-letter reason for {@code event}, or {@code null} when it is valid. */
     public static String violation(Object event) {
+        String tooLong = EventLimits.violation(event);
+        return tooLong != null ? tooLong : ranges(event);
+    }
+
+    private static String ranges(Object event) {
         if (event instanceof Click) {
             return null;
         }

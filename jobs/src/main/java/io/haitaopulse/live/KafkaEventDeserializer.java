@@ -13,7 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Turns a record of an input topic into an {@link Ingested}: the decoded, validated event, or a
  * dead letter with the record's bytes and the reason. It never throws for bad data, so a poison
- * record cannot restart the job.
+ * record cannot restart the job: a decoder, rule or library that throws a
+ * {@link RuntimeException} or a {@link StackOverflowError} on a record makes that record a dead
+ * letter ({@code "decoding failed: <error>"}) too. An event with a string field over
+ * {@link io.haitaopulse.io.EventLimits#MAX_STRING_CHARS} is a dead letter ({@link EventRules}).
  *
  * <p>An event whose time is implausible against the record's timestamp is a dead letter too
  * ({@link ClockSkew}).
@@ -82,6 +85,10 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
             }
         } catch (AvroWire.InvalidWireException e) {
             reason = e.getMessage();
+        } catch (RuntimeException | StackOverflowError e) {
+            // Decoding, the rules and the skew check should not throw; if one does on this record,
+            // the record is the dead letter, never the reason the job restarts (forever, on Kafka).
+            reason = DeadLetters.failure("decoding", e);
         }
         byte[] bytes = value == null ? new byte[0] : value;
         if (bytes.length > KEPT_BYTES) {

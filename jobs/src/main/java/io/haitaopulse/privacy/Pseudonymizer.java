@@ -11,8 +11,6 @@ import java.security.InvalidKeyException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,9 +42,14 @@ public final class Pseudonymizer implements Serializable {
      */
     private static final int CACHE_LIMIT = 1 << 16;
 
-    /** JSON members holding an identifier: a quoted value (maybe cut off by truncation) or a bare token. */
-    private static final Pattern JSON_IDENTIFIER = Pattern.compile(
-            "(\"user_id\"\\s*:\\s*)(?:\"((?:[^\"\\\\]|\\\\.)*)(\"?)|([^,}\\]\\s]+))");
+    /**
+     * Longest id cached. Real ids are far shorter; without the bound, dead letters with ids of
+     * megabytes would make the cache hold gigabytes before it is cleared.
+     */
+    private static final int CACHED_ID_LIMIT = 256;
+
+    /** The name of the JSON member that holds an identifier in dead-letter text. */
+    private static final String ID_KEY = "user_id";
 
     private final byte[] key;
     private transient Mac mac;
@@ -65,14 +68,17 @@ public final class Pseudonymizer implements Serializable {
             cache = new HashMap<>();
             mac = newMac();
         }
-        String p = cache.get(id);
+        boolean cacheable = id.length() <= CACHED_ID_LIMIT;
+        String p = cacheable ? cache.get(id) : null;
         if (p == null) {
-            if (cache.size() >= CACHE_LIMIT) {
-                cache.clear();
-            }
             byte[] h = mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
             p = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
-            cache.put(id, p);
+            if (cacheable) {
+                if (cache.size() >= CACHE_LIMIT) {
+                    cache.clear();
+                }
+                cache.put(id, p);
+            }
         }
         return p;
     }
@@ -115,25 +121,123 @@ public final class Pseudonymizer implements Serializable {
     }
 
     /**
-     * A dead letter's raw JSON text with the value of every {@code user_id} member pseudonymised, whatever its JSON type and even when the line
-     * is cut off inside it; everything else is kept byte for byte so the reason stays explainable.
-     * A string value is pseudonymised as written between its quotes (escapes included).
+     * A dead letter's raw JSON text with the value of every {@code user_id} member pseudonymised,
+     * whatever its JSON type and even when the line is cut off inside it; everything else is kept
+     * byte for byte so the reason stays explainable. A string value is pseudonymised as written
+     * between its quotes (escapes included); its quotes stay as written (a value cut off before its
+     * closing quote stays cut off); a bare value (number, literal, garbage) runs up to the next
+     * {@code ,}, <code>}</code>, {@code ]} or whitespace and stays bare.
+     *
+     * <p>Dead letters are often text that failed to parse, so members are found wherever
+     * {@code "user_id"} followed by optional whitespace and {@code :} appears, not by parsing: a
+     * stray quote earlier in a broken line cannot hide an id, and ids in nested objects or repeated
+     * members are found too. The key may also be written with JSON escapes (backslash, u, four hex
+     * digits), which a JSON parser reads as the same member. Keys that merely contain the name
+     * ({@code "xuser_id"}, {@code "user_id2"}) are other members and are kept.
+     *
+     * <p>One linear pass without recursion or backtracking: the text is untrusted, and a line of
+     * megabytes (a value of escaped quotes, say) must cost time proportional to its length and a
+     * constant amount of stack.
      */
     public String redactJson(String raw) {
-        Matcher m = JSON_IDENTIFIER.matcher(raw);
-        if (!m.find()) {
-            return raw;
+        int n = raw.length();
+        StringBuilder out = null;
+        int copied = 0;
+        int quote = raw.indexOf('"');
+        while (quote >= 0) {
+            int valueStart = idValueStart(raw, quote);
+            if (valueStart < 0) {
+                quote = raw.indexOf('"', quote + 1);
+                continue;
+            }
+            int end;
+            String replaced;
+            if (raw.charAt(valueStart) == '"') {
+                int j = valueStart + 1;
+                // A backslash escapes whatever follows it, so an escaped quote never ends the value.
+                while (j < n && raw.charAt(j) != '"' && !(raw.charAt(j) == '\\' && j + 1 >= n)) {
+                    j += raw.charAt(j) == '\\' ? 2 : 1;
+                }
+                boolean closed = j < n && raw.charAt(j) == '"';
+                replaced = "\"" + pseudonym(raw.substring(valueStart + 1, j)) + (closed ? "\"" : "");
+                end = closed ? j + 1 : j;
+            } else {
+                int j = valueStart;
+                while (j < n && isBare(raw.charAt(j))) {
+                    j++;
+                }
+                replaced = pseudonym(raw.substring(valueStart, j));
+                end = j;
+            }
+            if (out == null) {
+                out = new StringBuilder(n);
+            }
+            out.append(raw, copied, valueStart).append(replaced);
+            copied = end;
+            quote = raw.indexOf('"', end);
         }
-        StringBuilder out = new StringBuilder(raw.length());
-        do {
-            // The quotes (or their absence) stay as written: a bare number stays bare, a cut-off string stays cut off.
-            String replaced = m.group(2) != null
-                    ? m.group(1) + "\"" + pseudonym(m.group(2)) + m.group(3)
-                    : m.group(1) + pseudonym(m.group(4));
-            m.appendReplacement(out, Matcher.quoteReplacement(replaced));
-        } while (m.find());
-        m.appendTail(out);
-        return out.toString();
+        return out == null ? raw : out.append(raw, copied, n).toString();
+    }
+
+    /**
+     * Where the value of a {@code user_id} member starts when the quote at {@code quote} opens its
+     * key ({@code "user_id"}, any of its letters possibly escaped as backslash, u, four hex digits, then optional
+     * whitespace, {@code :}, optional whitespace, then a quote or a bare character), else -1.
+     * Looks at most 42 characters of key ahead, so the scan stays linear.
+     */
+    private static int idValueStart(String raw, int quote) {
+        int n = raw.length();
+        int p = quote + 1;
+        for (int k = 0; k < ID_KEY.length(); k++) {
+            char want = ID_KEY.charAt(k);
+            if (p < n && raw.charAt(p) == want) {
+                p++;
+            } else if (p + 6 <= n && raw.charAt(p) == '\\' && raw.charAt(p + 1) == 'u' && hex4(raw, p + 2) == want) {
+                p += 6;
+            } else {
+                return -1;
+            }
+        }
+        if (p >= n || raw.charAt(p) != '"') {
+            return -1;
+        }
+        p = skipWhitespace(raw, p + 1);
+        if (p >= n || raw.charAt(p) != ':') {
+            return -1;
+        }
+        p = skipWhitespace(raw, p + 1);
+        return p < n && (raw.charAt(p) == '"' || isBare(raw.charAt(p))) ? p : -1;
+    }
+
+    /** The character that the four hex digits at {@code at} encode, or -1. */
+    private static int hex4(String s, int at) {
+        int v = 0;
+        for (int i = at; i < at + 4; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
+    }
+
+    private static int skipWhitespace(String s, int from) {
+        int i = from;
+        while (i < s.length() && isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whitespace around a member's colon and around bare values: space, tab, the line breaks, VT and FF. */
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\013' || c == '\f';
+    }
+
+    /** A character of a bare (unquoted) value. */
+    private static boolean isBare(char c) {
+        return c != ',' && c != '}' && c != ']' && !isWhitespace(c);
     }
 
     /**

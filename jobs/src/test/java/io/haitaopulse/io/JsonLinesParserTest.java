@@ -123,4 +123,69 @@ class JsonLinesParserTest {
         assertThat(d.getReason()).isEqualTo("not valid UTF-8");
         assertThat(d.getRaw()).isEqualTo("base64:eyJ0wygifQ==");
     }
+
+    private static final String CLICK_HEAD = "{\"type\":\"click\",\"event_id\":\"e\",\"user_id\":";
+    private static final String CLICK_TAIL = ",\"item_id\":4,\"category_id\":7,\"action\":\"VIEW\",\"ts\":1}";
+
+    private DeadLetter dead(String line) {
+        Object body = parse(line);
+        assertThat(body).as("a dead letter").isInstanceOf(DeadLetter.class);
+        assertThat(((DeadLetter) body).getRaw()).isEqualTo(line);
+        return (DeadLetter) body;
+    }
+
+    @Test
+    void limitsAreStatedAndPastThemALineIsADeadLetter() {
+        String deep = "{\"type\":\"click\",\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
+        assertThat(dead(deep).getReason()).startsWith("not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000");
+        assertThat(dead("[".repeat(200_000)).getReason()).as("unbalanced").startsWith("not valid JSON: Document nesting depth (1001)");
+        assertThat(dead("{\"a\":".repeat(200_000)).getReason()).startsWith("not valid JSON: Document nesting depth (1001)");
+        String atDepth = "{\"type\":\"review\",\"x\":" + "[".repeat(998) + "]".repeat(998) + ",\"item_id\":1,\"user_id\":\"u\",\"ts\":1,\"rating\":5}";
+        assertThat(parse(atDepth)).as("1,000 levels are fine").isInstanceOf(Review.class);
+
+        assertThat(dead("{\"type\":\"click\",\"item_id\":" + "9".repeat(100_000) + "}").getReason())
+                .startsWith("not valid JSON: Number value length (100000) exceeds the maximum allowed (1000");
+        assertThat(dead("{\"type\":\"click\",\"x\":1." + "5".repeat(100_000) + "}").getReason())
+                .startsWith("not valid JSON: Number value length");
+        assertThat(dead("{\"type\":\"click\",\"x\":1e" + "5".repeat(100_000) + "}").getReason())
+                .startsWith("not valid JSON: Number value length");
+    }
+
+    @Test
+    void everyStringFieldIsAtMost4096Characters() {
+        String ok = "u".repeat(EventLimits.MAX_STRING_CHARS);
+        assertThat(parse(CLICK_HEAD + "\"" + ok + "\"" + CLICK_TAIL)).isInstanceOf(Click.class);
+        String mb = "u".repeat(1 << 20);
+        assertThat(dead(CLICK_HEAD + "\"" + mb + "\"" + CLICK_TAIL).getReason())
+                .isEqualTo("field 'user_id' too long: 1048576 characters, at most 4096");
+        // Escapes count as what they decode to: 2^19 escaped quotes are 2^19 characters.
+        assertThat(dead(CLICK_HEAD + "\"" + "\\\"".repeat(1 << 19) + "\"" + CLICK_TAIL).getReason())
+                .isEqualTo("field 'user_id' too long: 524288 characters, at most 4096");
+        assertThat(dead("{\"type\":\"order\",\"order_id\":\"" + mb + "\",\"user_id\":\"u\",\"status\":\"PAID\",\"ts\":1,\"lines\":[]}")
+                .getReason()).isEqualTo("field 'order_id' too long: 1048576 characters, at most 4096");
+        assertThat(dead("{\"type\":\"campaign\",\"campaign_id\":\"c\",\"kind\":\"FLASH_SALE\",\"start_ts\":1,\"end_ts\":9,"
+                + "\"holdout_pct\":0.1,\"name\":\"" + mb + "\"}").getReason()).isEqualTo("field 'name' too long: 1048576 characters, at most 4096");
+        assertThat(dead("{\"type\":\"click\",\"event_id\":\"e\",\"user_id\":\"u\",\"item_id\":4,\"category_id\":7,\"action\":\"VIEW\",\"ts\":1,"
+                + "\"" + mb + "\":1}").getReason()).as("a member name").startsWith("not valid JSON: Name length (1048576) exceeds the maximum allowed (50000");
+    }
+
+    @Test
+    void anUnrecognisedTokenStaysOutOfTheReason() {
+        // The raw line keeps it (and redaction pseudonymises it there); the reason is not redacted.
+        DeadLetter d = dead(CLICK_HEAD + "u4242" + CLICK_TAIL);
+        assertThat(d.getReason()).startsWith("not valid JSON: Unrecognized token (5 characters, see raw): was expecting").doesNotContain("u4242");
+    }
+
+    @Test
+    void duplicateKeysAndInvalidUtf8InLongStringsAreDeadLetters() {
+        String mb = "u".repeat(1 << 20);
+        assertThat(dead(CLICK_HEAD + "\"" + mb + "\",\"user_id\":\"v\"" + CLICK_TAIL).getReason())
+                .isEqualTo("not valid JSON: Duplicate field 'user_id'");
+        byte[] line = (CLICK_HEAD + "\"" + mb + "\"" + CLICK_TAIL).getBytes(StandardCharsets.UTF_8);
+        line[CLICK_HEAD.length() + 500_000] = (byte) 0xC3;
+        line[CLICK_HEAD.length() + 500_001] = (byte) 0x28;
+        DeadLetter d = (DeadLetter) parser.parse(line, 0, line.length, "in.jsonl", INGEST).getBody();
+        assertThat(d.getReason()).isEqualTo("not valid UTF-8");
+        assertThat(d.getRaw()).isEqualTo("base64:" + java.util.Base64.getEncoder().encodeToString(line));
+    }
 }

@@ -39,8 +39,42 @@ class LineFileFormatTest {
     void linesLongerThanTheBufferAreReadWhole() throws IOException {
         String user = "u".repeat(200_000);
         List<Object> rows = readAll((user + ",2,3,pv,10\n1,2,3,pv,11\n").getBytes(StandardCharsets.US_ASCII));
-        assertThat(((Click) rows.get(0)).getUserId()).isEqualTo(user);
+        // No valid line is that long (EventLimits); its dead letter shows it was read whole.
+        assertThat(((DeadLetter) rows.get(0)).getRaw()).isEqualTo(user + ",2,3,pv,10");
+        assertThat(((DeadLetter) rows.get(0)).getReason()).isEqualTo("field 'user_id' too long: 200000 characters, at most 4096");
+        assertThat(((Click) rows.get(1)).getItemId()).isEqualTo(2L);
         assertThat(rows).hasSize(2);
+    }
+
+    @Test
+    void aLineThatMakesItsParserThrowIsADeadLetterAndReadingGoesOn() throws IOException {
+        UserBehaviorParser real = new UserBehaviorParser();
+        // A parser whose rule recurses without end on one line, as a hostile line can make a
+        // recursive parser do, and throws on another.
+        LineParser fragile = (buf, off, len, source, ingestTs) -> {
+            if (buf[off] == 'S') {
+                return overflow(len);
+            }
+            if (buf[off] == 'R') {
+                throw new IllegalStateException("broken\nrule");
+            }
+            return real.parse(buf, off, len, source, ingestTs);
+        };
+        byte[] in = "1,2,3,pv,10\nStack\nRuntime\n1,5,3,pv,11\n".getBytes(StandardCharsets.US_ASCII);
+        LineFileFormat.Reader r = new LineFileFormat.Reader(new ByteArrayInputStream(in), "f", fragile);
+        List<Object> rows = new ArrayList<>();
+        for (Ingested i = r.read(); i != null; i = r.read()) {
+            rows.add(i.getBody());
+        }
+        assertThat(rows).hasSize(4);
+        assertThat(((DeadLetter) rows.get(1)).getRaw()).isEqualTo("Stack");
+        assertThat(((DeadLetter) rows.get(1)).getReason()).isEqualTo("parser failed: StackOverflowError");
+        assertThat(((DeadLetter) rows.get(2)).getReason()).isEqualTo("parser failed: IllegalStateException: broken rule");
+        assertThat(((Click) rows.get(3)).getItemId()).isEqualTo(5L);
+    }
+
+    private static Ingested overflow(int depth) {
+        return overflow(depth + 1);
     }
 
     @Test

@@ -177,6 +177,76 @@ class KafkaWireTest {
                 + "the first 65536 kept (all of it is at reviews-0@5)");
     }
 
+    /**
+     * Length prefixes that claim more than the record holds: Avro would allocate what they claim
+     * (2 GB here) before reading; the decoder refuses them first, so each is one dead letter.
+     */
+    @Test
+    void bogusLengthPrefixesAreDeadLettersNotAllocations() {
+        KafkaEventDeserializer<Click> clicks = new KafkaEventDeserializer<>(Topics.CLICKS);
+        Click click = Click.newBuilder().setEventId("e").setUserId("u").setItemId(1L).setCategoryId(2L)
+                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L)).build();
+        byte[] good = AvroWire.encode(click);
+        assertThat(good[10]).as("event_id's length, zigzag 1").isEqualTo((byte) 2);
+        for (long claimed : new long[] {Integer.MAX_VALUE - 8L, 2_000_000_000L, Long.MAX_VALUE / 2, 1_000L}) {
+            byte[] bogus = splice(good, 10, 1, zigzagVarint(claimed));
+            DeadLetter d = (DeadLetter) clicks.toIngested(bogus, 1_000L).getBody();
+            assertThat(d.getReason()).as("string of " + claimed).startsWith("corrupt Avro Click body: truncated, or a length or count larger than the");
+        }
+        byte[] negative = splice(good, 10, 1, zigzagVarint(-5));
+        assertThat(((DeadLetter) clicks.toIngested(negative, 1_000L).getBody()).getReason()).startsWith("corrupt Avro Click body: ");
+
+        KafkaEventDeserializer<Order> orders = new KafkaEventDeserializer<>(Topics.ORDERS);
+        Order order = new Order("o", "u", io.haitaopulse.schema.OrderStatus.PAID, Instant.ofEpochMilli(1_000L), List.of(), null, null);
+        byte[] empty = AvroWire.encode(order);
+        // Body ends: lines (00 = no items), campaign_id and coupon_id (00 = null branch).
+        assertThat(java.util.Arrays.copyOfRange(empty, empty.length - 3, empty.length)).containsExactly(0, 0, 0);
+        for (long items : new long[] {Integer.MAX_VALUE - 8L, -(Integer.MAX_VALUE - 8L)}) {
+            byte[] bogus = splice(empty, empty.length - 3, 1, zigzagVarint(items));
+            DeadLetter d = (DeadLetter) orders.toIngested(bogus, 1_000L).getBody();
+            assertThat(d.getReason()).as(items + " order lines").startsWith("corrupt Avro Order body: ");
+        }
+        byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);
+        assertThat(((DeadLetter) clicks.toIngested(cut, 1_000L).getBody()).getReason())
+                .startsWith("corrupt Avro Click body: truncated");
+        assertThat(clicks.toIngested(good, 1_000L).getBody()).as("the untouched record still decodes").isEqualTo(click);
+    }
+
+    /** A well-formed event of ~900 KB, as large as a topic's records get, with two oversized ids. */
+    @Test
+    void aValidEventWithHugeStringsIsADeadLetter() {
+        KafkaEventDeserializer<Click> clicks = new KafkaEventDeserializer<>(Topics.CLICKS);
+        Click huge = Click.newBuilder().setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setItemId(1L).setCategoryId(2L)
+                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L)).build();
+        byte[] bytes = AvroWire.encode(huge);
+        DeadLetter d = (DeadLetter) clicks.toIngested(bytes, 1_000L, "clicks-0@9").getBody();
+        assertThat(d.getReason()).isEqualTo("field 'event_id' too long: 450000 characters, at most 4096; record of " + bytes.length
+                + " bytes, the first 65536 kept (all of it is at clicks-0@9)");
+        Click fits = Click.newBuilder(huge).setEventId("e").setUserId("u".repeat(io.haitaopulse.io.EventLimits.MAX_STRING_CHARS)).build();
+        assertThat(clicks.toIngested(AvroWire.encode(fits), 1_000L).getBody()).isEqualTo(fits);
+    }
+
+    /** {@code bytes} with {@code len} bytes at {@code at} replaced by {@code with}. */
+    private static byte[] splice(byte[] bytes, int at, int len, byte[] with) {
+        byte[] out = new byte[bytes.length - len + with.length];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(with, 0, out, at, with.length);
+        System.arraycopy(bytes, at + len, out, at + with.length, bytes.length - at - len);
+        return out;
+    }
+
+    /** Avro's encoding of a long: zigzag, then base-128 varint. */
+    static byte[] zigzagVarint(long v) {
+        long z = (v << 1) ^ (v >> 63);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.write((int) z);
+        return out.toByteArray();
+    }
+
     @Test
     void decoderRejectsEmptyInputWithAReason() {
         assertThatThrownBy(() -> AvroWire.decoder(Click.class).decode(new byte[0]))

@@ -71,8 +71,10 @@ class LiveEquivalenceTest extends LiveFixture {
      * value, random bytes, a cut Avro body, JSON text, a record of another type, an out-of-range
      * rating, a 900 KB blob, and clicks whose time is centuries ahead of or weeks behind their Kafka
      * record timestamp. Each must become a dead letter and change nothing else: an accepted 2286
-     * click would add hot_items windows, an accepted old one a late event. Returns their expected
-     * raw values.
+     * click would add hot_items windows, an accepted old one a late event. Then hostile ones: a
+     * click and an order whose length prefixes claim 2 GB (a string, an array of order lines),
+     * which Avro would allocate before reading, a click cut off inside a string, and a well-formed
+     * click of ~900 KB whose ids are far over the string limit. Returns their expected raw values.
      */
     private List<String> sendRecordsOnlyTheWireCanCarry() throws Exception {
         Random rnd = new Random(7);
@@ -108,8 +110,34 @@ class LiveEquivalenceTest extends LiveFixture {
             }
             p.sendRawNow(Topics.REVIEWS.name(), null, json.getBytes(StandardCharsets.UTF_8));
             raws.add(new Pseudonymizer(key).redactJson(json));
+
+            Instant now = Instant.now();
+            byte[] clickBytes = AvroWire.encode(click.setTs(now).build());
+            assertThat(clickBytes[10]).as("byte 10 is event_id's length, \"e-fuzz\": zigzag 6").isEqualTo((byte) 12);
+            byte[] hugeString = splice(clickBytes, 10, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] emptyOrder = AvroWire.encode(Order.newBuilder(order).setLines(List.of()).setTs(now).build());
+            // The body ends with the lines' item count (0) and two null unions.
+            byte[] hugeArray = splice(emptyOrder, emptyOrder.length - 3, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] cutString = java.util.Arrays.copyOf(clickBytes, 13);
+            byte[] bigIds = AvroWire.encode(click.setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setTs(now).build());
+            for (Object[] r : new Object[][] {{Topics.CLICKS, hugeString}, {Topics.ORDERS, hugeArray}, {Topics.CLICKS, cutString},
+                    {Topics.CLICKS, bigIds}}) {
+                byte[] value = (byte[]) r[1];
+                p.sendRawNow(((Topics.Input<?>) r[0]).name(), null, value);
+                raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(
+                        java.util.Arrays.copyOf(value, Math.min(value.length, KafkaEventDeserializer.KEPT_BYTES))));
+            }
         }
         return raws;
+    }
+
+    /** {@code bytes} with {@code len} bytes at {@code at} replaced by {@code with}. */
+    private static byte[] splice(byte[] bytes, int at, int len, byte[] with) {
+        byte[] out = new byte[bytes.length - len + with.length];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(with, 0, out, at, with.length);
+        System.arraycopy(bytes, at + len, out, at + with.length, bytes.length - at - len);
+        return out;
     }
 
     /**

@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +122,100 @@ class PseudonymizerTest {
                 .isEqualTo("{\"user_id\":\"" + p.pseudonym("u\\\\\\\"x") + "\",\"referrer_token\":\"ref-abc\"}");
         assertThat(p.redactJson("not json at all")).isEqualTo("not json at all");
         assertThat(p.redactJson("base64:AAEC")).isEqualTo("base64:AAEC");
+    }
+
+    /**
+     * The backtracking expression the scanner replaced, kept as the reference for texts small
+     * enough for it: an alternation inside a loop recurses once per character of a value, so a
+     * long value overflowed the stack.
+     */
+    private static final Pattern OLD_REGEX = Pattern.compile(
+            "(\"user_id\"\\s*:\\s*)(?:\"((?:[^\"\\\\]|\\\\.)*)(\"?)|([^,}\\]\\s]+))");
+
+    private static String oldRedaction(Pseudonymizer p, String raw) {
+        Matcher m = OLD_REGEX.matcher(raw);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replaced = m.group(2) != null ? m.group(1) + "\"" + p.pseudonym(m.group(2)) + m.group(3)
+                    : m.group(1) + p.pseudonym(m.group(4));
+            m.appendReplacement(out, Matcher.quoteReplacement(replaced));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    @Test
+    void redactionMatchesTheOldExpressionOnRandomTexts() {
+        Pseudonymizer p = rfc();
+        // Pieces that make members, near misses, escapes and cut-offs likely; no line breaks
+        // (a backslash before one is where the two deliberately differ, see below).
+        String[] pieces = {"\"user_id\"", "\"user_id\":", "\"xuser_id\"", "\"user_id2\"", "\"", "\\", "\\\"", "\\\\", ":", " ",
+            "\t", ",", "}", "]", "{", "[", "u42", "1", "null", "é", "\"a\":"};
+        Random rnd = new Random(4);
+        for (int t = 0; t < 20_000; t++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = rnd.nextInt(25); k > 0; k--) {
+                b.append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            String raw = b.toString();
+            assertThat(p.redactJson(raw)).as(raw).isEqualTo(oldRedaction(p, raw));
+        }
+    }
+
+    @Test
+    void aMegabyteOfEscapesInAnIdTakesLinearTimeAndConstantStack() {
+        Pseudonymizer p = rfc();
+        // Backslash-backslash and backslash-quote pairs: every quote in the value is escaped.
+        String id = "\\\\\\\"".repeat(256 * 1024);
+        String line = "{\"type\":\"click\",\"user_id\":\"" + id + "\",\"item_id\":1}";
+        assertThat(p.redactJson(line)).isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id) + "\",\"item_id\":1}");
+
+        String cut = "{\"type\":\"click\",\"user_id\":\"" + id;
+        assertThat(p.redactJson(cut)).as("cut off inside the value").isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id));
+        assertThat(p.redactJson(cut + "\\")).as("cut off after a lone backslash, which stays")
+                .isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id) + "\\");
+
+        String quotes = "\"".repeat(1 << 20);
+        assertThat(p.redactJson(quotes)).as("a megabyte of quotes and no member").isSameAs(quotes);
+        String keys = "\"user_id\":".repeat(100_000);
+        assertThat(p.redactJson(keys)).as("a key followed by a key is a quoted value, cut off")
+                .isEqualTo(("\"user_id\":\"" + p.pseudonym("user_id") + "\"" + ":").repeat(50_000));
+    }
+
+    @Test
+    void membersAreFoundWhereverTheyAreAndNearMissesAreKept() {
+        Pseudonymizer p = rfc();
+        String u = p.pseudonym("u42");
+        assertThat(p.redactJson("{\"a\":{\"user_id\":\"u42\"},\"b\":[{\"user_id\" :\t\"u42\"}]}"))
+                .as("nested objects and arrays").isEqualTo("{\"a\":{\"user_id\":\"" + u + "\"},\"b\":[{\"user_id\" :\t\"" + u + "\"}]}");
+        assertThat(p.redactJson("{\"user_id\":\"u42\",\"user_id\":\"u42\"}")).as("a repeated member")
+                .isEqualTo("{\"user_id\":\"" + u + "\",\"user_id\":\"" + u + "\"}");
+        assertThat(p.redactJson("{\"user_id\":true,\"x\":[\"user_id\":null]}")).as("bare literals are values too")
+                .isEqualTo("{\"user_id\":" + p.pseudonym("true") + ",\"x\":[\"user_id\":" + p.pseudonym("null") + "]}");
+        assertThat(p.redactJson("{\"user_id\":u42}")).as("a bare token up to the brace").isEqualTo("{\"user_id\":" + u + "}");
+        assertThat(p.redactJson("{\"a\":\"x\"user_id\":\"u42\"}")).as("a stray quote does not hide the member")
+                .isEqualTo("{\"a\":\"x\"user_id\":\"" + u + "\"}");
+        for (String kept : new String[] {"{\"xuser_id\":\"u42\"}", "{\"user_id2\":\"u42\"}", "{\"user_ids\":[\"u42\"]}",
+            "{\"note\":\"user_id\"}", "{\"user_id\":}", "{\"user_id\":,\"a\":1}", "{\"user_id\" ", "{\"user_id\":",
+            "{\"note\":\"\\\"user_id\\\":\\\"u42\\\"\"}"}) {
+            // Other members, no value, or a member quoted inside another string: not a user_id member.
+            assertThat(p.redactJson(kept)).as(kept).isSameAs(kept);
+        }
+    }
+
+    /** Where the scanner deliberately differs from the old expression: both were leaks. */
+    @Test
+    void escapedKeysAndEscapedLineBreaksCannotHideAnId() {
+        Pseudonymizer p = rfc();
+        String u = p.pseudonym("u42");
+        assertThat(p.redactJson("{\"user\\u005Fid\":\"u42\"}")).as("a JSON parser reads this key as user_id")
+                .isEqualTo("{\"user\\u005Fid\":\"" + u + "\"}");
+        assertThat(p.redactJson("{\"\\u0075\\u0073\\u0065\\u0072\\u005f\\u0069\\u0064\":\"u42\"}"))
+                .isEqualTo("{\"\\u0075\\u0073\\u0065\\u0072\\u005f\\u0069\\u0064\":\"" + u + "\"}");
+        // The old expression stopped at a backslash before a line break and left the rest of the id.
+        String id = "u4\\\u20282";
+        assertThat(p.redactJson("{\"user_id\":\"" + id + "\"}")).isEqualTo("{\"user_id\":\"" + p.pseudonym(id) + "\"}");
+        assertThat(oldRedaction(p, "{\"user_id\":\"" + id + "\"}")).contains("\u20282\"");
     }
 
     @Test

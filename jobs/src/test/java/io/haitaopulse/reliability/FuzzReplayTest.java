@@ -44,8 +44,16 @@ class FuzzReplayTest {
     /** Bad line classes, each made from a good line of the file it is planted in. */
     enum Bad { TRUNCATED, BINARY, WRONG_TYPE, OUT_OF_RANGE, UNKNOWN_TYPE, MISSING_FIELD, NOT_UTF8, FUTURE_2286, FUTURE_2100 }
 
-    /** A planted line and the words its dead letter's reason must contain. */
-    record Planted(byte[] line, String reason) {}
+    /**
+     * A planted line, the words its dead letter's reason must contain and, where it is not the
+     * whole line (a line over the limit keeps only its start), the text its dead letter's raw is
+     * the redaction of.
+     */
+    record Planted(byte[] line, String reason, String raw) {
+        Planted(byte[] line, String reason) {
+            this(line, reason, null);
+        }
+    }
 
     @TempDir
     Path tmp;
@@ -60,6 +68,7 @@ class FuzzReplayTest {
         Random rnd = new Random(12);
         List<String[]> expected = new ArrayList<>();
         Map<Bad, Integer> planted = new TreeMap<>();
+        int hostile = 0;
         PseudonymKey key = PseudonymKey.generate();
         Pseudonymizer pseudonyms = new Pseudonymizer(key);
         List<Path> files;
@@ -85,6 +94,18 @@ class FuzzReplayTest {
                 planted.merge(bad, 1, Integer::sum);
                 String text = DeadLetters.decodeUtf8OrNull(p.line(), 0, p.line().length);
                 String raw = text != null ? pseudonyms.redactJson(text)
+                        : DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(p.line());
+                expected.add(new String[] {target.toString(), raw, p.reason()});
+            }
+            // Hostile shapes, once each: megabyte strings in every kind of string field, 200,000
+            // levels of nesting, runs of escapes in user_id (what overflowed the stack of the
+            // redaction), 100,000-digit numbers, duplicate keys, invalid UTF-8 deep in a long string.
+            String template = new String(originals.get(rnd.nextInt(originals.size())), StandardCharsets.UTF_8);
+            for (Planted p : hostile(f.getFileName().toString(), template)) {
+                lines.add(1 + rnd.nextInt(lines.size()), p.line());
+                hostile++;
+                String text = DeadLetters.decodeUtf8OrNull(p.line(), 0, p.line().length);
+                String raw = p.raw() != null ? pseudonyms.redactJson(p.raw()) : text != null ? pseudonyms.redactJson(text)
                         : DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(p.line());
                 expected.add(new String[] {target.toString(), raw, p.reason()});
             }
@@ -114,6 +135,7 @@ class FuzzReplayTest {
 
         int bad = expected.size();
         assertThat(planted.keySet()).as("every class planted").containsExactly(Bad.values());
+        assertThat(hostile).as("hostile shapes planted").isEqualTo(15);
         assertThat(bad).isGreaterThan(60);
         assertThat(cleanRun.deadLettered()).as("the simulated day is clean").isZero();
         assertThat(fuzzRun.read()).isEqualTo(cleanRun.read() + bad);
@@ -191,6 +213,94 @@ class FuzzReplayTest {
             case FUTURE_2100 -> "campaign".equals(type) ? null
                     : new Planted(utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":4102444800000")), "clock skew: event time 2100-01-01");
         };
+    }
+
+    /** One MiB. */
+    private static final int MB = 1 << 20;
+
+    /**
+     * The hostile lines planted in the file named {@code file}, made from its line {@code good}.
+     * Every one is a single dead letter: strings past 4,096 characters, nesting past 1,000 levels
+     * and numbers past 1,000 digits are refused, a line past 8 MiB is cut, and nothing of it may
+     * make a stage throw.
+     */
+    private static List<Planted> hostile(String file, String good) {
+        List<Planted> out = new ArrayList<>();
+        String tooLong = "too long: ";
+        String nesting = "not valid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000";
+        String number = "not valid JSON: Number value length (100000) exceeds the maximum allowed (1000";
+        switch (file) {
+            case "clicks.jsonl" -> {
+                // 2^19 escaped quotes: a well-formed id of 512 Ki characters, 1 MiB as written.
+                out.add(new Planted(utf8(withString(good, "user_id", "\\\"".repeat(MB / 2))),
+                        "field 'user_id' " + tooLong + (MB / 2) + " characters"));
+                out.add(new Planted(utf8(withString(good, "event_id", "e".repeat(2 * MB))), "field 'event_id' " + tooLong + 2 * MB));
+                // The same escapes, the line cut off inside them: the exact shape that overflowed.
+                String cut = withString(good, "user_id", "\\\"".repeat(MB / 2));
+                out.add(new Planted(utf8(cut.substring(0, cut.indexOf("\"user_id\"") + 11 + MB)), "not valid JSON"));
+                out.add(new Planted(utf8(good.replaceFirst("^\\{", "{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + ",")), nesting));
+                out.add(new Planted(utf8(good.replaceFirst("\"item_id\":\\d+", "\"item_id\":1" + "0".repeat(99_999))), number));
+                String longId = withString(good, "user_id", "u".repeat(MB));
+                byte[] broken = utf8(longId);
+                int mid = utf8(longId.substring(0, longId.indexOf("\"user_id\"") + 11)).length + MB / 2;
+                broken[mid] = (byte) 0xC3;
+                broken[mid + 1] = (byte) 0x28;
+                out.add(new Planted(broken, "not valid UTF-8"));
+            }
+            case "orders.jsonl" -> {
+                out.add(new Planted(utf8(withString(good, "order_id", "o".repeat(4 * MB))), "field 'order_id' " + tooLong + 4 * MB));
+                out.add(new Planted(utf8("{\"type\":\"order\",\"lines\":" + "[".repeat(200_000)), nesting));
+                out.add(new Planted(utf8(good.replaceFirst("^\\{", "{\"user_id\":\"" + "d".repeat(MB) + "\",")),
+                        "not valid JSON: Duplicate field 'user_id'"));
+            }
+            case "campaigns.jsonl" -> {
+                out.add(new Planted(utf8(withString(good, "name", "n".repeat(MB))), "field 'name' " + tooLong + MB));
+                out.add(new Planted(utf8(withString(good, "campaign_id", "c".repeat(3 * MB))), "field 'campaign_id' " + tooLong + 3 * MB));
+            }
+            case "exposures.jsonl" -> {
+                // Over the line limit: the dead letter keeps its first 64 KiB, cut inside the id,
+                // and that id is still pseudonymised.
+                byte[] huge = utf8(withString(good, "user_id", "x".repeat(16 * MB)));
+                String kept = new String(huge, 0, LineFileFormat.KEPT_PREFIX_BYTES, StandardCharsets.US_ASCII);
+                out.add(new Planted(huge, "line longer than " + LineFileFormat.MAX_LINE_BYTES + " bytes", kept));
+                // An odd run of backslashes escapes the closing quote: the id runs on into the line.
+                out.add(new Planted(utf8(withString(good, "user_id", "\\".repeat(MB + 1))), "not valid JSON"));
+            }
+            case "reviews.jsonl" -> {
+                out.add(new Planted(utf8(withString(good, "user_id", "\\\\".repeat(MB / 2))), "field 'user_id' " + tooLong + (MB / 2)));
+                out.add(new Planted(utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":" + "5".repeat(100_000))), number));
+            }
+            default -> { }
+        }
+        for (Planted p : out) {
+            assertThat(new String(p.line(), StandardCharsets.ISO_8859_1)).as("a hostile line of " + file)
+                    .isNotEqualTo(good).doesNotContain("\n");
+        }
+        return out;
+    }
+
+    /**
+     * {@code line} with the string member {@code field} set to {@code value} (as written, escapes
+     * included): its value replaced, or the member added first when the line has none or null.
+     */
+    private static String withString(String line, String field, String value) {
+        String key = "\"" + field + "\":";
+        int at = line.indexOf(key);
+        if (at < 0) {
+            return "{" + key + "\"" + value + "\"," + line.substring(1);
+        }
+        int start = at + key.length();
+        int end;
+        if (line.startsWith("null", start)) {
+            end = start + 4;
+        } else {
+            end = start + 1;
+            while (line.charAt(end) != '"') {
+                end += line.charAt(end) == '\\' ? 2 : 1;
+            }
+            end++;
+        }
+        return line.substring(0, start) + "\"" + value + "\"" + line.substring(end);
     }
 
     private static byte[] utf8(String s) {
