@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -26,15 +27,23 @@ import org.apache.flink.util.OutputTag;
  * and a campaign_uplift row per metric at every multiple of the slide from the campaign's start
  * until the first one after its end; the row as of {@code b} reflects every event before {@code b}
  * and is written when that is final (b − 1 + allowed lateness). At the end of input the rows go
- * on until one reflects all input, then stop. State is dropped after the last row.
+ * on as far as the input's event time reached ({@link io.haitaopulse.io.InputExtent}, broadcast
+ * to every subtask), then until one reflects all of the campaign's input, then stop: the rows of
+ * a campaign without exposures do not depend on which input finished last. State is dropped
+ * after the last row.
  */
-public final class CampaignScoreboard extends KeyedProcessFunction<String, ScoreInput, CampaignUplift> {
+public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<String, ScoreInput, Long, CampaignUplift> {
 
     private static final long serialVersionUID = 1L;
 
     /** Metric names of the rows. */
     public static final String CONVERSION = "conversion";
     public static final String REVENUE = "revenue_per_user";
+
+    /** The input's extent: the largest watermark any input generated, known at the end of input. */
+    public static final MapStateDescriptor<String, Long> EXTENT =
+            new MapStateDescriptor<>("input-extent", Types.STRING, Types.LONG);
+    private static final String EXTENT_KEY = "watermark";
 
     /** coupon_funnel rows of NEW_USER_COUPON campaigns. */
     public static final OutputTag<CouponFunnel> COUPON_FUNNEL =
@@ -66,7 +75,14 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
     }
 
     @Override
-    public void processElement(ScoreInput in, Context ctx, Collector<CampaignUplift> out) throws Exception {
+    public void processBroadcastElement(Long extent, Context ctx, Collector<CampaignUplift> out) throws Exception {
+        BroadcastState<String, Long> s = ctx.getBroadcastState(EXTENT);
+        Long known = s.get(EXTENT_KEY);
+        s.put(EXTENT_KEY, known == null ? extent : Math.max(known, extent));
+    }
+
+    @Override
+    public void processElement(ScoreInput in, ReadOnlyContext ctx, Collector<CampaignUplift> out) throws Exception {
         Scoreboard b = board.value();
         if (b == null) {
             b = new Scoreboard();
@@ -128,7 +144,11 @@ public final class CampaignScoreboard extends KeyedProcessFunction<String, Score
         }
         b.lastEmitted = asOf;
         long last = slotEnd(b.end);
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs;
+        Long extent = ctx.getBroadcastState(EXTENT).get(EXTENT_KEY);
+        // At the end of input, first every row event time passed (as an uninterrupted run would
+        // have written them while it advanced), then until the campaign's own input is reflected.
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs
+                && (extent == null || fireTime(asOf) > extent);
         if (asOf >= last || endOfInput) {
             board.clear();
             pending.clear();

@@ -4,6 +4,7 @@ import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.InputExtent;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.privacy.KAnonymity;
@@ -56,6 +57,7 @@ public final class UpliftPipeline implements PulseJob {
     private final long userTtl;
     private final long didPrePeriod;
     private final int k;
+    private final long maxDelay;
 
     /** Builds the job from validated options. */
     public UpliftPipeline(Configuration conf) {
@@ -70,6 +72,7 @@ public final class UpliftPipeline implements PulseJob {
         this.userTtl = conf.get(UpliftOptions.ATTRIBUTION_USER_TTL).toMillis();
         this.didPrePeriod = conf.get(UpliftOptions.DID_PRE_PERIOD).toMillis();
         this.k = conf.get(PrivacyOptions.K_ANONYMITY);
+        this.maxDelay = conf.get(PulseOptions.MAX_DELAY).toMillis();
         if (!(tauConversion > 0) || !(tauRevenue > 0)) {
             throw new IllegalArgumentException("pulse.uplift.tau-* must be positive");
         }
@@ -107,8 +110,14 @@ public final class UpliftPipeline implements PulseJob {
                 .map(c -> ScoreInput.definition(c.getCampaignId(), c.getKind().name(), c.getStartTs().toEpochMilli(),
                         c.getEndTs().toEpochMilli(), c.getHoldoutPct()), Types.POJO(ScoreInput.class))
                 .name("uplift-scoreboard-definitions").uid("uplift-scoreboard-definitions");
+        BroadcastStream<Long> extent = all
+                .transform("uplift-input-extent", Types.LONG, new InputExtent(maxDelay))
+                .uid("uplift-input-extent")
+                .setParallelism(all.getParallelism())
+                .broadcast(CampaignScoreboard.EXTENT);
         SingleOutputStreamOperator<CampaignUplift> rows = changes.union(definitions)
                 .keyBy(s -> s.campaignId, Types.STRING)
+                .connect(extent)
                 .process(new CampaignScoreboard(slots, tauConversion, tauRevenue, new KAnonymity(k)), new AvroTypeInfo<>(CampaignUplift.class))
                 .name("uplift-scoreboard")
                 .uid("uplift-scoreboard");

@@ -98,23 +98,23 @@ class UpliftStateTest {
 
     @Test
     void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoreInput, CampaignUplift>(
-                new KeyedProcessOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10))), s -> s.campaignId, Types.STRING);
-        h.open();
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)), s -> s.campaignId, Types.STRING, CampaignScoreboard.EXTENT);
         h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
         h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
         h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
-        h.processWatermark(9);
+        h.watermark(9);
         assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
                 + r.getNTreatment() + "/" + r.getNControl())
                 .containsExactly("conversion@10 n=1/0", "revenue_per_user@10 n=1/0");
         h.getOutput().clear();
-        h.processWatermark(Long.MAX_VALUE);
+        h.watermark(Long.MAX_VALUE);
         assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
                 + r.getNTreatment() + "/" + r.getNControl())
                 // The input ended: the row as of 20 reflects all of it (the last change is at 12), so rows stop.
                 .containsExactly("conversion@20 n=1/1", "revenue_per_user@20 n=1/1");
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+                .numKeyValueStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }
