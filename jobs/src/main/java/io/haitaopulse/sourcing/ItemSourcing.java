@@ -2,6 +2,7 @@ package io.haitaopulse.sourcing;
 
 import io.haitaopulse.common.DistinctUsers;
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.InputExtent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +12,17 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Per item (the key): daily activity over the lookback, and at every cadence boundary a snapshot
  * for the item's category shortlist. Facts wait in their cadence slot until the slot is final, so
  * the snapshot as of t reflects exactly the facts before t. An item with nothing left in the
- * lookback is forgotten; at the end of input snapshots stop once one reflects all of the item's
- * facts.
+ * lookback is forgotten; at the end of input snapshots go on as far as the input's event time
+ * reached ({@link InputExtent}), then stop once one reflects all of the item's facts.
  */
-public final class ItemSourcing extends KeyedProcessFunction<Long, ItemEvent, ItemSnapshot> {
+public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, ItemEvent, Long, ItemSnapshot> {
 
     private static final long serialVersionUID = 1L;
     static final long DAY = 86_400_000L;
@@ -51,7 +52,12 @@ public final class ItemSourcing extends KeyedProcessFunction<Long, ItemEvent, It
     }
 
     @Override
-    public void processElement(ItemEvent e, Context ctx, Collector<ItemSnapshot> out) throws Exception {
+    public void processBroadcastElement(Long extent, Context ctx, Collector<ItemSnapshot> out) throws Exception {
+        InputExtent.record(ctx.getBroadcastState(InputExtent.STATE), extent);
+    }
+
+    @Override
+    public void processElement(ItemEvent e, ReadOnlyContext ctx, Collector<ItemSnapshot> out) throws Exception {
         long slot = slots.lastWindowEnd(e.ts);
         ItemDays p = pending.get(slot);
         if (p == null) {
@@ -103,7 +109,10 @@ public final class ItemSourcing extends KeyedProcessFunction<Long, ItemEvent, It
         if (m.category != Long.MIN_VALUE && d.size > 0) {
             out.collect(snapshot(ctx.getCurrentKey(), m.category, asOf, lastDay, d));
         }
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > m.lastActivity;
+        // At the end of input, rows go on as far as event time reached (InputExtent), as they would
+        // in a run whose watermark had passed there before the end, whichever input ended last.
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > m.lastActivity
+                && InputExtent.beyond(ctx.getBroadcastState(InputExtent.STATE), timestamp);
         if (endOfInput && pending.isEmpty()) {
             days.clear();
             meta.clear();

@@ -4,6 +4,7 @@ import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.InputExtent;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.schema.LateEvent;
@@ -38,6 +39,7 @@ public final class SourcingPipeline implements PulseJob {
     private final int maxCounterfeit;
     private final double maxReturnRate;
     private final double counterfeitWeight;
+    private final long maxDelay;
 
     /** Builds the job from validated options. */
     public SourcingPipeline(Configuration conf) {
@@ -64,6 +66,7 @@ public final class SourcingPipeline implements PulseJob {
         this.maxCounterfeit = conf.get(SourcingOptions.MAX_COUNTERFEIT);
         this.maxReturnRate = conf.get(SourcingOptions.MAX_RETURN_RATE);
         this.counterfeitWeight = conf.get(SourcingOptions.COUNTERFEIT_WEIGHT);
+        this.maxDelay = conf.get(PulseOptions.MAX_DELAY).toMillis();
         if (lookbackDays < 1) {
             throw new IllegalArgumentException("pulse.sourcing.lookback-days must be at least 1");
         }
@@ -91,6 +94,7 @@ public final class SourcingPipeline implements PulseJob {
                         Types.POJO(ItemEvent.class))
                 .name("sourcing-item-facts").uid("sourcing-item-facts")
                 .keyBy(e -> e.itemId, Types.LONG)
+                .connect(InputExtent.broadcast(all, maxDelay, "sourcing-input-extent"))
                 .process(new ItemSourcing(cadence, lookbackDays, tzOffset), Types.POJO(ItemSnapshot.class))
                 .name("sourcing-item-stats").uid("sourcing-item-stats")
                 .keyBy(s -> s.categoryId, Types.LONG)

@@ -1,6 +1,7 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.InputExtent;
 import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.CampaignKind;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -39,11 +39,6 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
     /** Metric names of the rows. */
     public static final String CONVERSION = "conversion";
     public static final String REVENUE = "revenue_per_user";
-
-    /** The input's extent: the largest watermark any input generated, known at the end of input. */
-    public static final MapStateDescriptor<String, Long> EXTENT =
-            new MapStateDescriptor<>("input-extent", Types.STRING, Types.LONG);
-    private static final String EXTENT_KEY = "watermark";
 
     /** coupon_funnel rows of NEW_USER_COUPON campaigns. */
     public static final OutputTag<CouponFunnel> COUPON_FUNNEL =
@@ -76,9 +71,7 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
 
     @Override
     public void processBroadcastElement(Long extent, Context ctx, Collector<CampaignUplift> out) throws Exception {
-        BroadcastState<String, Long> s = ctx.getBroadcastState(EXTENT);
-        Long known = s.get(EXTENT_KEY);
-        s.put(EXTENT_KEY, known == null ? extent : Math.max(known, extent));
+        InputExtent.record(ctx.getBroadcastState(InputExtent.STATE), extent);
     }
 
     @Override
@@ -144,11 +137,10 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
         }
         b.lastEmitted = asOf;
         long last = slotEnd(b.end);
-        Long extent = ctx.getBroadcastState(EXTENT).get(EXTENT_KEY);
         // At the end of input, first every row event time passed (as an uninterrupted run would
         // have written them while it advanced), then until the campaign's own input is reflected.
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs
-                && (extent == null || fireTime(asOf) > extent);
+                && InputExtent.beyond(ctx.getBroadcastState(InputExtent.STATE), fireTime(asOf));
         if (asOf >= last || endOfInput) {
             board.clear();
             pending.clear();

@@ -2,6 +2,7 @@ package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.EventTime;
+import io.haitaopulse.io.InputExtent;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.Order;
@@ -18,7 +19,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -31,10 +32,13 @@ import org.apache.flink.util.Collector;
  * groups (slot count n, sample variance s² of per-slot GMV, total S). It assumes the two groups would have moved in parallel: it is labelled
  * observational and is no substitute for a hold-out.
  *
+ * <p>At the end of input, rows go on as far as the input's event time reached ({@link InputExtent},
+ * broadcast), then until one reflects the last order.
+ *
  * <p>Orders are a small share of events, so one key (0) holds the per-slot GMV by category for the
  * pre-period horizon; slots older than every pre-period still needed are dropped.
  */
-public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, CampaignDid> {
+public final class DidEstimator extends KeyedBroadcastProcessFunction<Integer, Ingested, Long, CampaignDid> {
 
     private static final long serialVersionUID = 1L;
     static final String METHOD = "observational: difference-in-differences vs untreated categories";
@@ -63,7 +67,12 @@ public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, 
     }
 
     @Override
-    public void processElement(Ingested in, Context ctx, Collector<CampaignDid> out) throws Exception {
+    public void processBroadcastElement(Long extent, Context ctx, Collector<CampaignDid> out) throws Exception {
+        InputExtent.record(ctx.getBroadcastState(InputExtent.STATE), extent);
+    }
+
+    @Override
+    public void processElement(Ingested in, ReadOnlyContext ctx, Collector<CampaignDid> out) throws Exception {
         Object body = in.getBody();
         if (body instanceof Campaign c && applies(c)) {
             DidCampaign d = new DidCampaign();
@@ -94,6 +103,9 @@ public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CampaignDid> out) throws Exception {
         long asOf = timestamp + 1 - slots.allowedLateness();
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        // At the end of input, rows go on as far as event time reached (InputExtent), as they would
+        // in a run whose watermark had passed there before the end, whichever input ended last.
+        boolean pastExtent = InputExtent.beyond(ctx.getBroadcastState(InputExtent.STATE), timestamp);
         Long maxTs = maxOrderTs.value();
         List<String> finished = new ArrayList<>();
         long oldestNeeded = timestamp - maxPre;
@@ -110,7 +122,7 @@ public final class DidEstimator extends KeyedProcessFunction<Integer, Ingested, 
             out.collect(estimate(e.getKey(), d, preStart, postStart, asOf));
             d.lastEmitted = asOf;
             long last = slots.lastWindowEnd(d.end);
-            if (asOf >= last || (endOfInput && (maxTs == null || asOf > maxTs))) {
+            if (asOf >= last || (endOfInput && (maxTs == null || asOf > maxTs) && pastExtent)) {
                 finished.add(e.getKey());
             } else {
                 e.setValue(d);

@@ -110,11 +110,7 @@ public final class UpliftPipeline implements PulseJob {
                 .map(c -> ScoreInput.definition(c.getCampaignId(), c.getKind().name(), c.getStartTs().toEpochMilli(),
                         c.getEndTs().toEpochMilli(), c.getHoldoutPct()), Types.POJO(ScoreInput.class))
                 .name("uplift-scoreboard-definitions").uid("uplift-scoreboard-definitions");
-        BroadcastStream<Long> extent = all
-                .transform("uplift-input-extent", Types.LONG, new InputExtent(maxDelay))
-                .uid("uplift-input-extent")
-                .setParallelism(all.getParallelism())
-                .broadcast(CampaignScoreboard.EXTENT);
+        BroadcastStream<Long> extent = InputExtent.broadcast(all, maxDelay, "uplift-input-extent");
         SingleOutputStreamOperator<CampaignUplift> rows = changes.union(definitions)
                 .keyBy(s -> s.campaignId, Types.STRING)
                 .connect(extent)
@@ -130,6 +126,7 @@ public final class UpliftPipeline implements PulseJob {
                 .name("did-events").uid("did-events")
                 // Orders are a small share of events: one key keeps the per-slot GMV of every category.
                 .keyBy(i -> 0, Types.INT)
+                .connect(extent)
                 .process(new DidEstimator(slots, didPrePeriod), new AvroTypeInfo<>(CampaignDid.class))
                 .name("campaign-did").uid("campaign-did");
         sinks.write(OutputTable.CAMPAIGN_DID, did);

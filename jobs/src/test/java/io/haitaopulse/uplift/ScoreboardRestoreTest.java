@@ -124,7 +124,7 @@ class ScoreboardRestoreTest {
     private static KeyedBroadcastOperatorTestHarness<String, ScoreInput, Long, CampaignUplift> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)),
-                        List.of(CampaignScoreboard.EXTENT)),
+                        List.of(io.haitaopulse.io.InputExtent.STATE)),
                 s -> s.campaignId, Types.STRING, 1, 1, 0);
     }
 

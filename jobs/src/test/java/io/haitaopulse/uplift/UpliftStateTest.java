@@ -99,7 +99,7 @@ class UpliftStateTest {
     @Test
     void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)), s -> s.campaignId, Types.STRING, CampaignScoreboard.EXTENT);
+                new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)), s -> s.campaignId, Types.STRING, io.haitaopulse.io.InputExtent.STATE);
         h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
         h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
         h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
