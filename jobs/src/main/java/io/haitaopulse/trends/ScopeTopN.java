@@ -34,7 +34,7 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
 
     private static final long serialVersionUID = 1L;
 
-    /** Accumulator: pane counts that arrived after all their windows were purged. */
+    /** Accumulator: pane counts that arrived after all their windows were purged; 0 unless a bug. */
     public static final String DROPPED_AFTER_PURGE = "pulse.hot-items.dropped-after-purge";
 
     /** Scope naming of the output rows. */
@@ -73,8 +73,8 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         long pane = pc.paneStart;
         long lastEnd = windows.lastWindowEnd(pane);
         if (windows.purgeTime(lastEnd) <= wm) {
-            // Only possible when an idle source resumes behind the others; ingest-level lateness
-            // catches every other case and reports the event itself to late_events.
+            // Cannot happen while lateness is judged behind the exchange that gathers every input
+            // (Ingest.gather): such an event goes to late_events there. Counted as an alarm.
             droppedAfterPurge.add(pc.views);
             return;
         }
