@@ -98,8 +98,7 @@ public final class Live {
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
         List<Ingest.Source> sources = KafkaInputs.open(env, conf,
-                PulseWatermarks.aligned(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT),
-                        conf.get(PulseOptions.MAX_WATERMARK_DRIFT)), job,
+                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), job,
                 partitions);
         // Kafka values that are text are JSON written to the wrong topic more often than not.
         JobCatalog.wire(sources, jobs, conf, new Pseudonymizer(key), RawRedactor.JSON, sinks);

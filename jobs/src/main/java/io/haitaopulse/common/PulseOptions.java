@@ -37,13 +37,6 @@ public final class PulseOptions {
             .defaultValue(Duration.ofMinutes(1))
             .withDescription("A source silent for this long (processing time) stops holding back event time; 0 disables.");
 
-    public static final ConfigOption<Duration> MAX_WATERMARK_DRIFT = key("pulse.watermark-alignment.max-drift").durationType()
-            .defaultValue(Duration.ofMinutes(10))
-            .withDescription("Kafka inputs only: a partition whose watermark is more than this ahead of the slowest active one "
-                    + "is paused until the others catch up (Flink watermark alignment, checked every second), so no input runs "
-                    + "far ahead of another and none is left behind what the jobs have finalised. It also caps catching up on a "
-                    + "backlog at about this much event time per second. 0 disables.");
-
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = key("pulse.max-future-skew").durationType()
             .defaultValue(Duration.ofHours(1))
             .withDescription("An event more than this ahead of the clock that wrote it (Kafka record timestamp) or read it "
@@ -88,9 +81,6 @@ public final class PulseOptions {
         }
         if (conf.get(IDLE_TIMEOUT).isNegative()) {
             throw new IllegalArgumentException("--idle-timeout must not be negative");
-        }
-        if (conf.get(MAX_WATERMARK_DRIFT).isNegative()) {
-            throw new IllegalArgumentException("pulse.watermark-alignment.max-drift must not be negative");
         }
     }
 

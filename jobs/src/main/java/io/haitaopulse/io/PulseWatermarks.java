@@ -21,21 +21,6 @@ public final class PulseWatermarks {
 
     private PulseWatermarks() {}
 
-    /** Alignment group of every Kafka input of a job. */
-    public static final String ALIGNMENT_GROUP = "pulse-inputs";
-
-    /**
-     * {@link #strategy(Duration, Duration)} with Flink's watermark alignment across every input of
-     * the job: a split more than {@code maxDrift} ahead of the slowest active one is paused until
-     * the others catch up (checked every second). A paused split does not count as idle (Flink's
-     * input activity clock stops while it is paused or backpressured). Zero {@code maxDrift}
-     * disables alignment.
-     */
-    public static WatermarkStrategy<Ingested> aligned(Duration maxDelay, Duration idleTimeout, Duration maxDrift) {
-        WatermarkStrategy<Ingested> s = strategy(maxDelay, idleTimeout);
-        return maxDrift.isZero() ? s : s.withWatermarkAlignment(ALIGNMENT_GROUP, maxDrift, Duration.ofSeconds(1));
-    }
-
     /** The strategy for sources whose records are {@link Ingested}. */
     public static WatermarkStrategy<Ingested> strategy(Duration maxDelay, Duration idleTimeout) {
         return strategy(maxDelay, idleTimeout, (record, previous) -> EventTime.of(record));

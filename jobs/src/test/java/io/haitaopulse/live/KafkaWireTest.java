@@ -227,7 +227,7 @@ class KafkaWireTest {
     }
 
     /** {@code bytes} with {@code len} bytes at {@code at} replaced by {@code with}. */
-    private static byte[] splice(byte[] bytes, int at, int len, byte[] with) {
+    static byte[] splice(byte[] bytes, int at, int len, byte[] with) {
         byte[] out = new byte[bytes.length - len + with.length];
         System.arraycopy(bytes, 0, out, 0, at);
         System.arraycopy(with, 0, out, at, with.length);

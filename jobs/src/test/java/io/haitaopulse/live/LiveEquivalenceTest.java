@@ -114,10 +114,10 @@ class LiveEquivalenceTest extends LiveFixture {
             Instant now = Instant.now();
             byte[] clickBytes = AvroWire.encode(click.setTs(now).build());
             assertThat(clickBytes[10]).as("byte 10 is event_id's length, \"e-fuzz\": zigzag 6").isEqualTo((byte) 12);
-            byte[] hugeString = splice(clickBytes, 10, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] hugeString = KafkaWireTest.splice(clickBytes, 10, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
             byte[] emptyOrder = AvroWire.encode(Order.newBuilder(order).setLines(List.of()).setTs(now).build());
             // The body ends with the lines' item count (0) and two null unions.
-            byte[] hugeArray = splice(emptyOrder, emptyOrder.length - 3, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] hugeArray = KafkaWireTest.splice(emptyOrder, emptyOrder.length - 3, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
             byte[] cutString = java.util.Arrays.copyOf(clickBytes, 13);
             byte[] bigIds = AvroWire.encode(click.setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setTs(now).build());
             for (Object[] r : new Object[][] {{Topics.CLICKS, hugeString}, {Topics.ORDERS, hugeArray}, {Topics.CLICKS, cutString},
@@ -129,15 +129,6 @@ class LiveEquivalenceTest extends LiveFixture {
             }
         }
         return raws;
-    }
-
-    /** {@code bytes} with {@code len} bytes at {@code at} replaced by {@code with}. */
-    private static byte[] splice(byte[] bytes, int at, int len, byte[] with) {
-        byte[] out = new byte[bytes.length - len + with.length];
-        System.arraycopy(bytes, 0, out, 0, at);
-        System.arraycopy(with, 0, out, at, with.length);
-        System.arraycopy(bytes, at + len, out, at + with.length, bytes.length - at - len);
-        return out;
     }
 
     /**
