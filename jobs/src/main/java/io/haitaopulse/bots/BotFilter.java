@@ -86,14 +86,15 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     public static Filtered apply(List<DataStream<Ingested>> events, Configuration conf) {
         BotOptions.validate(conf);
         if (!conf.get(BotOptions.ENABLED)) {
-            return new Filtered(Ingest.gather(events, null), null);
+            return new Filtered(Ingest.gather(events), null);
         }
-        SingleOutputStreamOperator<Ingested> out = (SingleOutputStreamOperator<Ingested>) Ingest.gather(events, all -> all
+        DataStream<Ingested> all = Ingest.union(events);
+        SingleOutputStreamOperator<Ingested> out = all
                 .keyBy(BotFilter::userOf, Types.STRING)
                 .process(new BotFilter(conf), all.getType())
                 .name("bot-filter")
-                .uid("bot-filter"));
-        return new Filtered(out, out.getSideOutput(SUSPICIOUS));
+                .uid("bot-filter");
+        return new Filtered(Ingest.gathered(out, "all-inputs-filtered"), out.getSideOutput(SUSPICIOUS));
     }
 
     /** The user an event is keyed by: its user id, or "" for events without one (campaigns). */

@@ -118,11 +118,16 @@ public final class Ingest {
      * the active ones. This is the watermark the jobs' keyed operators see too, so judging
      * lateness here ({@link #route}) against it and against the event's own source watermark
      * means an event a job accepts is never behind any operator it reaches, even when an input
-     * was idle and resumes behind the others. {@code gate}, when given, is that exchange (the
-     * bot filter, keyed by user); otherwise a rebalance.
+     * was idle and resumes behind the others. The exchange is a rebalance; {@link #gathered}
+     * makes any other exchange (the bot filter, keyed by user) one.
      */
-    public static DataStream<Ingested> gather(List<DataStream<Ingested>> events,
-            java.util.function.Function<DataStream<Ingested>, DataStream<Ingested>> gate) {
+    public static DataStream<Ingested> gather(List<DataStream<Ingested>> events) {
+        DataStream<Ingested> all = union(events);
+        return gathered(all.rebalance(), "all-inputs");
+    }
+
+    /** Every source's events as one stream, not yet exchanged. */
+    public static DataStream<Ingested> union(List<DataStream<Ingested>> events) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("a job needs at least one source");
         }
@@ -130,15 +135,18 @@ public final class Ingest {
         for (int i = 1; i < events.size(); i++) {
             all = all.union(events.get(i));
         }
-        if (gate != null) {
-            return gate.apply(all);
-        }
-        // An identity map behind the rebalance, so that every job's route chains to it and the
-        // events cross the network once however many jobs read them.
-        return all.rebalance()
-                .map(e -> e, all.getType())
-                .name("all-inputs")
-                .uid("all-inputs");
+        return all;
+    }
+
+    /**
+     * {@code exchanged}, the output of an exchange from every source subtask, as the gathered
+     * stream that jobs route: kept active ({@link StayActive}, uid {@code uid}) so that idleness
+     * before the exchange cannot put an operator after it ahead of one of its subtasks. Every
+     * job's route chains to it, so the events cross the network once however many jobs read them.
+     */
+    public static DataStream<Ingested> gathered(DataStream<Ingested> exchanged, String uid) {
+        return exchanged.transform(uid, exchanged.getType(), new StayActive<>())
+                .uid(uid);
     }
 
     /** Routes the events of {@link #gather} by {@code rule} for the job named {@code job}. */
