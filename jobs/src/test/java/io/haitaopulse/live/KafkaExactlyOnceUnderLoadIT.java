@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
  * Exactly-once Kafka output under CPU load: the live job of every table, bounded, with
  * checkpoints every 300 ms while CPU burners ({@code yes > /dev/null}, killed at the end) compete
  * for the cores. After each run the {@code hot_items} topic read {@code read_committed} holds
- * exactly the rows of the PostgreSQL table, and {@code read_uncommitted} holds no more (no
- * records of aborted transactions; restarts are off, so nothing may be aborted).
+ * exactly the rows of the PostgreSQL table (and the replay's). Restarts are on, as in production:
+ * records of transactions a recovery aborted show in {@code read_uncommitted} only, and each run
+ * prints how many; with {@code -Dpulse.eos.restarts=false} a failure fails the run and no record
+ * may be aborted.
  *
  * <p>Repetitions: system property {@code pulse.eos.runs} (default 1), burners
  * {@code pulse.eos.burners} (default 2). Each run prints the counts it compared, and at job end
@@ -56,8 +58,15 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
             String url = LiveStack.freshDatabase("eos");
             Configuration conf = liveConf(url, "eos-" + run, "KAFKA;POSTGRES");
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
-            // A restart would abort transactions and replay: none, so any aborted record is a fault.
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            // Restarts as in production: under load the 5.0.0 source can fail (README, "Exactly once, and
+            // what it costs"); recovery aborts the transactions since the checkpoint and writes the rows again.
+            // pulse.eos.restarts=false fails the run instead, and then every aborted record is a fault.
+            boolean restarts = Boolean.parseBoolean(System.getProperty("pulse.eos.restarts", "true"));
+            if (restarts) {
+                restarting(conf, 5, Duration.ofSeconds(1));
+            } else {
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            }
             Map<TopicPartition, Long> from = TopicRecords.endOffsets(client(), topicName);
 
             List<Process> load = new ArrayList<>();
@@ -86,12 +95,12 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
             List<String> replay = canonical(replayRows(OutputTable.HOT_ITEMS));
 
             String line = String.format("run %d/%d (%d s, %d burners, 300 ms checkpoints): hot_items PostgreSQL %d rows, replay %d; "
-                    + "topic read_committed %d, read_uncommitted %d; at job end LSO %s vs HW %s (%d committed rows not yet readable)",
-                    run, runs, seconds, burners, table.size(), replay.size(), topic.size(), uncommitted.size(), stableAtEnd, highAtEnd,
+                    + "topic read_committed %d, read_uncommitted %d (aborted %d); at job end LSO %s vs HW %s (%d committed rows not yet readable)",
+                    run, runs, seconds, burners, table.size(), replay.size(), topic.size(), uncommitted.size(), uncommitted.size() - committed.size(), stableAtEnd, highAtEnd,
                     shortAtEnd);
             System.out.println("[eos-under-load] " + line);
             report.add(line);
-            if (!topic.equals(table) || uncommitted.size() != committed.size() || !table.equals(replay)) {
+            if (!topic.equals(table) || !table.equals(replay) || (!restarts && uncommitted.size() != committed.size())) {
                 failures.add(line);
             }
         }
