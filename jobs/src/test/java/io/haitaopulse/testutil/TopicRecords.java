@@ -19,7 +19,8 @@ public final class TopicRecords {
     /**
      * The records of {@code topic}, read with {@code client} (bootstrap servers and security) at
      * {@code isolation} ({@code read_committed} or {@code read_uncommitted}). Meant for topics no
-     * one writes any more: the end offsets are taken once, up front.
+     * one writes any more: the end offsets are taken once, up front ({@code read_committed}: once
+     * no transaction is pending any more, see {@link #settledEndOffsets}).
      */
     public static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, String isolation) {
         return read(client, topic, isolation, Map.of());
@@ -31,6 +32,44 @@ public final class TopicRecords {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             return c.endOffsets(parts);
+        }
+    }
+
+    /**
+     * The last stable offsets of {@code parts} once no transaction on them is pending: equal to the
+     * high watermarks. A producer's {@code commitTransaction()} returns when the coordinator has
+     * logged the decision; the commit markers that move the last stable offset are written to the
+     * partitions after that, asynchronously. So right after a job that committed its last
+     * transaction has ended, a {@code read_committed} end offset can still stop short of that
+     * transaction (under CPU load, by whole transactions); reading only that far would look like
+     * lost rows. Waits up to 60 s; a transaction still open then is reported as such.
+     */
+    public static Map<TopicPartition, Long> settledEndOffsets(Properties client, List<TopicPartition> parts) {
+        Properties committed = new Properties();
+        committed.putAll(client);
+        committed.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties uncommitted = new Properties();
+        uncommitted.putAll(client);
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> lso = new KafkaConsumer<>(committed, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaConsumer<byte[], byte[]> hw = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                Map<TopicPartition, Long> stable = lso.endOffsets(parts);
+                Map<TopicPartition, Long> high = hw.endOffsets(parts);
+                if (stable.equals(high)) {
+                    return stable;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a transaction is still open: last stable offsets " + stable + ", high watermarks " + high);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
         }
     }
 
@@ -47,7 +86,7 @@ public final class TopicRecords {
             c.assign(parts);
             c.seekToBeginning(parts);
             from.forEach(c::seek);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            Map<TopicPartition, Long> end = "read_committed".equals(isolation) ? settledEndOffsets(client, parts) : c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
