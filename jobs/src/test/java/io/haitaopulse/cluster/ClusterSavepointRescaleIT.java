@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The trends job on a real standalone cluster (JobManager and TaskManager JVMs), reading a real
  * Kafka and writing a real PostgreSQL: submitted at parallelism 1 on the first third of a simulated
  * day's clicks, stopped with a savepoint, resumed from it at parallelism 2 on the second third,
- * stopped with a savepoint again and resumed at parallelism 1 on the rest (issue 12: 1→2→1, each
+ * stopped with a savepoint again and resumed at parallelism 1 on the rest (1→2→1, each
  * resume a new submission of the jar, as an upgrade is). The tables equal a replay of the whole
  * day in one piece, row for row.
  *

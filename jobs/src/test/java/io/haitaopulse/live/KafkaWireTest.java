@@ -110,7 +110,7 @@ class KafkaWireTest {
     }
 
     /**
-     * Issue 12's schema evolution: a producer still on released v2 of Click (no {@code device}) and
+     * Schema evolution: a producer still on released v2 of Click (no {@code device}) and
      * one on the current version write side by side to one topic; the job reads both. A producer
      * ahead of the job (a schema no release has) is a dead letter that says to upgrade the job.
      */

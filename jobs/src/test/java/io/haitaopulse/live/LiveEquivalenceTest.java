@@ -67,7 +67,7 @@ class LiveEquivalenceTest extends LiveFixture {
     }
 
     /**
-     * Issue 12's fuzz of the wire: after the day's events, records no file can hold — an empty
+     * The fuzz of the wire: after the day's events, records no file can hold — an empty
      * value, random bytes, a cut Avro body, JSON text, a record of another type, an out-of-range
      * rating, a 900 KB blob, and clicks whose time is centuries ahead of or weeks behind their Kafka
      * record timestamp. Each must become a dead letter and change nothing else: an accepted 2286
@@ -132,7 +132,7 @@ class LiveEquivalenceTest extends LiveFixture {
     }
 
     /**
-     * Issue 12: no raw user id in any output file, topic or table. The input has them by the
+     * No raw user id in any output file, topic or table. The input has them by the
      * thousand; late events and dead letters carry user ids, pseudonymised.
      */
     private void assertNoRawUserIdAnywhere(String url) throws Exception {

@@ -29,7 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12's outages, each in the middle of a live run of every job (bounded at the offsets present
+ * Outages, each in the middle of a live run of every job (bounded at the offsets present
  * at start, so it ends like a replay): PostgreSQL away for 30 s (absorbed by backpressure, without
  * a restart), the Kafka broker restarted and a TaskManager killed (the job fails over and resumes
  * from its checkpoint).

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12's fuzz suite on the file path: a simulated day, then the same day with bad lines of
+ * The fuzz suite of the file path: a simulated day, then the same day with bad lines of
  * every class planted at seeded random places in every file. The fuzzed replay must dead-letter
  * exactly the planted lines, each with a reason naming its problem, count every good event, never
  * fail (replays run without restarts, so a data-caused failure fails the test), and write every
