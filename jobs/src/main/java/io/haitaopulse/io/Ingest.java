@@ -19,11 +19,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The shared first stage of every job: pseudonymises user ids and splits dead letters off each
- * source and, per job, routes events by a {@link LatenessRule}. Both steps are chained to their
- * source, so lateness is judged against that source's own watermark, which depends only on that
- * input's order, and no raw user id leaves the source's task: not in a network buffer, a state,
- * a checkpoint or an output.
+ * The shared first stage of every job: pseudonymises user ids, stamps each event with its
+ * source's watermark and splits dead letters off each source, chained to the source, so no raw
+ * user id leaves the source's task (not in a network buffer, a state, a checkpoint or an output);
+ * then gathers every source behind one exchange ({@link #gather}) and, per job, routes events by a
+ * {@link LatenessRule} against {@link #judgingWatermark}.
  *
  * <p>Counts are kept as accumulators named by {@link Counters}.
  */
