@@ -30,7 +30,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *                                                               └─ keyBy(category)   ─ CategoryTrends ─ demand_trends, category_trends
  * </pre>
  *
- * The global ranking is computed in shards so that no single subtask sees every item.
+ * The global ranking is computed in {@value #ALL_SHARDS} shards of the item space ({@link #shardOf}), so
+ * that no single subtask sees every item; {@link AllScopeMerge} merges their Top-Ns.
  */
 public final class TrendsPipeline implements PulseJob {
 
@@ -83,11 +84,10 @@ public final class TrendsPipeline implements PulseJob {
     }
 
     /**
-     * The shard of the global ranking that holds {@code itemId}. Shards by a mixed id, not
-     * {@code itemId mod 32}: items of one shard then differ in their low bits, which is what the
-     * shard's per-item hash map indexes by; with a plain modulus every shard's items shared their
-     * five lowest bits and crowded into 1/32 of the buckets (a third of hot items' time went into
-     * walking those chains).
+     * The shard of the global ranking that holds {@code itemId}: Fibonacci hashing of the id, modulo
+     * {@value #ALL_SHARDS}. The items of one shard then differ in their low bits, which the shard's
+     * per-item hash map indexes by; a plain {@code itemId % ALL_SHARDS} would give every item of a
+     * shard the same five low bits and crowd them into 1/32 of the buckets.
      */
     static long shardOf(long itemId) {
         // Fibonacci hashing: the high half of the product mixes every bit of the id.
