@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scaling tables of BENCHMARKS.md: how the cost of hot items grows with events, distinct items
+# The scaling tables of docs/development/benchmarks.md: how the cost of hot items grows with events, distinct items
 # and the window/slide ratio, for ours, Flink SQL and the classic approach, each point in one run
 # of bin/pulse bench. Writes one JSON per point into the directory given (default bench/results/scaling).
 set -euo pipefail

@@ -65,7 +65,7 @@ public final class FlinkSqlHotItems implements BenchCase {
         return tEnv;
     }
 
-    /** The query; public so that the report and BENCHMARKS.md show exactly what ran. */
+    /** The query; public so that the report and docs/development/benchmarks.md show exactly what ran. */
     public static String query(Duration window, Duration slide, int top) {
         String hop = "TABLE(HOP(TABLE clicks, DESCRIPTOR(rowtime), INTERVAL '" + slide.toSeconds() + "' SECOND(9), INTERVAL '"
                 + window.toSeconds() + "' SECOND(9)))";
