@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot start (the views it reads were never created), and closing the stack still stops both,
  * leaving no process behind. Starts a real PostgreSQL and a real broker.
  */
-class DemoStackTest {
+class DemoStackIT {
 
     @TempDir
     Path work;
