@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What a live job needs before it starts: the topics and tables exist and both systems answer.
@@ -96,7 +97,7 @@ public final class LiveSetup {
                 }
             }
             List<String> inputs = Topics.INPUTS.stream().map(Topics.Input::name).toList();
-            Map<String, TopicDescription> d = admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, TopicDescription> d = describeCreated(admin, inputs);
             Map<String, Integer> counts = new HashMap<>();
             d.forEach((name, desc) -> counts.put(name, desc.partitions().size()));
             return counts;
@@ -108,6 +109,30 @@ public final class LiveSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing Kafka topics", e);
+        }
+    }
+
+    /**
+     * Describes {@code topics}, which exist or were just created. A KRaft broker answers a create
+     * before its own metadata cache holds the new topic, so a describe right after it may fail with
+     * {@link UnknownTopicOrPartitionException} on a busy machine; that answer is retried (with a
+     * short back-off) until {@link #TIMEOUT_SECONDS} have passed, every other failure is not.
+     */
+    private static Map<String, TopicDescription> describeCreated(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long backoffMs = 50;
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            // A back-off between metadata requests, not a wait for a result: the next describe decides.
+            TimeUnit.MILLISECONDS.sleep(backoffMs);
+            backoffMs = Math.min(1000, backoffMs * 2);
         }
     }
 

@@ -1,0 +1,172 @@
+package io.haitaopulse.cli;
+
+import io.haitaopulse.dashboard.DashboardServer;
+import io.haitaopulse.live.EventProducer;
+import io.haitaopulse.live.KafkaSecurity;
+import io.haitaopulse.stack.LocalKafka;
+import io.haitaopulse.stack.LocalPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * What the live demo runs: PostgreSQL, a Kafka broker, the dashboard, the Flink jobs and the
+ * producer streaming the simulated shop into Kafka, each started by one method. {@link #close}
+ * stops whatever was started, in reverse order of start — also when start-up failed half-way —
+ * and carries on past a service that fails to stop, so that no process outlives the demo; the
+ * first such failure is thrown at the end, the others suppressed on it.
+ */
+final class DemoStack implements AutoCloseable {
+
+    /** How one started service is stopped. */
+    private interface Stopper {
+        void stop() throws IOException, InterruptedException;
+    }
+
+    private final Path work;
+    private final PrintStream out;
+    private final Deque<Stopper> started = new ArrayDeque<>();
+    private final AtomicReference<Throwable> streamingFailure = new AtomicReference<>();
+    private LocalPostgres postgres;
+    private LocalKafka kafka;
+    private DashboardServer dashboard;
+    private JobClient job;
+    private EventProducer producer;
+
+    /** A stack whose services keep their data under {@code work} and report stopping on {@code out}. */
+    DemoStack(Path work, PrintStream out) {
+        this.work = work;
+        this.out = out;
+    }
+
+    /** Starts PostgreSQL in {@code work/postgres} on {@code port} (0: any free port). */
+    LocalPostgres startPostgres(int port) throws IOException {
+        postgres = LocalPostgres.start(work.resolve("postgres"), port);
+        started.push(postgres::close);
+        return postgres;
+    }
+
+    /**
+     * Starts a Kafka broker in {@code work/kafka} on {@code port} (0: any free port): with
+     * SASL/SCRAM and ACLs and an administrator of {@code adminPassword}, or open when it is null.
+     */
+    LocalKafka startKafka(int port, String adminPassword) throws IOException, InterruptedException {
+        kafka = adminPassword != null
+                ? LocalKafka.startSecured(work.resolve("kafka"), port, Duration.ofSeconds(90), adminPassword)
+                : LocalKafka.start(work.resolve("kafka"), port, Duration.ofSeconds(90));
+        started.push(kafka::close);
+        return kafka;
+    }
+
+    /** Starts the dashboard on the loopback address and {@code port}, reading PostgreSQL as {@code user}. */
+    DashboardServer startDashboard(String user, String password, int port) {
+        dashboard = DashboardServer.start(postgres.jdbcUrl(), user, password, InetAddress.getLoopbackAddress(), port);
+        started.push(dashboard::close);
+        return dashboard;
+    }
+
+    /** Submits the jobs built in {@code env} as one Flink job named {@code name}; stopping cancels it. */
+    JobClient startJobs(StreamExecutionEnvironment env, String name) throws Exception {
+        job = env.executeAsync(name);
+        started.push(this::cancelJob);
+        return job;
+    }
+
+    /**
+     * Streams {@code files} into Kafka at {@code rate} events per second (0: as fast as possible)
+     * from a thread of its own, logged in with {@code security}; a failure of that thread is
+     * kept for {@link #streamingFailure}.
+     */
+    EventProducer startProducer(KafkaSecurity security, List<Path> files, double rate) {
+        EventProducer sending = new EventProducer(kafka.bootstrapServers(), security);
+        Thread thread = new Thread(() -> {
+            try (sending) {
+                sending.send(files, rate);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                streamingFailure.set(e);
+            }
+        }, "pulse-demo-producer");
+        thread.start();
+        producer = sending;
+        started.push(() -> {
+            sending.stop();
+            thread.join(10_000);
+        });
+        return sending;
+    }
+
+    LocalPostgres postgres() {
+        return postgres;
+    }
+
+    LocalKafka kafka() {
+        return kafka;
+    }
+
+    DashboardServer dashboard() {
+        return dashboard;
+    }
+
+    JobClient job() {
+        return job;
+    }
+
+    EventProducer producer() {
+        return producer;
+    }
+
+    /** Why streaming into Kafka failed, or null while it has not. */
+    Throwable streamingFailure() {
+        return streamingFailure.get();
+    }
+
+    private void cancelJob() {
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.println("  the job did not cancel cleanly: " + e.getMessage());
+        }
+    }
+
+    /** Stops every started service, the last started first; reports it on the demo's output. */
+    @Override
+    public void close() throws IOException {
+        out.println("Stopping…");
+        Exception failure = null;
+        boolean interrupted = false;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().stop();
+            } catch (InterruptedException e) {
+                // Stop the rest all the same; the interrupt is restored once everything is down.
+                interrupted = true;
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure != null) {
+            throw (IOException) failure;
+        }
+        out.println("Stopped: job cancelled, Kafka and PostgreSQL shut down. Data stays in " + work);
+    }
+}

@@ -1,0 +1,114 @@
+package io.haitaopulse.generator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haitaopulse.generator.Catalogue.CategoryDef;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code truth.json}: everything a run planted and counted — parameters, categories, lines per
+ * file, late and malformed lines, bots, unpaid orders, shock, star, bad and steady items, and
+ * per campaign its true effect from the coupled potential outcomes.
+ */
+final class Truth {
+
+    private Truth() {
+    }
+
+    /** Writes the truth of a finished run of {@code cfg} with {@code seed} to {@code file}. */
+    static void write(Path file, SimulatorConfig cfg, long seed, Catalogue catalogue, List<PlantedCampaign> campaigns,
+            Delivery delivery, List<ObjectNode> botTruth, Orders orders) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode t = json.createObjectNode();
+        t.put("seed", seed);
+        t.put("start", cfg.start().toEpochMilli());
+        t.put("end", cfg.start().toEpochMilli() + cfg.duration().toMillis());
+        ObjectNode params = t.putObject("parameters");
+        params.put("users", cfg.users());
+        params.put("items_per_category", cfg.itemsPerCategory());
+        params.put("sessions_per_user_per_day", cfg.sessionsPerUserPerDay());
+        params.put("max_delay_ms", cfg.maxDelay().toMillis());
+        params.put("late_share", cfg.lateShare());
+        params.put("malformed_share", cfg.malformedShare());
+        ArrayNode cats = t.putArray("categories");
+        for (CategoryDef c : Catalogue.CATEGORIES) {
+            cats.addObject().put("category_id", c.id()).put("name", c.name()).put("cart_rate", c.cartRate())
+                    .put("order_rate", c.orderRate()).put("median_price_cents", c.medianPriceCents())
+                    .put("return_rate", c.returnRate());
+        }
+        ObjectNode counts = t.putObject("lines_written");
+        for (int i = 0; i < MarketSimulator.FILES.size(); i++) {
+            counts.put(MarketSimulator.FILES.get(i), delivery.written(i));
+        }
+        t.put("late_events", delivery.late());
+        ArrayNode bots = t.putArray("bots");
+        botTruth.forEach(bots::add);
+        ObjectNode unpaid = t.putObject("unpaid_orders");
+        unpaid.put("payment_timeout_ms", MarketSimulator.PAYMENT_TIMEOUT_MS).put("created_orders", orders.createdOrders());
+        ArrayNode unpaidIds = unpaid.putArray("never_paid");
+        orders.unpaidOrders().forEach(unpaidIds::add);
+        t.put("malformed_lines", delivery.malformed());
+        items(t, catalogue);
+        ArrayNode camps = t.putArray("campaigns");
+        for (PlantedCampaign c : campaigns) {
+            campaign(camps.addObject(), c);
+        }
+        json.writeValue(file.toFile(), t);
+    }
+
+    private static void items(ObjectNode t, Catalogue catalogue) {
+        ArrayNode shocks = t.putArray("shock_items");
+        ArrayNode stars = t.putArray("star_items");
+        ArrayNode bad = t.putArray("bad_items");
+        ArrayNode steady = t.putArray("steady_high_volume_items");
+        long[] itemId = catalogue.itemId;
+        double[] returnRate = catalogue.returnRate;
+        for (int i = 0; i < catalogue.nItems; i++) {
+            long cat = catalogue.category(i).id();
+            switch (catalogue.kindOf[i]) {
+                case Catalogue.STAR -> stars.addObject().put("item_id", itemId[i]).put("category_id", cat)
+                        .put("daily_growth", 0.3).put("return_rate", returnRate[i]);
+                case Catalogue.BAD -> bad.addObject().put("item_id", itemId[i]).put("category_id", cat)
+                        .put("return_rate", returnRate[i]).put("counterfeit_share_of_reviews", 0.4);
+                case Catalogue.SHOCK -> shocks.addObject().put("item_id", itemId[i]).put("category_id", cat)
+                        .put("onset_ts", catalogue.shockOnset[i]).put("kind", catalogue.shockRamp[i] ? "ramp" : "step")
+                        .put("multiplier", catalogue.shockMultiplier[i]);
+                default -> { }
+            }
+        }
+        Integer[] byPopularity = catalogue.byPopularity();
+        for (int k = 0; k < Math.min(catalogue.nItems, 40); k++) {
+            int i = byPopularity[k];
+            if (catalogue.kindOf[i] == Catalogue.NORMAL) {
+                steady.addObject().put("item_id", itemId[i]).put("category_id", catalogue.category(i).id());
+            }
+        }
+    }
+
+    private static void campaign(ObjectNode n, PlantedCampaign c) {
+        n.put("campaign_id", c.id).put("kind", c.kind.name()).put("start_ts", c.start).put("end_ts", c.end)
+                .put("holdout_pct", c.holdout).put("randomised", c.randomised())
+                .put("conversion_multiplier", c.convMultiplier).put("order_value_multiplier", c.valueMultiplier)
+                .put("aa_test", c.convMultiplier == 1.0 && c.valueMultiplier == 1.0);
+        if (c.targetCategory >= 0) {
+            n.putArray("target_category_ids").add(c.targetCategory);
+        }
+        if (c.randomised()) {
+            int exposed = c.exposed.cardinality();
+            double conv = 0;
+            double rev = 0;
+            for (int u = c.exposed.nextSetBit(0); u >= 0; u = c.exposed.nextSetBit(u + 1)) {
+                conv += (c.conv1[u] ? 1 : 0) - (c.conv0[u] ? 1 : 0);
+                rev += c.rev1[u] - c.rev0[u];
+            }
+            n.put("exposed_users", exposed).put("treated_users", c.treated.cardinality());
+            // Average effect over exposed users from coupled potential outcomes (returns excluded).
+            n.putObject("true_lift").put("conversion", exposed == 0 ? 0 : conv / exposed)
+                    .put("revenue_per_user", exposed == 0 ? 0 : rev / exposed);
+        }
+    }
+}
