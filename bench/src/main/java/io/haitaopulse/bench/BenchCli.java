@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haitaopulse.cli.DurationConverter;
 import io.haitaopulse.common.Durations;
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.common.PulseSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +186,7 @@ public final class BenchCli implements Callable<Integer> {
         jobConf.set(PulseOptions.WINDOW, window);
         jobConf.set(PulseOptions.SLIDE, slide);
         jobConf.set(PulseOptions.TOP, top);
-        PulseOptions.validate(jobConf);
+        PulseSettings.from(jobConf);
 
         System.out.printf("generating %,d events over %d items (%s of event time, seed %d)…%n", n, items, Durations.format(span), seed);
         long t0 = System.nanoTime();

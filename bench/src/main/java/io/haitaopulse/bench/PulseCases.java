@@ -2,6 +2,7 @@ package io.haitaopulse.bench;
 
 import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.bots.BotOptions;
+import io.haitaopulse.bots.BotSettings;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
@@ -13,8 +14,11 @@ import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.sourcing.SourcingPipeline;
+import io.haitaopulse.sourcing.SourcingSettings;
+import io.haitaopulse.trends.TrendSettings;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
+import io.haitaopulse.uplift.UpliftSettings;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -62,7 +66,7 @@ public final class PulseCases {
      */
     public static BenchCase hotItems() {
         return job("hot_items_pulse", "Pulse hot items: pane pre-aggregation, sharded Top-N, global merge",
-                List.of(Topics.CLICKS), TrendsPipeline::hotItemsOnly, false);
+                List.of(Topics.CLICKS), conf -> TrendsPipeline.hotItemsOnly(TrendSettings.from(conf)), false);
     }
 
     /** The bot filter alone behind the source: its cost is this case's distance to the source ceiling. */
@@ -88,7 +92,7 @@ public final class PulseCases {
                 Ingest.Split split = Ingest.splitDeadLetters(in.sources(List.of(Topics.CLICKS)),
                         new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
-                BotFilter.Filtered f = BotFilter.apply(split.events(), in.jobConf());
+                BotFilter.Filtered f = BotFilter.apply(split.events(), BotSettings.from(in.jobConf()));
                 Outputs.discard(f.events(), "events");
                 Outputs.discard(f.suspicious(), "suspicious_events");
             }
@@ -98,25 +102,25 @@ public final class PulseCases {
     /** The whole trends job: hot items and demand trends. */
     public static BenchCase trends() {
         return job("trends_pulse", "Pulse trends job: hot items + demand trends (clicks and orders)",
-                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new, true);
+                List.of(Topics.CLICKS, Topics.ORDERS), conf -> new TrendsPipeline(TrendSettings.from(conf)), true);
     }
 
     /** The trends job without the bot filter: its ratio to {@link #trends} is what the filter costs. */
     public static BenchCase trendsWithoutBotFilter() {
         return job("trends_pulse_no_bots", "Pulse trends job as trends_pulse, bot filter off",
-                List.of(Topics.CLICKS, Topics.ORDERS), TrendsPipeline::new, false);
+                List.of(Topics.CLICKS, Topics.ORDERS), conf -> new TrendsPipeline(TrendSettings.from(conf)), false);
     }
 
     /** The uplift job. */
     public static BenchCase uplift() {
         return job("uplift_pulse", "Pulse uplift job: scoreboard, DiD, attribution, referral credit, coupon funnel",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), UpliftPipeline::new, true);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), conf -> new UpliftPipeline(UpliftSettings.from(conf)), true);
     }
 
     /** The sourcing job. */
     public static BenchCase sourcing() {
         return job("sourcing_pulse", "Pulse sourcing job: item days, satisfaction, shortlist",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), SourcingPipeline::new, true);
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), conf -> new SourcingPipeline(SourcingSettings.from(conf)), true);
     }
 
     private static BenchCase job(String name, String description, List<Topics.Input<?>> topics,
@@ -146,7 +150,7 @@ public final class PulseCases {
                 Configuration filterConf = new Configuration(in.jobConf());
                 filterConf.set(BotOptions.ENABLED, botFilter);
                 // As the jobs run it: every source gathered behind one exchange, filtered or not.
-                BotFilter.Filtered f = BotFilter.apply(split.events(), filterConf);
+                BotFilter.Filtered f = BotFilter.apply(split.events(), BotSettings.from(filterConf));
                 if (f.suspicious() != null) {
                     Outputs.discard(f.suspicious(), "suspicious_events");
                 }

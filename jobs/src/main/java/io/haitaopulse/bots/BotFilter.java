@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -80,18 +79,17 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
 
     /**
      * Gathers the events of every source ({@link Ingest#gather}) through one filter with the
-     * rules of {@code conf}, keyed by user, so that a user's clicks are judged together whichever
-     * input they came from; through a plain rebalance when {@link BotOptions#ENABLED} is off.
+     * rules of {@code settings}, keyed by user, so that a user's clicks are judged together whichever
+     * input they came from; through a plain rebalance when the filter is off.
      */
-    public static Filtered apply(List<DataStream<Ingested>> events, Configuration conf) {
-        BotOptions.validate(conf);
-        if (!conf.get(BotOptions.ENABLED)) {
+    public static Filtered apply(List<DataStream<Ingested>> events, BotSettings settings) {
+        if (!settings.enabled()) {
             return new Filtered(Ingest.gather(events), null);
         }
         DataStream<Ingested> all = Ingest.union(events);
         SingleOutputStreamOperator<Ingested> out = all
                 .keyBy(BotFilter::userOf, Types.STRING)
-                .process(new BotFilter(conf), all.getType())
+                .process(new BotFilter(settings), all.getType())
                 .name("bot-filter")
                 .uid("bot-filter");
         return new Filtered(Ingest.gathered(out, "all-inputs-filtered"), out.getSideOutput(SUSPICIOUS));
@@ -121,12 +119,11 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     private transient Map<String, LongCounter> counters;
     private transient Map<String, Counter> metrics;
 
-    /** A filter with the rules of {@code conf} ({@link BotOptions}). */
-    public BotFilter(Configuration conf) {
-        BotOptions.validate(conf);
-        this.maxItemViews = conf.get(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE);
-        this.maxViews = conf.get(BotOptions.MAX_VIEWS_PER_MINUTE);
-        this.blacklistMillis = conf.get(BotOptions.BLACKLIST).toMillis();
+    /** A filter with the rules of {@code settings}. */
+    public BotFilter(BotSettings settings) {
+        this.maxItemViews = settings.maxItemViewsPerMinute();
+        this.maxViews = settings.maxViewsPerMinute();
+        this.blacklistMillis = settings.blacklist().toMillis();
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 
 /**
  * Typed options of the bot and click-fraud filter. The defaults sit far above anything a person
@@ -20,29 +19,18 @@ public final class BotOptions {
 
     public static final ConfigOption<Integer> MAX_ITEM_VIEWS_PER_MINUTE = key("pulse.bots.max-item-views-per-minute").intType()
             .defaultValue(10)
-            .withDescription("Rule repeat-item: more VIEWs of one item by one user in one event-time minute blacklist the user.");
+            .withDescription("Rule repeat-item: more VIEWs than this of one item by one user in one event-time minute "
+                    + "blacklist the user. At least 1.");
 
     public static final ConfigOption<Integer> MAX_VIEWS_PER_MINUTE = key("pulse.bots.max-views-per-minute").intType()
             .defaultValue(30)
             .withDescription("Rule no-dwell: more VIEWs by one user in one event-time minute (under 2 s per page on "
-                    + "average) blacklist the user.");
+                    + "average) blacklist the user. At least 1.");
 
     public static final ConfigOption<Duration> BLACKLIST = key("pulse.bots.blacklist").durationType()
             .defaultValue(Duration.ofHours(1))
-            .withDescription("How long a blacklisting lasts, from the start of the offending minute.");
+            .withDescription("How long a blacklisting lasts, from the start of the offending minute; the user's clicks go "
+                    + "to suspicious_events meanwhile. At least 1m (the judging window).");
 
     private BotOptions() {}
-
-    /** Throws {@link IllegalArgumentException} with one line for an invalid value. */
-    public static void validate(Configuration conf) {
-        if (conf.get(MAX_ITEM_VIEWS_PER_MINUTE) < 1) {
-            throw new IllegalArgumentException(MAX_ITEM_VIEWS_PER_MINUTE.key() + " must be at least 1");
-        }
-        if (conf.get(MAX_VIEWS_PER_MINUTE) < 1) {
-            throw new IllegalArgumentException(MAX_VIEWS_PER_MINUTE.key() + " must be at least 1");
-        }
-        if (conf.get(BLACKLIST).toMillis() < BotFilter.MINUTE) {
-            throw new IllegalArgumentException(BLACKLIST.key() + " must be at least 1m (the judging window)");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.bots.BotFilter;
+import io.haitaopulse.bots.BotSettings;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
@@ -13,7 +14,6 @@ import io.haitaopulse.traffic.TrafficPipeline;
 import io.haitaopulse.trends.TrendsPipeline;
 import io.haitaopulse.uplift.UpliftPipeline;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -27,15 +27,15 @@ final class JobCatalog {
 
     private JobCatalog() {}
 
-    /** The jobs named {@code name}; throws {@link IllegalArgumentException} for an unknown name. */
-    static List<PulseJob> jobs(String name, Configuration conf) {
+    /** The jobs named {@code name}, built from {@code settings}; throws {@link IllegalArgumentException} for an unknown name. */
+    static List<PulseJob> jobs(String name, JobSettings settings) {
         return switch (name) {
-            case TrendsPipeline.NAME -> List.of(new TrendsPipeline(conf));
-            case UpliftPipeline.NAME -> List.of(new UpliftPipeline(conf));
-            case SourcingPipeline.NAME -> List.of(new SourcingPipeline(conf));
-            case TrafficPipeline.NAME -> List.of(new TrafficPipeline(conf));
-            case "all" -> List.of(new TrendsPipeline(conf), new UpliftPipeline(conf), new SourcingPipeline(conf),
-                    new TrafficPipeline(conf));
+            case TrendsPipeline.NAME -> List.of(new TrendsPipeline(settings.trends()));
+            case UpliftPipeline.NAME -> List.of(new UpliftPipeline(settings.uplift()));
+            case SourcingPipeline.NAME -> List.of(new SourcingPipeline(settings.sourcing()));
+            case TrafficPipeline.NAME -> List.of(new TrafficPipeline(settings.traffic()));
+            case "all" -> List.of(new TrendsPipeline(settings.trends()), new UpliftPipeline(settings.uplift()),
+                    new SourcingPipeline(settings.sourcing()), new TrafficPipeline(settings.traffic()));
             default -> throw new IllegalArgumentException(
                     "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
         };
@@ -46,11 +46,11 @@ final class JobCatalog {
      * and ids pseudonymised per source → all sources gathered (through the bot filter when it is
      * on) → each of {@code jobs} → {@code sinks}, late_events and dead_letters included.
      */
-    static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, Configuration conf, Pseudonymizer pseudonyms,
+    static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, BotSettings bots, Pseudonymizer pseudonyms,
             RawRedactor redactor, TableSinks sinks) {
         Ingest.Split split = Ingest.splitDeadLetters(sources, pseudonyms, redactor);
         sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
-        BotFilter.Filtered filtered = BotFilter.apply(split.events(), conf);
+        BotFilter.Filtered filtered = BotFilter.apply(split.events(), bots);
         if (filtered.suspicious() != null) {
             sinks.write(OutputTable.SUSPICIOUS_EVENTS, filtered.suspicious());
         }

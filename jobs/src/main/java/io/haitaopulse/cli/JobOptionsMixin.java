@@ -1,25 +1,22 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseOptions;
-import io.haitaopulse.privacy.PrivacyOptions;
-import io.haitaopulse.sourcing.SourcingOptions;
-import io.haitaopulse.traffic.TrafficOptions;
-import io.haitaopulse.trends.TrendOptions;
-import io.haitaopulse.uplift.UpliftOptions;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import io.haitaopulse.live.LiveOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
 /** The common job options of CONTRACTS §1, mapped onto {@link PulseOptions}. */
 final class JobOptionsMixin {
+
+    /** The command-line flag of each option that has one, by key (for the configuration reference). */
+    static final Map<String, String> FLAGS = Map.of(PulseOptions.WINDOW.key(), "--window", PulseOptions.SLIDE.key(), "--slide",
+            PulseOptions.TOP.key(), "--top", PulseOptions.MAX_DELAY.key(), "--max-delay",
+            PulseOptions.ALLOWED_LATENESS.key(), "--allowed-lateness", PulseOptions.IDLE_TIMEOUT.key(), "--idle-timeout");
 
     @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Sliding window length (default: 1h).")
@@ -48,12 +45,15 @@ final class JobOptionsMixin {
             description = "Any typed option, e.g. pulse.trends.min-views=50 (see the README for the list).")
     Map<String, String> extra = new LinkedHashMap<>();
 
-    /** The options as a validated Flink configuration. */
+    /** The options as a Flink configuration whose job options are all valid ({@link JobSettings}). */
     Configuration toConfiguration() {
         List<String> known = knownKeys();
         for (String key : extra.keySet()) {
             if (!known.contains(key)) {
-                throw new IllegalArgumentException("--conf " + key + ": unknown option; known: " + String.join(", ", known));
+                String near = ConfigCatalog.closest(key);
+                throw new IllegalArgumentException("--conf " + key + ": unknown option"
+                        + (near != null && known.contains(near) ? "; did you mean " + near + "?" : "")
+                        + "; the options are listed in docs/user/configuration.md");
             }
         }
         Configuration conf = Configuration.fromMap(extra);
@@ -63,26 +63,16 @@ final class JobOptionsMixin {
         conf.set(PulseOptions.MAX_DELAY, maxDelay);
         conf.set(PulseOptions.ALLOWED_LATENESS, allowedLateness);
         conf.set(PulseOptions.IDLE_TIMEOUT, idleTimeout);
-        PulseOptions.validate(conf);
+        JobSettings.from(conf);
         return conf;
     }
 
-    /** Keys of every typed option a job reads. */
+    /** Keys of every typed option a job reads (the live path's Kafka and PostgreSQL options excluded). */
     static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (Class<?> holder : List.of(PulseOptions.class, PrivacyOptions.class, TrendOptions.class, UpliftOptions.class,
-                SourcingOptions.class, BotOptions.class, TrafficOptions.class)) {
-            for (Field f : holder.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                    try {
-                        String key = ((ConfigOption<?>) f.get(null)).key();
-                        if (!keys.contains(key)) {
-                            keys.add(key);
-                        }
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+        for (ConfigCatalog.Entry e : ConfigCatalog.all().values()) {
+            if (e.area().holder() != LiveOptions.class) {
+                keys.add(e.key());
             }
         }
         return keys;

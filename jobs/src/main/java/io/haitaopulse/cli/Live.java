@@ -1,8 +1,6 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
@@ -10,7 +8,6 @@ import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.KafkaInputs;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.LiveSinks;
-import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
@@ -81,26 +78,24 @@ public final class Live {
 
     /** {@link #build(StreamExecutionEnvironment, String, Configuration)} writing to {@code sinks} (tests wrap the live sinks). */
     public static void build(StreamExecutionEnvironment env, String job, Configuration conf, TableSinks sinks) {
-        PulseOptions.validate(conf);
-        PrivacyOptions.validate(conf);
+        JobSettings settings = JobSettings.from(conf);
         // Before any connection: a live job's pseudonyms must be the same after every restart and
         // upgrade, so there is no ephemeral key here.
         PseudonymKey key = PseudonymKey.resolve(conf, System.getenv(), false);
-        List<PulseJob> jobs = JobCatalog.jobs(job, conf);
+        List<PulseJob> jobs = JobCatalog.jobs(job, settings);
         List<OutputTable<?>> tables = new ArrayList<>();
         jobs.forEach(j -> tables.addAll(j.tables()));
         tables.add(OutputTable.LATE_EVENTS);
         tables.add(OutputTable.DEAD_LETTERS);
-        boolean bots = conf.get(BotOptions.ENABLED);
-        if (bots) {
+        if (settings.bots().enabled()) {
             tables.add(OutputTable.SUSPICIOUS_EVENTS);
         }
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
         List<Ingest.Source> sources = KafkaInputs.open(env, conf,
-                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), job,
+                PulseWatermarks.strategy(settings.pulse().maxDelay(), settings.pulse().idleTimeout()), job,
                 partitions);
         // Kafka values that are text are JSON written to the wrong topic more often than not.
-        JobCatalog.wire(sources, jobs, conf, new Pseudonymizer(key), RawRedactor.JSON, sinks);
+        JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key), RawRedactor.JSON, sinks);
     }
 }

@@ -1,9 +1,7 @@
 package io.haitaopulse.cli;
 
 import io.haitaopulse.bots.BotFilter;
-import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
@@ -12,7 +10,6 @@ import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.privacy.KAnonymity;
-import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
@@ -61,30 +58,27 @@ public final class Replay {
     /** Runs {@code spec}; throws {@link IllegalArgumentException} for bad arguments or inputs. */
     public static Result run(Spec spec) throws Exception {
         long started = System.nanoTime();
-        PulseOptions.validate(spec.options());
-        PrivacyOptions.validate(spec.options());
+        JobSettings settings = JobSettings.from(spec.options());
         // A replay's pseudonyms need only agree within the run, so without a configured key a
         // random one will do; a configured key makes them comparable with the live tables.
         PseudonymKey key = PseudonymKey.resolve(spec.options(), System.getenv(), true);
         List<Path> files = FileInputs.expand(spec.inputs(), spec.format());
-        List<PulseJob> jobs = JobCatalog.jobs(spec.job(), spec.options());
+        List<PulseJob> jobs = JobCatalog.jobs(spec.job(), settings);
 
         List<OutputTable<?>> tables = new ArrayList<>();
         jobs.forEach(j -> tables.addAll(j.tables()));
         tables.add(OutputTable.LATE_EVENTS);
         tables.add(OutputTable.DEAD_LETTERS);
-        boolean bots = spec.options().get(BotOptions.ENABLED);
-        if (bots) {
+        if (settings.bots().enabled()) {
             tables.add(OutputTable.SUSPICIOUS_EVENTS);
         }
         ReplayOutput output = new ReplayOutput(spec.out());
         output.prepare(tables);
 
         StreamExecutionEnvironment env = environment(spec);
-        Configuration conf = spec.options();
         List<Ingest.Source> sources = FileInputs.open(env, files, spec.format(),
-                PulseWatermarks.strategy(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT)), ClockSkew.of(conf));
-        JobCatalog.wire(sources, jobs, conf, new Pseudonymizer(key),
+                PulseWatermarks.strategy(settings.pulse().maxDelay(), settings.pulse().idleTimeout()), ClockSkew.of(spec.options()));
+        JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key),
                 spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON, output);
 
         JobExecutionResult result = env.execute("pulse replay " + spec.job());

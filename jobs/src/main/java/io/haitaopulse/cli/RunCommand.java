@@ -22,7 +22,8 @@ final class RunCommand implements Callable<Integer> {
     String job;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "Configuration file: 'key: value' lines of pulse.* options and Flink keys.")
+            description = "YAML configuration file (Flink's config.yaml form, flat or nested keys): pulse.* options "
+                    + "(docs/user/configuration.md) and Flink keys.")
     Path config;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Overrides a key of the configuration file.")
@@ -34,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = configuration(config, overrides);
-        JobCatalog.jobs(job, conf); // an unknown job fails here, before any connection is made
+        JobCatalog.jobs(job, JobSettings.from(conf)); // an unknown job fails here, before any connection is made
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (parallelism != null) {
             if (parallelism < 1) {
@@ -51,20 +52,27 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The file's entries overridden by {@code overrides}, checked, with production defaults. */
+    /**
+     * The file's entries overridden by {@code overrides}, with production defaults; every option is
+     * validated here, so that a bad value fails before any connection with the file and line of its key.
+     */
     static Configuration configuration(Path file, Map<String, String> overrides) {
-        Map<String, String> values = ConfigFile.load(file);
+        String text = ConfigFile.text(file);
+        Map<String, String> values = new LinkedHashMap<>(ConfigFile.parse(file.toString(), text));
+        ConfigFile.checkKeys(overrides, "--conf");
         values.putAll(overrides);
-        ConfigFile.checkKeys(values);
-        Configuration conf;
+        Configuration conf = Live.configure(Configuration.fromMap(values));
         try {
-            conf = Live.configure(Configuration.fromMap(values));
-            io.haitaopulse.common.PulseOptions.validate(conf);
-            conf.get(io.haitaopulse.live.LiveOptions.SINKS);
-            conf.get(io.haitaopulse.live.LiveOptions.POSTGRES_MODE);
-            conf.get(io.haitaopulse.live.LiveOptions.STARTING_OFFSETS);
+            JobSettings.from(conf);
+            for (ConfigCatalog.Entry e : ConfigCatalog.all().values()) {
+                // Live options have no settings record: reading each one checks that its value parses.
+                conf.getOptional(e.option());
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
+            String key = ConfigFile.keyNamedIn(e.getMessage(), values.keySet());
+            String where = key == null || overrides.containsKey(key) ? (key == null ? file.toString() : "--conf")
+                    : file + ":" + ConfigFile.lineOf(file.toString(), text, key);
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
         return conf;
     }

@@ -50,7 +50,7 @@ final class SubmitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read config file " + config);
         }
         // Fail here, in one line, rather than inside the cluster client.
-        JobCatalog.jobs(job, RunCommand.configuration(config, overrides));
+        JobCatalog.jobs(job, JobSettings.from(RunCommand.configuration(config, overrides)));
         List<String> programArgs = new ArrayList<>(List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
         overrides.forEach((k, v) -> programArgs.addAll(List.of("--conf", k + "=" + v)));
         FlinkClient.Result r = new FlinkClient(jobManager).submit(PulseCli.jobJar(), parallelism, savepoint, allowNonRestored,

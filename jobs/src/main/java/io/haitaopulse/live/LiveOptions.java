@@ -31,11 +31,11 @@ public final class LiveOptions {
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("pulse.kafka.bootstrap-servers").stringType()
             .defaultValue("localhost:9092")
-            .withDescription("Kafka bootstrap servers.");
+            .withDescription("Kafka bootstrap servers (host:port, comma-separated) of the input and output topics.");
 
     public static final ConfigOption<String> GROUP_ID = key("pulse.kafka.group-id").stringType()
             .noDefaultValue()
-            .withDescription("Consumer group of the sources; default pulse-<job>.");
+            .withDescription("Consumer group of the sources (committed offsets, group ACL); default pulse-<job>.");
 
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = key("pulse.kafka.starting-offsets")
             .enumType(StartingOffsets.class)
@@ -49,11 +49,12 @@ public final class LiveOptions {
 
     public static final ConfigOption<Duration> PARTITION_DISCOVERY = key("pulse.kafka.partition-discovery").durationType()
             .defaultValue(Duration.ofMinutes(1))
-            .withDescription("How often sources look for new partitions.");
+            .withDescription("How often sources look for new partitions of their topics.");
 
     public static final ConfigOption<Integer> PARTITIONS = key("pulse.kafka.partitions").intType()
             .defaultValue(2)
-            .withDescription("Partitions of topics Pulse creates (demo, tests).");
+            .withDescription("Partitions of the topics Pulse creates when they are missing; a source reads each partition "
+                    + "with one subtask, so this caps the useful source parallelism.");
 
     public static final ConfigOption<Boolean> EXACTLY_ONCE = key("pulse.kafka.exactly-once").booleanType()
             .defaultValue(true)
@@ -73,7 +74,7 @@ public final class LiveOptions {
 
     public static final ConfigOption<String> SASL_MECHANISM = key("pulse.kafka.sasl-mechanism").stringType()
             .defaultValue("SCRAM-SHA-512")
-            .withDescription("SCRAM-SHA-512 or SCRAM-SHA-256.");
+            .withDescription("SASL mechanism with a SASL_* protocol: SCRAM-SHA-512 or SCRAM-SHA-256.");
 
     public static final ConfigOption<String> SASL_USERNAME = key("pulse.kafka.sasl-username").stringType()
             .noDefaultValue()

@@ -3,7 +3,6 @@ package io.haitaopulse.privacy;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 
 /**
  * Options of the privacy layer: where the pseudonymisation key comes from and the k of
@@ -31,14 +30,7 @@ public final class PrivacyOptions {
     public static final ConfigOption<Integer> K_ANONYMITY = key("pulse.privacy.k").intType()
             .defaultValue(10)
             .withDescription("Segment-level rows (per channel, arm, region, device …) describing fewer distinct users "
-                    + "than this are suppressed.");
+                    + "than this are suppressed (counted in the run's summary). At least 1; 1 suppresses nothing.");
 
     private PrivacyOptions() {}
-
-    /** Throws {@link IllegalArgumentException} naming the first invalid option. */
-    public static void validate(Configuration conf) {
-        if (conf.get(K_ANONYMITY) < 1) {
-            throw new IllegalArgumentException("pulse.privacy.k must be at least 1, got " + conf.get(K_ANONYMITY));
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package io.haitaopulse.sourcing;
 
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.InputExtent;
@@ -12,7 +11,6 @@ import io.haitaopulse.schema.SourcingShortlist;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -41,38 +39,19 @@ public final class SourcingPipeline implements PulseJob {
     private final double counterfeitWeight;
     private final long maxDelay;
 
-    /** Builds the job from validated options. */
-    public SourcingPipeline(Configuration conf) {
-        PulseOptions.validate(conf);
-        long every = conf.get(SourcingOptions.CADENCE).toMillis();
-        if (every <= 0 || ItemSourcing.DAY % every != 0) {
-            throw new IllegalArgumentException("pulse.sourcing.cadence must divide a day, got " + every + " ms");
-        }
-        this.cadence = new SlidingWindows(every, every, conf.get(PulseOptions.ALLOWED_LATENESS).toMillis());
-        this.top = conf.get(PulseOptions.TOP);
-        this.lookbackDays = conf.get(SourcingOptions.LOOKBACK_DAYS);
-        this.tzOffset = conf.get(PulseOptions.TIMEZONE_OFFSET).toMillis();
-        this.freight = conf.get(SourcingOptions.FREIGHT);
-        // With a cost share c/p, understocking costs the margin p - c and overstocking the cost c:
-        // the newsvendor orders up to the quantile (p - c) / p.
-        this.serviceLevel = conf.getOptional(SourcingOptions.UNIT_COST_SHARE)
-                .map(share -> {
-                    if (!(share > 0 && share < 1)) {
-                        throw new IllegalArgumentException("pulse.sourcing.unit-cost-share must be within (0, 1)");
-                    }
-                    return 1 - share;
-                })
-                .orElse(conf.get(SourcingOptions.SERVICE_LEVEL));
-        this.maxCounterfeit = conf.get(SourcingOptions.MAX_COUNTERFEIT);
-        this.maxReturnRate = conf.get(SourcingOptions.MAX_RETURN_RATE);
-        this.counterfeitWeight = conf.get(SourcingOptions.COUNTERFEIT_WEIGHT);
-        this.maxDelay = conf.get(PulseOptions.MAX_DELAY).toMillis();
-        if (lookbackDays < 1) {
-            throw new IllegalArgumentException("pulse.sourcing.lookback-days must be at least 1");
-        }
-        if (!(serviceLevel > 0 && serviceLevel < 1)) {
-            throw new IllegalArgumentException("pulse.sourcing.service-level must be within (0, 1)");
-        }
+    /** Builds the job from its validated settings. */
+    public SourcingPipeline(SourcingSettings settings) {
+        long every = settings.cadence().toMillis();
+        this.cadence = new SlidingWindows(every, every, settings.pulse().allowedLateness().toMillis());
+        this.top = settings.pulse().top();
+        this.lookbackDays = settings.lookbackDays();
+        this.tzOffset = settings.pulse().timezoneOffset().toMillis();
+        this.freight = settings.freight();
+        this.serviceLevel = settings.orderQuantile();
+        this.maxCounterfeit = settings.maxCounterfeit();
+        this.maxReturnRate = settings.maxReturnRate();
+        this.counterfeitWeight = settings.counterfeitWeight();
+        this.maxDelay = settings.pulse().maxDelay().toMillis();
     }
 
     @Override

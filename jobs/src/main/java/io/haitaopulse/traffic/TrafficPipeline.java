@@ -2,12 +2,10 @@ package io.haitaopulse.traffic;
 
 import io.haitaopulse.common.DistinctUsers;
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.privacy.KAnonymity;
-import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Funnel;
@@ -20,7 +18,6 @@ import io.haitaopulse.schema.Traffic;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -51,17 +48,15 @@ public final class TrafficPipeline implements PulseJob {
     private final long horizon;
     private final int k;
 
-    /** Builds the job from validated options. */
-    public TrafficPipeline(Configuration conf) {
-        PulseOptions.validate(conf);
-        TrafficOptions.validate(conf);
-        long lateness = conf.get(PulseOptions.ALLOWED_LATENESS).toMillis();
+    /** Builds the job from its validated settings. */
+    public TrafficPipeline(TrafficSettings settings) {
+        long lateness = settings.pulse().allowedLateness().toMillis();
         this.minute = new TumblingWindow(60_000L, lateness);
         this.hour = new TumblingWindow(3_600_000L, lateness);
-        this.exactHourLimit = conf.get(TrafficOptions.EXACT_UV_LIMIT);
-        this.timeout = conf.get(TrafficOptions.PAYMENT_TIMEOUT).toMillis();
-        this.horizon = conf.get(TrafficOptions.LATE_PAYMENT_HORIZON).toMillis();
-        this.k = conf.get(PrivacyOptions.K_ANONYMITY);
+        this.exactHourLimit = settings.exactUvLimit();
+        this.timeout = settings.paymentTimeout().toMillis();
+        this.horizon = settings.latePaymentHorizon().toMillis();
+        this.k = settings.privacy().k();
     }
 
     @Override

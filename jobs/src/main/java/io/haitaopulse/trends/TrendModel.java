@@ -1,9 +1,7 @@
 package io.haitaopulse.trends;
 
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import java.io.Serializable;
-import org.apache.flink.configuration.Configuration;
 
 /**
  * The arithmetic of demand trends, free of Flink so that it can be checked by hand.
@@ -43,25 +41,25 @@ final class TrendModel implements Serializable {
     final long tzOffset;
     final boolean requireDailyProfile;
 
-    TrendModel(Configuration conf) {
-        this.windows = PulseOptions.windows(conf);
+    TrendModel(TrendSettings s) {
+        this.windows = s.pulse().windows();
         long pane = windows.pane();
-        long r = Math.min(conf.get(TrendOptions.RECENT).toMillis(), windows.size());
+        long r = Math.min(s.recent().toMillis(), windows.size());
         // The recent span is whole panes, at least one.
         this.recent = Math.max(pane, (r / pane) * pane);
-        this.levelAlpha = alpha(pane, conf.get(TrendOptions.HALF_LIFE).toMillis());
+        this.levelAlpha = alpha(pane, s.halfLife().toMillis());
         // A hour-of-day bucket is updated once per pane falling in that hour, i.e. HOUR / pane times a day.
-        this.seasonalBeta = alpha(pane * 24, conf.get(TrendOptions.SEASONAL_HALF_LIFE).toMillis());
-        this.warmupPanes = (int) Math.max(1, conf.get(TrendOptions.WARMUP).toMillis() / pane);
-        this.minViews = conf.get(TrendOptions.MIN_VIEWS);
-        this.minUsers = conf.get(TrendOptions.MIN_USERS);
-        this.minRatio = conf.get(TrendOptions.MIN_RATIO);
-        this.minZ = conf.get(TrendOptions.MIN_Z);
-        this.phi = conf.get(TrendOptions.OVERDISPERSION);
-        this.rowMinViews = conf.get(TrendOptions.ROW_MIN_VIEWS);
-        this.idleTtl = conf.get(TrendOptions.IDLE_TTL).toMillis();
-        this.tzOffset = conf.get(TrendOptions.TIMEZONE_OFFSET).toMillis();
-        this.requireDailyProfile = conf.get(TrendOptions.REQUIRE_DAILY_PROFILE);
+        this.seasonalBeta = alpha(pane * 24, s.seasonalHalfLife().toMillis());
+        this.warmupPanes = (int) Math.max(1, s.warmup().toMillis() / pane);
+        this.minViews = s.minViews();
+        this.minUsers = s.minUsers();
+        this.minRatio = s.minRatio();
+        this.minZ = s.minZ();
+        this.phi = s.overdispersion();
+        this.rowMinViews = s.rowMinViews();
+        this.idleTtl = s.idleTtl().toMillis();
+        this.tzOffset = s.pulse().timezoneOffset().toMillis();
+        this.requireDailyProfile = s.requireDailyProfile();
         if (levelAlpha <= 0 || seasonalBeta <= 0) {
             throw new IllegalArgumentException("trend half-lives must be positive");
         }

@@ -1,7 +1,6 @@
 package io.haitaopulse.trends;
 
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
@@ -13,7 +12,6 @@ import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -45,12 +43,11 @@ public final class TrendsPipeline implements PulseJob {
     private final int top;
     private final TrendModel trendModel;
 
-    /** Builds the job from validated {@link PulseOptions}. */
-    public TrendsPipeline(Configuration conf) {
-        PulseOptions.validate(conf);
-        this.windows = PulseOptions.windows(conf);
-        this.top = conf.get(PulseOptions.TOP);
-        this.trendModel = new TrendModel(conf);
+    /** Builds the job from its validated settings. */
+    public TrendsPipeline(TrendSettings settings) {
+        this.windows = settings.pulse().windows();
+        this.top = settings.pulse().top();
+        this.trendModel = new TrendModel(settings);
     }
 
     @Override
@@ -98,8 +95,8 @@ public final class TrendsPipeline implements PulseJob {
      * The hot-items half of this job alone (same routing, same operators, no demand trends), for
      * the benchmark's {@code hot_items_pulse}.
      */
-    public static PulseJob hotItemsOnly(Configuration conf) {
-        TrendsPipeline full = new TrendsPipeline(conf);
+    public static PulseJob hotItemsOnly(TrendSettings settings) {
+        TrendsPipeline full = new TrendsPipeline(settings);
         return new PulseJob() {
             @Override
             public String name() {

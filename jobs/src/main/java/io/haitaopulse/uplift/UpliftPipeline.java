@@ -1,14 +1,12 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.PulseJob;
-import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.InputExtent;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.privacy.KAnonymity;
-import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.CampaignUplift;
@@ -22,7 +20,6 @@ import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -59,23 +56,19 @@ public final class UpliftPipeline implements PulseJob {
     private final int k;
     private final long maxDelay;
 
-    /** Builds the job from validated options. */
-    public UpliftPipeline(Configuration conf) {
-        PulseOptions.validate(conf);
-        long slide = conf.get(PulseOptions.SLIDE).toMillis();
-        this.slots = new SlidingWindows(slide, slide, conf.get(PulseOptions.ALLOWED_LATENESS).toMillis());
-        this.tauConversion = conf.get(UpliftOptions.TAU_CONVERSION);
-        this.tauRevenue = conf.get(UpliftOptions.TAU_REVENUE_CENTS);
-        this.unknownCampaignTtl = conf.get(UpliftOptions.UNKNOWN_CAMPAIGN_TTL).toMillis();
-        this.sessionGap = conf.get(UpliftOptions.SESSION_GAP).toMillis();
-        this.lookback = conf.get(UpliftOptions.ATTRIBUTION_LOOKBACK).toMillis();
-        this.userTtl = conf.get(UpliftOptions.ATTRIBUTION_USER_TTL).toMillis();
-        this.didPrePeriod = conf.get(UpliftOptions.DID_PRE_PERIOD).toMillis();
-        this.k = conf.get(PrivacyOptions.K_ANONYMITY);
-        this.maxDelay = conf.get(PulseOptions.MAX_DELAY).toMillis();
-        if (!(tauConversion > 0) || !(tauRevenue > 0)) {
-            throw new IllegalArgumentException("pulse.uplift.tau-* must be positive");
-        }
+    /** Builds the job from its validated settings. */
+    public UpliftPipeline(UpliftSettings settings) {
+        long slide = settings.pulse().slide().toMillis();
+        this.slots = new SlidingWindows(slide, slide, settings.pulse().allowedLateness().toMillis());
+        this.tauConversion = settings.tauConversion();
+        this.tauRevenue = settings.tauRevenueCents();
+        this.unknownCampaignTtl = settings.unknownCampaignTtl().toMillis();
+        this.sessionGap = settings.sessionGap().toMillis();
+        this.lookback = settings.attributionLookback().toMillis();
+        this.userTtl = settings.attributionUserTtl().toMillis();
+        this.didPrePeriod = settings.didPrePeriod().toMillis();
+        this.k = settings.privacy().k();
+        this.maxDelay = settings.pulse().maxDelay().toMillis();
     }
 
     @Override

@@ -50,7 +50,7 @@ class BotFilterTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(conf()), BotFilter::userOf, Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
     }
 
     private static int keyedEntries(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {

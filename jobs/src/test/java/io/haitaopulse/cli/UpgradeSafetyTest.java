@@ -75,7 +75,7 @@ class UpgradeSafetyTest {
         }
         List<Ingest.Source> sources = FileInputs.open(env, files, InputFormat.JSONL,
                 PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)), ClockSkew.of(conf));
-        JobCatalog.wire(sources, JobCatalog.jobs("all", conf), conf, new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON,
+        JobCatalog.wire(sources, JobCatalog.jobs("all", JobSettings.from(conf)), JobSettings.from(conf).bots(), new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON,
                 new TableSinks() {
                     @Override
                     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {

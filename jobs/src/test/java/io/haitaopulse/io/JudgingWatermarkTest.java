@@ -120,7 +120,7 @@ class JudgingWatermarkTest {
     void theBotFilterPassesAClickLateAtItsSourceAtOnceWithoutCountingIt() throws Exception {
         Configuration conf = new Configuration();
         conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 1);
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(conf), BotFilter::userOf, Types.STRING);
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(io.haitaopulse.bots.BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
         h.processWatermark(new Watermark(1_000L));
         // Behind its own source's watermark: released now, and not one of the user's views, so
         // the on-time view after it does not break "more than 1 view of an item a minute".

@@ -64,7 +64,7 @@ class CategoryTrendsTest {
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> run(long warmupMs)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(conf(warmupMs)))), a -> a.categoryId, Types.LONG);
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(warmupMs))))), a -> a.categoryId, Types.LONG);
         h.open();
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(2, 0, 1, "z"), 0);
@@ -136,7 +136,7 @@ class CategoryTrendsTest {
         Configuration c = conf(5);
         c.set(TrendOptions.MIN_USERS, 9L); // item 1 has 8 viewers in [5,15)
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(c))), a -> a.categoryId, Types.LONG);
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))), a -> a.categoryId, Types.LONG);
         h.open();
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);

@@ -19,7 +19,7 @@ class TrendModelTest {
 
     @Test
     void defaultsGiveATenMinuteRecentSpanAndAnHourOfWarmUp() {
-        TrendModel m = new TrendModel(conf());
+        TrendModel m = new TrendModel(TrendSettings.from(conf()));
         assertThat(m.recent).isEqualTo(10 * 60_000L);
         assertThat(m.warmupPanes).isEqualTo(12);
         // Half-life 6 h = 72 panes of 5 min: a = 1 - 2^(-1/72).
@@ -28,7 +28,7 @@ class TrendModelTest {
 
     @Test
     void hoursAreCountedOnTheShopsClock() {
-        TrendModel m = new TrendModel(conf());
+        TrendModel m = new TrendModel(TrendSettings.from(conf()));
         // 2017-11-26T01:00Z is 09:00 in Beijing.
         assertThat(m.hourOf(1_511_658_000_000L)).isEqualTo(9);
         assertThat(m.hourOf(1_511_658_000_000L - 9 * 3_600_000L - 1)).isEqualTo(23);
@@ -36,7 +36,7 @@ class TrendModelTest {
 
     @Test
     void zAddsOverdispersionToPoissonNoiseAndFloorsTheVariance() {
-        TrendModel m = new TrendModel(conf());
+        TrendModel m = new TrendModel(TrendSettings.from(conf()));
         // (30 - 10) / sqrt(10 + (0.1 * 10)^2) = 20 / sqrt(11)
         assertThat(m.z(30, 10)).isCloseTo(20 / Math.sqrt(11), within(1e-12));
         // A baseline of 0.2 views: variance floored at 1 (+ 0.02^2).
@@ -45,7 +45,7 @@ class TrendModelTest {
 
     @Test
     void trendingNeedsSupportRatioAndZ() {
-        TrendModel m = new TrendModel(conf());
+        TrendModel m = new TrendModel(TrendSettings.from(conf()));
         assertThat(m.trending(60, 20, 30, 10)).isTrue();
         assertThat(m.trending(19, 20, 30, 10)).as("too few views").isFalse();
         assertThat(m.trending(60, 9, 30, 10)).as("too few viewers").isFalse();
