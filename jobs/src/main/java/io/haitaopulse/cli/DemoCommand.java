@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean offline;
 
     // 2,500: what four jobs behind the bot filter keep up with on two cores shared with the broker,
-    // PostgreSQL and the producer (README, "The demo, measured"); at 5,000 they fall behind.
+    // PostgreSQL and the producer (docs/user/demo.md); at 5,000 they fall behind.
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Events per second streamed into Kafka (default: 2500; 0: as fast as possible).")
     double rate = 2_500;
 
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     Path input;
 
     @Option(names = "--secure-kafka", description = "Kafka with SASL/SCRAM-SHA-512 and ACLs: jobs and simulator log in as "
-            + "least-privilege users (README, \"Kafka security\").")
+            + "least-privilege users (docs/operations/security.md).")
     boolean secureKafka;
 
     @Option(names = "--out", paramLabel = "DIR", description = "With --offline: where the replay tables go (default: demo-out/ in the project).")

@@ -42,7 +42,7 @@ final class JobOptionsMixin {
     Duration idleTimeout = PulseOptions.IDLE_TIMEOUT.defaultValue();
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE",
-            description = "Any typed option, e.g. pulse.trends.min-views=50 (see the README for the list).")
+            description = "Any typed option, e.g. pulse.trends.min-views=50 (list: docs/user/configuration.md).")
     Map<String, String> extra = new LinkedHashMap<>();
 
     /** The options as a Flink configuration whose job options are all valid ({@link JobSettings}). */

@@ -21,7 +21,7 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The least privileges of Pulse's Kafka users, as ACL bindings, and the administrator calls that
- * create SCRAM users and grant them. The same bindings are what README "Kafka security" lists
+ * create SCRAM users and grant them. The same bindings are what docs/operations/security.md lists
  * for production, and what the secured local stack and its test apply.
  *
  * <p>A <b>job</b> user reads the input topics, writes the output topics in transactions (ids

@@ -78,7 +78,7 @@ public final class LiveOptions {
 
     public static final ConfigOption<String> SASL_USERNAME = key("pulse.kafka.sasl-username").stringType()
             .noDefaultValue()
-            .withDescription("SCRAM user of the job (its ACLs: README, \"Kafka security\").");
+            .withDescription("SCRAM user of the job (its ACLs: docs/operations/security.md).");
 
     public static final ConfigOption<String> SASL_PASSWORD = key("pulse.kafka.sasl-password").stringType()
             .noDefaultValue()

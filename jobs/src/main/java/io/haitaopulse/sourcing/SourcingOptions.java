@@ -5,7 +5,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 
-/** Typed options of the sourcing shortlist, defaults documented in the README. */
+/** Typed options of the sourcing shortlist, defaults and descriptions in docs/user/configuration.md (generated from these options). */
 public final class SourcingOptions {
 
     /** Lead-time assumptions of the freight modes. */

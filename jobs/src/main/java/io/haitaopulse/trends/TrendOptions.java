@@ -6,7 +6,7 @@ import io.haitaopulse.common.PulseOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 
-/** Typed options of demand-trend detection, with the defaults documented in the README. */
+/** Typed options of demand-trend detection, defaults and descriptions in docs/user/configuration.md (generated from these options). */
 public final class TrendOptions {
 
     public static final ConfigOption<Duration> RECENT = key("pulse.trends.recent").durationType()
