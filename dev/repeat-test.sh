@@ -2,8 +2,8 @@
 # Runs one test class N times in a row and counts passes and failures, for tests whose failures
 # depend on timing (recovery, outages, exactly-once under load). Builds once, then runs the test
 # with Maven offline; each failing run's reports are kept under target/repeat/<class>/<run>.
-#   dev/repeat-test.sh LiveRecoveryTest 20
-#   dev/repeat-test.sh IdleInputResumeIT 5          (an *IT runs through failsafe)
+#   dev/repeat-test.sh LiveRecoveryIT 20            (an *IT runs through failsafe)
+#   dev/repeat-test.sh FuzzReplayTest 5             (a *Test through surefire)
 set -uo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CLASS="${1:?usage: dev/repeat-test.sh TEST_CLASS [RUNS]}"

@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     int postgresPort = 5432;
 
     @Option(names = "--input", paramLabel = "FILE",
-            description = "With --offline: UserBehavior CSV (default: ../shared/data/UserBehavior.csv next to the project).")
+            description = "With --offline: UserBehavior CSV (default: data/taobao/UserBehavior.csv in the project).")
     Path input;
 
     @Option(names = "--secure-kafka", description = "Kafka with SASL/SCRAM-SHA-512 and ACLs: jobs and simulator log in as "
@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Integer offline(Path home) throws Exception {
-        Path data = input != null ? input : home.resolve("../shared/data/UserBehavior.csv").normalize();
+        Path data = input != null ? input : home.resolve("data/taobao/UserBehavior.csv").normalize();
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("demo data " + data + " not found; pass --input FILE (a UserBehavior CSV)");
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haitaopulse.cli.Replay;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
-import io.haitaopulse.testutil.SharedData;
+import io.haitaopulse.testutil.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class UserBehaviorTrafficTest {
 
     @BeforeAll
     void replay() throws Exception {
-        Path data = SharedData.file("UserBehavior.csv");
+        Path data = TestData.file("UserBehavior.csv");
         rows = Files.readAllLines(data, StandardCharsets.US_ASCII).stream().map(l -> l.split(",")).toList();
         Configuration conf = new Configuration();
         // A fixed key: HyperLogLog estimates depend on the pseudonyms, so only a fixed key repeats them.

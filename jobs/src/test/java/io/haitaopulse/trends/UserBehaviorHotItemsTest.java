@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.cli.Replay;
 import io.haitaopulse.io.InputFormat;
-import io.haitaopulse.testutil.SharedData;
+import io.haitaopulse.testutil.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class UserBehaviorHotItemsTest {
 
     @BeforeAll
     void replayInOrder() throws Exception {
-        data = SharedData.file("UserBehavior.csv");
+        data = TestData.file("UserBehavior.csv");
         inOrderOut = tmp.resolve("in-order");
         inOrder = Replay.run(spec(List.of(data), inOrderOut));
     }

@@ -16,7 +16,7 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * A failure of {@code LiveRecoveryTest} seen once (campaign_uplift: live 1,990 rows, replay 2,140,
+ * A failure of {@code LiveRecoveryIT} seen once (campaign_uplift: live 1,990 rows, replay 2,140,
  * the 150 missing all {@code formula-festival}, n = 0), replayed on the scoreboard alone with the
  * watermarks the live job delivered to it, so that it would fail every time, not once in seven.
  *

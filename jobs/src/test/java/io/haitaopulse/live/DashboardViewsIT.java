@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * answer what dashboards ask with hand-checked rows, and the dashboard role reads the views and
  * nothing else.
  */
-class DashboardViewsTest {
+class DashboardViewsIT {
 
     private static String url;
     private static PostgresUpsertSink.Settings owner;
@@ -54,29 +54,29 @@ class DashboardViewsTest {
 
     @Test
     void viewsShowTheNewestRows() throws Exception {
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
                 + "ORDER BY scope DESC, rank")).containsExactly("all|1|11|12|2", "all|2|12|7|null", "all|3|10|6|1", "7|1|12|7|null");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT campaign_id, metric, as_of, srm_warning FROM v_campaign_scoreboard "
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT campaign_id, metric, as_of, srm_warning FROM v_campaign_scoreboard "
                 + "ORDER BY metric")).containsExactly("c1|conversion|200|t", "c1|revenue_per_user|200|t");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT as_of, item_id, reasons FROM v_sourcing_shortlist"))
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT as_of, item_id, reasons FROM v_sourcing_shortlist"))
                 .containsExactly("200|31|{b,c}");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT tbl, newest FROM v_freshness WHERE newest IS NOT NULL ORDER BY tbl"))
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT tbl, newest FROM v_freshness WHERE newest IS NOT NULL ORDER BY tbl"))
                 .containsExactly("campaign_uplift|200", "funnel|90000000", "hot_items|900", "sourcing_shortlist|200",
                         "traffic|7200000");
     }
 
     @Test
     void trafficFunnelUnpaidAndBotViews() throws Exception {
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT window_start, dimension, value, pv, uv FROM v_traffic_hourly "
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT window_start, dimension, value, pv, uv FROM v_traffic_hourly "
                 + "ORDER BY window_start, dimension")).containsExactly("0|all|all|90|30", "3600000|all|all|50|20", "3600000|device|ios|20|12");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension"))
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension"))
                 .containsExactly("all|all|7|4", "region|wuhan|6|4");
         // Only the last 24 hours: the hour at 0 is a day older than the newest.
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT window_start, category_id, viewers, payers FROM v_funnel_hourly"))
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT window_start, category_id, viewers, payers FROM v_funnel_hourly"))
                 .containsExactly("86400000|5|8|1");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
                 + "ORDER BY hour_start")).containsExactly("0|1|0", "3600000|2|1");
-        assertThat(PostgresUpsertSinkTest.rows(url, "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly "
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly "
                 + "ORDER BY hour_start")).containsExactly("0|repeat-item|2|1", "3600000|no-dwell|1|1");
     }
 

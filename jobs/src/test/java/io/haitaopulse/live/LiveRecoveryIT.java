@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * a partly late view's effect on windows depends on how far the other sources have got (README,
  * "Input, dead letters and late events"), which a restore changes.
  */
-class LiveRecoveryTest extends LiveFixture {
+class LiveRecoveryIT extends LiveFixture {
 
     @Override
     SimulatorConfig config() {

@@ -1,6 +1,8 @@
-package io.haitaopulse.live;
+package io.haitaopulse.bench;
 
 import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.live.PgTable;
+import io.haitaopulse.live.PostgresUpsertSink;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.stack.LocalPostgres;
 import java.nio.file.Files;
@@ -16,13 +18,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Measures the two write modes of {@link PostgresUpsertSink} in one process against one embedded
  * PostgreSQL: N hot_items rows (fresh keys, then the same keys again as updates) through a Flink
- * job at parallelism 1. Prints rows/s per mode; not a test. Run:
- * {@code java -cp jobs/target/test-classes:jobs/target/classes:$(cat jobs/target/classpath.txt) io.haitaopulse.live.PgWriteBench 300000}
+ * job at parallelism 1, each mode twice (the first round warms up the JIT); prints rows/s per mode
+ * of the second. Runs on the bench module's classpath, after {@code mvn -o package -DskipTests}:
+ * {@code java -cp bench/target/haitao-pulse-bench.jar:$(cat bench/target/classpath.txt) io.haitaopulse.bench.PgWriteBench 300000}
  */
 public final class PgWriteBench {
 
     private PgWriteBench() {}
 
+    /** Runs the measurement; the one optional argument is the number of rows per run [300000]. */
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         Path dir = Files.createTempDirectory("pg-bench");

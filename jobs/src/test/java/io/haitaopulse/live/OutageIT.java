@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
  * from its checkpoint).
  * Afterwards every PostgreSQL table equals the replay row for row, and Kafka's read_committed
  * hot_items topic holds each replay row exactly once. The data has disorder and malformed lines but
- * no late events (see {@link LiveRecoveryTest}: a restore changes how partly late views count).
+ * no late events (see {@link LiveRecoveryIT}: a restore changes how partly late views count).
  */
-class OutageTest extends LiveFixture {
+class OutageIT extends LiveFixture {
 
     @Override
     SimulatorConfig config() {

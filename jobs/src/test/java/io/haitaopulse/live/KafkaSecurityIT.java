@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * job starts; a user without ACLs can read nothing, and the shop's producer user can write the
  * input topics but not read them.
  */
-class KafkaSecurityTest {
+class KafkaSecurityIT {
 
     @TempDir
     Path tmp;

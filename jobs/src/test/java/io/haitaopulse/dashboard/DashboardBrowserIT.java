@@ -61,7 +61,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with plain JDBC), refresh by itself, show freshness, speak Chinese on request, and show hostile
  * names as text without running them. Screenshots land in target/dashboard-screenshots.
  */
-class DashboardBrowserTest {
+class DashboardBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * however often it is written, and writing everything a second time (a replay after a restart)
  * changes nothing. Both write modes must give the same table.
  */
-class PostgresUpsertSinkTest {
+class PostgresUpsertSinkIT {
 
     private static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
 

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator planted (truth.json): shocks trend, steady best-sellers mostly do not, true campaign
  * lifts lie in their confidence intervals and the A/A campaign shows nothing, the non-randomised
  * campaign's observational lift is positive, bad items are out of the final sourcing shortlist and
- * star items rank high in it.
+ * star items rank high in it. A MiniCluster test, but over a minute of replay on two cores: it runs
+ * with the integration tests in {@code mvn verify} to keep {@code mvn test} within its budget.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PlantedTruthRecoveryTest {
+class PlantedTruthRecoveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,9 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark runs every case and writes its JSON. No speed is asserted (that is what the
- * benchmark itself is for): only that each case ran over the events it should have read.
+ * benchmark itself is for): only that each case ran over the events it should have read. An
+ * integration test: kafka_e2e and kafka_freshness start a Kafka broker and PostgreSQL.
  */
-class BenchSmokeTest {
+class BenchSmokeIT {
 
     @Test
     void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
@@ -66,22 +64,5 @@ class BenchSmokeTest {
         assertThat(ceiling.get("ratio_to_source_ceiling").asDouble()).isEqualTo(1.0);
         assertThat(cases.get("hot_items_flink_sql").get("ratio_to_flink_sql").asDouble()).isEqualTo(1.0);
         assertThat(root.get("notes").get("rows_check").asText()).startsWith("hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same");
-    }
-
-    @Test
-    void badArgumentIsOneLineAndExitTwo() {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = BenchCli.execute("--cases", "hot_items_spark");
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
-                "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, bot_filter, hot_items_pulse, trends_pulse, trends_pulse_no_bots, "
-                        + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * Kafka's read_committed hot_items topic holds each row exactly once; every malformed line is in
  * dead_letters, and so is every bad record only the wire can carry.
  */
-class LiveEquivalenceTest extends LiveFixture {
+class LiveEquivalenceIT extends LiveFixture {
 
     @Override
     SimulatorConfig config() {
@@ -114,10 +114,12 @@ class LiveEquivalenceTest extends LiveFixture {
             Instant now = Instant.now();
             byte[] clickBytes = AvroWire.encode(click.setTs(now).build());
             assertThat(clickBytes[10]).as("byte 10 is event_id's length, \"e-fuzz\": zigzag 6").isEqualTo((byte) 12);
-            byte[] hugeString = KafkaWireTest.splice(clickBytes, 10, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] hugeString = KafkaEventDeserializerTest.splice(clickBytes, 10, 1,
+                    KafkaEventDeserializerTest.zigzagVarint(Integer.MAX_VALUE - 8L));
             byte[] emptyOrder = AvroWire.encode(Order.newBuilder(order).setLines(List.of()).setTs(now).build());
             // The body ends with the lines' item count (0) and two null unions.
-            byte[] hugeArray = KafkaWireTest.splice(emptyOrder, emptyOrder.length - 3, 1, KafkaWireTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] hugeArray = KafkaEventDeserializerTest.splice(emptyOrder, emptyOrder.length - 3, 1,
+                    KafkaEventDeserializerTest.zigzagVarint(Integer.MAX_VALUE - 8L));
             byte[] cutString = java.util.Arrays.copyOf(clickBytes, 13);
             byte[] bigIds = AvroWire.encode(click.setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setTs(now).build());
             for (Object[] r : new Object[][] {{Topics.CLICKS, hugeString}, {Topics.ORDERS, hugeArray}, {Topics.CLICKS, cutString},
