@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command, shortened: the live demo starts Kafka, PostgreSQL and every job,
+ * The README's first command (the demo), shortened: the live demo starts Kafka, PostgreSQL and every job,
  * streams a simulated day, reports progress, and on stopping leaves no process behind.
  */
 class LiveDemoIT {

@@ -58,8 +58,8 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
             String url = LiveStack.freshDatabase("eos");
             Configuration conf = liveConf(url, "eos-" + run, "KAFKA;POSTGRES");
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
-            // Restarts as in production: under load the 5.0.0 source can fail (README, "Exactly once, and
-            // what it costs"); recovery aborts the transactions since the checkpoint and writes the rows again.
+            // Restarts as in production: under load the 5.0.0 source can fail (docs/operations/live.md,
+            // "Exactly once"); recovery aborts the transactions since the checkpoint and writes the rows again.
             // pulse.eos.restarts=false fails the run instead, and then every aborted record is a fault.
             boolean restarts = Boolean.parseBoolean(System.getProperty("pulse.eos.restarts", "true"));
             if (restarts) {

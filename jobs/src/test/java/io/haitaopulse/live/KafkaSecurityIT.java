@@ -90,7 +90,7 @@ class KafkaSecurityIT {
             assertThat(table).as("hot_items of the job user's run (PostgreSQL)").containsExactlyInAnyOrderElementsOf(expected);
             // The job user wrote its transactions (Write on its transactional ids and topics). Read
             // uncommitted: under heavy load the committed view of this topic came back empty once,
-            // the open exactly-once finding of README "Exactly once" (PostgreSQL is the table of record).
+            // the open exactly-once finding of docs/operations/live.md, "Exactly once" (PostgreSQL is the table of record).
             AvroWire.Decoder<HotItem> decoder = AvroWire.decoder(HotItem.class);
             List<String> topic = new ArrayList<>();
             for (var r : TopicRecords.read(admin, Topics.output(OutputTable.HOT_ITEMS), "read_uncommitted")) {

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
  * Restart from a checkpoint loses and doubles nothing: the live job fails in the middle of the
  * stream, after a completed checkpoint, restores, and its PostgreSQL tables still equal the replay
  * row for row. The data has disorder within max-delay and malformed lines but no late events:
- * a partly late view's effect on windows depends on how far the other sources have got (README,
- * "Input, dead letters and late events"), which a restore changes.
+ * a partly late view's effect on windows depends on how far the other sources have got (docs/design/event-time.md), which a restore changes.
  */
 class LiveRecoveryIT extends LiveFixture {
 
