@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.config.ConfigCatalog;
+
 import io.haitaopulse.common.Durations;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.Replay;
+import io.haitaopulse.runtime.LiveDemo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;

@@ -1,5 +1,8 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.JobSettings;
+import io.haitaopulse.config.ConfigCatalog;
+
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.live.LiveOptions;
 import java.time.Duration;

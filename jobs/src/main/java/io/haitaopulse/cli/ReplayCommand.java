@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.Replay;
+
 import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.io.InputFormat;

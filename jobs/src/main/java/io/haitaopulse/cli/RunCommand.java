@@ -1,5 +1,11 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.JobCatalog;
+import io.haitaopulse.runtime.JobSettings;
+import io.haitaopulse.config.ConfigFile;
+import io.haitaopulse.config.ConfigCatalog;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

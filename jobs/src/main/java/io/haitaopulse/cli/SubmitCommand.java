@@ -1,5 +1,8 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.JobCatalog;
+import io.haitaopulse.runtime.JobSettings;
+
 import io.haitaopulse.stack.FlinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

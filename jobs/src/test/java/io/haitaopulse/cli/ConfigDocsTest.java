@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.config.ConfigCatalog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

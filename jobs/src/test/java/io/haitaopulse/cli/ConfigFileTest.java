@@ -1,5 +1,10 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.config.ConfigFile;
+import io.haitaopulse.config.ConfigCatalog;
+
+import io.haitaopulse.runtime.JobSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

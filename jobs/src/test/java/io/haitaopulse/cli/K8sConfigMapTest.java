@@ -1,5 +1,7 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.config.ConfigFile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.JobCatalog;
+import io.haitaopulse.runtime.JobSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.io.ClockSkew;

@@ -1,5 +1,8 @@
 package io.haitaopulse.deploy;
 
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.cli.PulseCli;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,7 +105,7 @@ class K8sManifestsTest {
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         expectConf(p, conf, "metrics.reporter.prom.port", "9249");
         // Savepoints restore only into the same number of key groups: never left to Flink's default.
-        expectConf(p, conf, "pipeline.max-parallelism", Integer.toString(io.haitaopulse.cli.Live.DEFAULT_MAX_PARALLELISM));
+        expectConf(p, conf, "pipeline.max-parallelism", Integer.toString(io.haitaopulse.runtime.Live.DEFAULT_MAX_PARALLELISM));
         for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
                 "execution.checkpointing.savepoint-dir")) {
             String v = conf.path(dir).asText();

@@ -3,8 +3,8 @@ package io.haitaopulse.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.haitaopulse.cli.Live;
-import io.haitaopulse.cli.Replay;
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.JsonRows;
 import io.haitaopulse.io.OutputTable;

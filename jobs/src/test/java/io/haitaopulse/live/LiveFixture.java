@@ -3,8 +3,8 @@ package io.haitaopulse.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.cli.Live;
-import io.haitaopulse.cli.Replay;
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;

@@ -1,5 +1,7 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.runtime.Live;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,7 +111,7 @@ class OutageIT extends LiveFixture {
             cluster.start();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(2);
-            io.haitaopulse.cli.Live.build(env, "all", conf, new LiveSinks(conf, "all"));
+            io.haitaopulse.runtime.Live.build(env, "all", conf, new LiveSinks(conf, "all"));
             JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
             awaitRows(url, 1);
             assertThat(cluster.getJobStatus(job).get()).as("the kill happens while the job runs").isEqualTo(JobStatus.RUNNING);

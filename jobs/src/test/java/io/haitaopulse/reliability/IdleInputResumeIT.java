@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haitaopulse.bots.BotOptions;
-import io.haitaopulse.cli.Live;
+import io.haitaopulse.runtime.Live;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.live.AvroWire;

@@ -2,7 +2,7 @@ package io.haitaopulse.uplift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.haitaopulse.cli.Replay;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;

@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.generator.MarketSimulator;
@@ -42,10 +42,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * until Ctrl-C or {@code --duration}; stopping ({@link DemoStack}) cancels the job and stops the
  * broker and the database, so no process outlives the demo.
  */
-final class LiveDemo {
+public final class LiveDemo {
 
     /** The dashboard's port when it is free. */
-    static final int DASHBOARD_PORT = 8088;
+    public static final int DASHBOARD_PORT = 8088;
 
     private final Path work;
     private final String scenario;
@@ -57,7 +57,7 @@ final class LiveDemo {
     private final PrintStream out;
     private boolean secureKafka;
 
-    LiveDemo(Path work, String scenario, long seed, double rate, Duration duration, int kafkaPort, int postgresPort,
+    public LiveDemo(Path work, String scenario, long seed, double rate, Duration duration, int kafkaPort, int postgresPort,
             PrintStream out) {
         this.work = work.toAbsolutePath().normalize();
         this.scenario = scenario;
@@ -74,12 +74,12 @@ final class LiveDemo {
      * {@link KafkaAcls#jobUser}, the simulator as {@code shop} with {@link KafkaAcls#producerUser},
      * an administrator makes the topics; every password is random and printed.
      */
-    LiveDemo secureKafka() {
+    public LiveDemo secureKafka() {
         this.secureKafka = true;
         return this;
     }
 
-    int run() throws Exception {
+    public int run() throws Exception {
         // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
         // baskets checked out and left unpaid.
         SimulatorConfig cfg = SimulatorConfig.scenario(scenario).withBotsAndUnpaid(2, 0.05);
@@ -216,7 +216,7 @@ final class LiveDemo {
     }
 
     /** {@code port} when it is free, else 0 (any free port). */
-    static int portOrFree(int port) {
+    public static int portOrFree(int port) {
         try (ServerSocket s = new ServerSocket(port)) {
             s.setReuseAddress(true);
             return port;

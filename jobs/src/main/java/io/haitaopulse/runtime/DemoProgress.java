@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.stack.LocalPostgres;
@@ -23,7 +23,7 @@ import org.apache.flink.core.execution.JobClient;
  * reached, the rows of the main tables and how far the hot items lag behind the stream. Stops on
  * request, after the demo's duration, or with an exception when streaming or the job failed.
  */
-final class DemoProgress {
+public final class DemoProgress {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.ofHours(8));
     private static final List<String> SHOWN = List.of("hot_items", "demand_trends", "campaign_uplift", "sourcing_shortlist",
@@ -33,7 +33,7 @@ final class DemoProgress {
     private final Duration duration;
 
     /** Prints on {@code out} until stopped, or for {@code duration} when it is not null. */
-    DemoProgress(PrintStream out, Duration duration) {
+    public DemoProgress(PrintStream out, Duration duration) {
         this.out = out;
         this.duration = duration;
     }
@@ -42,7 +42,7 @@ final class DemoProgress {
      * Prints progress of the running {@code stack} until {@code stop} is set, the thread is
      * interrupted or the duration is over; throws when streaming failed or the job stopped.
      */
-    void run(DemoStack stack, AtomicBoolean stop) throws Exception {
+    public void run(DemoStack stack, AtomicBoolean stop) throws Exception {
         EventProducer producer = stack.producer();
         JobClient job = stack.job();
         long started = System.nanoTime();
@@ -79,7 +79,7 @@ final class DemoProgress {
     }
 
     /** One progress line; {@code Long.MIN_VALUE} for an event time or window not seen yet. */
-    static String line(long elapsedSeconds, long sent, double perSecond, long newestEvent, Map<String, Long> counts,
+    public static String line(long elapsedSeconds, long sent, double perSecond, long newestEvent, Map<String, Long> counts,
             long newestWindow) {
         StringBuilder b = new StringBuilder(String.format("[%3d s] in %,7.0f ev/s, %,d sent", elapsedSeconds, perSecond, sent));
         if (newestEvent != Long.MIN_VALUE) {

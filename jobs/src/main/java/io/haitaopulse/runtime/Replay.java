@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.common.PulseJob;

@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

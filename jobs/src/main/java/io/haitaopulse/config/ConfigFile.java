@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,17 +34,17 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * value, a list only where the option is a list, never a map. Every other key goes to Flink
  * unchanged: scalars as written, lists in YAML flow form ({@code [a, b]}), nested maps flattened.
  */
-final class ConfigFile {
+public final class ConfigFile {
 
     private ConfigFile() {}
 
     /** The entries of {@code file}, flat keys in file order; throws {@link IllegalArgumentException} naming file and line. */
-    static Map<String, String> load(Path file) {
+    public static Map<String, String> load(Path file) {
         return parse(file.toString(), text(file));
     }
 
     /** The text of {@code file}; throws {@link IllegalArgumentException} when it cannot be read. */
-    static String text(Path file) {
+    public static String text(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -53,7 +53,7 @@ final class ConfigFile {
     }
 
     /** The entries of {@code text}, read as the file named {@code name}. */
-    static Map<String, String> parse(String name, String text) {
+    public static Map<String, String> parse(String name, String text) {
         Optional<Node> root;
         try {
             root = new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text);
@@ -68,7 +68,7 @@ final class ConfigFile {
     }
 
     /** The line of {@code text} (already parsed without error) on which {@code key} is set, or 0. */
-    static int lineOf(String name, String text, String key) {
+    public static int lineOf(String name, String text, String key) {
         Integer line = read(name, new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text)).lines.get(key);
         return line == null ? 0 : line;
     }
@@ -77,7 +77,7 @@ final class ConfigFile {
      * The one of {@code keys} that {@code message} names first (the longest where several start
      * there), or null: the key a validation error is about.
      */
-    static String keyNamedIn(String message, Iterable<String> keys) {
+    public static String keyNamedIn(String message, Iterable<String> keys) {
         String found = null;
         int at = Integer.MAX_VALUE;
         for (String key : keys) {
@@ -184,7 +184,7 @@ final class ConfigFile {
     }
 
     /** Whether {@code key} is in Pulse's namespace (and so must be a known option). */
-    static boolean isPulse(String key) {
+    public static boolean isPulse(String key) {
         return key.equals("pulse") || key.startsWith("pulse.");
     }
 
@@ -193,7 +193,7 @@ final class ConfigFile {
     }
 
     /** Checks that every {@code pulse.} key of {@code values} (command-line overrides) is known. */
-    static void checkKeys(Map<String, String> values, String origin) {
+    public static void checkKeys(Map<String, String> values, String origin) {
         for (String key : values.keySet()) {
             if (isPulse(key) && ConfigCatalog.option(key).isEmpty()) {
                 String near = ConfigCatalog.closest(key);

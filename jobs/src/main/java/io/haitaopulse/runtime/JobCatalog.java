@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.bots.BotSettings;
@@ -20,15 +20,15 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * Job names of the command line and the jobs they build. {@code all} runs every job on the same
  * sources in one graph.
  */
-final class JobCatalog {
+public final class JobCatalog {
 
     /** Names accepted by {@code --job}. */
-    static final List<String> NAMES = List.of("trends", "uplift", "sourcing", "traffic", "all");
+    public static final List<String> NAMES = List.of("trends", "uplift", "sourcing", "traffic", "all");
 
     private JobCatalog() {}
 
     /** The jobs named {@code name}, built from {@code settings}; throws {@link IllegalArgumentException} for an unknown name. */
-    static List<PulseJob> jobs(String name, JobSettings settings) {
+    public static List<PulseJob> jobs(String name, JobSettings settings) {
         return switch (name) {
             case TrendsPipeline.NAME -> List.of(new TrendsPipeline(settings.trends()));
             case UpliftPipeline.NAME -> List.of(new UpliftPipeline(settings.uplift()));
@@ -46,7 +46,7 @@ final class JobCatalog {
      * and ids pseudonymised per source → all sources gathered (through the bot filter when it is
      * on) → each of {@code jobs} → {@code sinks}, late_events and dead_letters included.
      */
-    static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, BotSettings bots, Pseudonymizer pseudonyms,
+    public static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, BotSettings bots, Pseudonymizer pseudonyms,
             RawRedactor redactor, TableSinks sinks) {
         Ingest.Split split = Ingest.splitDeadLetters(sources, pseudonyms, redactor);
         sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());

@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.io.Ingest;

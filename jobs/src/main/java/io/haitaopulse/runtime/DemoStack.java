@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.live.EventProducer;
@@ -25,7 +25,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and carries on past a service that fails to stop, so that no process outlives the demo; the
  * first such failure is thrown at the end, the others suppressed on it.
  */
-final class DemoStack implements AutoCloseable {
+public final class DemoStack implements AutoCloseable {
 
     /** How one started service is stopped. */
     private interface Stopper {
@@ -43,13 +43,13 @@ final class DemoStack implements AutoCloseable {
     private EventProducer producer;
 
     /** A stack whose services keep their data under {@code work} and report stopping on {@code out}. */
-    DemoStack(Path work, PrintStream out) {
+    public DemoStack(Path work, PrintStream out) {
         this.work = work;
         this.out = out;
     }
 
     /** Starts PostgreSQL in {@code work/postgres} on {@code port} (0: any free port). */
-    LocalPostgres startPostgres(int port) throws IOException {
+    public LocalPostgres startPostgres(int port) throws IOException {
         postgres = LocalPostgres.start(work.resolve("postgres"), port);
         started.push(postgres::close);
         return postgres;
@@ -59,7 +59,7 @@ final class DemoStack implements AutoCloseable {
      * Starts a Kafka broker in {@code work/kafka} on {@code port} (0: any free port): with
      * SASL/SCRAM and ACLs and an administrator of {@code adminPassword}, or open when it is null.
      */
-    LocalKafka startKafka(int port, String adminPassword) throws IOException, InterruptedException {
+    public LocalKafka startKafka(int port, String adminPassword) throws IOException, InterruptedException {
         kafka = adminPassword != null
                 ? LocalKafka.startSecured(work.resolve("kafka"), port, Duration.ofSeconds(90), adminPassword)
                 : LocalKafka.start(work.resolve("kafka"), port, Duration.ofSeconds(90));
@@ -68,14 +68,14 @@ final class DemoStack implements AutoCloseable {
     }
 
     /** Starts the dashboard on the loopback address and {@code port}, reading PostgreSQL as {@code user}. */
-    DashboardServer startDashboard(String user, String password, int port) {
+    public DashboardServer startDashboard(String user, String password, int port) {
         dashboard = DashboardServer.start(postgres.jdbcUrl(), user, password, InetAddress.getLoopbackAddress(), port);
         started.push(dashboard::close);
         return dashboard;
     }
 
     /** Submits the jobs built in {@code env} as one Flink job named {@code name}; stopping cancels it. */
-    JobClient startJobs(StreamExecutionEnvironment env, String name) throws Exception {
+    public JobClient startJobs(StreamExecutionEnvironment env, String name) throws Exception {
         job = env.executeAsync(name);
         started.push(this::cancelJob);
         return job;
@@ -86,7 +86,7 @@ final class DemoStack implements AutoCloseable {
      * from a thread of its own, logged in with {@code security}; a failure of that thread is
      * kept for {@link #streamingFailure}.
      */
-    EventProducer startProducer(KafkaSecurity security, List<Path> files, double rate) {
+    public EventProducer startProducer(KafkaSecurity security, List<Path> files, double rate) {
         EventProducer sending = new EventProducer(kafka.bootstrapServers(), security);
         Thread thread = new Thread(() -> {
             try (sending) {
@@ -106,28 +106,28 @@ final class DemoStack implements AutoCloseable {
         return sending;
     }
 
-    LocalPostgres postgres() {
+    public LocalPostgres postgres() {
         return postgres;
     }
 
-    LocalKafka kafka() {
+    public LocalKafka kafka() {
         return kafka;
     }
 
-    DashboardServer dashboard() {
+    public DashboardServer dashboard() {
         return dashboard;
     }
 
-    JobClient job() {
+    public JobClient job() {
         return job;
     }
 
-    EventProducer producer() {
+    public EventProducer producer() {
         return producer;
     }
 
     /** Why streaming into Kafka failed, or null while it has not. */
-    Throwable streamingFailure() {
+    public Throwable streamingFailure() {
         return streamingFailure.get();
     }
 

@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.config;
 
 import io.haitaopulse.bots.BotOptions;
 import io.haitaopulse.common.PulseOptions;
@@ -25,32 +25,32 @@ import org.apache.flink.configuration.ConfigOption;
  * file, {@code --conf} and the configuration reference ({@link ConfigDocs}) all take their keys
  * from here, so an option added to an {@code *Options} class is known everywhere at once.
  */
-final class ConfigCatalog {
+public final class ConfigCatalog {
 
     /** One documented group of options: a title, what the group is about, and the class declaring them. */
-    record Area(String title, String about, Class<?> holder) {}
+    public record Area(String title, String about, Class<?> holder) {}
 
     /** One option: its area, the option, and its value type as declared ({@code Duration}, {@code List<SinkKind>}, …). */
-    record Entry(Area area, ConfigOption<?> option, Type type) {
+    public record Entry(Area area, ConfigOption<?> option, Type type) {
 
-        String key() {
+        public String key() {
             return option.key();
         }
 
         /** Whether the option holds a list (written {@code a;b} or as a YAML list). */
-        boolean isList() {
+        public boolean isList() {
             return type instanceof ParameterizedType p && p.getRawType() == List.class;
         }
 
         /** The element class of a list, else the value class. */
-        Class<?> valueClass() {
+        public Class<?> valueClass() {
             Type t = isList() ? ((ParameterizedType) type).getActualTypeArguments()[0] : type;
             return t instanceof Class<?> c ? c : Object.class;
         }
     }
 
     /** The areas in the order of the reference; an option declared in two holders belongs to the first. */
-    static final List<Area> AREAS = List.of(
+    public static final List<Area> AREAS = List.of(
             new Area("Common job options", "Windows, ranking and event time, shared by every job and by replay and live "
                     + "runs alike. The first six are also flags of `pulse replay`.",
                     PulseOptions.class),
@@ -69,22 +69,22 @@ final class ConfigCatalog {
     private ConfigCatalog() {}
 
     /** Every option, by key, in the order of {@link #AREAS} and of declaration. */
-    static Map<String, Entry> all() {
+    public static Map<String, Entry> all() {
         return ENTRIES;
     }
 
     /** The known option {@code key}, if any. */
-    static Optional<Entry> option(String key) {
+    public static Optional<Entry> option(String key) {
         return Optional.ofNullable(ENTRIES.get(key));
     }
 
     /** Keys of every option. */
-    static List<String> keys() {
+    public static List<String> keys() {
         return List.copyOf(ENTRIES.keySet());
     }
 
     /** The known key closest to the unknown {@code key} (a typo), or null when none is close. */
-    static String closest(String key) {
+    public static String closest(String key) {
         // A key cut short (pulse.kafka.bootstrap) means the shortest key it begins.
         String completion = null;
         for (String known : ENTRIES.keySet()) {
@@ -110,7 +110,7 @@ final class ConfigCatalog {
     }
 
     /** Levenshtein distance. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -150,7 +150,7 @@ final class ConfigCatalog {
     }
 
     /** The options of {@code area}, in declaration order. */
-    static List<Entry> of(Area area) {
+    public static List<Entry> of(Area area) {
         List<Entry> list = new ArrayList<>();
         for (Entry e : ENTRIES.values()) {
             if (e.area().equals(area)) {

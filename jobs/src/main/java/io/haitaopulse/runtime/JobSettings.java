@@ -1,4 +1,4 @@
-package io.haitaopulse.cli;
+package io.haitaopulse.runtime;
 
 import io.haitaopulse.bots.BotSettings;
 import io.haitaopulse.common.PulseSettings;
@@ -14,11 +14,11 @@ import org.apache.flink.configuration.Configuration;
  * built: an invalid value fails the run up front with one line naming its key, whichever job was
  * asked for. The jobs receive their part; none of them reads a {@link Configuration}.
  */
-record JobSettings(PulseSettings pulse, PrivacySettings privacy, BotSettings bots, TrendSettings trends,
+public record JobSettings(PulseSettings pulse, PrivacySettings privacy, BotSettings bots, TrendSettings trends,
         UpliftSettings uplift, SourcingSettings sourcing, TrafficSettings traffic) {
 
     /** Reads and checks every job option of {@code conf}; throws {@link IllegalArgumentException} naming the key. */
-    static JobSettings from(Configuration conf) {
+    public static JobSettings from(Configuration conf) {
         PulseSettings pulse = PulseSettings.from(conf);
         PrivacySettings privacy = PrivacySettings.from(conf);
         return new JobSettings(pulse, privacy, BotSettings.from(conf), TrendSettings.from(pulse, conf),
