@@ -1,6 +1,6 @@
 package io.haitaopulse.bench;
 
-import io.haitaopulse.cli.Live;
+import io.haitaopulse.runtime.Live;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.Topics;
 import io.haitaopulse.stack.LocalPostgres;

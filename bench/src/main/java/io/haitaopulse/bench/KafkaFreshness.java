@@ -1,6 +1,6 @@
 package io.haitaopulse.bench;
 
-import io.haitaopulse.cli.Live;
+import io.haitaopulse.runtime.Live;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.AvroWire;
