@@ -103,7 +103,8 @@ class PreAggregatorTest {
 
     @Test
     void everythingHeldLeavesBeforeACheckpointBarrierAndAtEndOfInput() throws Exception {
-        var h = harness(new CountPerItem(false));
+        CountPerItem op = new CountPerItem(false);
+        var h = harness(op);
         h.processElement(click(1, 1, Long.MIN_VALUE));
         h.processElement(click(1, 15, Long.MIN_VALUE));
         h.prepareSnapshotPreBarrier(1L);
@@ -111,7 +112,8 @@ class PreAggregatorTest {
         // Nothing is held in Flink state: the snapshot of a flushed operator is empty.
         assertThat(h.snapshot(1L, 1L).getManagedOperatorState()).isEmpty();
         h.processElement(click(3, 31, Long.MIN_VALUE));
-        h.endInput();
+        // At end of input the task finishes its operators.
+        op.finish();
         assertThat(drain(h)).containsExactly("item 3 bucket 30 count 1");
         h.close();
     }
