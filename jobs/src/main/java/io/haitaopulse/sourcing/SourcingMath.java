@@ -49,6 +49,10 @@ final class SourcingMath {
      * approximation, rounded up to whole units.
      */
     static long orderQuantity(double dailyMean, double dailySd, double leadDays, double leadSdDays, double serviceLevel) {
+        if (!(serviceLevel > 0 && serviceLevel < 1)) {
+            // The quantile is infinite at 0 and 1: no finite order covers that.
+            throw new IllegalArgumentException("service level must be within (0, 1), got " + serviceLevel);
+        }
         double mean = dailyMean * leadDays;
         double sd = Math.sqrt(leadDays * dailySd * dailySd + dailyMean * dailyMean * leadSdDays * leadSdDays);
         return (long) Math.ceil(Math.max(0, mean + STANDARD_NORMAL.inverseCumulativeProbability(serviceLevel) * sd) - 1e-9);

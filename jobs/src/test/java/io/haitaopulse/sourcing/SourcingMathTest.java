@@ -1,6 +1,7 @@
 package io.haitaopulse.sourcing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.apache.commons.statistics.distribution.NormalDistribution;
@@ -42,5 +43,11 @@ class SourcingMathTest {
         assertThat(SourcingMath.orderQuantity(0, 0, 42, leadSd, 0.95)).isZero();
         // Cost 60 % of price: critical ratio 0.4, below the mean: 420 + z(0.4) * 83.134 = 398.94 -> 399.
         assertThat(SourcingMath.orderQuantity(10, 3, 42, leadSd, 0.4)).isEqualTo(399);
+    }
+
+    @Test
+    void aServiceLevelOutsideTheOpenUnitIntervalIsRejected() {
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 0.0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
