@@ -1,30 +1,65 @@
 package io.haitaopulse.common;
 
-import java.util.Arrays;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.memory.WritableMemory;
 
 /**
- * Distinct count of user ids, exact up to {@link #EXACT_LIMIT} users and a HyperLogLog with
- * 2^{@value #P} registers beyond (standard error 1.04 / sqrt(4096) ≈ 1.6 %, with the usual
- * small-range correction). Mergeable, so per-pane sketches combine into window counts: the merge
- * of exact sets stays exact. Users are given as 64-bit hashes ({@link #hash}).
+ * Distinct count of users, given as 64-bit hashes ({@link #hash}): exact up to {@link #limit}
+ * users (an open-addressing hash set), and beyond it an Apache DataSketches HLL_8 sketch of
+ * 2^{@link #lgK} registers. Mergeable, so per-pane or per-subtask counts combine: the merge of
+ * exact sets stays exact while the union fits the limit. "Exact" counts distinct 64-bit hashes:
+ * two of a million users share one with probability about 3·10⁻⁸.
  *
- * <p>A Flink POJO: public fields and a no-arg constructor, so it is serialised without Kryo.
+ * <p>Beyond the limit {@link #count} is the sketch's composite estimate, whose relative standard
+ * error is about 1.04 / sqrt(2^lgK): 1.6 % at the default lgK = {@value #LG_K} and 0.81 % at
+ * lgK = 14. It is a function of the registers alone (not of the order users arrived in, unlike the
+ * HIP estimate), so replays with the same input give the same estimates however events
+ * interleave across subtasks.
+ *
+ * <p>A Flink POJO (public fields, no-arg constructor), so state needs no Kryo: the sketch lives in
+ * {@link #sketch}, the bytes of an updatable HLL_8 image that DataSketches reads and writes in
+ * place, so the state always holds the current sketch without a serialisation step per update.
  */
 public class DistinctUsers {
 
-    /** Distinct users kept exactly before switching to HyperLogLog. */
+    /** Default users kept exactly before switching to the sketch. */
     public static final int EXACT_LIMIT = 64;
-    /** HyperLogLog precision: 2^P registers. */
-    public static final int P = 12;
-    private static final int M = 1 << P;
+    /** Default sketch size: 2^LG_K registers. */
+    public static final int LG_K = 12;
 
-    /** Exact hashes, unsorted; null once switched to {@link #registers}. */
-    public long[] exact = new long[4];
+    /** Open addressing table of hashes, 0 = empty slot (the hash 0 itself is {@link #hasZero}); null once estimating. */
+    public long[] table;
+    public boolean hasZero;
+    /** Distinct hashes in {@link #table} and {@link #hasZero}; 0 once estimating. */
     public int size;
-    /** HyperLogLog registers; null while exact. */
-    public byte[] registers;
+    /** Users counted exactly; one more switches to the sketch. */
+    public int limit;
+    /** The sketch's register count is 2^lgK. */
+    public int lgK;
+    /** Updatable HLL_8 image once past {@link #limit}; null while exact. */
+    public byte[] sketch;
 
-    public DistinctUsers() {}
+    /** The sketch wrapping {@link #sketch}, valid while {@link #wrappedBytes} is that very array. */
+    private transient HllSketch wrapped;
+    private transient byte[] wrappedBytes;
+
+    /** An empty count exact up to {@value #EXACT_LIMIT} users, then a sketch of 2^{@value #LG_K} registers. */
+    public DistinctUsers() {
+        this(EXACT_LIMIT, LG_K);
+    }
+
+    private DistinctUsers(int limit, int lgK) {
+        this.limit = limit;
+        this.lgK = lgK;
+        this.table = new long[4];
+    }
+
+    /** An empty count exact up to {@code limit} users, then a sketch of 2^{@code lgK} registers. */
+    public static DistinctUsers exactUpTo(int limit, int lgK) {
+        return new DistinctUsers(limit, lgK);
+    }
 
     /** A 64-bit hash of a user id with good avalanche (FNV-1a folded through the SplitMix64 finaliser). */
     public static long hash(String userId) {
@@ -41,69 +76,123 @@ public class DistinctUsers {
         return h;
     }
 
-    /** Adds a user hash. */
-    public void add(long userHash) {
-        if (registers != null) {
-            addToRegisters(registers, userHash);
-            return;
+    /** Adds a user hash; true when it was not counted before (known only while exact: false once estimating). */
+    public boolean add(long hash) {
+        if (sketch != null) {
+            sketch().update(hash);
+            return false;
         }
-        for (int i = 0; i < size; i++) {
-            if (exact[i] == userHash) {
-                return;
+        if (hash == 0) {
+            if (hasZero) {
+                return false;
             }
+            hasZero = true;
+            grew();
+            return true;
         }
-        if (size == EXACT_LIMIT) {
-            toRegisters();
-            addToRegisters(registers, userHash);
-            return;
+        int mask = table.length - 1;
+        int i = (int) (mix(hash) & mask);
+        while (table[i] != 0) {
+            if (table[i] == hash) {
+                return false;
+            }
+            i = (i + 1) & mask;
         }
-        if (size == exact.length) {
-            exact = Arrays.copyOf(exact, Math.min(EXACT_LIMIT, size * 2));
-        }
-        exact[size++] = userHash;
+        table[i] = hash;
+        grew();
+        return true;
     }
 
     /** Adds every user of {@code other}. */
     public void merge(DistinctUsers other) {
-        if (other.registers == null) {
-            for (int i = 0; i < other.size; i++) {
-                add(other.exact[i]);
+        if (other.sketch == null) {
+            long[] t = other.table;
+            for (long h : t) {
+                if (h != 0) {
+                    add(h);
+                }
+            }
+            if (other.hasZero) {
+                add(0L);
             }
             return;
         }
-        if (registers == null) {
-            toRegisters();
+        if (sketch == null) {
+            toSketch();
         }
-        for (int i = 0; i < M; i++) {
-            if (other.registers[i] > registers[i]) {
-                registers[i] = other.registers[i];
-            }
-        }
+        Union union = Union.writableWrap(WritableMemory.writableWrap(sketch));
+        union.update(other.sketch());
+        // The union wrote the merged registers into this very array; the cached wrapper may hold stale mode fields.
+        wrapped = null;
+        wrappedBytes = null;
     }
 
     /** Whether {@link #count} is exact. */
     public boolean isExact() {
-        return registers == null;
+        return sketch == null;
     }
 
-    /** The number of distinct users: exact, or the HyperLogLog estimate rounded. */
+    /** Distinct users: exact, or the sketch's composite estimate rounded. */
     public long count() {
-        if (registers == null) {
+        if (sketch == null) {
             return size;
         }
-        return HyperLogLog.estimate(registers);
+        return Math.round(sketch().getCompositeEstimate());
     }
 
-    private void toRegisters() {
-        registers = new byte[M];
-        for (int i = 0; i < size; i++) {
-            addToRegisters(registers, exact[i]);
+    private HllSketch sketch() {
+        if (wrappedBytes != sketch) {
+            // A deserialised or copied state object: wrap its bytes once.
+            wrapped = HllSketch.writableWrap(WritableMemory.writableWrap(sketch));
+            wrappedBytes = sketch;
         }
-        exact = null;
+        return wrapped;
+    }
+
+    private void grew() {
+        size++;
+        if (size > limit) {
+            toSketch();
+        } else if (size * 2 > table.length) {
+            rehash(table.length * 2);
+        }
+    }
+
+    private void rehash(int capacity) {
+        long[] old = table;
+        table = new long[capacity];
+        int mask = capacity - 1;
+        for (long h : old) {
+            if (h != 0) {
+                int i = (int) (mix(h) & mask);
+                while (table[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                table[i] = h;
+            }
+        }
+    }
+
+    private void toSketch() {
+        // Sized for the largest image, so the sketch grows from list to set to registers in place.
+        sketch = new byte[HllSketch.getMaxUpdatableSerializationBytes(lgK, TgtHllType.HLL_8)];
+        wrapped = new HllSketch(lgK, TgtHllType.HLL_8, WritableMemory.writableWrap(sketch));
+        wrappedBytes = sketch;
+        for (long h : table) {
+            if (h != 0) {
+                wrapped.update(h);
+            }
+        }
+        if (hasZero) {
+            wrapped.update(0L);
+        }
+        table = null;
+        hasZero = false;
         size = 0;
     }
 
-    private static void addToRegisters(byte[] registers, long hash) {
-        HyperLogLog.add(registers, P, hash);
+    /** Slot index mixing: spreads the hashes' low bits over the table. */
+    private static long mix(long h) {
+        return (h ^ (h >>> 32)) * 0x9E3779B97F4A7C15L >>> 20;
     }
 }

@@ -2,7 +2,14 @@ package io.haitaopulse.sourcing;
 
 import io.haitaopulse.common.DistinctUsers;
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.EventLateness;
 import io.haitaopulse.io.InputExtent;
+import io.haitaopulse.io.LatenessRule;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.Review;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +32,19 @@ import org.apache.flink.util.Collector;
 public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, ItemEvent, Long, ItemSnapshot> {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The sourcing job consumes views, PAID and RETURNED orders and reviews; one is late once the
+     * first shortlist that would reflect it (the next cadence boundary) is final.
+     */
+    static LatenessRule lateness(SlidingWindows cadence) {
+        return EventLateness.of(
+                body -> (body instanceof Click c && c.getAction() == ClickAction.VIEW) || body instanceof Review
+                        || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
+                (body, ts, watermark) -> cadence.isLate(ts, watermark),
+                (ts, watermark) -> "sourcing: event time " + ts + " is behind watermark " + watermark + "; the shortlist as of "
+                        + cadence.lastWindowEnd(ts) + " that would first reflect it is final");
+    }
     static final long DAY = 86_400_000L;
 
     private final SlidingWindows slots;

@@ -66,7 +66,7 @@ public final class SourcingPipeline implements PulseJob {
 
     @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
-        Ingest.Routed routed = Ingest.route(events, new SourcingLateness(cadence), NAME);
+        Ingest.Routed routed = Ingest.route(events, ItemSourcing.lateness(cadence), NAME);
         DataStream<Ingested> all = routed.events();
         DataStream<SourcingShortlist> rows = all
                 .flatMap((Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),

@@ -1,5 +1,6 @@
 package io.haitaopulse.traffic;
 
+import io.haitaopulse.common.DistinctUsers;
 import java.util.Arrays;
 
 /**
@@ -31,12 +32,10 @@ public class DistinctPartial {
         this.users = new long[4];
     }
 
-    /** Adds an event of {@code userHash}; {@code seen} keeps the user list free of duplicates. */
-    void add(long userHash, UvSketch seen) {
+    /** Adds an event of {@code userHash}; {@code seen}, exact, keeps the user list free of duplicates. */
+    void add(long userHash, DistinctUsers seen) {
         events++;
-        int before = seen.size;
-        seen.add(userHash);
-        if (seen.size > before) {
+        if (seen.add(userHash)) {
             if (size == users.length) {
                 users = Arrays.copyOf(users, size * 2);
             }

@@ -1,6 +1,13 @@
 package io.haitaopulse.traffic;
 
+import io.haitaopulse.common.DistinctUsers;
+import io.haitaopulse.io.EventLateness;
+import io.haitaopulse.io.LatenessRule;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Funnel;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderStatus;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -17,6 +24,16 @@ import org.apache.flink.util.Collector;
 final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Funnel> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Lateness of the funnel's events (VIEW and CART clicks, CREATED and PAID orders): late when their hour is final. */
+    static LatenessRule lateness(TumblingWindow hour) {
+        return EventLateness.of(
+                body -> body instanceof Click c && (c.getAction() == ClickAction.VIEW || c.getAction() == ClickAction.CART)
+                        || body instanceof Order o && (o.getStatus() == OrderStatus.CREATED || o.getStatus() == OrderStatus.PAID),
+                (body, ts, watermark) -> hour.isFinal(ts, watermark),
+                (ts, watermark) -> "funnel: event time " + ts + " is behind watermark " + watermark + "; its hour is final (allowed lateness "
+                        + hour.lateness() + " ms), so it is not counted");
+    }
     static final int VIEW = 0;
     static final int CART = 1;
     static final int ORDER = 2;
@@ -31,19 +48,19 @@ final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Fu
 
     /** Users per stage of one hour. A Flink POJO. */
     public static class Stages {
-        public UvSketch viewers;
-        public UvSketch carters;
-        public UvSketch orderers;
-        public UvSketch payers;
+        public DistinctUsers viewers;
+        public DistinctUsers carters;
+        public DistinctUsers orderers;
+        public DistinctUsers payers;
 
         public Stages() {}
 
         static Stages empty() {
             Stages s = new Stages();
-            s.viewers = UvSketch.exactUpTo(Integer.MAX_VALUE);
-            s.carters = UvSketch.exactUpTo(Integer.MAX_VALUE);
-            s.orderers = UvSketch.exactUpTo(Integer.MAX_VALUE);
-            s.payers = UvSketch.exactUpTo(Integer.MAX_VALUE);
+            s.viewers = DistinctUsers.exactUpTo(Integer.MAX_VALUE, DistinctUsers.LG_K);
+            s.carters = DistinctUsers.exactUpTo(Integer.MAX_VALUE, DistinctUsers.LG_K);
+            s.orderers = DistinctUsers.exactUpTo(Integer.MAX_VALUE, DistinctUsers.LG_K);
+            s.payers = DistinctUsers.exactUpTo(Integer.MAX_VALUE, DistinctUsers.LG_K);
             return s;
         }
     }
@@ -62,7 +79,7 @@ final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Fu
             ctx.timerService().registerEventTimeTimer(hour.fireTime(start));
             ctx.timerService().registerEventTimeTimer(hour.purgeTime(start));
         }
-        UvSketch stage = switch (hit.stage) {
+        DistinctUsers stage = switch (hit.stage) {
             case VIEW -> s.viewers;
             case CART -> s.carters;
             case ORDER -> s.orderers;

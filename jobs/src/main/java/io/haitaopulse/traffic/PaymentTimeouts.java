@@ -1,5 +1,7 @@
 package io.haitaopulse.traffic;
 
+import io.haitaopulse.io.EventLateness;
+import io.haitaopulse.io.LatenessRule;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.OrderTimeout;
@@ -34,6 +36,19 @@ final class PaymentTimeouts extends KeyedProcessFunction<String, Ingested, Order
 
     private static final long serialVersionUID = 1L;
     static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * Lateness for order_timeouts: a CREATED order is late when event time has already passed its
+     * timeout (the timeout was due before the job knew the order existed). Payments are never late
+     * here: a payment after the timeout is exactly what the table flags.
+     */
+    static LatenessRule lateness(long timeout) {
+        return EventLateness.of(
+                body -> body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.CREATED),
+                (body, ts, watermark) -> ((Order) body).getStatus() == OrderStatus.CREATED && ts + timeout <= watermark,
+                (ts, watermark) -> "order_timeouts: order created at " + ts + " arrived at watermark " + watermark
+                        + ", after its payment timeout " + (ts + timeout) + ", so it is not checked");
+    }
 
     private final long timeout;
     private final long horizon;

@@ -71,7 +71,7 @@ public final class TrafficPipeline implements PulseJob {
 
     @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
-        Ingest.Routed traffic = Ingest.route(events, new TrafficLateness(minute, hour), NAME);
+        Ingest.Routed traffic = Ingest.route(events, TrafficCounter.lateness(minute, hour), NAME);
         DataStream<Traffic> rows = partials(traffic, new TrafficHits(minute), minute.size(), "traffic-partials")
                 .keyBy(p -> p.segment, Types.STRING)
                 .process(new TrafficCounter(minute, hour, exactHourLimit, new KAnonymity(k)), new AvroTypeInfo<>(Traffic.class))
@@ -79,7 +79,7 @@ public final class TrafficPipeline implements PulseJob {
                 .uid("traffic-counter");
         sinks.write(OutputTable.TRAFFIC, rows);
 
-        Ingest.Routed funnel = Ingest.route(events, new FunnelLateness(hour), "funnel");
+        Ingest.Routed funnel = Ingest.route(events, FunnelCounter.lateness(hour), "funnel");
         DataStream<Funnel> funnelRows = partials(funnel, new FunnelHits(hour), hour.size(), "funnel-partials")
                 .keyBy(p -> p.category, Types.LONG)
                 .process(new FunnelCounter(hour), new AvroTypeInfo<>(Funnel.class))
@@ -87,7 +87,7 @@ public final class TrafficPipeline implements PulseJob {
                 .uid("funnel-counter");
         sinks.write(OutputTable.FUNNEL, funnelRows);
 
-        Ingest.Routed orders = Ingest.route(events, new TimeoutLateness(timeout), "order-timeouts");
+        Ingest.Routed orders = Ingest.route(events, PaymentTimeouts.lateness(timeout), "order-timeouts");
         DataStream<OrderTimeout> timeouts = orders.events()
                 .keyBy(i -> ((Order) i.getBody()).getOrderId(), Types.STRING)
                 .process(new PaymentTimeouts(timeout, horizon), new AvroTypeInfo<>(OrderTimeout.class))

@@ -62,7 +62,7 @@ public final class TrendsPipeline implements PulseJob {
 
     @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
-        Ingest.Routed routed = Ingest.route(events, new TrendsLateness(windows), NAME);
+        Ingest.Routed routed = Ingest.route(events, PaneAggregator.lateness(windows), NAME);
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
 
         DataStream<Ingested> in = routed.events();
@@ -110,7 +110,7 @@ public final class TrendsPipeline implements PulseJob {
 
             @Override
             public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
-                Ingest.Routed routed = Ingest.route(events, new TrendsLateness(full.windows), NAME);
+                Ingest.Routed routed = Ingest.route(events, PaneAggregator.lateness(full.windows), NAME);
                 sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), full.windows, full.top));
                 return routed.late();
             }
@@ -119,7 +119,7 @@ public final class TrendsPipeline implements PulseJob {
 
     /**
      * The hot_items rows (per category and scope "all") of {@code events}, already routed by
-     * {@link TrendsLateness}. Exposed on its own so that the benchmark can run
+     * {@link PaneAggregator#lateness}. Exposed on its own so that the benchmark can run
      * hot items without demand trends.
      */
     public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {

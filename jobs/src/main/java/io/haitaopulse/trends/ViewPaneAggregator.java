@@ -26,7 +26,7 @@ public final class ViewPaneAggregator extends PaneAggregator<PaneCount> {
 
     /** Hot items' Top-N operators only act at window fire and purge times. */
     @Override
-    long forwardedWatermark(long wm) {
+    protected long forwardedWatermark(long wm) {
         return windows.alignToWindowTimers(wm);
     }
 

@@ -84,7 +84,7 @@ public final class UpliftPipeline implements PulseJob {
 
     @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
-        Ingest.Routed routed = Ingest.route(events, new UpliftLateness(slots), NAME);
+        Ingest.Routed routed = Ingest.route(events, UserOutcomes.lateness(slots), NAME);
         DataStream<Ingested> all = routed.events();
         DataStream<Campaign> campaigns = all
                 .filter(i -> i.getBody() instanceof Campaign).name("uplift-campaigns").uid("uplift-campaigns")

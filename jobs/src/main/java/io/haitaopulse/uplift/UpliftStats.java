@@ -1,8 +1,8 @@
 package io.haitaopulse.uplift;
 
-import io.haitaopulse.common.Distributions;
 import io.haitaopulse.schema.CampaignUplift;
 import java.time.Instant;
+import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
 /**
  * The statistics of one campaign_uplift row from sufficient statistics (n, Σy, Σy²) per arm
@@ -29,6 +29,9 @@ public final class UpliftStats {
     public static final double Z = 1.96;
     /** Error rate of the always-valid interval. */
     public static final double ALPHA = 0.05;
+
+    /** The sample-ratio-mismatch test's null distribution: two arms, one degree of freedom. */
+    private static final ChiSquaredDistribution CHI_SQUARE_1 = ChiSquaredDistribution.of(1);
 
     private UpliftStats() {}
 
@@ -109,6 +112,6 @@ public final class UpliftStats {
         double expC = n * holdoutPct;
         double expT = n * (1 - holdoutPct);
         double chi2 = (nC - expC) * (nC - expC) / expC + (nT - expT) * (nT - expT) / expT;
-        return Distributions.chiSquareSurvival(chi2, 1);
+        return CHI_SQUARE_1.survivalProbability(chi2);
     }
 }

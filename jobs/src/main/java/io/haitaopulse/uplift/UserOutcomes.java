@@ -1,9 +1,12 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.common.SlidingWindows;
+import io.haitaopulse.io.EventLateness;
 import io.haitaopulse.io.EventTime;
+import io.haitaopulse.io.LatenessRule;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
@@ -42,6 +45,20 @@ import org.apache.flink.util.Collector;
 public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, Ingested, Campaign, ScoreInput> {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The uplift job consumes campaigns, exposures, clicks (attribution) and PAID/RETURNED orders.
+     * Its rows are as of multiples of the slide; an event is late once the first row that would
+     * reflect it is final. Campaign definitions are never late: a late definition still defines its campaign.
+     */
+    static LatenessRule lateness(SlidingWindows slots) {
+        return EventLateness.of(
+                body -> body instanceof Campaign || body instanceof Exposure || body instanceof Click
+                        || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
+                (body, ts, watermark) -> !(body instanceof Campaign) && slots.isLate(ts, watermark),
+                (ts, watermark) -> "uplift: event time " + ts + " is behind watermark " + watermark + "; the uplift and attribution rows as of "
+                        + slots.lastWindowEnd(ts) + " that would first reflect it are final (allowed lateness " + slots.allowedLateness() + " ms)");
+    }
 
     /** Campaign definitions, broadcast to every subtask. */
     public static final MapStateDescriptor<String, Campaign> CAMPAIGNS =

@@ -1,11 +1,16 @@
 package io.haitaopulse.sourcing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
-/** Expected values computed independently (Python's statistics.NormalDist and a direct loop). */
+/**
+ * Expected values computed independently (Python's statistics.NormalDist and a direct loop); the
+ * normal quantiles pin the library quantile the order quantity relies on.
+ */
 class SourcingMathTest {
 
     @Test
@@ -24,10 +29,10 @@ class SourcingMathTest {
 
     @Test
     void inverseNormalMatchesReferenceQuantiles() {
-        assertThat(SourcingMath.inverseNormal(0.95)).isCloseTo(1.6448536269514715, within(1e-12));
-        assertThat(SourcingMath.inverseNormal(0.99)).isCloseTo(2.3263478740408408, within(1e-12));
-        assertThat(SourcingMath.inverseNormal(0.01)).isCloseTo(-2.3263478740408408, within(1e-12));
-        assertThat(SourcingMath.inverseNormal(0.5)).isCloseTo(0.0, within(1e-15));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.95)).isCloseTo(1.6448536269514715, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.99)).isCloseTo(2.3263478740408408, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.01)).isCloseTo(-2.3263478740408408, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.5)).isCloseTo(0.0, within(1e-15));
     }
 
     @Test
@@ -38,5 +43,11 @@ class SourcingMathTest {
         assertThat(SourcingMath.orderQuantity(0, 0, 42, leadSd, 0.95)).isZero();
         // Cost 60 % of price: critical ratio 0.4, below the mean: 420 + z(0.4) * 83.134 = 398.94 -> 399.
         assertThat(SourcingMath.orderQuantity(10, 3, 42, leadSd, 0.4)).isEqualTo(399);
+    }
+
+    @Test
+    void aServiceLevelOutsideTheOpenUnitIntervalIsRejected() {
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 0.0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
