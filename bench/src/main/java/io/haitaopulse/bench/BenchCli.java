@@ -26,16 +26,28 @@ import picocli.CommandLine.Option;
  * and reports events/s and ratios (table on stdout, JSON with {@code --out}). Exit codes: 0 done,
  * 1 a case failed or the implementations disagreed, 2 a bad argument.
  */
-@Command(name = "pulse bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Benchmarks our jobs against Flink SQL, the classic DataStream approach and Nexmark Q5 on the same input.")
+@Command(
+        name = "pulse bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Benchmarks our jobs against Flink SQL, the classic DataStream approach and Nexmark Q5 on the same input.")
 public final class BenchCli implements Callable<Integer> {
 
     /** Every case, in the order they run. */
     static Map<String, BenchCase> catalogue() {
         Map<String, BenchCase> m = new LinkedHashMap<>();
-        for (BenchCase c : List.of(PulseCases.sourceCeiling(), PulseCases.botFilter(), PulseCases.hotItems(), PulseCases.trends(),
-                PulseCases.trendsWithoutBotFilter(), new FlinkSqlHotItems(),
-                new ClassicHotItems(), new NexmarkQ5(), PulseCases.uplift(), PulseCases.sourcing())) {
+        for (BenchCase c : List.of(
+                PulseCases.sourceCeiling(),
+                PulseCases.botFilter(),
+                PulseCases.hotItems(),
+                PulseCases.trends(),
+                PulseCases.trendsWithoutBotFilter(),
+                new FlinkSqlHotItems(),
+                new ClassicHotItems(),
+                new NexmarkQ5(),
+                PulseCases.uplift(),
+                PulseCases.sourcing())) {
             m.put(c.name(), c);
         }
         return m;
@@ -47,34 +59,58 @@ public final class BenchCli implements Callable<Integer> {
     /** Name of the freshness case (live job, producer at a fixed rate). */
     static final String KAFKA_FRESHNESS = KafkaFreshness.NAME;
 
-    @Option(names = "--events", description = "Events to generate (all topics) [default: 5000000; 1000000 with --quick].")
+    @Option(
+            names = "--events",
+            description = "Events to generate (all topics) [default: 5000000; 1000000 with --quick].")
     Long events;
 
-    @Option(names = "--items", defaultValue = "200000", description = "Distinct items in the catalogue [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--items",
+            defaultValue = "200000",
+            description = "Distinct items in the catalogue [default: ${DEFAULT-VALUE}].")
     int items;
 
-    @Option(names = "--span", defaultValue = "1d", converter = DurationConverter.class,
+    @Option(
+            names = "--span",
+            defaultValue = "1d",
+            converter = DurationConverter.class,
             description = "Event-time span of the data [default: ${DEFAULT-VALUE}].")
     Duration span;
 
-    @Option(names = "--window", defaultValue = "1h", converter = DurationConverter.class, description = "Hot-items window [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--window",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "Hot-items window [default: ${DEFAULT-VALUE}].")
     Duration window;
 
-    @Option(names = "--slide", defaultValue = "5m", converter = DurationConverter.class, description = "Hot-items slide [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--slide",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "Hot-items slide [default: ${DEFAULT-VALUE}].")
     Duration slide;
 
     @Option(names = "--top", defaultValue = "10", description = "Top-N [default: ${DEFAULT-VALUE}].")
     int top;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every case [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of every case [default: ${DEFAULT-VALUE}].")
     int parallelism;
 
-    @Option(names = "--cases", split = ",", description = "Cases to run, comma-separated [default: all]: source_ceiling, bot_filter, hot_items_pulse, "
-            + "trends_pulse, trends_pulse_no_bots, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, "
-            + "kafka_freshness.")
+    @Option(
+            names = "--cases",
+            split = ",",
+            description = "Cases to run, comma-separated [default: all]: source_ceiling, bot_filter, hot_items_pulse, "
+                    + "trends_pulse, trends_pulse_no_bots, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, "
+                    + "kafka_freshness.")
     List<String> cases;
 
-    @Option(names = "--quick", description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")
+    @Option(
+            names = "--quick",
+            description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")
     boolean quick;
 
     @Option(names = "--out", description = "Write the results as JSON to this file.")
@@ -83,36 +119,60 @@ public final class BenchCli implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Simulator seed [default: ${DEFAULT-VALUE}].")
     long seed;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "2s", converter = DurationConverter.class,
-            description = "Checkpoint interval of every case; peak state is the largest checkpoint [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            description =
+                    "Checkpoint interval of every case; peak state is the largest checkpoint [default: ${DEFAULT-VALUE}].")
     Duration checkpointInterval;
 
-    @Option(names = "--object-reuse", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "pipeline.object-reuse for every case, as the jobs run in production [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--object-reuse",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "pipeline.object-reuse for every case, as the jobs run in production [default: ${DEFAULT-VALUE}].")
     boolean objectReuse;
 
     @Option(names = "--no-check", description = "Skip the same-rows check of the hot-items implementations.")
     boolean noCheck;
 
-    @Option(names = "--warmup",
-            description = "Events of a separate dataset every case runs on once, untimed, before the timed runs, so that "
-                    + "no case pays for the JIT of the others; 0 skips [default: 300000; 100000 with --quick].")
+    @Option(
+            names = "--warmup",
+            description =
+                    "Events of a separate dataset every case runs on once, untimed, before the timed runs, so that "
+                            + "no case pays for the JIT of the others; 0 skips [default: 300000; 100000 with --quick].")
     Long warmup;
 
-    @Option(names = "--repeat", defaultValue = "1", description = "Timed runs per case; the median is reported [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description = "Timed runs per case; the median is reported [default: ${DEFAULT-VALUE}].")
     int repeat;
 
-    @Option(names = "--profile", description = "Record this case with JFR and write a flame graph (SVG) next to the JSON.")
+    @Option(
+            names = "--profile",
+            description = "Record this case with JFR and write a flame graph (SVG) next to the JSON.")
     String profile;
 
-    @Option(names = "--rate", defaultValue = "100000", description = "kafka_freshness: producer rate, events/s [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--rate",
+            defaultValue = "100000",
+            description = "kafka_freshness: producer rate, events/s [default: ${DEFAULT-VALUE}].")
     double rate;
 
-    @Option(names = "--freshness-seconds", description = "kafka_freshness: how long to stream, cycling through the "
-            + "dataset's clicks and orders if needed [default: 40; 20 with --quick].")
+    @Option(
+            names = "--freshness-seconds",
+            description = "kafka_freshness: how long to stream, cycling through the "
+                    + "dataset's clicks and orders if needed [default: 40; 20 with --quick].")
     Integer freshnessSeconds;
 
-    @Option(names = "--work", defaultValue = "bench/target/work", description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
+    @Option(
+            names = "--work",
+            defaultValue = "bench/target/work",
+            description = "Working directory of kafka_e2e [default: ${DEFAULT-VALUE}].")
     Path work;
 
     @CommandLine.Spec
@@ -126,7 +186,9 @@ public final class BenchCli implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new BenchCli());
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("pulse bench: " + oneLine(ex.getMessage()) + " (see 'pulse bench --help')");
+            ex.getCommandLine()
+                    .getErr()
+                    .println("pulse bench: " + oneLine(ex.getMessage()) + " (see 'pulse bench --help')");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -160,8 +222,8 @@ public final class BenchCli implements Callable<Integer> {
         }
         for (String c : selected) {
             if (!all.containsKey(c) && !c.equals(KAFKA_E2E) && !c.equals(KAFKA_FRESHNESS)) {
-                throw new IllegalArgumentException("unknown case '" + c + "'; use one of " + String.join(", ", all.keySet()) + ", "
-                        + KAFKA_E2E + ", " + KAFKA_FRESHNESS);
+                throw new IllegalArgumentException("unknown case '" + c + "'; use one of "
+                        + String.join(", ", all.keySet()) + ", " + KAFKA_E2E + ", " + KAFKA_FRESHNESS);
             }
         }
         if (freshnessSeconds != null && freshnessSeconds < 6) {
@@ -188,11 +250,15 @@ public final class BenchCli implements Callable<Integer> {
         jobConf.set(PulseOptions.TOP, top);
         PulseSettings.from(jobConf);
 
-        System.out.printf("generating %,d events over %d items (%s of event time, seed %d)…%n", n, items, Durations.format(span), seed);
+        System.out.printf(
+                "generating %,d events over %d items (%s of event time, seed %d)…%n",
+                n, items, Durations.format(span), seed);
         long t0 = System.nanoTime();
         BenchData data = BenchData.generate(n, items, span, seed);
         double genSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("generated %,d events (%,d MB encoded) in %.1f s%n", data.totalEvents(), data.totalBytes() >> 20, genSeconds);
+        System.out.printf(
+                "generated %,d events (%,d MB encoded) in %.1f s%n",
+                data.totalEvents(), data.totalBytes() >> 20, genSeconds);
 
         int cores = Runtime.getRuntime().availableProcessors();
         ObjectNode header = new ObjectMapper().createObjectNode();
@@ -216,18 +282,24 @@ public final class BenchCli implements Callable<Integer> {
         config.put("warmup_events", warmupEvents());
         config.put("repeat", repeat);
         BenchReport report = new BenchReport(header, cores);
-        report.note("dataset", String.format("%,d events generated in %.1f s, %,d bytes encoded", data.totalEvents(), genSeconds,
-                data.totalBytes()));
+        report.note(
+                "dataset",
+                String.format(
+                        "%,d events generated in %.1f s, %,d bytes encoded",
+                        data.totalEvents(), genSeconds, data.totalBytes()));
 
         boolean disagree = false;
         try (BenchRunner runner = new BenchRunner(parallelism, checkpointInterval, objectReuse)) {
             if (!noCheck) {
                 RowsCheck.Outcome check = checkRows(runner, jobConf);
-                report.note("rows_check", check.same()
-                        ? "hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same " + check.rows() + " rows on "
-                                + "a small input"
-                        : String.join("; ", check.mismatches()));
-                System.out.println("rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
+                report.note(
+                        "rows_check",
+                        check.same()
+                                ? "hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same "
+                                        + check.rows() + " rows on " + "a small input"
+                                : String.join("; ", check.mismatches()));
+                System.out.println(
+                        "rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
                 disagree = !check.same();
             }
             if (warmupEvents() > 0) {
@@ -239,17 +311,24 @@ public final class BenchCli implements Callable<Integer> {
                     if (name.equals(KAFKA_E2E)) {
                         runs.add(KafkaE2e.run(runner, data, jobConf, work));
                     } else if (name.equals(KAFKA_FRESHNESS)) {
-                        runs.add(KafkaFreshness.run(runner, data, jobConf, work, rate,
+                        runs.add(KafkaFreshness.run(
+                                runner,
+                                data,
+                                jobConf,
+                                work,
+                                rate,
                                 Duration.ofSeconds(freshnessSeconds != null ? freshnessSeconds : quick ? 20 : 40)));
                     } else {
-                        runs.add(runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
+                        runs.add(
+                                runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
                     }
                 }
                 runs.sort(java.util.Comparator.comparingDouble(BenchReport.Case::seconds));
                 BenchReport.Case result = runs.get(runs.size() / 2);
                 report.add(result);
-                System.out.printf("%-20s %,12d events %8.2f s %,12.0f events/s%n", result.name(), result.events(), result.seconds(),
-                        result.eventsPerSecond());
+                System.out.printf(
+                        "%-20s %,12d events %8.2f s %,12.0f events/s%n",
+                        result.name(), result.events(), result.seconds(), result.eventsPerSecond());
             }
         } finally {
             data.release();
@@ -263,8 +342,8 @@ public final class BenchCli implements Callable<Integer> {
         return disagree ? 1 : 0;
     }
 
-    private BenchReport.Case runCase(BenchRunner runner, BenchCase c, BenchData data, Configuration jobConf, boolean profiled)
-            throws Exception {
+    private BenchReport.Case runCase(
+            BenchRunner runner, BenchCase c, BenchData data, Configuration jobConf, boolean profiled) throws Exception {
         StreamExecutionEnvironment env = runner.environment();
         c.build(new Inputs(env, data, jobConf), null);
         Profiler profiler = profiled ? Profiler.start(c.name()) : null;
@@ -273,13 +352,23 @@ public final class BenchCli implements Callable<Integer> {
             m = runner.run(env, c.name(), data.events(c.inputs()));
         } finally {
             if (profiler != null) {
-                Path dir = out == null ? Path.of("bench", "target") : out.toAbsolutePath().getParent();
+                Path dir = out == null
+                        ? Path.of("bench", "target")
+                        : out.toAbsolutePath().getParent();
                 Path svg = profiler.stop(dir);
                 System.out.println("flame graph of " + c.name() + ": " + svg);
             }
         }
-        return new BenchReport.Case(c.name(), c.description(), m.events(), m.seconds(), m.rows(), m.peakHeapBytes(),
-                m.peakStateBytes(), null, null);
+        return new BenchReport.Case(
+                c.name(),
+                c.description(),
+                m.events(),
+                m.seconds(),
+                m.rows(),
+                m.peakHeapBytes(),
+                m.peakStateBytes(),
+                null,
+                null);
     }
 
     private long warmupEvents() {
@@ -287,7 +376,8 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     /** Runs every selected in-memory case once on a small dataset, untimed. */
-    private void warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf) throws Exception {
+    private void warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf)
+            throws Exception {
         BenchData small = BenchData.generate(warmupEvents(), items, span, seed + 2000);
         try {
             for (String name : selected) {
@@ -308,7 +398,12 @@ public final class BenchCli implements Callable<Integer> {
     private RowsCheck.Outcome checkRows(BenchRunner runner, Configuration jobConf) throws Exception {
         BenchData small = BenchData.generate(60_000, 2_000, Duration.ofHours(12), seed + 1000);
         try {
-            return RowsCheck.compare(runner, PulseCases.hotItems(), List.of(new FlinkSqlHotItems(), new ClassicHotItems()), small, jobConf);
+            return RowsCheck.compare(
+                    runner,
+                    PulseCases.hotItems(),
+                    List.of(new FlinkSqlHotItems(), new ClassicHotItems()),
+                    small,
+                    jobConf);
         } finally {
             small.release();
         }

@@ -118,8 +118,19 @@ public final class BenchData {
         double users = Math.max(10, Math.ceil(events * 1.15 / (EVENTS_PER_USER_DAY * days)));
         // Short spans at night hold fewer events than the daily mean: grow the user base until enough.
         for (int attempt = 0; ; attempt++) {
-            SimulatorConfig cfg = new SimulatorConfig(SimulatorConfig.DEFAULT_START, span, (int) Math.min(Integer.MAX_VALUE, users),
-                    Math.max(5, items / 10), 1.2, Duration.ofSeconds(5), 0.0, 0.0, 6, true, 0, 0.0);
+            SimulatorConfig cfg = new SimulatorConfig(
+                    SimulatorConfig.DEFAULT_START,
+                    span,
+                    (int) Math.min(Integer.MAX_VALUE, users),
+                    Math.max(5, items / 10),
+                    1.2,
+                    Duration.ofSeconds(5),
+                    0.0,
+                    0.0,
+                    6,
+                    true,
+                    0,
+                    0.0);
             Topic[] topics = simulate(cfg, seed, events);
             long n = 0;
             for (Topic t : topics) {
@@ -140,7 +151,8 @@ public final class BenchData {
             topics[i] = new Topic(Topics.INPUTS.get(i).name());
         }
         // The simulator's files are in the order of Topics.INPUTS: clicks, orders, campaigns, exposures, reviews.
-        if (!MarketSimulator.FILES.get(0).startsWith(topics[0].name) || !MarketSimulator.FILES.get(4).startsWith(topics[4].name)) {
+        if (!MarketSimulator.FILES.get(0).startsWith(topics[0].name)
+                || !MarketSimulator.FILES.get(4).startsWith(topics[4].name)) {
             throw new IllegalStateException("simulator files and topics are out of step");
         }
         long[] kept = {0};
@@ -169,7 +181,8 @@ public final class BenchData {
     public static BenchData lookup(String id) {
         BenchData d = REGISTRY.get(id);
         if (d == null) {
-            throw new IllegalStateException("no benchmark data '" + id + "' in this JVM (benchmarks run on a local MiniCluster)");
+            throw new IllegalStateException(
+                    "no benchmark data '" + id + "' in this JVM (benchmarks run on a local MiniCluster)");
         }
         return d;
     }

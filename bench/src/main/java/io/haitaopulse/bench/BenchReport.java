@@ -25,8 +25,16 @@ final class BenchReport {
     static final String SQL = "hot_items_flink_sql";
 
     /** One case's numbers. */
-    record Case(String name, String description, long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes,
-            Double latencyP50Ms, Double latencyP99Ms) {
+    record Case(
+            String name,
+            String description,
+            long events,
+            double seconds,
+            long rows,
+            long peakHeapBytes,
+            long peakStateBytes,
+            Double latencyP50Ms,
+            Double latencyP99Ms) {
         double eventsPerSecond() {
             return seconds <= 0 ? 0 : events / seconds;
         }
@@ -96,14 +104,32 @@ final class BenchReport {
     }
 
     void printTable(PrintStream out) {
-        out.printf("%-20s %10s %8s %12s %9s %8s %8s %10s %10s %9s%n", "case", "events", "seconds", "events/s", "per core",
-                "×ceiling", "×SQL", "heap MB", "state MB", "p99 ms");
+        out.printf(
+                "%-20s %10s %8s %12s %9s %8s %8s %10s %10s %9s%n",
+                "case",
+                "events",
+                "seconds",
+                "events/s",
+                "per core",
+                "×ceiling",
+                "×SQL",
+                "heap MB",
+                "state MB",
+                "p99 ms");
         for (Case c : cases) {
             Double rc = ratio(c, CEILING);
             Double rs = ratio(c, SQL);
-            out.printf("%-20s %10d %8.2f %12.0f %9.0f %8s %8s %10.0f %10s %9s%n", c.name, c.events, c.seconds, c.eventsPerSecond(),
-                    c.eventsPerSecond() / cores, rc == null ? "-" : String.format("%.3f", rc), rs == null ? "-" : String.format("%.1f", rs),
-                    c.peakHeapBytes / 1048576.0, c.peakStateBytes < 0 ? "-" : String.format("%.1f", c.peakStateBytes / 1048576.0),
+            out.printf(
+                    "%-20s %10d %8.2f %12.0f %9.0f %8s %8s %10.0f %10s %9s%n",
+                    c.name,
+                    c.events,
+                    c.seconds,
+                    c.eventsPerSecond(),
+                    c.eventsPerSecond() / cores,
+                    rc == null ? "-" : String.format("%.3f", rc),
+                    rs == null ? "-" : String.format("%.1f", rs),
+                    c.peakHeapBytes / 1048576.0,
+                    c.peakStateBytes < 0 ? "-" : String.format("%.1f", c.peakStateBytes / 1048576.0),
                     c.latencyP99Ms == null ? "-" : String.format("%.0f", c.latencyP99Ms));
         }
         notes.forEach((k, v) -> out.println(k + ": " + v));

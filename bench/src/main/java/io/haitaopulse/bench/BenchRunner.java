@@ -105,13 +105,16 @@ final class BenchRunner implements AutoCloseable {
             heap.stop();
         }
         if (!result.isSuccess()) {
-            Throwable t = result.getSerializedThrowable().map(s -> s.deserializeError(getClass().getClassLoader())).orElse(null);
+            Throwable t = result.getSerializedThrowable()
+                    .map(s -> s.deserializeError(getClass().getClassLoader()))
+                    .orElse(null);
             throw new IllegalStateException("case " + name + " failed: " + (t == null ? "unknown" : t), t);
         }
         ArchivedExecutionGraph g = cluster.getArchivedExecutionGraph(id).get();
         long start = g.getStatusTimestamp(JobStatus.RUNNING);
         long end = g.getStatusTimestamp(JobStatus.FINISHED);
-        CompletedCheckpointStatsSummarySnapshot cps = g.getCheckpointStatsSnapshot().getSummaryStats();
+        CompletedCheckpointStatsSummarySnapshot cps =
+                g.getCheckpointStatsSnapshot().getSummaryStats();
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
         long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
         return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state);
@@ -136,7 +139,9 @@ final class BenchRunner implements AutoCloseable {
         if (v == null) {
             return 0;
         }
-        Object o = Optional.ofNullable(v.deserializeValue(getClass().getClassLoader())).map(OptionalFailure::getUnchecked).orElse(0L);
+        Object o = Optional.ofNullable(v.deserializeValue(getClass().getClassLoader()))
+                .map(OptionalFailure::getUnchecked)
+                .orElse(0L);
         return ((Number) o).longValue();
     }
 

@@ -11,8 +11,8 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
@@ -88,27 +88,34 @@ public final class ClassicHotItems implements BenchCase {
         Configuration conf = in.jobConf();
         int top = conf.get(PulseOptions.TOP);
         DataStream<Ingested> clicks = in.source(Topics.CLICKS);
-        DataStream<UserBehavior> views = clicks
-                .flatMap((Ingested e, Collector<UserBehavior> out) -> {
-                    if (e.getBody() instanceof Click c && c.getAction() == ClickAction.VIEW) {
-                        out.collect(new UserBehavior(c.getUserId(), c.getItemId(), c.getCategoryId(), c.getTs().toEpochMilli()));
-                    }
-                }, Types.POJO(UserBehavior.class))
+        DataStream<UserBehavior> views = clicks.flatMap(
+                        (Ingested e, Collector<UserBehavior> out) -> {
+                            if (e.getBody() instanceof Click c && c.getAction() == ClickAction.VIEW) {
+                                out.collect(new UserBehavior(
+                                        c.getUserId(),
+                                        c.getItemId(),
+                                        c.getCategoryId(),
+                                        c.getTs().toEpochMilli()));
+                            }
+                        },
+                        Types.POJO(UserBehavior.class))
                 .name("page-views");
-        DataStream<ItemViewCount> counts = views
-                .keyBy(v -> v.itemId, Types.LONG)
+        DataStream<ItemViewCount> counts = views.keyBy(v -> v.itemId, Types.LONG)
                 .window(SlidingEventTimeWindows.of(conf.get(PulseOptions.WINDOW), conf.get(PulseOptions.SLIDE)))
-                .aggregate(new CountAgg(), new WindowResult(), PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                .aggregate(
+                        new CountAgg(),
+                        new WindowResult(),
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
                         Types.POJO(ItemViewCount.class))
                 .name("classic-window-count")
                 .uid("classic-window-count");
-        DataStream<HotRow> global = counts
-                .keyBy(c -> c.windowEnd, Types.LONG)
+        DataStream<HotRow> global = counts.keyBy(c -> c.windowEnd, Types.LONG)
                 .process(new TopNHotItems<Long>(top, false), Outputs.hotRowType())
                 .name("classic-top-n-all")
                 .uid("classic-top-n-all");
-        DataStream<HotRow> perCategory = counts
-                .keyBy(c -> Tuple2.of(c.categoryId, c.windowEnd), Types.TUPLE(Types.LONG, Types.LONG))
+        DataStream<HotRow> perCategory = counts.keyBy(
+                        c -> Tuple2.of(c.categoryId, c.windowEnd), Types.TUPLE(Types.LONG, Types.LONG))
                 .process(new TopNHotItems<Tuple2<Long, Long>>(top, true), Outputs.hotRowType())
                 .name("classic-top-n-category")
                 .uid("classic-top-n-category");
@@ -172,8 +179,8 @@ public final class ClassicHotItems implements BenchCase {
 
         @Override
         public void open(OpenContext openContext) {
-            itemState = getRuntimeContext().getListState(
-                    new ListStateDescriptor<>("item-state", TypeInformation.of(ItemViewCount.class)));
+            itemState = getRuntimeContext()
+                    .getListState(new ListStateDescriptor<>("item-state", TypeInformation.of(ItemViewCount.class)));
         }
 
         @Override
@@ -189,10 +196,13 @@ public final class ClassicHotItems implements BenchCase {
                 all.add(c);
             }
             itemState.clear();
-            all.sort((a, b) -> a.viewCount != b.viewCount ? Long.compare(b.viewCount, a.viewCount) : Long.compare(a.itemId, b.itemId));
+            all.sort((a, b) -> a.viewCount != b.viewCount
+                    ? Long.compare(b.viewCount, a.viewCount)
+                    : Long.compare(a.itemId, b.itemId));
             for (int i = 0; i < Math.min(topSize, all.size()); i++) {
                 ItemViewCount c = all.get(i);
-                out.collect(new HotRow(c.windowEnd, perCategory ? Long.toString(c.categoryId) : "all", i + 1, c.itemId, c.viewCount));
+                out.collect(new HotRow(
+                        c.windowEnd, perCategory ? Long.toString(c.categoryId) : "all", i + 1, c.itemId, c.viewCount));
             }
         }
     }

@@ -34,9 +34,16 @@ final class FlameGraph {
         }
         int height = (depth + 3) * ROW;
         StringBuilder sb = new StringBuilder();
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(height)
                 .append("\" font-family=\"monospace\" font-size=\"11\">\n");
-        sb.append("<text x=\"4\" y=\"13\">").append(escape(title)).append(", ").append(root.samples).append(" samples</text>\n");
+        sb.append("<text x=\"4\" y=\"13\">")
+                .append(escape(title))
+                .append(", ")
+                .append(root.samples)
+                .append(" samples</text>\n");
         if (root.samples > 0) {
             draw(sb, root, "all", 0, 0, WIDTH, root.samples, height);
         }
@@ -44,15 +51,25 @@ final class FlameGraph {
         return sb.toString();
     }
 
-    private static void draw(StringBuilder sb, Node node, String name, int level, double x, double width, long total, int height) {
+    private static void draw(
+            StringBuilder sb, Node node, String name, int level, double x, double width, long total, int height) {
         if (width < 0.5) {
             return;
         }
         double y = height - (level + 1) * ROW;
         int hue = Math.floorMod(name.hashCode(), 40);
-        sb.append(String.format("<g><title>%s (%d samples, %.2f%%)</title><rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
-                + "fill=\"rgb(%d,%d,60)\" stroke=\"white\" stroke-width=\"0.3\"/>", escape(name), node.samples,
-                100.0 * node.samples / total, x, y, width, ROW - 1, 205 + hue, 80 + hue * 3));
+        sb.append(String.format(
+                "<g><title>%s (%d samples, %.2f%%)</title><rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" "
+                        + "fill=\"rgb(%d,%d,60)\" stroke=\"white\" stroke-width=\"0.3\"/>",
+                escape(name),
+                node.samples,
+                100.0 * node.samples / total,
+                x,
+                y,
+                width,
+                ROW - 1,
+                205 + hue,
+                80 + hue * 3));
         int chars = (int) (width / 7);
         if (chars > 3) {
             String label = name.length() <= chars ? name : name.substring(0, chars - 2) + "..";

@@ -28,7 +28,11 @@ import org.apache.flink.util.Collector;
 public final class FlinkSqlHotItems implements BenchCase {
 
     static final TypeInformation<Row> CLICK_ROW = Types.ROW_NAMED(
-            new String[] {"user_id", "item_id", "category_id", "action"}, Types.STRING, Types.LONG, Types.LONG, Types.STRING);
+            new String[] {"user_id", "item_id", "category_id", "action"},
+            Types.STRING,
+            Types.LONG,
+            Types.LONG,
+            Types.STRING);
 
     @Override
     public String name() {
@@ -51,24 +55,32 @@ public final class FlinkSqlHotItems implements BenchCase {
         // Windows align to the epoch in UTC, as the Pulse jobs' do.
         tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         DataStream<Row> rows = in.source(Topics.CLICKS)
-                .flatMap((Ingested e, Collector<Row> out) -> {
-                    if (e.getBody() instanceof Click c) {
-                        out.collect(Row.of(c.getUserId(), c.getItemId(), c.getCategoryId(), c.getAction().name()));
-                    }
-                }, CLICK_ROW)
+                .flatMap(
+                        (Ingested e, Collector<Row> out) -> {
+                            if (e.getBody() instanceof Click c) {
+                                out.collect(Row.of(
+                                        c.getUserId(),
+                                        c.getItemId(),
+                                        c.getCategoryId(),
+                                        c.getAction().name()));
+                            }
+                        },
+                        CLICK_ROW)
                 .name("click-rows");
-        Table clicks = tEnv.fromDataStream(rows, Schema.newBuilder()
-                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
-                .watermark("rowtime", "SOURCE_WATERMARK()")
-                .build());
+        Table clicks = tEnv.fromDataStream(
+                rows,
+                Schema.newBuilder()
+                        .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                        .watermark("rowtime", "SOURCE_WATERMARK()")
+                        .build());
         tEnv.createTemporaryView("clicks", clicks);
         return tEnv;
     }
 
     /** The query; public so that the report and docs/development/benchmarks.md show exactly what ran. */
     public static String query(Duration window, Duration slide, int top) {
-        String hop = "TABLE(HOP(TABLE clicks, DESCRIPTOR(rowtime), INTERVAL '" + slide.toSeconds() + "' SECOND(9), INTERVAL '"
-                + window.toSeconds() + "' SECOND(9)))";
+        String hop = "TABLE(HOP(TABLE clicks, DESCRIPTOR(rowtime), INTERVAL '" + slide.toSeconds()
+                + "' SECOND(9), INTERVAL '" + window.toSeconds() + "' SECOND(9)))";
         return "WITH counts AS (\n"
                 + "  SELECT window_start, window_end, category_id, item_id, COUNT(*) AS view_count\n"
                 + "  FROM " + hop + "\n"
@@ -87,10 +99,18 @@ public final class FlinkSqlHotItems implements BenchCase {
     public void build(Inputs in, String collectId) {
         Configuration conf = in.jobConf();
         StreamTableEnvironment tEnv = clicksTable(in);
-        Table result = tEnv.sqlQuery(query(conf.get(PulseOptions.WINDOW), conf.get(PulseOptions.SLIDE), conf.get(PulseOptions.TOP)));
+        Table result = tEnv.sqlQuery(
+                query(conf.get(PulseOptions.WINDOW), conf.get(PulseOptions.SLIDE), conf.get(PulseOptions.TOP)));
         DataStream<HotRow> rows = tEnv.toDataStream(result)
-                .map(r -> new HotRow(((LocalDateTime) r.getField(0)).toInstant(ZoneOffset.UTC).toEpochMilli(),
-                        (String) r.getField(1), ((Long) r.getField(2)).intValue(), (Long) r.getField(3), (Long) r.getField(4)),
+                .map(
+                        r -> new HotRow(
+                                ((LocalDateTime) r.getField(0))
+                                        .toInstant(ZoneOffset.UTC)
+                                        .toEpochMilli(),
+                                (String) r.getField(1),
+                                ((Long) r.getField(2)).intValue(),
+                                (Long) r.getField(3),
+                                (Long) r.getField(4)),
                         Outputs.hotRowType())
                 .name("sql-to-hot-rows");
         if (collectId != null) {

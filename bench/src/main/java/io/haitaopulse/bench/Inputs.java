@@ -43,11 +43,15 @@ public final class Inputs {
         List<Ingest.Source> out = new ArrayList<>();
         for (Topics.Input<?> t : topics) {
             int p = env.getParallelism();
-            out.add(new Ingest.Source(t.name(), env.fromSource(new MemoryTopicSource(data, t, p),
-                            // Bounded and never idle: no idleness, so no reader can get ahead.
-                            PulseWatermarks.strategy(maxDelay, Duration.ZERO), "memory-" + t.name())
-                    .uid("memory-" + t.name())
-                    .setParallelism(p)));
+            out.add(new Ingest.Source(
+                    t.name(),
+                    env.fromSource(
+                                    new MemoryTopicSource(data, t, p),
+                                    // Bounded and never idle: no idleness, so no reader can get ahead.
+                                    PulseWatermarks.strategy(maxDelay, Duration.ZERO),
+                                    "memory-" + t.name())
+                            .uid("memory-" + t.name())
+                            .setParallelism(p)));
         }
         return out;
     }

@@ -1,15 +1,14 @@
 package io.haitaopulse.bench;
 
-import io.haitaopulse.runtime.Live;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.Topics;
+import io.haitaopulse.runtime.Live;
 import io.haitaopulse.stack.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,10 +43,17 @@ final class KafkaE2e {
             if (rows == 0) {
                 throw new IllegalStateException("kafka_e2e wrote no hot_items rows to PostgreSQL");
             }
-            return new BenchReport.Case("kafka_e2e",
-                    "Kafka (5 topics, " + partitions + " partitions) → trends job → Kafka (exactly-once) + PostgreSQL; " + rows
-                            + " hot_items rows in PostgreSQL",
-                    m.events(), m.seconds(), rows, m.peakHeapBytes(), m.peakStateBytes(), null, null);
+            return new BenchReport.Case(
+                    "kafka_e2e",
+                    "Kafka (5 topics, " + partitions + " partitions) → trends job → Kafka (exactly-once) + PostgreSQL; "
+                            + rows + " hot_items rows in PostgreSQL",
+                    m.events(),
+                    m.seconds(),
+                    rows,
+                    m.peakHeapBytes(),
+                    m.peakStateBytes(),
+                    null,
+                    null);
         }
     }
 
@@ -58,11 +64,13 @@ final class KafkaE2e {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Topics.Input<?> t : Topics.INPUTS) {
                 BenchData.Topic topic = data.topic(t);
                 for (int i = 0; i < topic.size(); i++) {
-                    producer.send(new ProducerRecord<>(t.name(), i % partitions, topic.timestamp(i), null, topic.record(i)));
+                    producer.send(
+                            new ProducerRecord<>(t.name(), i % partitions, topic.timestamp(i), null, topic.record(i)));
                 }
             }
             producer.flush();

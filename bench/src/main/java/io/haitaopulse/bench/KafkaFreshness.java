@@ -1,18 +1,18 @@
 package io.haitaopulse.bench;
 
-import io.haitaopulse.runtime.Live;
 import io.haitaopulse.common.PulseOptions;
-import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.AvroWire;
+import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.Topics;
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.Order;
 import io.haitaopulse.stack.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import io.haitaopulse.schema.Click;
-import io.haitaopulse.schema.Order;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +51,8 @@ final class KafkaFreshness {
 
     private KafkaFreshness() {}
 
-    static BenchReport.Case run(BenchRunner runner, BenchData data, Configuration jobConf, Path work, double rate, Duration duration)
+    static BenchReport.Case run(
+            BenchRunner runner, BenchData data, Configuration jobConf, Path work, double rate, Duration duration)
             throws Exception {
         try (BenchStack stack = BenchStack.start(work.toAbsolutePath().resolve(NAME), runner.parallelism())) {
             int partitions = stack.partitions;
@@ -99,16 +100,25 @@ final class KafkaFreshness {
                     }
                 }
                 if (latencies.isEmpty() || missing > 0) {
-                    throw new IllegalStateException(NAME + ": " + latencies.size() + " windows visible in PostgreSQL, " + missing
-                            + " missing");
+                    throw new IllegalStateException(
+                            NAME + ": " + latencies.size() + " windows visible in PostgreSQL, " + missing + " missing");
                 }
                 latencies.sort(Double::compare);
                 double p50 = latencies.get((int) Math.floor(0.50 * (latencies.size() - 1)));
                 double p99 = latencies.get((int) Math.ceil(0.99 * (latencies.size() - 1)));
-                return new BenchReport.Case(NAME, String.format(
-                        "live trends job, clicks and orders into Kafka at %,.0f events/s in real time; hot items 1 min / 2 s, "
-                                + "max delay 200 ms; window end → rows in PostgreSQL over %d windows", rate, latencies.size()),
-                        sent, seconds, latencies.size(), -1, -1, p50, p99);
+                return new BenchReport.Case(
+                        NAME,
+                        String.format(
+                                "live trends job, clicks and orders into Kafka at %,.0f events/s in real time; hot items 1 min / 2 s, "
+                                        + "max delay 200 ms; window end → rows in PostgreSQL over %d windows",
+                                rate, latencies.size()),
+                        sent,
+                        seconds,
+                        latencies.size(),
+                        -1,
+                        -1,
+                        p50,
+                        p99);
             } finally {
                 runner.cancel(job);
             }
@@ -120,7 +130,8 @@ final class KafkaFreshness {
      * {@code duration}, each re-stamped with the wall clock at sending (decoded, {@code ts} set,
      * encoded again).
      */
-    private static long produce(String bootstrap, BenchData data, int partitions, double rate, Duration duration) throws Exception {
+    private static long produce(String bootstrap, BenchData data, int partitions, double rate, Duration duration)
+            throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -137,7 +148,8 @@ final class KafkaFreshness {
         int o = 0;
         long sent = 0;
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             long stop = start + duration.toNanos();
             while (System.nanoTime() < stop) {
                 if (c >= clicks.size() && o >= orders.size()) {
@@ -179,10 +191,11 @@ final class KafkaFreshness {
     /** Records the first wall-clock time (epoch ms) each window end of scope "all" is visible in hot_items. */
     private static void poll(String url, Map<Long, Long> visible, AtomicBoolean polling) {
         long seenUpTo = Long.MIN_VALUE;
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, ""); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, "");
+                Statement st = c.createStatement()) {
             while (polling.get()) {
-                try (ResultSet rs = st.executeQuery("SELECT DISTINCT window_end FROM hot_items WHERE scope = 'all' AND window_end > "
-                        + seenUpTo)) {
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT DISTINCT window_end FROM hot_items WHERE scope = 'all' AND window_end > " + seenUpTo)) {
                     long now = System.currentTimeMillis();
                     while (rs.next()) {
                         long end = rs.getLong(1);

@@ -33,8 +33,9 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * order, like a Kafka topic with round-robin partitioning, and reader k reads partition k, so
  * every reader's event time advances together and window state stays as small as live.
  */
-public final class MemoryTopicSource implements Source<Ingested, MemoryTopicSource.Partition, Collection<MemoryTopicSource.Partition>>,
-        ResultTypeQueryable<Ingested> {
+public final class MemoryTopicSource
+        implements Source<Ingested, MemoryTopicSource.Partition, Collection<MemoryTopicSource.Partition>>,
+                ResultTypeQueryable<Ingested> {
 
     private static final long serialVersionUID = 1L;
 
@@ -63,7 +64,8 @@ public final class MemoryTopicSource implements Source<Ingested, MemoryTopicSour
     }
 
     @Override
-    public SplitEnumerator<Partition, Collection<Partition>> createEnumerator(SplitEnumeratorContext<Partition> context) {
+    public SplitEnumerator<Partition, Collection<Partition>> createEnumerator(
+            SplitEnumeratorContext<Partition> context) {
         List<Partition> all = new ArrayList<>();
         // No empty partitions: Flink's iterator reader takes a record from a split as soon as it gets one.
         int size = BenchData.lookup(dataId).topic(topic).size();
@@ -74,8 +76,8 @@ public final class MemoryTopicSource implements Source<Ingested, MemoryTopicSour
     }
 
     @Override
-    public SplitEnumerator<Partition, Collection<Partition>> restoreEnumerator(SplitEnumeratorContext<Partition> context,
-            Collection<Partition> checkpoint) {
+    public SplitEnumerator<Partition, Collection<Partition>> restoreEnumerator(
+            SplitEnumeratorContext<Partition> context, Collection<Partition> checkpoint) {
         return new Enumerator(context, new ArrayList<>(checkpoint));
     }
 
@@ -217,7 +219,9 @@ public final class MemoryTopicSource implements Source<Ingested, MemoryTopicSour
     private static Partition read(DataInputStream in) throws IOException {
         String data = in.readUTF();
         String name = in.readUTF();
-        Topics.Input<?> topic = Topics.INPUTS.stream().filter(t -> t.name().equals(name)).findFirst()
+        Topics.Input<?> topic = Topics.INPUTS.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IOException("unknown topic " + name));
         return new Partition(data, topic, in.readInt(), in.readLong(), in.readInt());
     }

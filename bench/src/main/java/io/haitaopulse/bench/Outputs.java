@@ -31,7 +31,10 @@ public final class Outputs {
 
     /** Counts and discards {@code rows}. */
     public static <T> void discard(DataStream<T> rows, String name) {
-        rows.map(new CountRows<T>(), rows.getType()).name("count-" + name).sinkTo(new DiscardingSink<>()).name("discard-" + name);
+        rows.map(new CountRows<T>(), rows.getType())
+                .name("count-" + name)
+                .sinkTo(new DiscardingSink<>())
+                .name("discard-" + name);
     }
 
     /** Collects {@code rows} mapped to hot rows under {@code id}, readable with {@link #take}. */

@@ -39,12 +39,14 @@ public final class PgWriteBench {
                         st.execute("DROP TABLE IF EXISTS hot_items");
                         st.execute(table);
                     }
-                    PostgresUpsertSink.Settings s = new PostgresUpsertSink.Settings(pg.jdbcUrl(), LocalPostgres.USER, null, 5_000,
-                            0, mode, 0, 0L);
+                    PostgresUpsertSink.Settings s = new PostgresUpsertSink.Settings(
+                            pg.jdbcUrl(), LocalPostgres.USER, null, 5_000, 0, mode, 0, 0L);
                     double insert = run(n, s, 0);
                     double update = run(n, s, 1);
                     if (round == 1) {
-                        System.out.printf("%-9s insert %,9.0f rows/s   upsert-over-existing %,9.0f rows/s%n", mode, insert, update);
+                        System.out.printf(
+                                "%-9s insert %,9.0f rows/s   upsert-over-existing %,9.0f rows/s%n",
+                                mode, insert, update);
                     }
                 }
             }
@@ -54,7 +56,9 @@ public final class PgWriteBench {
     private static double run(int n, PostgresUpsertSink.Settings s, long salt) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.fromSequence(0, n - 1).map(new ToRow(salt)).returns(new AvroTypeInfo<>(HotItem.class))
+        env.fromSequence(0, n - 1)
+                .map(new ToRow(salt))
+                .returns(new AvroTypeInfo<>(HotItem.class))
                 .sinkTo(new PostgresUpsertSink<>(new PgTable<>(OutputTable.HOT_ITEMS), s));
         long t0 = System.nanoTime();
         env.execute("pg write bench");
@@ -72,8 +76,13 @@ public final class PgWriteBench {
         @Override
         public HotItem map(Long i) {
             long end = (i / 100) * 300_000L;
-            return new HotItem(Instant.ofEpochMilli(end - 3_600_000L), Instant.ofEpochMilli(end), "all", (int) (i % 100) + 1,
-                    i * 7 + salt, 1000 - i % 100 + salt);
+            return new HotItem(
+                    Instant.ofEpochMilli(end - 3_600_000L),
+                    Instant.ofEpochMilli(end),
+                    "all",
+                    (int) (i % 100) + 1,
+                    i * 7 + salt,
+                    1000 - i % 100 + salt);
         }
     }
 }

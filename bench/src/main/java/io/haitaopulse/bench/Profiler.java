@@ -61,7 +61,8 @@ final class Profiler {
             }
         }
         Path svg = dir.resolve(name + "-flamegraph.svg");
-        Files.writeString(svg, FlameGraph.svg(name + " (" + Files.size(jfr) / 1024 + " KB JFR)", stacks), StandardCharsets.UTF_8);
+        Files.writeString(
+                svg, FlameGraph.svg(name + " (" + Files.size(jfr) / 1024 + " KB JFR)", stacks), StandardCharsets.UTF_8);
         return svg;
     }
 
@@ -75,7 +76,9 @@ final class Profiler {
                 sb.append(';');
             }
             String type = f.getMethod().getType().getName();
-            sb.append(type.substring(type.lastIndexOf('.') + 1)).append('.').append(f.getMethod().getName());
+            sb.append(type.substring(type.lastIndexOf('.') + 1))
+                    .append('.')
+                    .append(f.getMethod().getName());
         }
         return sb.toString();
     }

@@ -65,8 +65,12 @@ public final class PulseCases {
      * classic cases it is compared with have none, and the comparison is of the ranking itself.
      */
     public static BenchCase hotItems() {
-        return job("hot_items_pulse", "Pulse hot items: pane pre-aggregation, sharded Top-N, global merge",
-                List.of(Topics.CLICKS), conf -> TrendsPipeline.hotItemsOnly(TrendSettings.from(conf)), false);
+        return job(
+                "hot_items_pulse",
+                "Pulse hot items: pane pre-aggregation, sharded Top-N, global merge",
+                List.of(Topics.CLICKS),
+                conf -> TrendsPipeline.hotItemsOnly(TrendSettings.from(conf)),
+                false);
     }
 
     /** The bot filter alone behind the source: its cost is this case's distance to the source ceiling. */
@@ -89,8 +93,10 @@ public final class PulseCases {
 
             @Override
             public void build(Inputs in, String collectId) {
-                Ingest.Split split = Ingest.splitDeadLetters(in.sources(List.of(Topics.CLICKS)),
-                        new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON);
+                Ingest.Split split = Ingest.splitDeadLetters(
+                        in.sources(List.of(Topics.CLICKS)),
+                        new Pseudonymizer(PseudonymKey.generate()),
+                        RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
                 BotFilter.Filtered f = BotFilter.apply(split.events(), BotSettings.from(in.jobConf()));
                 Outputs.discard(f.events(), "events");
@@ -101,30 +107,50 @@ public final class PulseCases {
 
     /** The whole trends job: hot items and demand trends. */
     public static BenchCase trends() {
-        return job("trends_pulse", "Pulse trends job: hot items + demand trends (clicks and orders)",
-                List.of(Topics.CLICKS, Topics.ORDERS), conf -> new TrendsPipeline(TrendSettings.from(conf)), true);
+        return job(
+                "trends_pulse",
+                "Pulse trends job: hot items + demand trends (clicks and orders)",
+                List.of(Topics.CLICKS, Topics.ORDERS),
+                conf -> new TrendsPipeline(TrendSettings.from(conf)),
+                true);
     }
 
     /** The trends job without the bot filter: its ratio to {@link #trends} is what the filter costs. */
     public static BenchCase trendsWithoutBotFilter() {
-        return job("trends_pulse_no_bots", "Pulse trends job as trends_pulse, bot filter off",
-                List.of(Topics.CLICKS, Topics.ORDERS), conf -> new TrendsPipeline(TrendSettings.from(conf)), false);
+        return job(
+                "trends_pulse_no_bots",
+                "Pulse trends job as trends_pulse, bot filter off",
+                List.of(Topics.CLICKS, Topics.ORDERS),
+                conf -> new TrendsPipeline(TrendSettings.from(conf)),
+                false);
     }
 
     /** The uplift job. */
     public static BenchCase uplift() {
-        return job("uplift_pulse", "Pulse uplift job: scoreboard, DiD, attribution, referral credit, coupon funnel",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES), conf -> new UpliftPipeline(UpliftSettings.from(conf)), true);
+        return job(
+                "uplift_pulse",
+                "Pulse uplift job: scoreboard, DiD, attribution, referral credit, coupon funnel",
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.CAMPAIGNS, Topics.EXPOSURES),
+                conf -> new UpliftPipeline(UpliftSettings.from(conf)),
+                true);
     }
 
     /** The sourcing job. */
     public static BenchCase sourcing() {
-        return job("sourcing_pulse", "Pulse sourcing job: item days, satisfaction, shortlist",
-                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS), conf -> new SourcingPipeline(SourcingSettings.from(conf)), true);
+        return job(
+                "sourcing_pulse",
+                "Pulse sourcing job: item days, satisfaction, shortlist",
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.REVIEWS),
+                conf -> new SourcingPipeline(SourcingSettings.from(conf)),
+                true);
     }
 
-    private static BenchCase job(String name, String description, List<Topics.Input<?>> topics,
-            Function<Configuration, PulseJob> factory, boolean botFilter) {
+    private static BenchCase job(
+            String name,
+            String description,
+            List<Topics.Input<?>> topics,
+            Function<Configuration, PulseJob> factory,
+            boolean botFilter) {
         return new BenchCase() {
             @Override
             public String name() {
@@ -144,8 +170,8 @@ public final class PulseCases {
             @Override
             public void build(Inputs in, String collectId) {
                 // Pseudonymisation is part of every job's ingest, so it is part of what is measured.
-                Ingest.Split split = Ingest.splitDeadLetters(in.sources(topics), new Pseudonymizer(PseudonymKey.generate()),
-                        RawRedactor.JSON);
+                Ingest.Split split = Ingest.splitDeadLetters(
+                        in.sources(topics), new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON);
                 Outputs.discard(split.deadLetters(), "dead_letters");
                 Configuration filterConf = new Configuration(in.jobConf());
                 filterConf.set(BotOptions.ENABLED, botFilter);
@@ -161,7 +187,10 @@ public final class PulseCases {
                         if (collectId != null && table == OutputTable.HOT_ITEMS) {
                             @SuppressWarnings("unchecked")
                             DataStream<HotItem> hot = (DataStream<HotItem>) rows;
-                            Outputs.collect(hot.map(PulseCases::toRow, Outputs.hotRowType()).name("to-hot-rows"), collectId);
+                            Outputs.collect(
+                                    hot.map(PulseCases::toRow, Outputs.hotRowType())
+                                            .name("to-hot-rows"),
+                                    collectId);
                         } else {
                             Outputs.discard(rows, table.name());
                         }

@@ -33,7 +33,8 @@ public final class RowsCheck {
     }
 
     /** The table of {@code c} on {@code data}. */
-    static List<HotRow> rowsOf(BenchRunner runner, BenchCase c, BenchData data, org.apache.flink.configuration.Configuration jobConf)
+    static List<HotRow> rowsOf(
+            BenchRunner runner, BenchCase c, BenchData data, org.apache.flink.configuration.Configuration jobConf)
             throws Exception {
         StreamExecutionEnvironment env = runner.environment();
         String id = "check-" + c.name() + "-" + System.nanoTime();
@@ -43,14 +44,20 @@ public final class RowsCheck {
     }
 
     /** Compares the tables of {@code others} with that of {@code reference}. */
-    static Outcome compare(BenchRunner runner, BenchCase reference, List<BenchCase> others, BenchData data,
-            org.apache.flink.configuration.Configuration jobConf) throws Exception {
+    static Outcome compare(
+            BenchRunner runner,
+            BenchCase reference,
+            List<BenchCase> others,
+            BenchData data,
+            org.apache.flink.configuration.Configuration jobConf)
+            throws Exception {
         List<HotRow> expected = rowsOf(runner, reference, data, jobConf);
         List<String> mismatches = new ArrayList<>();
         for (BenchCase c : others) {
             List<HotRow> actual = rowsOf(runner, c, data, jobConf);
             if (!actual.equals(expected)) {
-                mismatches.add(c.name() + " differs from " + reference.name() + ": " + firstDifference(expected, actual));
+                mismatches.add(
+                        c.name() + " differs from " + reference.name() + ": " + firstDifference(expected, actual));
             }
         }
         return new Outcome(expected.size(), mismatches);

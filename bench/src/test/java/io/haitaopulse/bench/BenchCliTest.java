@@ -22,8 +22,9 @@ class BenchCliTest {
             System.setErr(original);
         }
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo(
-                "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, bot_filter, hot_items_pulse, trends_pulse, trends_pulse_no_bots, "
-                        + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo(
+                        "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, bot_filter, hot_items_pulse, trends_pulse, trends_pulse_no_bots, "
+                                + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
     }
 }

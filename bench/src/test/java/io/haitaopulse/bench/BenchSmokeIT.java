@@ -22,16 +22,42 @@ class BenchSmokeIT {
     @Test
     void runsEveryCaseAndWritesJson(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
-        int code = BenchCli.execute("--events", "20000", "--items", "500", "--span", "6h", "--warmup", "5000", "--rate", "5000",
-                "--freshness-seconds", "14", "--out", out.toString(),
-                "--work", dir.resolve("work").toString());
+        int code = BenchCli.execute(
+                "--events",
+                "20000",
+                "--items",
+                "500",
+                "--span",
+                "6h",
+                "--warmup",
+                "5000",
+                "--rate",
+                "5000",
+                "--freshness-seconds",
+                "14",
+                "--out",
+                out.toString(),
+                "--work",
+                dir.resolve("work").toString());
         assertThat(code).isZero();
 
         JsonNode root = new ObjectMapper().readTree(out.toFile());
         List<String> names = new ArrayList<>();
         root.get("cases").forEach(c -> names.add(c.get("name").asText()));
-        assertThat(names).containsExactly("source_ceiling", "bot_filter", "hot_items_pulse", "trends_pulse", "trends_pulse_no_bots", "hot_items_flink_sql",
-                "hot_items_classic", "nexmark_q5", "uplift_pulse", "sourcing_pulse", "kafka_e2e", "kafka_freshness");
+        assertThat(names)
+                .containsExactly(
+                        "source_ceiling",
+                        "bot_filter",
+                        "hot_items_pulse",
+                        "trends_pulse",
+                        "trends_pulse_no_bots",
+                        "hot_items_flink_sql",
+                        "hot_items_classic",
+                        "nexmark_q5",
+                        "uplift_pulse",
+                        "sourcing_pulse",
+                        "kafka_e2e",
+                        "kafka_freshness");
         long total = root.get("config").get("events").asLong();
         assertThat(total).isEqualTo(20_000);
         for (JsonNode c : root.get("cases")) {
@@ -40,7 +66,9 @@ class BenchSmokeIT {
                 assertThat(c.get("events").asLong()).as(c.get("name").asText()).isLessThanOrEqualTo(total);
             }
             assertThat(c.get("seconds").asDouble()).as(c.get("name").asText()).isPositive();
-            assertThat(c.get("events_per_second").asLong()).as(c.get("name").asText()).isPositive();
+            assertThat(c.get("events_per_second").asLong())
+                    .as(c.get("name").asText())
+                    .isPositive();
             assertThat(c.get("rows").asLong()).as(c.get("name").asText()).isPositive();
         }
         // Same input for the hot-items cases: the clicks topic.
@@ -50,7 +78,8 @@ class BenchSmokeIT {
         assertThat(cases.get("bot_filter").get("events")).isEqualTo(ceiling.get("events"));
         assertThat(cases.get("hot_items_pulse").get("events")).isEqualTo(ceiling.get("events"));
         assertThat(cases.get("hot_items_flink_sql").get("events")).isEqualTo(ceiling.get("events"));
-        assertThat(cases.get("trends_pulse_no_bots").get("events")).isEqualTo(cases.get("trends_pulse").get("events"));
+        assertThat(cases.get("trends_pulse_no_bots").get("events"))
+                .isEqualTo(cases.get("trends_pulse").get("events"));
         assertThat(cases.get("kafka_e2e").get("events").asLong()).isEqualTo(total);
         JsonNode freshness = cases.get("kafka_freshness");
         // 14 s at 5,000 events/s, cycling through the 20,000 events' clicks and orders: the producer
@@ -59,10 +88,13 @@ class BenchSmokeIT {
         // Windows of 2 s ending from 3.5 s into the stream to 1.2 s before its end: at least 3.
         assertThat(freshness.get("rows").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(freshness.get("latency_p50_ms").asDouble()).isPositive();
-        assertThat(freshness.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
+        assertThat(freshness.get("latency_p99_ms").asDouble())
+                .isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
         assertThat(cases.get("hot_items_pulse").get("latency_p99_ms").isNull()).isTrue();
         assertThat(ceiling.get("ratio_to_source_ceiling").asDouble()).isEqualTo(1.0);
-        assertThat(cases.get("hot_items_flink_sql").get("ratio_to_flink_sql").asDouble()).isEqualTo(1.0);
-        assertThat(root.get("notes").get("rows_check").asText()).startsWith("hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same");
+        assertThat(cases.get("hot_items_flink_sql").get("ratio_to_flink_sql").asDouble())
+                .isEqualTo(1.0);
+        assertThat(root.get("notes").get("rows_check").asText())
+                .startsWith("hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same");
     }
 }

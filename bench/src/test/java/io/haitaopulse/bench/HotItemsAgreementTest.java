@@ -61,17 +61,20 @@ class HotItemsAgreementTest {
 
     @Test
     void pulseMatchesReference() throws Exception {
-        assertThat(RowsCheck.rowsOf(runner, PulseCases.hotItems(), data, jobConf)).isEqualTo(reference);
+        assertThat(RowsCheck.rowsOf(runner, PulseCases.hotItems(), data, jobConf))
+                .isEqualTo(reference);
     }
 
     @Test
     void flinkSqlMatchesReference() throws Exception {
-        assertThat(RowsCheck.rowsOf(runner, new FlinkSqlHotItems(), data, jobConf)).isEqualTo(reference);
+        assertThat(RowsCheck.rowsOf(runner, new FlinkSqlHotItems(), data, jobConf))
+                .isEqualTo(reference);
     }
 
     @Test
     void classicMatchesReference() throws Exception {
-        assertThat(RowsCheck.rowsOf(runner, new ClassicHotItems(), data, jobConf)).isEqualTo(reference);
+        assertThat(RowsCheck.rowsOf(runner, new ClassicHotItems(), data, jobConf))
+                .isEqualTo(reference);
     }
 
     /** Every VIEW counted in each window containing it, per item, globally and per category. */
@@ -88,7 +91,8 @@ class HotItemsAgreementTest {
             // Windows [end - WINDOW, end) with end a multiple of SLIDE that contain ts.
             for (long end = Math.floorDiv(ts, SLIDE) * SLIDE + SLIDE; end - WINDOW <= ts; end += SLIDE) {
                 counts.computeIfAbsent(end + "|all", k -> new HashMap<>()).merge(c.getItemId(), 1L, Long::sum);
-                counts.computeIfAbsent(end + "|" + c.getCategoryId(), k -> new HashMap<>()).merge(c.getItemId(), 1L, Long::sum);
+                counts.computeIfAbsent(end + "|" + c.getCategoryId(), k -> new HashMap<>())
+                        .merge(c.getItemId(), 1L, Long::sum);
             }
         }
         List<HotRow> rows = new ArrayList<>();
@@ -96,10 +100,12 @@ class HotItemsAgreementTest {
             long end = Long.parseLong(key.substring(0, key.indexOf('|')));
             String scope = key.substring(key.indexOf('|') + 1);
             List<Map.Entry<Long, Long>> sorted = new ArrayList<>(items.entrySet());
-            sorted.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Long.compare(b.getValue(), a.getValue())
+            sorted.sort((a, b) -> !a.getValue().equals(b.getValue())
+                    ? Long.compare(b.getValue(), a.getValue())
                     : Long.compare(a.getKey(), b.getKey()));
             for (int r = 0; r < Math.min(TOP, sorted.size()); r++) {
-                rows.add(new HotRow(end, scope, r + 1, sorted.get(r).getKey(), sorted.get(r).getValue()));
+                rows.add(new HotRow(
+                        end, scope, r + 1, sorted.get(r).getKey(), sorted.get(r).getValue()));
             }
         });
         return RowsCheck.asTable(rows);

@@ -87,8 +87,7 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             return new Filtered(Ingest.gather(events), null);
         }
         DataStream<Ingested> all = Ingest.union(events);
-        SingleOutputStreamOperator<Ingested> out = all
-                .keyBy(BotFilter::userOf, Types.STRING)
+        SingleOutputStreamOperator<Ingested> out = all.keyBy(BotFilter::userOf, Types.STRING)
                 .process(new BotFilter(settings), all.getType())
                 .name("bot-filter")
                 .uid("bot-filter");
@@ -128,14 +127,16 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
 
     @Override
     public void open(OpenContext openContext) {
-        held = getRuntimeContext().getListState(new ListStateDescriptor<>("held-clicks", new AvroTypeInfo<>(Ingested.class)));
+        held = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("held-clicks", new AvroTypeInfo<>(Ingested.class)));
         activity = getRuntimeContext().getState(new ValueStateDescriptor<>("activity", Types.POJO(Activity.class)));
         counters = new HashMap<>();
         metrics = new HashMap<>();
         for (String rule : List.of(REPEAT_ITEM, NO_DWELL)) {
             counters.put(eventsCounter(rule), getRuntimeContext().getLongCounter(eventsCounter(rule)));
             counters.put(usersCounter(rule), getRuntimeContext().getLongCounter(usersCounter(rule)));
-            metrics.put(rule, getRuntimeContext().getMetricGroup().counter("pulse_suspicious_" + rule.replace('-', '_')));
+            metrics.put(
+                    rule, getRuntimeContext().getMetricGroup().counter("pulse_suspicious_" + rule.replace('-', '_')));
         }
     }
 
@@ -193,7 +194,8 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             }
             for (Ingested e : due) {
                 Click c = (Click) e.getBody();
-                String rule = c.getAction() == ClickAction.VIEW ? a.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
+                String rule =
+                        c.getAction() == ClickAction.VIEW ? a.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
                 if (rule != null) {
                     if (a.rule == null || a.until <= t) {
                         a.rule = rule;
@@ -238,8 +240,10 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         if (a != null && a.rule != null && a.from <= ts && ts < a.until) {
             counters.get(eventsCounter(a.rule)).add(1L);
             metrics.get(a.rule).inc();
-            ctx.output(SUSPICIOUS, new SuspiciousEvent(event.getBody(), a.rule, Instant.ofEpochMilli(a.from),
-                    Instant.ofEpochMilli(a.until)));
+            ctx.output(
+                    SUSPICIOUS,
+                    new SuspiciousEvent(
+                            event.getBody(), a.rule, Instant.ofEpochMilli(a.from), Instant.ofEpochMilli(a.until)));
         } else {
             out.collect(event);
         }

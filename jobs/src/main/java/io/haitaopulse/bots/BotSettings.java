@@ -20,11 +20,15 @@ public record BotSettings(boolean enabled, int maxItemViewsPerMinute, int maxVie
     public static BotSettings from(Configuration conf) {
         Duration blacklist = conf.get(BotOptions.BLACKLIST);
         if (blacklist.toMillis() < BotFilter.MINUTE) {
-            throw OptionChecks.invalid(BotOptions.BLACKLIST, "must be at least 1m (the judging window)",
+            throw OptionChecks.invalid(
+                    BotOptions.BLACKLIST,
+                    "must be at least 1m (the judging window)",
                     io.haitaopulse.common.Durations.format(blacklist));
         }
-        return new BotSettings(conf.get(BotOptions.ENABLED),
+        return new BotSettings(
+                conf.get(BotOptions.ENABLED),
                 OptionChecks.atLeast(conf, BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 1),
-                OptionChecks.atLeast(conf, BotOptions.MAX_VIEWS_PER_MINUTE, 1), blacklist);
+                OptionChecks.atLeast(conf, BotOptions.MAX_VIEWS_PER_MINUTE, 1),
+                blacklist);
     }
 }

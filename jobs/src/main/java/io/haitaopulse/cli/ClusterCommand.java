@@ -11,9 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pulse cluster start|stop|status}: the local standalone session cluster of CONTRACTS §1. */
-@Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "A real Flink standalone session cluster on this machine: JobManager and TaskManager JVMs "
-                + "(config: deploy/local-cluster/config.yaml; logs, checkpoints, savepoints: deploy/local-cluster/run/).")
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        description =
+                "A real Flink standalone session cluster on this machine: JobManager and TaskManager JVMs "
+                        + "(config: deploy/local-cluster/config.yaml; logs, checkpoints, savepoints: deploy/local-cluster/run/).")
 final class ClusterCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "start, stop or status.")
@@ -22,7 +25,10 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--rest-port", paramLabel = "PORT", description = "REST API and web UI port (default: 8081).")
     int restPort = 8081;
 
-    @Option(names = "--taskmanagers", paramLabel = "N", description = "TaskManagers to start (default: 1, 4 slots each).")
+    @Option(
+            names = "--taskmanagers",
+            paramLabel = "N",
+            description = "TaskManagers to start (default: 1, 4 slots each).")
     int taskManagers = 1;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Run directory (default: deploy/local-cluster/run).")
@@ -34,13 +40,19 @@ final class ClusterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--taskmanagers must be at least 1");
         }
         Path home = Paths.get(System.getProperty("pulse.home", "."));
-        LocalCluster cluster = new LocalCluster(dir != null ? dir : home.resolve("deploy/local-cluster/run"),
-                home.resolve("deploy/local-cluster/config.yaml"), restPort, taskManagers, JdkFlags.FLAGS);
+        LocalCluster cluster = new LocalCluster(
+                dir != null ? dir : home.resolve("deploy/local-cluster/run"),
+                home.resolve("deploy/local-cluster/config.yaml"),
+                restPort,
+                taskManagers,
+                JdkFlags.FLAGS);
         String result = switch (action) {
             case "start" -> cluster.start(Duration.ofMinutes(2)) + "\n" + cluster.status();
             case "stop" -> cluster.stop();
             case "status" -> cluster.status();
-            default -> throw new IllegalArgumentException("unknown cluster action '" + action + "'; use start, stop or status");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown cluster action '" + action + "'; use start, stop or status");
         };
         System.out.println(result);
         return 0;

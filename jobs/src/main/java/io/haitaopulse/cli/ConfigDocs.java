@@ -1,8 +1,7 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.config.ConfigCatalog;
-
 import io.haitaopulse.common.Durations;
+import io.haitaopulse.config.ConfigCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,9 @@ public final class ConfigDocs {
     static final String PATH = "docs/user/configuration.md";
 
     /** How to regenerate the reference from the repository root, for the test's failure message. */
-    static final String COMMAND = "mvn -B -ntp -o -q package -DskipTests && java -cp \"jobs/target/haitao-pulse-jobs.jar:"
-            + "$(cat jobs/target/classpath.txt)\" io.haitaopulse.cli.ConfigDocs " + PATH;
+    static final String COMMAND =
+            "mvn -B -ntp -o -q package -DskipTests && java -cp \"jobs/target/haitao-pulse-jobs.jar:"
+                    + "$(cat jobs/target/classpath.txt)\" io.haitaopulse.cli.ConfigDocs " + PATH;
 
     private ConfigDocs() {}
 
@@ -44,8 +44,11 @@ public final class ConfigDocs {
     static String render() {
         StringBuilder b = new StringBuilder();
         b.append("# Configuration reference\n\n");
-        b.append("<!-- Generated from the option definitions by io.haitaopulse.cli.ConfigDocs; do not edit. Regenerate with:\n")
-                .append("     ").append(COMMAND).append(" -->\n\n");
+        b.append(
+                        "<!-- Generated from the option definitions by io.haitaopulse.cli.ConfigDocs; do not edit. Regenerate with:\n")
+                .append("     ")
+                .append(COMMAND)
+                .append(" -->\n\n");
         b.append("""
                 Every option below can be set in three ways:
 
@@ -70,11 +73,22 @@ public final class ConfigDocs {
 
                 """);
         for (ConfigCatalog.Area area : ConfigCatalog.AREAS) {
-            b.append("## ").append(area.title()).append("\n\n").append(area.about()).append("\n\n");
+            b.append("## ")
+                    .append(area.title())
+                    .append("\n\n")
+                    .append(area.about())
+                    .append("\n\n");
             b.append("| Key | Type | Default | Description |\n|---|---|---|---|\n");
             for (ConfigCatalog.Entry e : ConfigCatalog.of(area)) {
-                b.append("| `").append(e.key()).append("` | ").append(type(e)).append(" | ").append(defaultOf(e.option()))
-                        .append(" | ").append(cell(description(e))).append(" |\n");
+                b.append("| `")
+                        .append(e.key())
+                        .append("` | ")
+                        .append(type(e))
+                        .append(" | ")
+                        .append(defaultOf(e.option()))
+                        .append(" | ")
+                        .append(cell(description(e)))
+                        .append(" |\n");
             }
             b.append('\n');
         }
@@ -123,7 +137,10 @@ public final class ConfigDocs {
     }
 
     private static String cell(String text) {
-        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+        return text.replace("|", "\\|")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\n", " ");
     }
 
     /** Flink's description text without HTML: the reference is Markdown. */
@@ -139,7 +156,10 @@ public final class ConfigDocs {
         }
 
         @Override
-        protected void formatText(StringBuilder state, String format, String[] elements,
+        protected void formatText(
+                StringBuilder state,
+                String format,
+                String[] elements,
                 java.util.EnumSet<TextElement.TextStyle> styles) {
             state.append(String.format(format, (Object[]) elements));
         }

@@ -13,32 +13,46 @@ import picocli.CommandLine.Option;
  * as a member of {@code pulse_dashboard}; the password comes from {@code PULSE_DASHBOARD_PASSWORD}
  * so it never shows in a process list or shell history (unset: trust authentication).
  */
-@Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = "Serve the dashboard (trending, hot items, campaigns, sourcing) from the PostgreSQL views until Ctrl-C. "
-                + "Password: environment variable PULSE_DASHBOARD_PASSWORD.")
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serve the dashboard (trending, hot items, campaigns, sourcing) from the PostgreSQL views until Ctrl-C. "
+                        + "Password: environment variable PULSE_DASHBOARD_PASSWORD.")
 final class DashboardCommand implements Callable<Integer> {
 
     /** Where the password comes from. */
     static final String PASSWORD_ENV = "PULSE_DASHBOARD_PASSWORD";
 
-    @Option(names = "--postgres-url", required = true, paramLabel = "JDBC_URL",
+    @Option(
+            names = "--postgres-url",
+            required = true,
+            paramLabel = "JDBC_URL",
             description = "The database, e.g. jdbc:postgresql://localhost:5432/pulse.")
     String postgresUrl;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "A login role that is a member of pulse_dashboard.")
+    @Option(
+            names = "--user",
+            required = true,
+            paramLabel = "USER",
+            description = "A login role that is a member of pulse_dashboard.")
     String user;
 
     @Option(names = "--port", paramLabel = "PORT", description = "Port to serve on (default: 8088; 0: any free port).")
     int port = 8088;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: 127.0.0.1, this machine only).")
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1, this machine only).")
     String host = "127.0.0.1";
 
     @Override
     public Integer call() throws Exception {
         if (!postgresUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("--postgres-url must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB), not '"
-                    + postgresUrl + "'");
+            throw new IllegalArgumentException(
+                    "--postgres-url must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB), not '" + postgresUrl
+                            + "'");
         }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
@@ -54,12 +68,15 @@ final class DashboardCommand implements Callable<Integer> {
         }
         DashboardServer server = DashboardServer.start(postgresUrl, user, System.getenv(PASSWORD_ENV), address, port);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "pulse-dashboard-stop"));
-        System.out.println("Dashboard   http://" + (address.isLoopbackAddress() ? "localhost" : host) + ":" + server.port()
-                + "/   (Ctrl-C stops it)");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "pulse-dashboard-stop"));
+        System.out.println("Dashboard   http://" + (address.isLoopbackAddress() ? "localhost" : host) + ":"
+                + server.port() + "/   (Ctrl-C stops it)");
         stopped.await();
         return 0;
     }

@@ -1,10 +1,9 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.runtime.JobSettings;
-import io.haitaopulse.config.ConfigCatalog;
-
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.config.ConfigCatalog;
 import io.haitaopulse.live.LiveOptions;
+import io.haitaopulse.runtime.JobSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,34 +16,62 @@ import picocli.CommandLine.Option;
 final class JobOptionsMixin {
 
     /** The command-line flag of each option that has one, by key (for the configuration reference). */
-    static final Map<String, String> FLAGS = Map.of(PulseOptions.WINDOW.key(), "--window", PulseOptions.SLIDE.key(), "--slide",
-            PulseOptions.TOP.key(), "--top", PulseOptions.MAX_DELAY.key(), "--max-delay",
-            PulseOptions.ALLOWED_LATENESS.key(), "--allowed-lateness", PulseOptions.IDLE_TIMEOUT.key(), "--idle-timeout");
+    static final Map<String, String> FLAGS = Map.of(
+            PulseOptions.WINDOW.key(),
+            "--window",
+            PulseOptions.SLIDE.key(),
+            "--slide",
+            PulseOptions.TOP.key(),
+            "--top",
+            PulseOptions.MAX_DELAY.key(),
+            "--max-delay",
+            PulseOptions.ALLOWED_LATENESS.key(),
+            "--allowed-lateness",
+            PulseOptions.IDLE_TIMEOUT.key(),
+            "--idle-timeout");
 
-    @Option(names = "--window", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--window",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Sliding window length (default: 1h).")
     Duration window = PulseOptions.WINDOW.defaultValue();
 
-    @Option(names = "--slide", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--slide",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Window slide (default: 5m).")
     Duration slide = PulseOptions.SLIDE.defaultValue();
 
     @Option(names = "--top", paramLabel = "N", description = "Rows per window and scope (default: 10).")
     int top = PulseOptions.TOP.defaultValue();
 
-    @Option(names = "--max-delay", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--max-delay",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Bounded out-of-orderness of event time (default: 5s).")
     Duration maxDelay = PulseOptions.MAX_DELAY.defaultValue();
 
-    @Option(names = "--allowed-lateness", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--allowed-lateness",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "How long a fired window still accepts late events (default: 0).")
     Duration allowedLateness = PulseOptions.ALLOWED_LATENESS.defaultValue();
 
-    @Option(names = "--idle-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Processing time after which a silent source stops holding back event time; 0 disables (default: 1m).")
+    @Option(
+            names = "--idle-timeout",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Processing time after which a silent source stops holding back event time; 0 disables (default: 1m).")
     Duration idleTimeout = PulseOptions.IDLE_TIMEOUT.defaultValue();
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
             description = "Any typed option, e.g. pulse.trends.min-views=50 (list: docs/user/configuration.md).")
     Map<String, String> extra = new LinkedHashMap<>();
 

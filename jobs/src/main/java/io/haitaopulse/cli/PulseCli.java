@@ -12,11 +12,25 @@ import picocli.CommandLine.Command;
  * 2; a failure while running prints one line and exits 1; neither prints a stack trace unless
  * {@code PULSE_DEBUG=1}.
  */
-@Command(name = "pulse", mixinStandardHelpOptions = true, version = "Haitao Pulse 0.1.0",
+@Command(
+        name = "pulse",
+        mixinStandardHelpOptions = true,
+        version = "Haitao Pulse 0.1.0",
         description = "Real-time analytics for import e-commerce on Apache Flink.",
-        footer = {"", "Benchmarks: 'pulse bench --help' (bin/pulse runs them from the bench module; see BENCHMARKS.md)."},
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SubmitCommand.class, SavepointCommand.class,
-                StopCommand.class, ClusterCommand.class, GenerateCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "Benchmarks: 'pulse bench --help' (bin/pulse runs them from the bench module; see BENCHMARKS.md)."
+        },
+        subcommands = {
+            DemoCommand.class,
+            ReplayCommand.class,
+            RunCommand.class,
+            SubmitCommand.class,
+            SavepointCommand.class,
+            StopCommand.class,
+            ClusterCommand.class,
+            GenerateCommand.class,
+            DashboardCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class PulseCli implements Runnable {
 
     /** Exit code for a bad argument or input. */
@@ -59,8 +73,8 @@ public final class PulseCli implements Runnable {
         CommandLine cl = new CommandLine(new PulseCli());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("pulse: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help')");
+            err.println("pulse: " + oneLine(ex.getMessage()) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -84,7 +98,8 @@ public final class PulseCli implements Runnable {
         String home = System.getProperty("pulse.home");
         Path jar = Paths.get(home == null ? "." : home, "jobs", "target", "haitao-pulse-jobs.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("jobs jar not found at " + jar + "; build it with 'mvn -DskipTests package'");
+            throw new IllegalArgumentException(
+                    "jobs jar not found at " + jar + "; build it with 'mvn -DskipTests package'");
         }
         return jar;
     }

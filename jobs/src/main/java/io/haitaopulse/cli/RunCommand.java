@@ -1,11 +1,10 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.runtime.Live;
+import io.haitaopulse.config.ConfigCatalog;
+import io.haitaopulse.config.ConfigFile;
 import io.haitaopulse.runtime.JobCatalog;
 import io.haitaopulse.runtime.JobSettings;
-import io.haitaopulse.config.ConfigFile;
-import io.haitaopulse.config.ConfigCatalog;
-
+import io.haitaopulse.runtime.Live;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,14 +19,23 @@ import picocli.CommandLine.Option;
  * PostgreSQL, checkpoints. Run locally it starts a MiniCluster; submitted with Flink's client the
  * same main class builds the same graph on the cluster.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run a job live: Kafka in, Kafka and PostgreSQL out, with checkpoints (see deploy/pulse.yaml).")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing, traffic or all.")
+    @Option(
+            names = "--job",
+            required = true,
+            paramLabel = "JOB",
+            description = "trends, uplift, sourcing, traffic or all.")
     String job;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
             description = "YAML configuration file (Flink's config.yaml form, flat or nested keys): pulse.* options "
                     + "(docs/user/configuration.md) and Flink keys.")
     Path config;
@@ -35,7 +43,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Overrides a key of the configuration file.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Default parallelism (default: parallelism.default, else the cores).")
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Default parallelism (default: parallelism.default, else the cores).")
     Integer parallelism;
 
     @Override
@@ -50,10 +61,12 @@ final class RunCommand implements Callable<Integer> {
             env.setParallelism(parallelism);
         }
         Live.build(env, job, conf);
-        io.haitaopulse.privacy.PseudonymKey key = io.haitaopulse.privacy.PseudonymKey.resolve(conf, System.getenv(), false);
+        io.haitaopulse.privacy.PseudonymKey key =
+                io.haitaopulse.privacy.PseudonymKey.resolve(conf, System.getenv(), false);
         System.out.println("pulse run: user ids pseudonymised with key " + key.id() + " (" + key.origin() + ")");
-        System.out.println("pulse run: starting job '" + job + "' (Ctrl-C stops it; it resumes from its last checkpoint "
-                + "when started with the same consumer group)");
+        System.out.println(
+                "pulse run: starting job '" + job + "' (Ctrl-C stops it; it resumes from its last checkpoint "
+                        + "when started with the same consumer group)");
         env.execute("pulse " + job);
         return 0;
     }
@@ -76,7 +89,8 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             String key = ConfigFile.keyNamedIn(e.getMessage(), values.keySet());
-            String where = key == null || overrides.containsKey(key) ? (key == null ? file.toString() : "--conf")
+            String where = key == null || overrides.containsKey(key)
+                    ? (key == null ? file.toString() : "--conf")
                     : file + ":" + ConfigFile.lineOf(file.toString(), text, key);
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }

@@ -10,7 +10,9 @@ import picocli.CommandLine.Parameters;
  * {@code pulse stop JOB_ID --savepoint}: stops a job gracefully with a savepoint (resume it with
  * {@code submit --from-savepoint}, at any parallelism); without {@code --savepoint} it cancels.
  */
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
         description = "Stop a job: with --savepoint gracefully, taking a savepoint to resume from; else cancel it.")
 final class StopCommand implements Callable<Integer> {
 
@@ -20,10 +22,16 @@ final class StopCommand implements Callable<Integer> {
     @Option(names = "--savepoint", description = "Take a savepoint while stopping (recommended).")
     boolean savepoint;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "With --savepoint: target directory (default: the cluster's).")
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "With --savepoint: target directory (default: the cluster's).")
     String dir;
 
-    @Option(names = "--jobmanager", paramLabel = "HOST:PORT", description = "REST address of the cluster (default: localhost:8081).")
+    @Option(
+            names = "--jobmanager",
+            paramLabel = "HOST:PORT",
+            description = "REST address of the cluster (default: localhost:8081).")
     String jobManager = "localhost:8081";
 
     @Override
@@ -32,14 +40,16 @@ final class StopCommand implements Callable<Integer> {
         if (!savepoint) {
             FlinkClient.Result r = client.cancel(jobId);
             if (r.exitCode() != 0) {
-                throw new IllegalStateException("could not cancel " + jobId + ": " + SubmitCommand.lastLines(r.output()));
+                throw new IllegalStateException(
+                        "could not cancel " + jobId + ": " + SubmitCommand.lastLines(r.output()));
             }
             System.out.println("cancelled job " + jobId);
             return 0;
         }
         FlinkClient.Result r = client.stopWithSavepoint(jobId, dir);
         if (r.exitCode() != 0 || r.savepointPath() == null) {
-            throw new IllegalStateException("could not stop " + jobId + " with a savepoint: " + SubmitCommand.lastLines(r.output()));
+            throw new IllegalStateException(
+                    "could not stop " + jobId + " with a savepoint: " + SubmitCommand.lastLines(r.output()));
         }
         System.out.println("stopped job " + jobId + "; savepoint " + r.savepointPath());
         return 0;

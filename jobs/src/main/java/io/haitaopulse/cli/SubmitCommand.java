@@ -2,7 +2,6 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.runtime.JobCatalog;
 import io.haitaopulse.runtime.JobSettings;
-
 import io.haitaopulse.stack.FlinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,26 +18,45 @@ import picocli.CommandLine.Option;
  * client. The cluster runs {@code pulse run --job JOB --config FILE} (the same main class and
  * graph as a local {@code run}); the configuration file is read where this command runs.
  */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
         description = "Submit a live job to a Flink session cluster (detached); prints the job id.")
 final class SubmitCommand implements Callable<Integer> {
 
-    @Option(names = "--job", required = true, paramLabel = "JOB", description = "trends, uplift, sourcing, traffic or all.")
+    @Option(
+            names = "--job",
+            required = true,
+            paramLabel = "JOB",
+            description = "trends, uplift, sourcing, traffic or all.")
     String job;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Configuration file (see 'pulse run').")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "Configuration file (see 'pulse run').")
     Path config;
 
-    @Option(names = "--jobmanager", required = true, paramLabel = "HOST:PORT", description = "REST address of the cluster, e.g. localhost:8081.")
+    @Option(
+            names = "--jobmanager",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "REST address of the cluster, e.g. localhost:8081.")
     String jobManager;
 
     @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: 1).")
     int parallelism = 1;
 
-    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Resume from this savepoint (any parallelism).")
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Resume from this savepoint (any parallelism).")
     String savepoint;
 
-    @Option(names = "--allow-non-restored-state", description = "With --from-savepoint: skip state of operators the job no longer has.")
+    @Option(
+            names = "--allow-non-restored-state",
+            description = "With --from-savepoint: skip state of operators the job no longer has.")
     boolean allowNonRestored;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Overrides a key of the configuration file.")
@@ -54,10 +72,11 @@ final class SubmitCommand implements Callable<Integer> {
         }
         // Fail here, in one line, rather than inside the cluster client.
         JobCatalog.jobs(job, JobSettings.from(RunCommand.configuration(config, overrides)));
-        List<String> programArgs = new ArrayList<>(List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
+        List<String> programArgs = new ArrayList<>(
+                List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
         overrides.forEach((k, v) -> programArgs.addAll(List.of("--conf", k + "=" + v)));
-        FlinkClient.Result r = new FlinkClient(jobManager).submit(PulseCli.jobJar(), parallelism, savepoint, allowNonRestored,
-                programArgs);
+        FlinkClient.Result r = new FlinkClient(jobManager)
+                .submit(PulseCli.jobJar(), parallelism, savepoint, allowNonRestored, programArgs);
         if (r.exitCode() != 0 || r.jobId() == null) {
             throw new IllegalStateException("the Flink client could not submit the job: " + lastLines(r.output()));
         }

@@ -31,6 +31,7 @@ public class DistinctUsers {
 
     /** Open addressing table of hashes, 0 = empty slot (the hash 0 itself is {@link #hasZero}); null once estimating. */
     public long[] table;
+
     public boolean hasZero;
     /** Distinct hashes in {@link #table} and {@link #hasZero}; 0 once estimating. */
     public int size;
@@ -43,6 +44,7 @@ public class DistinctUsers {
 
     /** The sketch wrapping {@link #sketch}, valid while {@link #wrappedBytes} is that very array. */
     private transient HllSketch wrapped;
+
     private transient byte[] wrappedBytes;
 
     /** An empty count exact up to {@value #EXACT_LIMIT} users, then a sketch of 2^{@value #LG_K} registers. */

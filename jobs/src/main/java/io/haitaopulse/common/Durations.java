@@ -19,8 +19,8 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not a duration; use a whole number and one of ms, s, m, h, d (e.g. 500ms, 5s, 5m, 1h, 7d)");
+            throw new IllegalArgumentException("'" + text
+                    + "' is not a duration; use a whole number and one of ms, s, m, h, d (e.g. 500ms, 5s, 5m, 1h, 7d)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

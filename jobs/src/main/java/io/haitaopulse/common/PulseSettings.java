@@ -20,8 +20,17 @@ import org.apache.flink.configuration.Configuration;
  * @param maxPastSkew how far behind its Kafka timestamp an event may be (0: unchecked), not negative
  * @param timezoneOffset offset of the shop's clock from UTC
  */
-public record PulseSettings(Duration window, Duration slide, int top, Duration maxDelay, Duration allowedLateness,
-        Duration idleTimeout, Duration maxFutureSkew, Duration maxPastSkew, Duration timezoneOffset) implements Serializable {
+public record PulseSettings(
+        Duration window,
+        Duration slide,
+        int top,
+        Duration maxDelay,
+        Duration allowedLateness,
+        Duration idleTimeout,
+        Duration maxFutureSkew,
+        Duration maxPastSkew,
+        Duration timezoneOffset)
+        implements Serializable {
 
     /** Reads and checks every common option; throws {@link IllegalArgumentException} with one line naming the key. */
     public static PulseSettings from(Configuration conf) {
@@ -30,14 +39,18 @@ public record PulseSettings(Duration window, Duration slide, int top, Duration m
         positive(PulseOptions.WINDOW, "--window", window);
         positive(PulseOptions.SLIDE, "--slide", slide);
         if (slide.compareTo(window) > 0) {
-            throw new IllegalArgumentException(PulseOptions.SLIDE.key() + " (--slide, " + Durations.format(slide)
-                    + ") must not exceed " + PulseOptions.WINDOW.key() + " (--window, " + Durations.format(window) + ")");
+            throw new IllegalArgumentException(
+                    PulseOptions.SLIDE.key() + " (--slide, " + Durations.format(slide) + ") must not exceed "
+                            + PulseOptions.WINDOW.key() + " (--window, " + Durations.format(window) + ")");
         }
         int top = conf.get(PulseOptions.TOP);
         if (top < 1) {
             throw new IllegalArgumentException(PulseOptions.TOP.key() + " (--top) must be at least 1, got " + top);
         }
-        return new PulseSettings(window, slide, top,
+        return new PulseSettings(
+                window,
+                slide,
+                top,
                 notNegative(conf, PulseOptions.MAX_DELAY, "--max-delay"),
                 notNegative(conf, PulseOptions.ALLOWED_LATENESS, "--allowed-lateness"),
                 notNegative(conf, PulseOptions.IDLE_TIMEOUT, "--idle-timeout"),
@@ -53,15 +66,16 @@ public record PulseSettings(Duration window, Duration slide, int top, Duration m
 
     private static void positive(ConfigOption<Duration> option, String flag, Duration d) {
         if (d.toMillis() <= 0) {
-            throw new IllegalArgumentException(option.key() + " (" + flag + ") must be positive, got " + Durations.format(d));
+            throw new IllegalArgumentException(
+                    option.key() + " (" + flag + ") must be positive, got " + Durations.format(d));
         }
     }
 
     private static Duration notNegative(Configuration conf, ConfigOption<Duration> option, String flag) {
         Duration d = conf.get(option);
         if (d.isNegative()) {
-            throw new IllegalArgumentException(option.key() + (flag != null ? " (" + flag + ")" : "") + " must not be negative, got "
-                    + Durations.format(d));
+            throw new IllegalArgumentException(option.key() + (flag != null ? " (" + flag + ")" : "")
+                    + " must not be negative, got " + Durations.format(d));
         }
         return d;
     }

@@ -51,18 +51,24 @@ public final class ConfigCatalog {
 
     /** The areas in the order of the reference; an option declared in two holders belongs to the first. */
     public static final List<Area> AREAS = List.of(
-            new Area("Common job options", "Windows, ranking and event time, shared by every job and by replay and live "
-                    + "runs alike. The first six are also flags of `pulse replay`.",
+            new Area(
+                    "Common job options",
+                    "Windows, ranking and event time, shared by every job and by replay and live "
+                            + "runs alike. The first six are also flags of `pulse replay`.",
                     PulseOptions.class),
             new Area("Privacy", "Pseudonymisation of user ids and k-anonymity of segment rows.", PrivacyOptions.class),
             new Area("Bot filter", "The click-fraud filter in front of every job.", BotOptions.class),
             new Area("Trends job", "Hot items and demand trends (`--job trends`).", TrendOptions.class),
-            new Area("Uplift job", "Campaign uplift, diff-in-diff and channel attribution (`--job uplift`).",
+            new Area(
+                    "Uplift job",
+                    "Campaign uplift, diff-in-diff and channel attribution (`--job uplift`).",
                     UpliftOptions.class),
             new Area("Sourcing job", "The sourcing shortlist (`--job sourcing`).", SourcingOptions.class),
             new Area("Traffic job", "Traffic, funnel and order timeouts (`--job traffic`).", TrafficOptions.class),
-            new Area("Live runs (Kafka and PostgreSQL)", "Where `pulse run` and `pulse submit` read and write; "
-                    + "replays ignore these.", LiveOptions.class));
+            new Area(
+                    "Live runs (Kafka and PostgreSQL)",
+                    "Where `pulse run` and `pulse submit` read and write; " + "replays ignore these.",
+                    LiveOptions.class));
 
     private static final Map<String, Entry> ENTRIES = entries();
 

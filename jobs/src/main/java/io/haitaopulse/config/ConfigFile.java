@@ -69,7 +69,10 @@ public final class ConfigFile {
 
     /** The line of {@code text} (already parsed without error) on which {@code key} is set, or 0. */
     public static int lineOf(String name, String text, String key) {
-        Integer line = read(name, new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text)).lines.get(key);
+        Integer line = read(
+                        name, new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text))
+                .lines
+                .get(key);
         return line == null ? 0 : line;
     }
 
@@ -154,7 +157,8 @@ public final class ConfigFile {
             if (isPulse(key)) {
                 checkKnown(k, key);
             }
-            if (v.getScalarStyle() == ScalarStyle.PLAIN && List.of("", "~", "null", "Null", "NULL").contains(v.getValue())) {
+            if (v.getScalarStyle() == ScalarStyle.PLAIN
+                    && List.of("", "~", "null", "Null", "NULL").contains(v.getValue())) {
                 throw error(k, key + " has no value");
             }
             return v.getValue();
@@ -163,8 +167,12 @@ public final class ConfigFile {
         private void checkKnown(ScalarNode k, String key) {
             if (ConfigCatalog.option(key).isEmpty()) {
                 String near = ConfigCatalog.closest(key);
-                throw error(k, "unknown option " + key
-                        + (near != null ? "; did you mean " + near + "?" : "; the options are listed in docs/user/configuration.md"));
+                throw error(
+                        k,
+                        "unknown option " + key
+                                + (near != null
+                                        ? "; did you mean " + near + "?"
+                                        : "; the options are listed in docs/user/configuration.md"));
             }
         }
 
@@ -172,8 +180,8 @@ public final class ConfigFile {
             int line = line(k);
             Integer first = lines.putIfAbsent(key, line);
             if (first != null) {
-                throw new IllegalArgumentException(name + ":" + line + ": " + key + " is set twice (lines " + first + " and "
-                        + line + ")");
+                throw new IllegalArgumentException(
+                        name + ":" + line + ": " + key + " is set twice (lines " + first + " and " + line + ")");
             }
             values.put(key, value);
         }
@@ -198,7 +206,9 @@ public final class ConfigFile {
             if (isPulse(key) && ConfigCatalog.option(key).isEmpty()) {
                 String near = ConfigCatalog.closest(key);
                 throw new IllegalArgumentException(origin + ": unknown option " + key
-                        + (near != null ? "; did you mean " + near + "?" : "; the options are listed in docs/user/configuration.md"));
+                        + (near != null
+                                ? "; did you mean " + near + "?"
+                                : "; the options are listed in docs/user/configuration.md"));
             }
         }
     }

@@ -63,14 +63,16 @@ public final class DashboardServer implements AutoCloseable {
         try {
             views.check();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the dashboard views at " + jdbcUrl + " as " + user + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the dashboard views at " + jdbcUrl + " as " + user + ": " + e.getMessage(), e);
         }
         String chartJs = "/webjars/chart.js/" + chartJsVersion() + "/dist/chart.umd.min.js";
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + host.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + host.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory daemons = r -> {
@@ -123,7 +125,7 @@ public final class DashboardServer implements AutoCloseable {
         switch (path) {
             case "/" -> send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell("trending", lang, chartJsPath)));
             case "/trending", "/hot", "/campaigns", "/sourcing", "/traffic" ->
-                    send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell(path.substring(1), lang, chartJsPath)));
+                send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell(path.substring(1), lang, chartJsPath)));
             case "/api/trending" -> json(ex, views.trending());
             case "/api/hot" -> json(ex, views.hot());
             case "/api/campaigns" -> json(ex, views.campaigns());

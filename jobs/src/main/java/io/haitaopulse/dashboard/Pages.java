@@ -137,18 +137,27 @@ final class Pages {
         }
         StringBuilder nav = new StringBuilder();
         for (String p : PAGES) {
-            nav.append("<a href=\"/").append(p).append("?lang=").append(esc(lang)).append('"')
-                    .append(p.equals(page) ? " class=\"current\"" : "").append('>').append(esc(l.get("page." + p))).append("</a>");
+            nav.append("<a href=\"/")
+                    .append(p)
+                    .append("?lang=")
+                    .append(esc(lang))
+                    .append('"')
+                    .append(p.equals(page) ? " class=\"current\"" : "")
+                    .append('>')
+                    .append(esc(l.get("page." + p)))
+                    .append("</a>");
         }
         String other = "zh".equals(lang) ? "en" : "zh";
-        return "<!DOCTYPE html>\n<html lang=\"" + ("zh".equals(lang) ? "zh-CN" : "en") + "\"><head><meta charset=\"utf-8\">"
+        return "<!DOCTYPE html>\n<html lang=\"" + ("zh".equals(lang) ? "zh-CN" : "en")
+                + "\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(l.get("page." + page)) + " · " + esc(l.get("title")) + "</title>"
                 + "<link rel=\"stylesheet\" href=\"/static/dashboard.css\">"
                 + "<script src=\"" + esc(chartJs) + "\" defer></script>"
                 + "<script src=\"/static/dashboard.js\" defer></script></head>"
                 // Labels travel as an escaped attribute: JSON inside HTML, no script block to break out of.
-                + "<body data-page=\"" + esc(page) + "\" data-lang=\"" + esc(lang) + "\" data-labels=\"" + esc(labelsJson) + "\">"
+                + "<body data-page=\"" + esc(page) + "\" data-lang=\"" + esc(lang) + "\" data-labels=\""
+                + esc(labelsJson) + "\">"
                 + "<header><h1>" + esc(l.get("title")) + "</h1><nav>" + nav + "</nav>"
                 + "<a id=\"lang\" href=\"/" + esc(page) + "?lang=" + other + "\">" + esc(l.get("lang.other")) + "</a>"
                 + "<p id=\"freshness\" class=\"freshness\">" + esc(l.get("loading")) + "</p></header>"

@@ -25,32 +25,42 @@ final class ViewReader {
 
     /** Most trending items and points per sparkline: a page a person can read, not a dump. */
     static final int TRENDING_LIMIT = 50;
+
     static final int HISTORY_POINTS = 48;
 
-    static final String TRENDING_SQL = "SELECT window_end, item_id, category_id, views, carts, buys, baseline, ratio, z "
-            + "FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id LIMIT " + TRENDING_LIMIT;
-    static final String CATEGORIES_SQL = "SELECT window_end, category_id, views, carts, buys, active_items, baseline, ratio, z, "
-            + "trending, trending_items, top_trending_item_id FROM v_category_trends_now "
-            + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id";
-    static final String HOT_SQL = "SELECT window_end, scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
-            + "ORDER BY scope = 'all' DESC, scope, rank";
-    static final String SCOREBOARD_SQL = "SELECT campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control, "
-            + "lift_abs, lift_rel, ci_low, ci_high, rel_ci_low, rel_ci_high, anytime_ci_low, anytime_ci_high, srm_p, srm_warning, "
-            + "incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric";
+    static final String TRENDING_SQL =
+            "SELECT window_end, item_id, category_id, views, carts, buys, baseline, ratio, z "
+                    + "FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id LIMIT "
+                    + TRENDING_LIMIT;
+    static final String CATEGORIES_SQL =
+            "SELECT window_end, category_id, views, carts, buys, active_items, baseline, ratio, z, "
+                    + "trending, trending_items, top_trending_item_id FROM v_category_trends_now "
+                    + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id";
+    static final String HOT_SQL =
+            "SELECT window_end, scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
+                    + "ORDER BY scope = 'all' DESC, scope, rank";
+    static final String SCOREBOARD_SQL =
+            "SELECT campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control, "
+                    + "lift_abs, lift_rel, ci_low, ci_high, rel_ci_low, rel_ci_high, anytime_ci_low, anytime_ci_high, srm_p, srm_warning, "
+                    + "incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric";
     static final String DID_SQL = "SELECT campaign_id, as_of, method, lift_rel, ci_low, ci_high, incremental_gmv_cents "
             + "FROM v_campaign_did ORDER BY campaign_id";
-    static final String CHANNELS_SQL = "SELECT channel, campaign_id, sessions, orders, gmv_cents, new_users, window_end "
-            + "FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id";
-    static final String SHORTLIST_SQL = "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, "
-            + "avg_rating, return_rate, complaint_rate, recommended_order_units, reasons FROM v_sourcing_shortlist "
-            + "ORDER BY category_id, rank";
+    static final String CHANNELS_SQL =
+            "SELECT channel, campaign_id, sessions, orders, gmv_cents, new_users, window_end "
+                    + "FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id";
+    static final String SHORTLIST_SQL =
+            "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, "
+                    + "avg_rating, return_rate, complaint_rate, recommended_order_units, reasons FROM v_sourcing_shortlist "
+                    + "ORDER BY category_id, rank";
     static final String TRAFFIC_NOW_SQL = "SELECT window_start, dimension, value, pv, uv FROM v_traffic_now "
             + "ORDER BY dimension <> 'all', dimension, pv DESC, value";
-    static final String TRAFFIC_HOURLY_SQL = "SELECT window_start, pv, uv, uv_exact FROM v_traffic_hourly WHERE dimension = 'all' "
-            + "ORDER BY window_start";
-    static final String FUNNEL_SQL = "SELECT window_start, category_id, viewers, carters, orderers, payers, view_to_cart, "
-            + "cart_to_order, order_to_paid FROM v_funnel_hourly WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) "
-            + "ORDER BY viewers DESC, category_id";
+    static final String TRAFFIC_HOURLY_SQL =
+            "SELECT window_start, pv, uv, uv_exact FROM v_traffic_hourly WHERE dimension = 'all' "
+                    + "ORDER BY window_start";
+    static final String FUNNEL_SQL =
+            "SELECT window_start, category_id, viewers, carters, orderers, payers, view_to_cart, "
+                    + "cart_to_order, order_to_paid FROM v_funnel_hourly WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) "
+                    + "ORDER BY viewers DESC, category_id";
     static final String UNPAID_SQL = "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
             + "ORDER BY hour_start DESC LIMIT 24";
     static final String BOTS_SQL = "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly "
@@ -74,7 +84,8 @@ final class ViewReader {
      * a superuser): a dashboard holds a password on a web-facing host and gets the views only.
      */
     void check() throws SQLException {
-        try (Connection c = open(); Statement st = c.createStatement()) {
+        try (Connection c = open();
+                Statement st = c.createStatement()) {
             st.executeQuery("SELECT count(*) FROM v_freshness").close();
             try (ResultSet rs = st.executeQuery("SELECT has_table_privilege('hot_items', 'SELECT') "
                     + "OR has_table_privilege('hot_items', 'INSERT'), pg_has_role('pulse_dashboard', 'USAGE')")) {
@@ -94,10 +105,20 @@ final class ViewReader {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("items", items);
             out.put("categories", categories);
-            out.put("item_history", history(c, "SELECT item_id AS id, window_end, views, baseline FROM v_demand_history "
-                    + "WHERE item_id = ANY (?) ORDER BY item_id, window_end", ids(items, "item_id")));
-            out.put("category_history", history(c, "SELECT category_id AS id, window_end, views, baseline FROM v_category_history "
-                    + "WHERE category_id = ANY (?) ORDER BY category_id, window_end", ids(categories, "category_id")));
+            out.put(
+                    "item_history",
+                    history(
+                            c,
+                            "SELECT item_id AS id, window_end, views, baseline FROM v_demand_history "
+                                    + "WHERE item_id = ANY (?) ORDER BY item_id, window_end",
+                            ids(items, "item_id")));
+            out.put(
+                    "category_history",
+                    history(
+                            c,
+                            "SELECT category_id AS id, window_end, views, baseline FROM v_category_history "
+                                    + "WHERE category_id = ANY (?) ORDER BY category_id, window_end",
+                            ids(categories, "category_id")));
             out.put("freshness", freshness(c));
             return out;
         }
@@ -147,7 +168,9 @@ final class ViewReader {
 
     /** The shortlist as PostgreSQL prints each value (exact, no float re-rendering), header first. */
     List<List<String>> shortlistCells() throws SQLException {
-        try (Connection c = open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SHORTLIST_SQL)) {
+        try (Connection c = open();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(SHORTLIST_SQL)) {
             ResultSetMetaData md = rs.getMetaData();
             List<List<String>> out = new ArrayList<>();
             List<String> header = new ArrayList<>();
@@ -160,7 +183,11 @@ final class ViewReader {
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     Object v = rs.getObject(i);
                     if (v instanceof Array a) {
-                        row.add(String.join("; ", Arrays.stream((Object[]) a.getArray()).map(String::valueOf).toList()));
+                        row.add(String.join(
+                                "; ",
+                                Arrays.stream((Object[]) a.getArray())
+                                        .map(String::valueOf)
+                                        .toList()));
                     } else {
                         row.add(v == null ? "" : rs.getString(i));
                     }
@@ -184,11 +211,17 @@ final class ViewReader {
     }
 
     private static List<Long> ids(List<Map<String, Object>> rows, String column) {
-        return rows.stream().map(r -> r.get(column)).filter(Long.class::isInstance).map(Long.class::cast).distinct().toList();
+        return rows.stream()
+                .map(r -> r.get(column))
+                .filter(Long.class::isInstance)
+                .map(Long.class::cast)
+                .distinct()
+                .toList();
     }
 
     /** Per id, its newest {@link #HISTORY_POINTS} points of views and baseline. */
-    private static Map<String, List<Map<String, Object>>> history(Connection c, String sql, List<Long> ids) throws SQLException {
+    private static Map<String, List<Map<String, Object>>> history(Connection c, String sql, List<Long> ids)
+            throws SQLException {
         Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return out;
@@ -196,7 +229,8 @@ final class ViewReader {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             for (Map<String, Object> row : rows(ps.executeQuery())) {
-                List<Map<String, Object>> points = out.computeIfAbsent(String.valueOf(row.remove("id")), k -> new ArrayList<>());
+                List<Map<String, Object>> points =
+                        out.computeIfAbsent(String.valueOf(row.remove("id")), k -> new ArrayList<>());
                 points.add(row);
                 if (points.size() > HISTORY_POINTS) {
                     points.remove(0);

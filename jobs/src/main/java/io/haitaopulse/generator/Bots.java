@@ -20,12 +20,11 @@ import java.util.SplittableRandom;
  */
 final class Bots {
 
-    private Bots() {
-    }
+    private Bots() {}
 
     /** Plants {@code cfg.bots()} bots into {@code delivery}; returns what truth.json lists of each. */
-    static List<ObjectNode> plant(SimulatorConfig cfg, long seed, SplittableRandom extra, Catalogue catalogue,
-            Delivery delivery) {
+    static List<ObjectNode> plant(
+            SimulatorConfig cfg, long seed, SplittableRandom extra, Catalogue catalogue, Delivery delivery) {
         List<ObjectNode> truth = new ArrayList<>();
         long start = cfg.start().toEpochMilli();
         long span = cfg.duration().toMillis();
@@ -44,18 +43,38 @@ final class Bots {
             }
             String region0 = Users.OTHER[extra.nextInt(Users.OTHER.length)];
             long clicks = 0;
-            for (long t = from; t < from + length; t += repeat ? 1_000 + extra.nextLong(2_001) : 500 + extra.nextLong(1_001)) {
+            for (long t = from;
+                    t < from + length;
+                    t += repeat ? 1_000 + extra.nextLong(2_001) : 500 + extra.nextLong(1_001)) {
                 int i = repeat ? target : extra.nextInt(catalogue.nItems);
                 CategoryDef def = catalogue.category(i);
-                delivery.emitExtra(t, 0, new Click("x" + delivery.nextExtraSeq(), user, catalogue.itemId[i], def.id(),
-                        ClickAction.VIEW, Instant.ofEpochMilli(t), null, Channel.DIRECT, null, null, region0, "web"));
+                delivery.emitExtra(
+                        t,
+                        0,
+                        new Click(
+                                "x" + delivery.nextExtraSeq(),
+                                user,
+                                catalogue.itemId[i],
+                                def.id(),
+                                ClickAction.VIEW,
+                                Instant.ofEpochMilli(t),
+                                null,
+                                Channel.DIRECT,
+                                null,
+                                null,
+                                region0,
+                                "web"));
                 clicks++;
             }
             ObjectNode b = new ObjectMapper().createObjectNode();
-            b.put("user_id", user).put("rule", repeat ? "repeat-item" : "no-dwell").put("from", from).put("until", from + length)
+            b.put("user_id", user)
+                    .put("rule", repeat ? "repeat-item" : "no-dwell")
+                    .put("from", from)
+                    .put("until", from + length)
                     .put("clicks", clicks);
             if (repeat) {
-                b.put("item_id", catalogue.itemId[target]).put("category_id", catalogue.category(target).id());
+                b.put("item_id", catalogue.itemId[target])
+                        .put("category_id", catalogue.category(target).id());
             }
             truth.add(b);
         }

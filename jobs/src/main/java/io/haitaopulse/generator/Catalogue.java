@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
 final class Catalogue {
 
     /** An import-shop category: funnel rates, price level, base return rate. */
-    record CategoryDef(long id, String name, double cartRate, double orderRate, long medianPriceCents, double returnRate) {}
+    record CategoryDef(
+            long id, String name, double cartRate, double orderRate, long medianPriceCents, double returnRate) {}
 
     static final List<CategoryDef> CATEGORIES = List.of(
             new CategoryDef(101, "infant formula", 0.10, 0.45, 26_800, 0.02),
@@ -33,6 +34,7 @@ final class Catalogue {
 
     /** Values of {@link #kindOf}. */
     static final int NORMAL = 0;
+
     static final int STAR = 1;
     static final int BAD = 2;
     static final int SHOCK = 3;
@@ -95,7 +97,8 @@ final class Catalogue {
                 itemId[i] = def.id() * 100_000 + 1 + k;
                 itemCat[i] = c;
                 byCategory[c][k] = i;
-                price[i] = Math.max(100, Math.round(def.medianPriceCents() * Math.exp(0.4 * Draws.gaussian(rnd)) / 10) * 10);
+                price[i] = Math.max(
+                        100, Math.round(def.medianPriceCents() * Math.exp(0.4 * Draws.gaussian(rnd)) / 10) * 10);
                 popularity[i] = 1.0 / Math.pow(rank[i] + 1, 1.05);
                 returnRate[i] = def.returnRate() * Math.exp(0.3 * Draws.gaussian(rnd));
             }
@@ -131,7 +134,9 @@ final class Catalogue {
             }
         }
         plantShocks(byPopularity);
-        boosted = IntStream.range(0, nItems).filter(i -> kindOf[i] == STAR || kindOf[i] == SHOCK).toArray();
+        boosted = IntStream.range(0, nItems)
+                .filter(i -> kindOf[i] == STAR || kindOf[i] == SHOCK)
+                .toArray();
         shocked = IntStream.range(0, nItems).filter(i -> kindOf[i] == SHOCK).toArray();
         starPopularity = new double[CATEGORIES.size()];
         starPopularityAll = 0;

@@ -18,7 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
 final class Delivery {
 
     /** An event waiting for its delivery time: the record, or a malformed line as text. */
-    private record Pending(long delivery, long seq, int file, IndexedRecord event, String line) implements Comparable<Pending> {
+    private record Pending(long delivery, long seq, int file, IndexedRecord event, String line)
+            implements Comparable<Pending> {
         @Override
         public int compareTo(Pending o) {
             int c = Long.compare(delivery, o.delivery);
@@ -55,7 +56,8 @@ final class Delivery {
 
     /** Queues {@code event} of time {@code ts} for {@code file}: delayed, maybe late, maybe (clicks) malformed. */
     void emit(long ts, int file, SpecificRecord event) {
-        long delay = cfg.maxDelay().toMillis() == 0 ? 0 : rnd.nextLong(cfg.maxDelay().toMillis() + 1);
+        long delay =
+                cfg.maxDelay().toMillis() == 0 ? 0 : rnd.nextLong(cfg.maxDelay().toMillis() + 1);
         if (cfg.lateShare() > 0 && rnd.nextDouble() < cfg.lateShare()) {
             delay = cfg.maxDelay().toMillis() * 3 + MINUTE + rnd.nextLong(10 * MINUTE);
             late++;
@@ -72,7 +74,9 @@ final class Delivery {
 
     /** Like {@link #emit}, drawing from {@code extra}: in-bound delay only, never late or malformed. */
     void emitExtra(long ts, int file, SpecificRecord event) {
-        long delay = cfg.maxDelay().toMillis() == 0 ? 0 : extra.nextLong(cfg.maxDelay().toMillis() + 1);
+        long delay = cfg.maxDelay().toMillis() == 0
+                ? 0
+                : extra.nextLong(cfg.maxDelay().toMillis() + 1);
         // Negative sequence numbers: distinct from emit's, so delivery order stays a total order.
         queue.add(new Pending(ts + delay, -nextExtraSeq(), file, (IndexedRecord) event, null));
     }
@@ -80,8 +84,10 @@ final class Delivery {
     private String malformedLine(String line) {
         return switch (rnd.nextInt(4)) {
             case 0 -> line.substring(0, line.length() / 2);
-            case 1 -> line.replace("\"action\":\"VIEW\"", "\"action\":\"view\"").replace("\"action\":\"CART\"", "\"action\":\"cart\"")
-                    .replace("\"action\":\"FAV\"", "\"action\":\"fav\"");
+            case 1 ->
+                line.replace("\"action\":\"VIEW\"", "\"action\":\"view\"")
+                        .replace("\"action\":\"CART\"", "\"action\":\"cart\"")
+                        .replace("\"action\":\"FAV\"", "\"action\":\"fav\"");
             case 2 -> line.replaceFirst("\"item_id\":(\\d+)", "\"item_id\":\"$1\"");
             default -> "{\"type\":\"refund\",\"ts\":1}";
         };

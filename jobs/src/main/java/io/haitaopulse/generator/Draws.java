@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  */
 final class Draws {
 
-    private Draws() {
-    }
+    private Draws() {}
 
     /** Poisson with {@code mean}: exact (Knuth) up to 30, a rounded normal approximation above. */
     static int poisson(SplittableRandom rnd, double mean) {

@@ -41,8 +41,8 @@ public final class MarketSimulator {
     public static final long PAYMENT_TIMEOUT_MS = 15 * MINUTE;
 
     /** Output files, in the order of the writers. */
-    public static final List<String> FILES = List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl",
-            "reviews.jsonl");
+    public static final List<String> FILES =
+            List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl", "reviews.jsonl");
 
     /**
      * Where the simulation's events go, in delivery order across all files. {@code file} indexes
@@ -82,8 +82,9 @@ public final class MarketSimulator {
         BufferedWriter[] w = new BufferedWriter[FILES.size()];
         JsonGenerator[] g = new JsonGenerator[FILES.size()];
         for (int i = 0; i < w.length; i++) {
-            w[i] = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(out.resolve(FILES.get(i))),
-                    StandardCharsets.UTF_8), 1 << 16);
+            w[i] = new BufferedWriter(
+                    new OutputStreamWriter(Files.newOutputStream(out.resolve(FILES.get(i))), StandardCharsets.UTF_8),
+                    1 << 16);
             g[i] = JsonRows.generator(w[i]);
         }
         long total;

@@ -31,7 +31,12 @@ final class Orders {
     private final List<String> unpaidOrders = new ArrayList<>();
     private long createdOrders;
 
-    Orders(SimulatorConfig cfg, SplittableRandom rnd, SplittableRandom extra, Catalogue catalogue, Users users,
+    Orders(
+            SimulatorConfig cfg,
+            SplittableRandom rnd,
+            SplittableRandom extra,
+            Catalogue catalogue,
+            Users users,
             Delivery delivery) {
         this.cfg = cfg;
         this.rnd = rnd;
@@ -57,7 +62,8 @@ final class Orders {
      */
     void checkout(int u, List<OrderLine> basket, List<PlantedCampaign> active, long ts, long horizon) {
         // Buy the basket or not: the category's order rate, raised for treated users by their campaigns.
-        CategoryDef firstCat = Catalogue.CATEGORIES.get(Catalogue.indexOfCategory(basket.get(0).getCategoryId()));
+        CategoryDef firstCat =
+                Catalogue.CATEGORIES.get(Catalogue.indexOfCategory(basket.get(0).getCategoryId()));
         double p0 = firstCat.orderRate();
         double uniform = rnd.nextDouble();
         double multiplier = 1.0;
@@ -72,8 +78,14 @@ final class Orders {
         boolean buys = uniform < Math.min(0.98, p0 * multiplier);
         List<OrderLine> lines = new ArrayList<>();
         for (OrderLine l : basket) {
-            int qty = valueMultiplier > 1 && rnd.nextDouble() < (valueMultiplier - 1) * 2 ? l.getQuantity() + 1 : l.getQuantity();
-            lines.add(new OrderLine(l.getItemId(), l.getCategoryId(), qty, l.getUnitPriceCents(),
+            int qty = valueMultiplier > 1 && rnd.nextDouble() < (valueMultiplier - 1) * 2
+                    ? l.getQuantity() + 1
+                    : l.getQuantity();
+            lines.add(new OrderLine(
+                    l.getItemId(),
+                    l.getCategoryId(),
+                    qty,
+                    l.getUnitPriceCents(),
                     Math.min(l.getDiscountCents(), qty * l.getUnitPriceCents())));
         }
         long baseValue = 0;
@@ -100,8 +112,10 @@ final class Orders {
             if (cfg.unpaidShare() > 0 && extra.nextDouble() < cfg.unpaidShare()) {
                 // Checked out and never paid: what order_timeouts must find.
                 String unpaid = "n" + delivery.nextExtraSeq();
-                delivery.emitExtra(ts, 1, new Order(unpaid, user, OrderStatus.CREATED, Instant.ofEpochMilli(ts), lines, null,
-                        null));
+                delivery.emitExtra(
+                        ts,
+                        1,
+                        new Order(unpaid, user, OrderStatus.CREATED, Instant.ofEpochMilli(ts), lines, null, null));
                 unpaidOrders.add(unpaid);
                 createdOrders++;
             }
@@ -120,19 +134,39 @@ final class Orders {
         if (cfg.unpaidShare() > 0) {
             // Placed 10 s to 3 min before it was paid, well within the payment timeout.
             long placed = ts - 10_000 - extra.nextLong(170_001);
-            delivery.emitExtra(placed, 1, new Order(orderId, user, OrderStatus.CREATED, Instant.ofEpochMilli(placed), lines,
-                    orderCampaign, coupon));
+            delivery.emitExtra(
+                    placed,
+                    1,
+                    new Order(
+                            orderId,
+                            user,
+                            OrderStatus.CREATED,
+                            Instant.ofEpochMilli(placed),
+                            lines,
+                            orderCampaign,
+                            coupon));
             createdOrders++;
         }
-        delivery.emit(ts, 1, new Order(orderId, user, OrderStatus.PAID, Instant.ofEpochMilli(ts), lines, orderCampaign,
-                coupon));
+        delivery.emit(
+                ts,
+                1,
+                new Order(orderId, user, OrderStatus.PAID, Instant.ofEpochMilli(ts), lines, orderCampaign, coupon));
         for (OrderLine l : lines) {
             int i = catalogue.indexOfItem(l.getItemId());
             if (rnd.nextDouble() < catalogue.returnRate[i]) {
                 long back = ts + HOUR + rnd.nextLong(7 * DAY - HOUR);
                 if (back < horizon) {
-                    delivery.emit(back, 1, new Order(orderId, user, OrderStatus.RETURNED, Instant.ofEpochMilli(back), List.of(l),
-                            null, null));
+                    delivery.emit(
+                            back,
+                            1,
+                            new Order(
+                                    orderId,
+                                    user,
+                                    OrderStatus.RETURNED,
+                                    Instant.ofEpochMilli(back),
+                                    List.of(l),
+                                    null,
+                                    null));
                 }
             }
             if (rnd.nextDouble() < 0.3) {
@@ -160,7 +194,9 @@ final class Orders {
                 complaint = Complaint.values()[1 + rnd.nextInt(Complaint.values().length - 1)];
             }
         }
-        delivery.emit(at, 4, new Review(catalogue.itemId[i], users.userId[u], Instant.ofEpochMilli(at), rating, orderId,
-                complaint));
+        delivery.emit(
+                at,
+                4,
+                new Review(catalogue.itemId[i], users.userId[u], Instant.ofEpochMilli(at), rating, orderId, complaint));
     }
 }

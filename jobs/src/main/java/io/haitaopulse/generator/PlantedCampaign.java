@@ -92,8 +92,15 @@ final class PlantedCampaign {
 
     /** The campaign's definition as the shop announces it ({@code campaigns.jsonl}). */
     Campaign definition() {
-        return new Campaign(id, kind, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), holdout,
-                targetCategory >= 0 ? List.of(targetCategory) : null, null, id.replace('-', ' '));
+        return new Campaign(
+                id,
+                kind,
+                Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(end),
+                holdout,
+                targetCategory >= 0 ? List.of(targetCategory) : null,
+                null,
+                id.replace('-', ' '));
     }
 
     /** Hold-out assignment in [0, 1) from a hash of campaign and user, as a shop would do it. */

@@ -26,7 +26,12 @@ final class Sessions {
     private final Delivery delivery;
     private final Orders orders;
 
-    Sessions(SplittableRandom rnd, Catalogue catalogue, Users users, List<PlantedCampaign> campaigns, Delivery delivery,
+    Sessions(
+            SplittableRandom rnd,
+            Catalogue catalogue,
+            Users users,
+            List<PlantedCampaign> campaigns,
+            Delivery delivery,
             Orders orders) {
         this.rnd = rnd;
         this.catalogue = catalogue;
@@ -60,7 +65,10 @@ final class Sessions {
                     if (!control) {
                         c.treated.set(u);
                     }
-                    delivery.emit(t, 3, new Exposure(c.id, user, control ? Arm.CONTROL : Arm.TREATMENT, Instant.ofEpochMilli(t)));
+                    delivery.emit(
+                            t,
+                            3,
+                            new Exposure(c.id, user, control ? Arm.CONTROL : Arm.TREATMENT, Instant.ofEpochMilli(t)));
                     if (c.kind == CampaignKind.REFERRAL && !control) {
                         channel = Channel.REFERRAL;
                         String referrer = users.userId[rnd.nextInt(users.size())];
@@ -89,16 +97,58 @@ final class Sessions {
             affinity = catalogue.itemCat[i];
             CategoryDef def = catalogue.category(i);
             long item = catalogue.itemId[i];
-            delivery.emit(ts, 0, new Click("e" + delivery.nextSeq(), user, item, def.id(), ClickAction.VIEW,
-                    Instant.ofEpochMilli(ts), sessionId, channel, campaignId, token, region, device));
+            delivery.emit(
+                    ts,
+                    0,
+                    new Click(
+                            "e" + delivery.nextSeq(),
+                            user,
+                            item,
+                            def.id(),
+                            ClickAction.VIEW,
+                            Instant.ofEpochMilli(ts),
+                            sessionId,
+                            channel,
+                            campaignId,
+                            token,
+                            region,
+                            device));
             if (rnd.nextDouble() < 0.03) {
-                delivery.emit(ts + 2_000, 0, new Click("e" + delivery.nextSeq(), user, item, def.id(), ClickAction.FAV,
-                        Instant.ofEpochMilli(ts + 2_000), sessionId, channel, campaignId, token, region, device));
+                delivery.emit(
+                        ts + 2_000,
+                        0,
+                        new Click(
+                                "e" + delivery.nextSeq(),
+                                user,
+                                item,
+                                def.id(),
+                                ClickAction.FAV,
+                                Instant.ofEpochMilli(ts + 2_000),
+                                sessionId,
+                                channel,
+                                campaignId,
+                                token,
+                                region,
+                                device));
             }
             double cartRate = def.cartRate() * (catalogue.kindOf[i] == Catalogue.STAR ? 1.6 : 1.0);
             if (rnd.nextDouble() < cartRate) {
-                delivery.emit(ts + 5_000, 0, new Click("e" + delivery.nextSeq(), user, item, def.id(), ClickAction.CART,
-                        Instant.ofEpochMilli(ts + 5_000), sessionId, channel, campaignId, token, region, device));
+                delivery.emit(
+                        ts + 5_000,
+                        0,
+                        new Click(
+                                "e" + delivery.nextSeq(),
+                                user,
+                                item,
+                                def.id(),
+                                ClickAction.CART,
+                                Instant.ofEpochMilli(ts + 5_000),
+                                sessionId,
+                                channel,
+                                campaignId,
+                                token,
+                                region,
+                                device));
                 long price = catalogue.price[i];
                 int qty = rnd.nextDouble() < 0.8 ? 1 : 2 + rnd.nextInt(3);
                 long discount = rnd.nextDouble() < 0.3 ? price * qty * (5 + rnd.nextInt(16)) / 100 : 0;

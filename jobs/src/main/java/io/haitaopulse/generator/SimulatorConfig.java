@@ -23,9 +23,19 @@ import java.util.List;
  * @param unpaidShare share of baskets a user checks out (an order CREATED) and never pays; every
  *     paid order is also CREATED first when this is above 0
  */
-public record SimulatorConfig(Instant start, Duration duration, int users, int itemsPerCategory,
-        double sessionsPerUserPerDay, Duration maxDelay, double lateShare, double malformedShare, int shocks,
-        boolean withCampaigns, int bots, double unpaidShare) {
+public record SimulatorConfig(
+        Instant start,
+        Duration duration,
+        int users,
+        int itemsPerCategory,
+        double sessionsPerUserPerDay,
+        Duration maxDelay,
+        double lateShare,
+        double malformedShare,
+        int shocks,
+        boolean withCampaigns,
+        int bots,
+        double unpaidShare) {
 
     /** Names of the presets. */
     public static final List<String> SCENARIOS = List.of("default", "small", "campaigns", "shocks");
@@ -36,16 +46,65 @@ public record SimulatorConfig(Instant start, Duration duration, int users, int i
     /** The preset {@code name}; throws {@link IllegalArgumentException} for an unknown one. */
     public static SimulatorConfig scenario(String name) {
         return switch (name) {
-            case "default" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(3), 20_000, 200, 1.2, Duration.ofSeconds(5),
-                    0.0005, 0.0005, 6, true, 0, 0.0);
-            case "small" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(1), 3_000, 40, 1.2, Duration.ofSeconds(5),
-                    0.0, 0.0, 4, true, 0, 0.0);
-            case "campaigns" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(2), 20_000, 60, 1.5, Duration.ofSeconds(5),
-                    0.0, 0.0, 0, true, 0, 0.0);
-            case "shocks" -> new SimulatorConfig(DEFAULT_START, Duration.ofDays(2), 10_000, 100, 1.2, Duration.ofSeconds(5),
-                    0.0, 0.0, 10, false, 0, 0.0);
-            default -> throw new IllegalArgumentException(
-                    "unknown scenario '" + name + "'; use one of " + String.join(", ", SCENARIOS));
+            case "default" ->
+                new SimulatorConfig(
+                        DEFAULT_START,
+                        Duration.ofDays(3),
+                        20_000,
+                        200,
+                        1.2,
+                        Duration.ofSeconds(5),
+                        0.0005,
+                        0.0005,
+                        6,
+                        true,
+                        0,
+                        0.0);
+            case "small" ->
+                new SimulatorConfig(
+                        DEFAULT_START,
+                        Duration.ofDays(1),
+                        3_000,
+                        40,
+                        1.2,
+                        Duration.ofSeconds(5),
+                        0.0,
+                        0.0,
+                        4,
+                        true,
+                        0,
+                        0.0);
+            case "campaigns" ->
+                new SimulatorConfig(
+                        DEFAULT_START,
+                        Duration.ofDays(2),
+                        20_000,
+                        60,
+                        1.5,
+                        Duration.ofSeconds(5),
+                        0.0,
+                        0.0,
+                        0,
+                        true,
+                        0,
+                        0.0);
+            case "shocks" ->
+                new SimulatorConfig(
+                        DEFAULT_START,
+                        Duration.ofDays(2),
+                        10_000,
+                        100,
+                        1.2,
+                        Duration.ofSeconds(5),
+                        0.0,
+                        0.0,
+                        10,
+                        false,
+                        0,
+                        0.0);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown scenario '" + name + "'; use one of " + String.join(", ", SCENARIOS));
         };
     }
 
@@ -76,23 +135,67 @@ public record SimulatorConfig(Instant start, Duration duration, int users, int i
     }
 
     public SimulatorConfig withDuration(Duration d) {
-        return new SimulatorConfig(start, d, users, itemsPerCategory, sessionsPerUserPerDay, maxDelay, lateShare, malformedShare,
-                shocks, withCampaigns, bots, unpaidShare);
+        return new SimulatorConfig(
+                start,
+                d,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare);
     }
 
     public SimulatorConfig withUsers(int u) {
-        return new SimulatorConfig(start, duration, u, itemsPerCategory, sessionsPerUserPerDay, maxDelay, lateShare,
-                malformedShare, shocks, withCampaigns, bots, unpaidShare);
+        return new SimulatorConfig(
+                start,
+                duration,
+                u,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare);
     }
 
     public SimulatorConfig withDisorder(Duration delay, double late, double malformed) {
-        return new SimulatorConfig(start, duration, users, itemsPerCategory, sessionsPerUserPerDay, delay, late, malformed,
-                shocks, withCampaigns, bots, unpaidShare);
+        return new SimulatorConfig(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                delay,
+                late,
+                malformed,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare);
     }
 
     /** With {@code bots} planted bots and {@code unpaidShare} of baskets checked out and never paid. */
     public SimulatorConfig withBotsAndUnpaid(int b, double unpaid) {
-        return new SimulatorConfig(start, duration, users, itemsPerCategory, sessionsPerUserPerDay, maxDelay, lateShare,
-                malformedShare, shocks, withCampaigns, b, unpaid);
+        return new SimulatorConfig(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                b,
+                unpaid);
     }
 }

@@ -16,12 +16,19 @@ import java.util.List;
  */
 final class Truth {
 
-    private Truth() {
-    }
+    private Truth() {}
 
     /** Writes the truth of a finished run of {@code cfg} with {@code seed} to {@code file}. */
-    static void write(Path file, SimulatorConfig cfg, long seed, Catalogue catalogue, List<PlantedCampaign> campaigns,
-            Delivery delivery, List<ObjectNode> botTruth, Orders orders) throws IOException {
+    static void write(
+            Path file,
+            SimulatorConfig cfg,
+            long seed,
+            Catalogue catalogue,
+            List<PlantedCampaign> campaigns,
+            Delivery delivery,
+            List<ObjectNode> botTruth,
+            Orders orders)
+            throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode t = json.createObjectNode();
         t.put("seed", seed);
@@ -36,8 +43,12 @@ final class Truth {
         params.put("malformed_share", cfg.malformedShare());
         ArrayNode cats = t.putArray("categories");
         for (CategoryDef c : Catalogue.CATEGORIES) {
-            cats.addObject().put("category_id", c.id()).put("name", c.name()).put("cart_rate", c.cartRate())
-                    .put("order_rate", c.orderRate()).put("median_price_cents", c.medianPriceCents())
+            cats.addObject()
+                    .put("category_id", c.id())
+                    .put("name", c.name())
+                    .put("cart_rate", c.cartRate())
+                    .put("order_rate", c.orderRate())
+                    .put("median_price_cents", c.medianPriceCents())
                     .put("return_rate", c.returnRate());
         }
         ObjectNode counts = t.putObject("lines_written");
@@ -48,7 +59,8 @@ final class Truth {
         ArrayNode bots = t.putArray("bots");
         botTruth.forEach(bots::add);
         ObjectNode unpaid = t.putObject("unpaid_orders");
-        unpaid.put("payment_timeout_ms", MarketSimulator.PAYMENT_TIMEOUT_MS).put("created_orders", orders.createdOrders());
+        unpaid.put("payment_timeout_ms", MarketSimulator.PAYMENT_TIMEOUT_MS)
+                .put("created_orders", orders.createdOrders());
         ArrayNode unpaidIds = unpaid.putArray("never_paid");
         orders.unpaidOrders().forEach(unpaidIds::add);
         t.put("malformed_lines", delivery.malformed());
@@ -70,29 +82,48 @@ final class Truth {
         for (int i = 0; i < catalogue.nItems; i++) {
             long cat = catalogue.category(i).id();
             switch (catalogue.kindOf[i]) {
-                case Catalogue.STAR -> stars.addObject().put("item_id", itemId[i]).put("category_id", cat)
-                        .put("daily_growth", 0.3).put("return_rate", returnRate[i]);
-                case Catalogue.BAD -> bad.addObject().put("item_id", itemId[i]).put("category_id", cat)
-                        .put("return_rate", returnRate[i]).put("counterfeit_share_of_reviews", 0.4);
-                case Catalogue.SHOCK -> shocks.addObject().put("item_id", itemId[i]).put("category_id", cat)
-                        .put("onset_ts", catalogue.shockOnset[i]).put("kind", catalogue.shockRamp[i] ? "ramp" : "step")
-                        .put("multiplier", catalogue.shockMultiplier[i]);
-                default -> { }
+                case Catalogue.STAR ->
+                    stars.addObject()
+                            .put("item_id", itemId[i])
+                            .put("category_id", cat)
+                            .put("daily_growth", 0.3)
+                            .put("return_rate", returnRate[i]);
+                case Catalogue.BAD ->
+                    bad.addObject()
+                            .put("item_id", itemId[i])
+                            .put("category_id", cat)
+                            .put("return_rate", returnRate[i])
+                            .put("counterfeit_share_of_reviews", 0.4);
+                case Catalogue.SHOCK ->
+                    shocks.addObject()
+                            .put("item_id", itemId[i])
+                            .put("category_id", cat)
+                            .put("onset_ts", catalogue.shockOnset[i])
+                            .put("kind", catalogue.shockRamp[i] ? "ramp" : "step")
+                            .put("multiplier", catalogue.shockMultiplier[i]);
+                default -> {}
             }
         }
         Integer[] byPopularity = catalogue.byPopularity();
         for (int k = 0; k < Math.min(catalogue.nItems, 40); k++) {
             int i = byPopularity[k];
             if (catalogue.kindOf[i] == Catalogue.NORMAL) {
-                steady.addObject().put("item_id", itemId[i]).put("category_id", catalogue.category(i).id());
+                steady.addObject()
+                        .put("item_id", itemId[i])
+                        .put("category_id", catalogue.category(i).id());
             }
         }
     }
 
     private static void campaign(ObjectNode n, PlantedCampaign c) {
-        n.put("campaign_id", c.id).put("kind", c.kind.name()).put("start_ts", c.start).put("end_ts", c.end)
-                .put("holdout_pct", c.holdout).put("randomised", c.randomised())
-                .put("conversion_multiplier", c.convMultiplier).put("order_value_multiplier", c.valueMultiplier)
+        n.put("campaign_id", c.id)
+                .put("kind", c.kind.name())
+                .put("start_ts", c.start)
+                .put("end_ts", c.end)
+                .put("holdout_pct", c.holdout)
+                .put("randomised", c.randomised())
+                .put("conversion_multiplier", c.convMultiplier)
+                .put("order_value_multiplier", c.valueMultiplier)
                 .put("aa_test", c.convMultiplier == 1.0 && c.valueMultiplier == 1.0);
         if (c.targetCategory >= 0) {
             n.putArray("target_category_ids").add(c.targetCategory);
@@ -107,7 +138,8 @@ final class Truth {
             }
             n.put("exposed_users", exposed).put("treated_users", c.treated.cardinality());
             // Average effect over exposed users from coupled potential outcomes (returns excluded).
-            n.putObject("true_lift").put("conversion", exposed == 0 ? 0 : conv / exposed)
+            n.putObject("true_lift")
+                    .put("conversion", exposed == 0 ? 0 : conv / exposed)
                     .put("revenue_per_user", exposed == 0 ? 0 : rev / exposed);
         }
     }

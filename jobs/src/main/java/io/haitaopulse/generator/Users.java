@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 final class Users {
 
     private static final String[] TIER1 = {"shanghai", "beijing", "shenzhen", "guangzhou"};
-    private static final String[] TIER2 = {"hangzhou", "chengdu", "nanjing", "wuhan", "suzhou", "xian", "chongqing", "tianjin"};
+    private static final String[] TIER2 = {
+        "hangzhou", "chengdu", "nanjing", "wuhan", "suzhou", "xian", "chongqing", "tianjin"
+    };
     static final String[] OTHER = {"changsha", "hefei", "kunming", "xiamen", "qingdao", "dalian", "harbin", "nanning"};
 
     private final SplittableRandom rnd;
@@ -16,6 +18,7 @@ final class Users {
     private final boolean[] core;
     /** When a new user first appears; {@link Long#MIN_VALUE} for users who were there before. */
     final long[] firstActive;
+
     final boolean[] hasOrdered;
     final String[] device;
 
@@ -35,11 +38,13 @@ final class Users {
         for (int u = 0; u < n; u++) {
             userId[u] = "u" + Long.toString(seed * 1_000_003L + u * 7_919L & 0x7fffffffL, 36) + "-" + u;
             double r = rnd.nextDouble();
-            region[u] = r < 0.45 ? TIER1[rnd.nextInt(TIER1.length)] : r < 0.8 ? TIER2[rnd.nextInt(TIER2.length)]
-                    : OTHER[rnd.nextInt(OTHER.length)];
+            region[u] = r < 0.45
+                    ? TIER1[rnd.nextInt(TIER1.length)]
+                    : r < 0.8 ? TIER2[rnd.nextInt(TIER2.length)] : OTHER[rnd.nextInt(OTHER.length)];
             core[u] = rnd.nextDouble() < 0.6; // women under 35
             boolean isNew = rnd.nextDouble() < 0.3;
-            firstActive[u] = isNew ? start + (long) (rnd.nextDouble() * cfg.duration().toMillis()) : Long.MIN_VALUE;
+            firstActive[u] =
+                    isNew ? start + (long) (rnd.nextDouble() * cfg.duration().toMillis()) : Long.MIN_VALUE;
         }
         device = new String[n];
         for (int u = 0; u < n; u++) {

@@ -35,7 +35,9 @@ public record ClockSkew(long maxFutureMs, long maxPastMs) implements Serializabl
 
     /** The rule {@code conf} configures ({@link PulseOptions#MAX_FUTURE_SKEW}, {@link PulseOptions#MAX_PAST_SKEW}). */
     public static ClockSkew of(Configuration conf) {
-        return new ClockSkew(conf.get(PulseOptions.MAX_FUTURE_SKEW).toMillis(), conf.get(PulseOptions.MAX_PAST_SKEW).toMillis());
+        return new ClockSkew(
+                conf.get(PulseOptions.MAX_FUTURE_SKEW).toMillis(),
+                conf.get(PulseOptions.MAX_PAST_SKEW).toMillis());
     }
 
     /** The defaults of the options. */
@@ -53,12 +55,14 @@ public record ClockSkew(long maxFutureMs, long maxPastMs) implements Serializabl
             return null;
         }
         if (maxFutureMs > 0 && ts > referenceTs && gap(ts, referenceTs) > maxFutureMs) {
-            return "clock skew: event time " + instant(ts) + " is " + about(gap(ts, referenceTs)) + " ahead of " + reference
-                    + " " + instant(referenceTs) + " (pulse.max-future-skew is " + Durations.format(Duration.ofMillis(maxFutureMs)) + ")";
+            return "clock skew: event time " + instant(ts) + " is " + about(gap(ts, referenceTs)) + " ahead of "
+                    + reference + " " + instant(referenceTs) + " (pulse.max-future-skew is "
+                    + Durations.format(Duration.ofMillis(maxFutureMs)) + ")";
         }
         if (checkPast && maxPastMs > 0 && ts < referenceTs && gap(referenceTs, ts) > maxPastMs) {
-            return "clock skew: event time " + instant(ts) + " is " + about(gap(referenceTs, ts)) + " behind " + reference
-                    + " " + instant(referenceTs) + " (pulse.max-past-skew is " + Durations.format(Duration.ofMillis(maxPastMs)) + ")";
+            return "clock skew: event time " + instant(ts) + " is " + about(gap(referenceTs, ts)) + " behind "
+                    + reference + " " + instant(referenceTs) + " (pulse.max-past-skew is "
+                    + Durations.format(Duration.ofMillis(maxPastMs)) + ")";
         }
         return null;
     }

@@ -47,7 +47,8 @@ public final class DeadLetters {
             return new String(buf, off, len, StandardCharsets.US_ASCII);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(buf, off, len))
@@ -64,7 +65,8 @@ public final class DeadLetters {
      */
     public static String failure(String stage, Throwable e) {
         String m = e.getMessage();
-        String text = e.getClass().getSimpleName() + (m == null ? "" : ": " + m.substring(0, Math.min(m.length(), 400)));
+        String text =
+                e.getClass().getSimpleName() + (m == null ? "" : ": " + m.substring(0, Math.min(m.length(), 400)));
         StringBuilder one = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -41,9 +41,11 @@ public final class EventLimits {
             if (v instanceof Iterable<?> items) {
                 int i = 0;
                 for (Object item : items) {
-                    String reason = item instanceof IndexedRecord nested ? violation(nested, prefix + f.name() + "[" + i + "].")
-                            : item instanceof CharSequence s && s.length() > MAX_STRING_CHARS ? tooLong(prefix + f.name() + "[" + i + "]", s.length())
-                            : null;
+                    String reason = item instanceof IndexedRecord nested
+                            ? violation(nested, prefix + f.name() + "[" + i + "].")
+                            : item instanceof CharSequence s && s.length() > MAX_STRING_CHARS
+                                    ? tooLong(prefix + f.name() + "[" + i + "]", s.length())
+                                    : null;
                     if (reason != null) {
                         return reason;
                     }

@@ -38,7 +38,8 @@ public final class FileInputs {
                             .sorted()
                             .toList();
                     if (inDir.isEmpty()) {
-                        throw new IllegalArgumentException("input directory " + input + " holds no " + extension + " files");
+                        throw new IllegalArgumentException(
+                                "input directory " + input + " holds no " + extension + " files");
                     }
                     inDir.forEach(p -> files.add(checkReadable(p)));
                 } catch (IOException e) {
@@ -60,8 +61,12 @@ public final class FileInputs {
      * source's role is its file name ({@code clicks.jsonl}); a name given again by a later input
      * gets {@code #2}, {@code #3}, … in input order.
      */
-    public static List<Ingest.Source> open(StreamExecutionEnvironment env, List<Path> files, InputFormat format,
-            WatermarkStrategy<Ingested> watermarks, ClockSkew skew) {
+    public static List<Ingest.Source> open(
+            StreamExecutionEnvironment env,
+            List<Path> files,
+            InputFormat format,
+            WatermarkStrategy<Ingested> watermarks,
+            ClockSkew skew) {
         List<Ingest.Source> streams = new ArrayList<>();
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < files.size(); i++) {
@@ -69,14 +74,16 @@ public final class FileInputs {
             String name = file.getFileName().toString();
             int n = seen.merge(name, 1, Integer::sum);
             String role = n == 1 ? name : name + "#" + n;
-            FileSource<Ingested> source = FileSource
-                    .forRecordStreamFormat(new LineFileFormat(file.toString(), skew.checking(format.parser())),
+            FileSource<Ingested> source = FileSource.forRecordStreamFormat(
+                            new LineFileFormat(file.toString(), skew.checking(format.parser())),
                             new org.apache.flink.core.fs.Path(file.toUri()))
                     .build();
-            streams.add(new Ingest.Source(role, env.fromSource(source, watermarks, "file:" + role)
-                    .uid("file-source-" + role)
-                    // One file is one split; more readers would idle.
-                    .setParallelism(1)));
+            streams.add(new Ingest.Source(
+                    role,
+                    env.fromSource(source, watermarks, "file:" + role)
+                            .uid("file-source-" + role)
+                            // One file is one split; more readers would idle.
+                            .setParallelism(1)));
         }
         return streams;
     }

@@ -94,8 +94,8 @@ public final class Ingest {
         DataStream<DeadLetter> dead = null;
         for (Source source : sources) {
             DataStream<Ingested> in = source.stream();
-            SingleOutputStreamOperator<Ingested> valid = in
-                    .transform("keep-watermark-" + source.role(), in.getType(), new WatermarkKeeper<>())
+            SingleOutputStreamOperator<Ingested> valid = in.transform(
+                            "keep-watermark-" + source.role(), in.getType(), new WatermarkKeeper<>())
                     .uid("keep-watermark-" + source.role())
                     .setParallelism(in.getParallelism())
                     .process(new SplitDeadLetters(pseudonyms, redactor, source.role()))
@@ -145,14 +145,12 @@ public final class Ingest {
      * job's route chains to it, so the events cross the network once however many jobs read them.
      */
     public static DataStream<Ingested> gathered(DataStream<Ingested> exchanged, String uid) {
-        return exchanged.transform(uid, exchanged.getType(), new StayActive<>())
-                .uid(uid);
+        return exchanged.transform(uid, exchanged.getType(), new StayActive<>()).uid(uid);
     }
 
     /** Routes the events of {@link #gather} by {@code rule} for the job named {@code job}. */
     public static Routed route(DataStream<Ingested> events, LatenessRule rule, String job) {
-        SingleOutputStreamOperator<Ingested> routed = events
-                .process(new RouteByLateness(rule))
+        SingleOutputStreamOperator<Ingested> routed = events.process(new RouteByLateness(rule))
                 .name(job + "-route")
                 .uid(job + "-route")
                 .setParallelism(events.getParallelism());
@@ -177,6 +175,7 @@ public final class Ingest {
         private final RawRedactor redactor;
         /** The source's role, named as the source of dead letters made here from its events. */
         private final String source;
+
         private transient LongCounter read;
         private transient LongCounter dead;
         private transient Counter readMetric;
@@ -215,10 +214,14 @@ public final class Ingest {
                     pseudonyms.apply(value.getBody());
                 } catch (RuntimeException | StackOverflowError e) {
                     // Partly pseudonymised at best: nothing of the event may leave this stage.
-                    emitDead(new DeadLetter(source,
-                            DeadLetters.withheld(value.getBody().getClass().getSimpleName() + " event"),
-                            DeadLetters.failure("pseudonymisation", e),
-                            Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())), ctx);
+                    emitDead(
+                            new DeadLetter(
+                                    source,
+                                    DeadLetters.withheld(
+                                            value.getBody().getClass().getSimpleName() + " event"),
+                                    DeadLetters.failure("pseudonymisation", e),
+                                    Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())),
+                            ctx);
                     return;
                 }
                 value.setSourceWatermark(ctx.timerService().currentWatermark());
@@ -272,14 +275,16 @@ public final class Ingest {
                     reportLate(body, ts, watermark, ctx);
                     out.collect(value);
                 }
-                case IGNORE -> { }
+                case IGNORE -> {}
             }
         }
 
         private void reportLate(Object body, long ts, long watermark, Context ctx) {
             late.add(1L);
             lateMetric.inc();
-            ctx.output(LATE_EVENTS, new LateEvent(body, rule.lateReason(body, ts, watermark), Instant.ofEpochMilli(watermark)));
+            ctx.output(
+                    LATE_EVENTS,
+                    new LateEvent(body, rule.lateReason(body, ts, watermark), Instant.ofEpochMilli(watermark)));
         }
     }
 }

@@ -35,7 +35,9 @@ public final class InputExtent extends AbstractStreamOperator<Long> implements O
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state of a consumer: the extent under one key, once the end of input told it. */
-    public static final MapStateDescriptor<String, Long> STATE = new MapStateDescriptor<>("input-extent", Types.STRING, Types.LONG);
+    public static final MapStateDescriptor<String, Long> STATE =
+            new MapStateDescriptor<>("input-extent", Types.STRING, Types.LONG);
+
     private static final String KEY = "watermark";
 
     private final long maxDelay;
@@ -77,7 +79,8 @@ public final class InputExtent extends AbstractStreamOperator<Long> implements O
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("input-extent", Types.LONG));
+        state = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("input-extent", Types.LONG));
         maxTs = Long.MIN_VALUE;
         for (Long ts : state.get()) {
             maxTs = Math.max(maxTs, ts);

@@ -42,8 +42,12 @@ public final class JsonLinesFileSink<T extends SpecificRecordBase> implements Si
         Path parts = partsDir(Paths.get(dir), table);
         Files.createDirectories(parts);
         Path file = parts.resolve("part-" + context.getTaskInfo().getIndexOfThisSubtask() + ".jsonl");
-        return new Writer<>(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        return new Writer<>(Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE));
     }
 
     private static final class Writer<T extends SpecificRecordBase> implements SinkWriter<T> {

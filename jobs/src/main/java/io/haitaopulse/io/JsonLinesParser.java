@@ -126,12 +126,14 @@ public final class JsonLinesParser extends TextLineParser {
         for (Iterator<JsonNode> it = linesNode.elements(); it.hasNext(); i++) {
             lines.add(orderLine(it.next(), "lines[" + i + "]."));
         }
-        return new Order(orderId, userId, status, ts, lines, optionalString(n, "campaign_id"), optionalString(n, "coupon_id"));
+        return new Order(
+                orderId, userId, status, ts, lines, optionalString(n, "campaign_id"), optionalString(n, "coupon_id"));
     }
 
     private static OrderLine orderLine(JsonNode n, String prefix) throws InvalidEventException {
         if (!n.isObject()) {
-            throw new InvalidEventException("field '" + prefix.substring(0, prefix.length() - 1) + "' must be an object");
+            throw new InvalidEventException(
+                    "field '" + prefix.substring(0, prefix.length() - 1) + "' must be an object");
         }
         long itemId = requiredLong(n, "item_id", prefix);
         long categoryId = requiredLong(n, "category_id", prefix);
@@ -166,13 +168,23 @@ public final class JsonLinesParser extends TextLineParser {
         if (!(holdout >= 0.0 && holdout <= 1.0)) {
             throw new InvalidEventException("field 'holdout_pct' out of range: must be within 0..1");
         }
-        return new Campaign(id, kind, start, end, holdout, optionalLongs(n, "target_category_ids"),
-                optionalLongs(n, "target_item_ids"), optionalString(n, "name"));
+        return new Campaign(
+                id,
+                kind,
+                start,
+                end,
+                holdout,
+                optionalLongs(n, "target_category_ids"),
+                optionalLongs(n, "target_item_ids"),
+                optionalString(n, "name"));
     }
 
     private static Exposure exposure(JsonNode n) throws InvalidEventException {
-        return new Exposure(requiredString(n, "campaign_id"), requiredString(n, "user_id"),
-                requiredEnum(n, "arm", Arm.class), requiredInstant(n, "ts"));
+        return new Exposure(
+                requiredString(n, "campaign_id"),
+                requiredString(n, "user_id"),
+                requiredEnum(n, "arm", Arm.class),
+                requiredInstant(n, "ts"));
     }
 
     private static Review review(JsonNode n) throws InvalidEventException {
@@ -183,7 +195,12 @@ public final class JsonLinesParser extends TextLineParser {
         if (rating < 1 || rating > 5) {
             throw new InvalidEventException("field 'rating' out of range: must be within 1..5");
         }
-        return new Review(itemId, userId, ts, (int) rating, optionalString(n, "order_id"),
+        return new Review(
+                itemId,
+                userId,
+                ts,
+                (int) rating,
+                optionalString(n, "order_id"),
                 optionalEnum(n, "complaint", Complaint.class));
     }
 
@@ -257,7 +274,8 @@ public final class JsonLinesParser extends TextLineParser {
         return out;
     }
 
-    private static <E extends Enum<E>> E requiredEnum(JsonNode n, String field, Class<E> type) throws InvalidEventException {
+    private static <E extends Enum<E>> E requiredEnum(JsonNode n, String field, Class<E> type)
+            throws InvalidEventException {
         E e = optionalEnum(n, field, type);
         if (e == null) {
             throw new InvalidEventException("missing required field '" + field + "'");
@@ -265,7 +283,8 @@ public final class JsonLinesParser extends TextLineParser {
         return e;
     }
 
-    private static <E extends Enum<E>> E optionalEnum(JsonNode n, String field, Class<E> type) throws InvalidEventException {
+    private static <E extends Enum<E>> E optionalEnum(JsonNode n, String field, Class<E> type)
+            throws InvalidEventException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -294,8 +313,9 @@ public final class JsonLinesParser extends TextLineParser {
         if (token >= 0) {
             int close = message.indexOf('\'', token + UNRECOGNIZED_TOKEN.length());
             if (close >= 0) {
-                message = message.substring(0, token) + "Unrecognized token (" + (close - token - UNRECOGNIZED_TOKEN.length())
-                        + " characters, see raw)" + message.substring(close + 1);
+                message = message.substring(0, token) + "Unrecognized token ("
+                        + (close - token - UNRECOGNIZED_TOKEN.length()) + " characters, see raw)"
+                        + message.substring(close + 1);
             }
         }
         String s = message.replaceAll("\\s+", " ").trim();

@@ -68,7 +68,6 @@ public final class JsonRows {
         return g;
     }
 
-
     private static void writeRecord(JsonGenerator g, IndexedRecord record) throws IOException {
         Schema schema = record.getSchema();
         g.writeStartObject();
@@ -98,7 +97,8 @@ public final class JsonRows {
                 }
                 g.writeEndArray();
             }
-            case ENUM -> g.writeString(value instanceof GenericEnumSymbol<?> s ? s.toString() : ((Enum<?>) value).name());
+            case ENUM ->
+                g.writeString(value instanceof GenericEnumSymbol<?> s ? s.toString() : ((Enum<?>) value).name());
             case STRING -> g.writeString(value.toString());
             case LONG -> {
                 if (value instanceof Instant i) {
@@ -134,11 +134,16 @@ public final class JsonRows {
     private static boolean matches(Schema branch, Object value) {
         return switch (branch.getType()) {
             case NULL -> false;
-            case RECORD -> value instanceof IndexedRecord r && r.getSchema().getFullName().equals(branch.getFullName());
-            case ENUM -> value instanceof Enum<?> e && e.getDeclaringClass().getSimpleName().equals(branch.getName());
+            case RECORD ->
+                value instanceof IndexedRecord r && r.getSchema().getFullName().equals(branch.getFullName());
+            case ENUM ->
+                value instanceof Enum<?> e
+                        && e.getDeclaringClass().getSimpleName().equals(branch.getName());
             case STRING -> value instanceof CharSequence;
-            case LONG -> value instanceof Long
-                    || (value instanceof Instant && branch.getLogicalType() instanceof LogicalTypes.TimestampMillis);
+            case LONG ->
+                value instanceof Long
+                        || (value instanceof Instant
+                                && branch.getLogicalType() instanceof LogicalTypes.TimestampMillis);
             case INT -> value instanceof Integer;
             case DOUBLE -> value instanceof Double;
             case FLOAT -> value instanceof Float;

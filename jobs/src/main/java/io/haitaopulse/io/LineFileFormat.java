@@ -59,6 +59,7 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
         private int end;
         /** Bytes in [start, scanned) are known to hold no newline, so long lines are scanned once. */
         private int scanned;
+
         private boolean eof;
 
         Reader(InputStream in, String source, LineParser parser) {
@@ -129,8 +130,13 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
         }
 
         private Ingested tooLong(int lineStart) {
-            return DeadLetters.of(buf, lineStart, KEPT_PREFIX_BYTES, source,
-                    "line longer than " + MAX_LINE_BYTES + " bytes; only the first " + KEPT_PREFIX_BYTES + " bytes are kept",
+            return DeadLetters.of(
+                    buf,
+                    lineStart,
+                    KEPT_PREFIX_BYTES,
+                    source,
+                    "line longer than " + MAX_LINE_BYTES + " bytes; only the first " + KEPT_PREFIX_BYTES
+                            + " bytes are kept",
                     System.currentTimeMillis());
         }
 

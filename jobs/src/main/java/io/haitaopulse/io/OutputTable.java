@@ -5,13 +5,13 @@ import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.ChannelAttribution;
 import io.haitaopulse.schema.CouponFunnel;
-import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.Funnel;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.OrderTimeout;
+import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.SourcingShortlist;
 import io.haitaopulse.schema.SuspiciousEvent;
 import io.haitaopulse.schema.Traffic;
@@ -46,20 +46,20 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("campaign_did", CampaignDid.class, true, List.of("campaign_id", "as_of"));
     public static final OutputTable<CouponFunnel> COUPON_FUNNEL =
             new OutputTable<>("coupon_funnel", CouponFunnel.class, true, List.of("campaign_id", "as_of", "arm"));
-    public static final OutputTable<ChannelAttribution> CHANNEL_ATTRIBUTION =
-            new OutputTable<>("channel_attribution", ChannelAttribution.class, true, List.of("window_end", "channel", "campaign_id"));
-    public static final OutputTable<ReferralCredit> REFERRAL_CREDITS =
-            new OutputTable<>("referral_credits", ReferralCredit.class, true, List.of("window_end", "referrer_token", "campaign_id"));
-    public static final OutputTable<SourcingShortlist> SOURCING_SHORTLIST =
-            new OutputTable<>("sourcing_shortlist", SourcingShortlist.class, true, List.of("as_of", "category_id", "rank"));
-    public static final OutputTable<Traffic> TRAFFIC =
-            new OutputTable<>("traffic", Traffic.class, true, List.of("window_start", "granularity", "dimension", "value"));
+    public static final OutputTable<ChannelAttribution> CHANNEL_ATTRIBUTION = new OutputTable<>(
+            "channel_attribution", ChannelAttribution.class, true, List.of("window_end", "channel", "campaign_id"));
+    public static final OutputTable<ReferralCredit> REFERRAL_CREDITS = new OutputTable<>(
+            "referral_credits", ReferralCredit.class, true, List.of("window_end", "referrer_token", "campaign_id"));
+    public static final OutputTable<SourcingShortlist> SOURCING_SHORTLIST = new OutputTable<>(
+            "sourcing_shortlist", SourcingShortlist.class, true, List.of("as_of", "category_id", "rank"));
+    public static final OutputTable<Traffic> TRAFFIC = new OutputTable<>(
+            "traffic", Traffic.class, true, List.of("window_start", "granularity", "dimension", "value"));
     public static final OutputTable<Funnel> FUNNEL =
             new OutputTable<>("funnel", Funnel.class, true, List.of("window_start", "category_id"));
     public static final OutputTable<OrderTimeout> ORDER_TIMEOUTS =
             new OutputTable<>("order_timeouts", OrderTimeout.class, true, List.of("order_id"));
-    public static final OutputTable<SuspiciousEvent> SUSPICIOUS_EVENTS =
-            new OutputTable<>("suspicious_events", SuspiciousEvent.class, false, List.of("blacklisted_from", "event.ts"));
+    public static final OutputTable<SuspiciousEvent> SUSPICIOUS_EVENTS = new OutputTable<>(
+            "suspicious_events", SuspiciousEvent.class, false, List.of("blacklisted_from", "event.ts"));
     public static final OutputTable<DeadLetter> DEAD_LETTERS =
             new OutputTable<>("dead_letters", DeadLetter.class, false, List.of("source"));
     public static final OutputTable<LateEvent> LATE_EVENTS =
@@ -67,9 +67,22 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
 
     /** Every table, in the order of the DDL. */
     public static List<OutputTable<?>> all() {
-        return List.of(HOT_ITEMS, DEMAND_TRENDS, CATEGORY_TRENDS, CAMPAIGN_UPLIFT, CAMPAIGN_DID, COUPON_FUNNEL,
-                CHANNEL_ATTRIBUTION, REFERRAL_CREDITS, SOURCING_SHORTLIST, TRAFFIC, FUNNEL, ORDER_TIMEOUTS, SUSPICIOUS_EVENTS,
-                DEAD_LETTERS, LATE_EVENTS);
+        return List.of(
+                HOT_ITEMS,
+                DEMAND_TRENDS,
+                CATEGORY_TRENDS,
+                CAMPAIGN_UPLIFT,
+                CAMPAIGN_DID,
+                COUPON_FUNNEL,
+                CHANNEL_ATTRIBUTION,
+                REFERRAL_CREDITS,
+                SOURCING_SHORTLIST,
+                TRAFFIC,
+                FUNNEL,
+                ORDER_TIMEOUTS,
+                SUSPICIOUS_EVENTS,
+                DEAD_LETTERS,
+                LATE_EVENTS);
     }
 
     private final String name;

@@ -31,13 +31,12 @@ public final class PulseWatermarks {
      * an in-memory topic); {@code timestamps} returns {@link EventTime#NONE} for records without
      * event time.
      */
-    public static <T> WatermarkStrategy<T> strategy(Duration maxDelay, Duration idleTimeout,
-            SerializableTimestampAssigner<T> timestamps) {
+    public static <T> WatermarkStrategy<T> strategy(
+            Duration maxDelay, Duration idleTimeout, SerializableTimestampAssigner<T> timestamps) {
         long delay = maxDelay.toMillis();
         // Idleness is wired here rather than with withIdleness(): Flink's idleness wrapper counts
         // every record as activity, dead letters included, and must not see them.
-        return WatermarkStrategy
-                .<T>forGenerator(ctx -> {
+        return WatermarkStrategy.<T>forGenerator(ctx -> {
                     WatermarkGenerator<T> g = new BoundedDisorder<>(delay);
                     if (!idleTimeout.isZero()) {
                         g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());

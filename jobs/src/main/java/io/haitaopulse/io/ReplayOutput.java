@@ -105,7 +105,8 @@ public final class ReplayOutput implements TableSinks {
         }
         // Append tables can hold rows of equal key (one late event reported by two jobs): the
         // whole line breaks the tie, or their order would be the order of arrival.
-        rows.sort(Comparator.comparing((Row r) -> r.key, ReplayOutput::compareKeys).thenComparing(r -> r.line));
+        rows.sort(Comparator.comparing((Row r) -> r.key, ReplayOutput::compareKeys)
+                .thenComparing(r -> r.line));
         try (BufferedWriter w = Files.newBufferedWriter(file(table), StandardCharsets.UTF_8)) {
             for (Row row : rows) {
                 w.write(row.line);
@@ -179,12 +180,13 @@ public final class ReplayOutput implements TableSinks {
     public static List<JsonNode> readRows(Path file) {
         try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.map(l -> {
-                try {
-                    return JSON.readTree(l);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
+                        try {
+                            return JSON.readTree(l);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,7 +34,9 @@ abstract class TextLineParser implements LineParser {
         try {
             Object body = parseText(text);
             String tooLong = EventLimits.violation(body);
-            return tooLong == null ? new Ingested(body, Long.MIN_VALUE) : DeadLetters.of(buf, off, len, source, tooLong, ingestTs);
+            return tooLong == null
+                    ? new Ingested(body, Long.MIN_VALUE)
+                    : DeadLetters.of(buf, off, len, source, tooLong, ingestTs);
         } catch (InvalidEventException e) {
             return DeadLetters.of(buf, off, len, source, e.getMessage(), ingestTs);
         } catch (RuntimeException | StackOverflowError e) {

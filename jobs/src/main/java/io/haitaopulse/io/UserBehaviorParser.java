@@ -23,7 +23,9 @@ public final class UserBehaviorParser extends TextLineParser {
     Object parseText(String text) throws InvalidEventException {
         String[] f = text.split(",", -1);
         if (f.length != 5) {
-            throw new InvalidEventException("expected 5 comma-separated fields user_id,item_id,category_id,behavior,ts_seconds, got " + f.length);
+            throw new InvalidEventException(
+                    "expected 5 comma-separated fields user_id,item_id,category_id,behavior,ts_seconds, got "
+                            + f.length);
         }
         String user = f[0].trim();
         if (user.isEmpty()) {
@@ -48,7 +50,8 @@ public final class UserBehaviorParser extends TextLineParser {
             case "cart" -> action = ClickAction.CART;
             case "fav" -> action = ClickAction.FAV;
             case "buy" -> {
-                return new Order(id, user, OrderStatus.PAID, ts, List.of(new OrderLine(item, category, 1, 0L, 0L)), null, null);
+                return new Order(
+                        id, user, OrderStatus.PAID, ts, List.of(new OrderLine(item, category, 1, 0L, 0L)), null, null);
             }
             default -> throw new InvalidEventException("field 'behavior' must be one of pv|cart|fav|buy");
         }

@@ -37,8 +37,9 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        state = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("pulse-watermark", Types.TUPLE(Types.INT, Types.INT, Types.LONG)));
+        state = context.getOperatorStateStore()
+                .getUnionListState(
+                        new ListStateDescriptor<>("pulse-watermark", Types.TUPLE(Types.INT, Types.INT, Types.LONG)));
         forwarded = Long.MIN_VALUE;
         if (!context.isRestored()) {
             return;
@@ -63,9 +64,12 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
     @Override
     public void open() throws Exception {
         super.open();
-        getMetricGroup().gauge(Ingest.Metrics.EVENT_TIME_LAG,
-                () -> forwarded == Long.MIN_VALUE || forwarded == Long.MAX_VALUE ? null
-                        : getProcessingTimeService().getCurrentProcessingTime() - forwarded);
+        getMetricGroup()
+                .gauge(
+                        Ingest.Metrics.EVENT_TIME_LAG,
+                        () -> forwarded == Long.MIN_VALUE || forwarded == Long.MAX_VALUE
+                                ? null
+                                : getProcessingTimeService().getCurrentProcessingTime() - forwarded);
         if (forwarded != Long.MIN_VALUE) {
             super.processWatermark(new Watermark(forwarded));
         }
@@ -74,8 +78,10 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        state.update(List.of(Tuple3.of(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), forwarded)));
+        state.update(List.of(Tuple3.of(
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                forwarded)));
     }
 
     @Override

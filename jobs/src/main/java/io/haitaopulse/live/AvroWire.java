@@ -39,13 +39,16 @@ public final class AvroWire {
     /** The single-object encoding of {@code record}. */
     public static byte[] encode(SpecificRecordBase record) {
         try {
-            ByteBuffer buf = ENCODERS.computeIfAbsent(record.getClass(),
-                    c -> new BinaryMessageEncoder<>(SpecificData.getForClass(c), record.getSchema())).encode(record);
+            ByteBuffer buf = ENCODERS.computeIfAbsent(
+                            record.getClass(),
+                            c -> new BinaryMessageEncoder<>(SpecificData.getForClass(c), record.getSchema()))
+                    .encode(record);
             byte[] out = new byte[buf.remaining()];
             buf.get(out);
             return out;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + record.getSchema().getFullName(), e);
+            throw new IllegalStateException(
+                    "cannot encode " + record.getSchema().getFullName(), e);
         }
     }
 
@@ -77,6 +80,7 @@ public final class AvroWire {
         private final String typeName;
         /** The writer schemas the decoder knows, by CRC-64-AVRO fingerprint. */
         private final Map<Long, org.apache.avro.Schema> writers = new HashMap<>();
+
         private BinaryDecoder walker;
 
         private Decoder(Class<T> type) {
@@ -110,7 +114,8 @@ public final class AvroWire {
                 throw new InvalidWireException("not Avro single-object encoding (bad header): expected " + typeName);
             } catch (MissingSchemaException e) {
                 throw new InvalidWireException("written with a schema this job does not know (fingerprint not "
-                        + typeName + " of any released version; a producer ahead of the job? upgrade the job): " + e.getMessage());
+                        + typeName + " of any released version; a producer ahead of the job? upgrade the job): "
+                        + e.getMessage());
             } catch (IOException | RuntimeException e) {
                 // Avro reports truncated and corrupt bodies as EOFException, AvroRuntimeException,
                 // or an array/string length it cannot allocate; all mean the same to a producer.
@@ -127,7 +132,8 @@ public final class AvroWire {
             if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
                 return;
             }
-            org.apache.avro.Schema writer = writers.get(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+            org.apache.avro.Schema writer = writers.get(
+                    ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
             if (writer == null) {
                 return;
             }
@@ -135,8 +141,9 @@ public final class AvroWire {
             try {
                 GenericDatumReader.skip(writer, walker);
             } catch (EOFException e) {
-                throw new InvalidWireException("corrupt Avro " + typeName + " body: truncated, or a length or count larger than the "
-                        + (bytes.length - HEADER_BYTES) + "-byte body");
+                throw new InvalidWireException(
+                        "corrupt Avro " + typeName + " body: truncated, or a length or count larger than the "
+                                + (bytes.length - HEADER_BYTES) + "-byte body");
             } catch (IOException | RuntimeException e) {
                 throw new InvalidWireException("corrupt Avro " + typeName + " body: " + oneLine(e));
             }
@@ -153,7 +160,9 @@ public final class AvroWire {
     }
 
     private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String m = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         // A library's message may quote the input; a reason stays short.
         return (m.length() > 300 ? m.substring(0, 300) + "…" : m).replaceAll("\\s+", " ");
     }

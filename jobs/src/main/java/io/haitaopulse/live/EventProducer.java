@@ -78,7 +78,8 @@ public final class EventProducer implements AutoCloseable {
                 return t;
             }
         }
-        throw new IllegalArgumentException("cannot tell the topic of " + file + "; name it after one of " + Topics.INPUTS);
+        throw new IllegalArgumentException(
+                "cannot tell the topic of " + file + "; name it after one of " + Topics.INPUTS);
     }
 
     /**
@@ -148,7 +149,8 @@ public final class EventProducer implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
             sent.incrementAndGet();
         } catch (ExecutionException e) {
-            throw new IOException("sending to " + topic + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "sending to " + topic + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while sending to " + topic, e);
@@ -208,7 +210,11 @@ public final class EventProducer implements AutoCloseable {
             // stamp them; never ahead of this clock, where the job's clock-skew rule and the
             // broker's log.message.timestamp.after.max.ms both take over.
             long createTime = Math.min(Math.max(ts, 0L), System.currentTimeMillis());
-            return new ProducerRecord<>(typed.name(), null, createTime, typed.key((SpecificRecordBase) body),
+            return new ProducerRecord<>(
+                    typed.name(),
+                    null,
+                    createTime,
+                    typed.key((SpecificRecordBase) body),
                     AvroWire.encode((SpecificRecordBase) body));
         }
 

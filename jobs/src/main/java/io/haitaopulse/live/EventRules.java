@@ -51,7 +51,8 @@ public final class EventRules {
         if (event instanceof Exposure) {
             return null;
         }
-        return "unexpected record type " + (event == null ? "null" : event.getClass().getSimpleName());
+        return "unexpected record type "
+                + (event == null ? "null" : event.getClass().getSimpleName());
     }
 
     private static String line(OrderLine l, String prefix) {

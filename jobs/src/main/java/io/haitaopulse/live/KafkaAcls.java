@@ -65,8 +65,11 @@ public final class KafkaAcls {
 
     /** Creates (or resets) SCRAM-SHA-512 credentials of {@code user}, as the administrator {@code admin}. */
     public static void createUser(Properties admin, String user, String password) {
-        call(admin, a -> a.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all());
+        call(
+                admin,
+                a -> a.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                                user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                        .all());
     }
 
     /** Grants {@code acls}, as the administrator {@code admin}. */
@@ -75,7 +78,8 @@ public final class KafkaAcls {
     }
 
     private static AclBinding allow(String user, ResourceType type, String name, PatternType pattern, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
     }
 

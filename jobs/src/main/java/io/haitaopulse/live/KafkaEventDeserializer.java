@@ -27,7 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param <T> the topic's record type
  */
-public final class KafkaEventDeserializer<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<Ingested> {
+public final class KafkaEventDeserializer<T extends SpecificRecordBase>
+        implements KafkaRecordDeserializationSchema<Ingested> {
 
     private static final long serialVersionUID = 1L;
 
@@ -55,7 +56,8 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase> implemen
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
-        out.collect(toIngested(record.value(), record.timestamp(), record.topic() + "-" + record.partition() + "@" + record.offset()));
+        out.collect(toIngested(
+                record.value(), record.timestamp(), record.topic() + "-" + record.partition() + "@" + record.offset()));
     }
 
     /** {@link #toIngested(byte[], long, String)} for a record whose position is unknown. */

@@ -28,14 +28,21 @@ public final class KafkaInputs {
      * per partition ({@code partitions}: the topic's partition count): a reader without a partition
      * would hold event time back until the idle timeout.
      */
-    public static List<Ingest.Source> open(StreamExecutionEnvironment env, Configuration conf,
-            WatermarkStrategy<Ingested> watermarks, String job, Map<String, Integer> partitions) {
+    public static List<Ingest.Source> open(
+            StreamExecutionEnvironment env,
+            Configuration conf,
+            WatermarkStrategy<Ingested> watermarks,
+            String job,
+            Map<String, Integer> partitions) {
         List<Ingest.Source> streams = new ArrayList<>();
         for (Topics.Input<?> topic : Topics.INPUTS) {
-            int readers = Math.max(1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
-            streams.add(new Ingest.Source(topic.name(), env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
-                    .uid("kafka-source-" + topic.name())
-                    .setParallelism(readers)));
+            int readers = Math.max(
+                    1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
+            streams.add(new Ingest.Source(
+                    topic.name(),
+                    env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
+                            .uid("kafka-source-" + topic.name())
+                            .setParallelism(readers)));
         }
         return streams;
     }
@@ -43,7 +50,8 @@ public final class KafkaInputs {
     static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSource<Ingested> source(
             Topics.Input<T> topic, Configuration conf, String job) {
         KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
-                .setProperties(KafkaSecurity.of(conf, System.getenv()).clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
+                .setProperties(KafkaSecurity.of(conf, System.getenv())
+                        .clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
                 .setBootstrapServers(conf.get(LiveOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic.name())
                 .setGroupId(conf.getOptional(LiveOptions.GROUP_ID).orElse("pulse-" + job))
@@ -54,7 +62,8 @@ public final class KafkaInputs {
                 .setProperty("isolation.level", "read_committed")
                 // Offsets are committed on checkpoints for monitoring; the checkpoint holds the truth.
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("partition.discovery.interval.ms",
+                .setProperty(
+                        "partition.discovery.interval.ms",
                         Long.toString(conf.get(LiveOptions.PARTITION_DISCOVERY).toMillis()));
         if (conf.get(LiveOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
@@ -66,8 +75,8 @@ public final class KafkaInputs {
     @SuppressWarnings("deprecation")
     private static OffsetsInitializer startingOffsets(LiveOptions.StartingOffsets start) {
         return switch (start) {
-            case COMMITTED -> OffsetsInitializer.committedOffsets(
-                    org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
+            case COMMITTED ->
+                OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST);
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
         };

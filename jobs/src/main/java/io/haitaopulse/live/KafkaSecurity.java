@@ -15,7 +15,8 @@ import org.apache.flink.configuration.Configuration;
  * @param username the SCRAM user, for SASL protocols
  * @param password the SCRAM password, for SASL protocols
  */
-public record KafkaSecurity(Protocol protocol, String mechanism, String username, String password) implements Serializable {
+public record KafkaSecurity(Protocol protocol, String mechanism, String username, String password)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,15 +36,16 @@ public record KafkaSecurity(Protocol protocol, String mechanism, String username
     public KafkaSecurity {
         if (protocol != Protocol.PLAINTEXT) {
             if (!"SCRAM-SHA-512".equals(mechanism) && !"SCRAM-SHA-256".equals(mechanism)) {
-                throw new IllegalArgumentException("pulse.kafka.sasl-mechanism must be SCRAM-SHA-512 or SCRAM-SHA-256, got '"
-                        + mechanism + "'");
+                throw new IllegalArgumentException(
+                        "pulse.kafka.sasl-mechanism must be SCRAM-SHA-512 or SCRAM-SHA-256, got '" + mechanism + "'");
             }
             if (username == null || username.isBlank()) {
-                throw new IllegalArgumentException("pulse.kafka.security-protocol " + protocol + " needs pulse.kafka.sasl-username");
+                throw new IllegalArgumentException(
+                        "pulse.kafka.security-protocol " + protocol + " needs pulse.kafka.sasl-username");
             }
             if (password == null) {
-                throw new IllegalArgumentException("pulse.kafka.security-protocol " + protocol + " needs a password: set "
-                        + PASSWORD_ENV + " (or pulse.kafka.sasl-password)");
+                throw new IllegalArgumentException("pulse.kafka.security-protocol " + protocol
+                        + " needs a password: set " + PASSWORD_ENV + " (or pulse.kafka.sasl-password)");
             }
         }
     }
@@ -59,7 +61,10 @@ public record KafkaSecurity(Protocol protocol, String mechanism, String username
         if (protocol == Protocol.PLAINTEXT) {
             return NONE;
         }
-        return new KafkaSecurity(protocol, conf.get(LiveOptions.SASL_MECHANISM), conf.get(LiveOptions.SASL_USERNAME),
+        return new KafkaSecurity(
+                protocol,
+                conf.get(LiveOptions.SASL_MECHANISM),
+                conf.get(LiveOptions.SASL_USERNAME),
                 conf.getOptional(LiveOptions.SASL_PASSWORD).orElse(env.get(PASSWORD_ENV)));
     }
 
@@ -70,8 +75,10 @@ public record KafkaSecurity(Protocol protocol, String mechanism, String username
         p.put("security.protocol", protocol.name());
         if (protocol != Protocol.PLAINTEXT) {
             p.put("sasl.mechanism", mechanism);
-            p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                    + quote(username) + "\" password=\"" + quote(password) + "\";");
+            p.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + quote(username)
+                            + "\" password=\"" + quote(password) + "\";");
         }
         return p;
     }

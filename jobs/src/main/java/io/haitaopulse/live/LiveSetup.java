@@ -47,8 +47,11 @@ public final class LiveSetup {
         if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.KAFKA)) {
             tables.forEach(t -> outputs.add(Topics.output(t)));
         }
-        Map<String, Integer> partitions = createTopics(conf.get(LiveOptions.BOOTSTRAP_SERVERS),
-                KafkaSecurity.of(conf, System.getenv()), conf.get(LiveOptions.PARTITIONS), outputs);
+        Map<String, Integer> partitions = createTopics(
+                conf.get(LiveOptions.BOOTSTRAP_SERVERS),
+                KafkaSecurity.of(conf, System.getenv()),
+                conf.get(LiveOptions.PARTITIONS),
+                outputs);
         if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.POSTGRES)) {
             StringBuilder ddl = new StringBuilder();
             tables.forEach(t -> ddl.append(new PgTable<>(t).ddl()));
@@ -70,8 +73,8 @@ public final class LiveSetup {
      * that exists is only described, so a job's user needs no CREATE permission once an
      * administrator has made the topics.
      */
-    public static Map<String, Integer> createTopics(String bootstrap, KafkaSecurity security, int partitions,
-            List<String> outputs) {
+    public static Map<String, Integer> createTopics(
+            String bootstrap, KafkaSecurity security, int partitions, List<String> outputs) {
         Properties p = security.clientProperties(bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
@@ -105,7 +108,8 @@ public final class LiveSetup {
             throw new IllegalArgumentException("Kafka at " + bootstrap + " did not answer within " + TIMEOUT_SECONDS
                     + " s (is the broker running? set pulse.kafka.bootstrap-servers)");
         } catch (ExecutionException e) {
-            throw new IllegalArgumentException("Kafka at " + bootstrap + ": " + e.getCause().getMessage());
+            throw new IllegalArgumentException(
+                    "Kafka at " + bootstrap + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing Kafka topics", e);

@@ -44,12 +44,18 @@ public final class LiveSinks implements TableSinks {
                             .clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
                     .setBootstrapServers(conf.get(LiveOptions.BOOTSTRAP_SERVERS))
                     .setRecordSerializer(new TableRecordSerializer<>(table))
-                    .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                    .setDeliveryGuarantee(
+                            exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                     .setTransactionalIdPrefix("pulse-" + job + "-" + table.name())
-                    .setProperty("transaction.timeout.ms", Long.toString(conf.get(LiveOptions.TRANSACTION_TIMEOUT).toMillis()))
+                    .setProperty(
+                            "transaction.timeout.ms",
+                            Long.toString(
+                                    conf.get(LiveOptions.TRANSACTION_TIMEOUT).toMillis()))
                     .setProperty("compression.type", "lz4")
                     .build();
-            rows.sinkTo(sink).name("kafka:" + table.name()).uid("kafka-sink-" + table.name())
+            rows.sinkTo(sink)
+                    .name("kafka:" + table.name())
+                    .uid("kafka-sink-" + table.name())
                     .setParallelism(rows.getParallelism());
         }
         if (kinds.contains(LiveOptions.SinkKind.POSTGRES)) {

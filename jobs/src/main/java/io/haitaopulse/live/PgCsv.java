@@ -34,7 +34,9 @@ final class PgCsv {
                     lit.append(',');
                 }
                 if (array[i] instanceof String s) {
-                    lit.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                    lit.append('"')
+                            .append(s.replace("\\", "\\\\").replace("\"", "\\\""))
+                            .append('"');
                 } else {
                     lit.append(array[i]);
                 }

@@ -53,9 +53,14 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
 
     /** The SQL shape of an Avro field. */
     enum Kind {
-        BIGINT("BIGINT", Types.BIGINT), INTEGER("INTEGER", Types.INTEGER), DOUBLE("DOUBLE PRECISION", Types.DOUBLE),
-        BOOLEAN("BOOLEAN", Types.BOOLEAN), TEXT("TEXT", Types.VARCHAR), TEXT_ARRAY("TEXT[]", Types.ARRAY),
-        BIGINT_ARRAY("BIGINT[]", Types.ARRAY), JSONB("JSONB", Types.OTHER);
+        BIGINT("BIGINT", Types.BIGINT),
+        INTEGER("INTEGER", Types.INTEGER),
+        DOUBLE("DOUBLE PRECISION", Types.DOUBLE),
+        BOOLEAN("BOOLEAN", Types.BOOLEAN),
+        TEXT("TEXT", Types.VARCHAR),
+        TEXT_ARRAY("TEXT[]", Types.ARRAY),
+        BIGINT_ARRAY("BIGINT[]", Types.ARRAY),
+        JSONB("JSONB", Types.OTHER);
 
         final String sql;
         final int jdbcType;
@@ -73,13 +78,19 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
         for (Schema.Field f : schema.getFields()) {
             Schema s = f.schema();
             boolean nullable = false;
-            if (s.getType() == Schema.Type.UNION && s.getTypes().size() == 2 && s.getTypes().get(0).getType() == Schema.Type.NULL) {
+            if (s.getType() == Schema.Type.UNION
+                    && s.getTypes().size() == 2
+                    && s.getTypes().get(0).getType() == Schema.Type.NULL) {
                 nullable = true;
                 s = s.getTypes().get(1);
             }
             Kind kind = kindOf(s, f.name());
             // Doubles become NULL when not finite, exactly as in the JSON rows.
-            cols.add(new Column(f.name(), f.pos(), kind, nullable || kind == Kind.DOUBLE && !table.keyFields().contains(f.name())));
+            cols.add(new Column(
+                    f.name(),
+                    f.pos(),
+                    kind,
+                    nullable || kind == Kind.DOUBLE && !table.keyFields().contains(f.name())));
         }
         this.columns = List.copyOf(cols);
         this.primaryKey = table.upsert() ? table.keyFields() : List.of(ROW_ID);
@@ -92,13 +103,15 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
             case DOUBLE, FLOAT -> Kind.DOUBLE;
             case BOOLEAN -> Kind.BOOLEAN;
             case STRING, ENUM -> Kind.TEXT;
-            case ARRAY -> switch (s.getElementType().getType()) {
-                case STRING, ENUM -> Kind.TEXT_ARRAY;
-                case LONG, INT -> Kind.BIGINT_ARRAY;
-                default -> Kind.JSONB;
-            };
+            case ARRAY ->
+                switch (s.getElementType().getType()) {
+                    case STRING, ENUM -> Kind.TEXT_ARRAY;
+                    case LONG, INT -> Kind.BIGINT_ARRAY;
+                    default -> Kind.JSONB;
+                };
             case RECORD, UNION, MAP -> Kind.JSONB;
-            default -> throw new IllegalArgumentException("no PostgreSQL column type for field '" + field + "' (" + s + ")");
+            default ->
+                throw new IllegalArgumentException("no PostgreSQL column type for field '" + field + "' (" + s + ")");
         };
     }
 
@@ -140,9 +153,15 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
 
     /** {@code CREATE TABLE IF NOT EXISTS} for this table. */
     public String ddl() {
-        StringBuilder b = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(name()).append(" (\n");
+        StringBuilder b =
+                new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(name()).append(" (\n");
         for (Column c : columns) {
-            b.append("    ").append(c.name()).append(' ').append(c.sqlType()).append(c.nullable() ? "" : " NOT NULL").append(",\n");
+            b.append("    ")
+                    .append(c.name())
+                    .append(' ')
+                    .append(c.sqlType())
+                    .append(c.nullable() ? "" : " NOT NULL")
+                    .append(",\n");
         }
         if (!table.upsert()) {
             b.append("    ").append(ROW_ID).append(" TEXT NOT NULL,\n");
@@ -157,9 +176,13 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
      * one statement; PostgreSQL rejects that.
      */
     public String upsertSql(int rows) {
-        StringBuilder b = new StringBuilder("INSERT INTO ").append(name()).append(" (")
-                .append(String.join(", ", columnNames())).append(") VALUES ");
-        String tuple = columnNames().stream().map(n -> isJson(n) ? "?::jsonb" : "?")
+        StringBuilder b = new StringBuilder("INSERT INTO ")
+                .append(name())
+                .append(" (")
+                .append(String.join(", ", columnNames()))
+                .append(") VALUES ");
+        String tuple = columnNames().stream()
+                .map(n -> isJson(n) ? "?::jsonb" : "?")
                 .collect(Collectors.joining(", ", "(", ")"));
         for (int i = 0; i < rows; i++) {
             b.append(i == 0 ? "" : ", ").append(tuple);
@@ -169,7 +192,9 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
 
     /** The tail that makes an insert idempotent. */
     public String onConflict() {
-        StringBuilder b = new StringBuilder(" ON CONFLICT (").append(String.join(", ", primaryKey)).append(") DO ");
+        StringBuilder b = new StringBuilder(" ON CONFLICT (")
+                .append(String.join(", ", primaryKey))
+                .append(") DO ");
         if (!table.upsert()) {
             return b.append("NOTHING").toString();
         }
@@ -179,7 +204,9 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
                 set.add(n + " = EXCLUDED." + n);
             }
         }
-        return set.isEmpty() ? b.append("NOTHING").toString() : b.append("UPDATE SET ").append(String.join(", ", set)).toString();
+        return set.isEmpty()
+                ? b.append("NOTHING").toString()
+                : b.append("UPDATE SET ").append(String.join(", ", set)).toString();
     }
 
     private boolean isJson(String column) {
@@ -222,7 +249,8 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
             if (v == null) {
                 st.setNull(i++, c.kind().jdbcType);
             } else if (v instanceof Object[] array) {
-                st.setArray(i++, st.getConnection().createArrayOf(c.kind() == Kind.TEXT_ARRAY ? "text" : "bigint", array));
+                st.setArray(
+                        i++, st.getConnection().createArrayOf(c.kind() == Kind.TEXT_ARRAY ? "text" : "bigint", array));
             } else if (c.kind() == Kind.JSONB) {
                 st.setString(i++, (String) v);
             } else {
@@ -249,8 +277,10 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
             }
             case BOOLEAN -> v;
             case TEXT -> v.toString();
-            case TEXT_ARRAY -> ((Collection<?>) v).stream().map(Object::toString).toArray(String[]::new);
-            case BIGINT_ARRAY -> ((Collection<?>) v).stream().map(x -> ((Number) x).longValue()).toArray(Long[]::new);
+            case TEXT_ARRAY ->
+                ((Collection<?>) v).stream().map(Object::toString).toArray(String[]::new);
+            case BIGINT_ARRAY ->
+                ((Collection<?>) v).stream().map(x -> ((Number) x).longValue()).toArray(Long[]::new);
             case JSONB -> v instanceof IndexedRecord r ? JsonRows.toJson(r) : jsonOf(v);
         };
     }

@@ -53,8 +53,16 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
      * failed flush is retried at least {@code maxRetries} times and for at least
      * {@code maxRetryMillis}, with back-off, before the job fails over.
      */
-    public record Settings(String url, String user, String password, int batchSize, long batchIntervalMs, Mode mode,
-            int maxRetries, long maxRetryMillis) implements Serializable {}
+    public record Settings(
+            String url,
+            String user,
+            String password,
+            int batchSize,
+            long batchIntervalMs,
+            Mode mode,
+            int maxRetries,
+            long maxRetryMillis)
+            implements Serializable {}
 
     private final PgTable<T> table;
     private final Settings settings;
@@ -90,7 +98,8 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
             this.time = context.getProcessingTimeService();
             this.copyRows = context.isObjectReuseEnabled();
             this.rowsOut = context.metricGroup().counter(io.haitaopulse.io.Ingest.Metrics.ROWS_WRITTEN);
-            this.rowsPerStatement = Math.max(1, Math.min(500, MAX_PARAMS / table.columnNames().size()));
+            this.rowsPerStatement =
+                    Math.max(1, Math.min(500, MAX_PARAMS / table.columnNames().size()));
         }
 
         @Override
@@ -137,8 +146,10 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
                     backOff(attempt);
                 }
             }
-            throw new IOException("writing " + rows.size() + " rows to PostgreSQL table " + table.name() + " failed after "
-                    + attempt + " attempts: " + last.getMessage(), last);
+            throw new IOException(
+                    "writing " + rows.size() + " rows to PostgreSQL table " + table.name() + " failed after " + attempt
+                            + " attempts: " + last.getMessage(),
+                    last);
         }
 
         private void writeBatch(List<T> rows) throws SQLException {
@@ -197,8 +208,11 @@ public final class PostgresUpsertSink<T extends SpecificRecordBase> implements S
                 PgCsv.appendRow(csv, table, row);
             }
             try {
-                c.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + stage + " (" + cols + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(
+                                "COPY " + stage + " (" + cols + ") FROM STDIN (FORMAT csv)",
+                                new StringReader(csv.toString()));
             } catch (IOException e) {
                 throw new SQLException("COPY into " + stage + " failed: " + e.getMessage(), e);
             }

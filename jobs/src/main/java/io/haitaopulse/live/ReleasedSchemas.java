@@ -43,7 +43,9 @@ public final class ReleasedSchemas {
         for (String line : read("released/INDEX").split("\n")) {
             String path = line.strip();
             if (!path.isEmpty()) {
-                filesByVersion.computeIfAbsent(path.substring(0, path.indexOf('/')), v -> new ArrayList<>()).add(path);
+                filesByVersion
+                        .computeIfAbsent(path.substring(0, path.indexOf('/')), v -> new ArrayList<>())
+                        .add(path);
             }
         }
         Map<String, List<Schema>> schemas = new LinkedHashMap<>();
@@ -56,7 +58,8 @@ public final class ReleasedSchemas {
                 for (String path : filesByVersion.get(version)) {
                     if (path.startsWith(version + "/" + folder + "/")) {
                         Schema s = parser.parse(read("released/" + path));
-                        schemas.computeIfAbsent(s.getFullName(), n -> new ArrayList<>()).add(s);
+                        schemas.computeIfAbsent(s.getFullName(), n -> new ArrayList<>())
+                                .add(s);
                     }
                 }
             }

@@ -49,7 +49,8 @@ public record PseudonymKey(byte[] bytes, String origin) {
     public static PseudonymKey resolve(Configuration conf, Map<String, String> env, boolean ephemeralAllowed) {
         String inline = conf.get(PrivacyOptions.PSEUDONYM_SECRET);
         if (inline != null) {
-            return new PseudonymKey(decode(inline, PrivacyOptions.PSEUDONYM_SECRET.key()), PrivacyOptions.PSEUDONYM_SECRET.key());
+            return new PseudonymKey(
+                    decode(inline, PrivacyOptions.PSEUDONYM_SECRET.key()), PrivacyOptions.PSEUDONYM_SECRET.key());
         }
         String file = conf.get(PrivacyOptions.KEY_FILE);
         if (file != null) {
@@ -58,7 +59,8 @@ public record PseudonymKey(byte[] bytes, String origin) {
             try {
                 text = Files.readString(Path.of(file), StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the pseudonymisation key file " + file + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read the pseudonymisation key file " + file + ": " + e.getMessage());
             }
             return new PseudonymKey(decode(text, origin), origin);
         }
@@ -69,8 +71,9 @@ public record PseudonymKey(byte[] bytes, String origin) {
         if (ephemeralAllowed) {
             return generate();
         }
-        throw new IllegalArgumentException("no pseudonymisation key: set " + PrivacyOptions.KEY_ENV + " or "
-                + PrivacyOptions.KEY_FILE.key() + " (base64 of 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`)");
+        throw new IllegalArgumentException(
+                "no pseudonymisation key: set " + PrivacyOptions.KEY_ENV + " or " + PrivacyOptions.KEY_FILE.key()
+                        + " (base64 of 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`)");
     }
 
     /** A fresh random 256-bit key, origin "ephemeral". */

@@ -25,9 +25,10 @@ import org.apache.flink.core.execution.JobClient;
  */
 public final class DemoProgress {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.ofHours(8));
-    private static final List<String> SHOWN = List.of("hot_items", "demand_trends", "campaign_uplift", "sourcing_shortlist",
-            "dead_letters", "late_events");
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.ofHours(8));
+    private static final List<String> SHOWN = List.of(
+            "hot_items", "demand_trends", "campaign_uplift", "sourcing_shortlist", "dead_letters", "late_events");
 
     private final PrintStream out;
     private final Duration duration;
@@ -58,18 +59,24 @@ public final class DemoProgress {
                 }
                 Throwable streamingFailure = stack.streamingFailure();
                 if (streamingFailure != null) {
-                    throw new IllegalStateException("streaming into Kafka failed: " + streamingFailure.getMessage(),
-                            streamingFailure);
+                    throw new IllegalStateException(
+                            "streaming into Kafka failed: " + streamingFailure.getMessage(), streamingFailure);
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    throw new IllegalStateException("the Flink job stopped: " + job.getJobStatus().get());
+                    throw new IllegalStateException(
+                            "the Flink job stopped: " + job.getJobStatus().get());
                 }
                 long now = System.nanoTime();
                 long sent = producer.sent();
                 double perSecond = (sent - lastSent) / ((now - lastTime) / 1e9);
                 lastSent = sent;
                 lastTime = now;
-                out.println(line((now - started) / 1_000_000_000L, sent, perSecond, producer.newestEventTs(), counts(c),
+                out.println(line(
+                        (now - started) / 1_000_000_000L,
+                        sent,
+                        perSecond,
+                        producer.newestEventTs(),
+                        counts(c),
                         newestWindow(c)));
                 if (duration != null && now - started >= duration.toNanos()) {
                     break;
@@ -79,16 +86,24 @@ public final class DemoProgress {
     }
 
     /** One progress line; {@code Long.MIN_VALUE} for an event time or window not seen yet. */
-    public static String line(long elapsedSeconds, long sent, double perSecond, long newestEvent, Map<String, Long> counts,
+    public static String line(
+            long elapsedSeconds,
+            long sent,
+            double perSecond,
+            long newestEvent,
+            Map<String, Long> counts,
             long newestWindow) {
-        StringBuilder b = new StringBuilder(String.format("[%3d s] in %,7.0f ev/s, %,d sent", elapsedSeconds, perSecond, sent));
+        StringBuilder b =
+                new StringBuilder(String.format("[%3d s] in %,7.0f ev/s, %,d sent", elapsedSeconds, perSecond, sent));
         if (newestEvent != Long.MIN_VALUE) {
             b.append(", shop time ").append(TIME.format(Instant.ofEpochMilli(newestEvent)));
         }
         b.append(" | rows");
         counts.forEach((t, n) -> b.append(' ').append(t).append(' ').append(String.format("%,d", n)));
         if (newestWindow != Long.MIN_VALUE && newestEvent != Long.MIN_VALUE) {
-            b.append(String.format(" | hot items up to %s (%d min behind the stream)", TIME.format(Instant.ofEpochMilli(newestWindow)),
+            b.append(String.format(
+                    " | hot items up to %s (%d min behind the stream)",
+                    TIME.format(Instant.ofEpochMilli(newestWindow)),
                     Math.max(0, (newestEvent - newestWindow) / 60_000)));
         }
         return b.toString();
@@ -108,7 +123,8 @@ public final class DemoProgress {
     }
 
     private static long newestWindow(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT max(window_end) FROM hot_items")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(window_end) FROM hot_items")) {
             rs.next();
             long v = rs.getLong(1);
             return rs.wasNull() ? Long.MIN_VALUE : v;

@@ -88,15 +88,17 @@ public final class DemoStack implements AutoCloseable {
      */
     public EventProducer startProducer(KafkaSecurity security, List<Path> files, double rate) {
         EventProducer sending = new EventProducer(kafka.bootstrapServers(), security);
-        Thread thread = new Thread(() -> {
-            try (sending) {
-                sending.send(files, rate);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                streamingFailure.set(e);
-            }
-        }, "pulse-demo-producer");
+        Thread thread = new Thread(
+                () -> {
+                    try (sending) {
+                        sending.send(files, rate);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        streamingFailure.set(e);
+                    }
+                },
+                "pulse-demo-producer");
         thread.start();
         producer = sending;
         started.push(() -> {

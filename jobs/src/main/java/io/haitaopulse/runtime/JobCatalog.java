@@ -34,10 +34,15 @@ public final class JobCatalog {
             case UpliftPipeline.NAME -> List.of(new UpliftPipeline(settings.uplift()));
             case SourcingPipeline.NAME -> List.of(new SourcingPipeline(settings.sourcing()));
             case TrafficPipeline.NAME -> List.of(new TrafficPipeline(settings.traffic()));
-            case "all" -> List.of(new TrendsPipeline(settings.trends()), new UpliftPipeline(settings.uplift()),
-                    new SourcingPipeline(settings.sourcing()), new TrafficPipeline(settings.traffic()));
-            default -> throw new IllegalArgumentException(
-                    "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
+            case "all" ->
+                List.of(
+                        new TrendsPipeline(settings.trends()),
+                        new UpliftPipeline(settings.uplift()),
+                        new SourcingPipeline(settings.sourcing()),
+                        new TrafficPipeline(settings.traffic()));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown job '" + name + "'; use one of " + String.join(", ", NAMES));
         };
     }
 
@@ -46,8 +51,13 @@ public final class JobCatalog {
      * and ids pseudonymised per source → all sources gathered (through the bot filter when it is
      * on) → each of {@code jobs} → {@code sinks}, late_events and dead_letters included.
      */
-    public static void wire(List<Ingest.Source> sources, List<PulseJob> jobs, BotSettings bots, Pseudonymizer pseudonyms,
-            RawRedactor redactor, TableSinks sinks) {
+    public static void wire(
+            List<Ingest.Source> sources,
+            List<PulseJob> jobs,
+            BotSettings bots,
+            Pseudonymizer pseudonyms,
+            RawRedactor redactor,
+            TableSinks sinks) {
         Ingest.Split split = Ingest.splitDeadLetters(sources, pseudonyms, redactor);
         sinks.write(OutputTable.DEAD_LETTERS, split.deadLetters());
         BotFilter.Filtered filtered = BotFilter.apply(split.events(), bots);

@@ -61,7 +61,8 @@ public final class Live {
             c.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
         if (!c.contains(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION)) {
-            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+            c.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
         return c;
@@ -92,8 +93,12 @@ public final class Live {
         }
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
-        List<Ingest.Source> sources = KafkaInputs.open(env, conf,
-                PulseWatermarks.strategy(settings.pulse().maxDelay(), settings.pulse().idleTimeout()), job,
+        List<Ingest.Source> sources = KafkaInputs.open(
+                env,
+                conf,
+                PulseWatermarks.strategy(
+                        settings.pulse().maxDelay(), settings.pulse().idleTimeout()),
+                job,
                 partitions);
         // Kafka values that are text are JSON written to the wrong topic more often than not.
         JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key), RawRedactor.JSON, sinks);

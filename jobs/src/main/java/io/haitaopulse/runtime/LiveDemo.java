@@ -57,7 +57,14 @@ public final class LiveDemo {
     private final PrintStream out;
     private boolean secureKafka;
 
-    public LiveDemo(Path work, String scenario, long seed, double rate, Duration duration, int kafkaPort, int postgresPort,
+    public LiveDemo(
+            Path work,
+            String scenario,
+            long seed,
+            double rate,
+            Duration duration,
+            int kafkaPort,
+            int postgresPort,
             PrintStream out) {
         this.work = work.toAbsolutePath().normalize();
         this.scenario = scenario;
@@ -91,14 +98,17 @@ public final class LiveDemo {
             out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")…");
             Path events = work.resolve("events");
             long lines = new MarketSimulator(cfg, seed).run(events);
-            out.printf("  %,d events over %d days written to %s%n", lines, cfg.duration().toDays(), events);
+            out.printf(
+                    "  %,d events over %d days written to %s%n",
+                    lines, cfg.duration().toDays(), events);
 
             out.println("Starting PostgreSQL and a Kafka broker…");
             LocalPostgres pg = stack.startPostgres(portOrFree(postgresPort));
             String adminPassword = secureKafka ? randomSecret() : null;
             LocalKafka kafka = stack.startKafka(portOrFree(kafkaPort), adminPassword);
             KafkaSecurity jobSecurity = secureKafka ? KafkaSecurity.scram("pulse", randomSecret()) : KafkaSecurity.NONE;
-            KafkaSecurity producerSecurity = secureKafka ? KafkaSecurity.scram("shop", randomSecret()) : KafkaSecurity.NONE;
+            KafkaSecurity producerSecurity =
+                    secureKafka ? KafkaSecurity.scram("shop", randomSecret()) : KafkaSecurity.NONE;
             if (secureKafka) {
                 secureUsersAndTopics(kafka, KafkaSecurity.scram("admin", adminPassword), jobSecurity, producerSecurity);
             }
@@ -109,7 +119,8 @@ public final class LiveDemo {
                 LiveSetup.execute(pgSettings, LiveSetup.script(script));
             }
             String password = randomSecret();
-            LiveSetup.execute(pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+            LiveSetup.execute(
+                    pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
             // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
             // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
             DashboardServer dashboard = stack.startDashboard("dashboard", password, portOrFree(DASHBOARD_PORT));
@@ -143,36 +154,42 @@ public final class LiveDemo {
      */
     private static Thread stopOnCtrlC(AtomicBoolean stop, CountDownLatch stopped) {
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            main.interrupt();
-            try {
-                // Let the main thread cancel the job and stop the services in order.
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pulse-demo-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    main.interrupt();
+                    try {
+                        // Let the main thread cancel the job and stop the services in order.
+                        stopped.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "pulse-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }
 
     /** Creates the jobs' and the simulator's users with their ACLs, and the topics, as {@code admin}. */
-    private void secureUsersAndTopics(LocalKafka kafka, KafkaSecurity admin, KafkaSecurity jobSecurity,
-            KafkaSecurity producerSecurity) {
+    private void secureUsersAndTopics(
+            LocalKafka kafka, KafkaSecurity admin, KafkaSecurity jobSecurity, KafkaSecurity producerSecurity) {
         Properties adminClient = admin.clientProperties(kafka.bootstrapServers());
         KafkaAcls.createUser(adminClient, jobSecurity.username(), jobSecurity.password());
         KafkaAcls.grant(adminClient, KafkaAcls.jobUser(jobSecurity.username()));
         KafkaAcls.createUser(adminClient, producerSecurity.username(), producerSecurity.password());
         KafkaAcls.grant(adminClient, KafkaAcls.producerUser(producerSecurity.username()));
-        LiveSetup.createTopics(kafka.bootstrapServers(), admin, LiveOptions.PARTITIONS.defaultValue(),
+        LiveSetup.createTopics(
+                kafka.bootstrapServers(),
+                admin,
+                LiveOptions.PARTITIONS.defaultValue(),
                 OutputTable.all().stream().map(Topics::output).toList());
         out.println("  Kafka with SASL/SCRAM-SHA-512 and ACLs: admin / " + admin.password() + ", jobs as pulse / "
                 + jobSecurity.password() + ", simulator as shop / " + producerSecurity.password());
     }
 
     /** The configuration of the demo's jobs: this Kafka and PostgreSQL, demo pacing, the demo's key. */
-    private Configuration jobConfiguration(LocalKafka kafka, KafkaSecurity jobSecurity, LocalPostgres pg) throws IOException {
+    private Configuration jobConfiguration(LocalKafka kafka, KafkaSecurity jobSecurity, LocalPostgres pg)
+            throws IOException {
         Configuration conf = new Configuration();
         conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         if (secureKafka) {
@@ -192,7 +209,9 @@ public final class LiveDemo {
         // and the trends job dropped its panes as after purge (measured: 237,712 views in one
         // run, 2 or 3 runs in 8 with hot items or demand trends empty); 10 s: 0 in 5 runs.
         conf.set(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT, Duration.ofSeconds(10));
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
         conf.set(PrivacyOptions.KEY_FILE, demoKey().toString());
         return Live.configure(conf);
     }
@@ -202,16 +221,20 @@ public final class LiveDemo {
         out.println();
         out.println("Haitao Pulse is running.");
         out.println("  Kafka       " + kafka.bootstrapServers() + "   inputs: "
-                + String.join(", ", Topics.INPUTS.stream().map(Topics.Input::name).toList())
+                + String.join(
+                        ", ", Topics.INPUTS.stream().map(Topics.Input::name).toList())
                 + "; every output table is also a topic of its name");
         out.println("  PostgreSQL  " + pg.psqlCommand() + "   (tables and v_* views)");
         out.println("              dashboards: postgresql://dashboard:" + password + "@localhost:" + pg.port() + "/"
                 + LocalPostgres.DATABASE + " (may read the v_* views only)");
-        out.println("  Dashboard   http://localhost:" + dashboard.port() + "/   (trending, hot items, traffic, campaigns, sourcing; ?lang=zh)");
-        out.println("  Flink       MiniCluster in this process: trends, uplift, sourcing and traffic (bot filter in front), checkpoints every 5 s");
+        out.println("  Dashboard   http://localhost:" + dashboard.port()
+                + "/   (trending, hot items, traffic, campaigns, sourcing; ?lang=zh)");
+        out.println(
+                "  Flink       MiniCluster in this process: trends, uplift, sourcing and traffic (bot filter in front), checkpoints every 5 s");
         out.println("  Streaming   " + (rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible")
                 + " of simulated shop time into Kafka");
-        out.println("Ctrl-C stops everything." + (duration != null ? " Stopping by itself after " + duration.toSeconds() + " s." : ""));
+        out.println("Ctrl-C stops everything."
+                + (duration != null ? " Stopping by itself after " + duration.toSeconds() + " s." : ""));
         out.println();
     }
 

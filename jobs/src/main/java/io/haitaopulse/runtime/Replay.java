@@ -34,21 +34,40 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class Replay {
 
     /** What to run. {@code jobManager} is {@code host:port} of a session cluster, or null for a MiniCluster. */
-    public record Spec(String job, List<Path> inputs, Path out, InputFormat format, Configuration options,
-            int parallelism, String jobManager, Path jobJar) {}
+    public record Spec(
+            String job,
+            List<Path> inputs,
+            Path out,
+            InputFormat format,
+            Configuration options,
+            int parallelism,
+            String jobManager,
+            Path jobJar) {}
 
     /**
      * What happened: record counts from the job's accumulators, rows written per table, and the
      * pseudonymisation key used (its public id and origin, never the key), and the segment rows
      * suppressed for k-anonymity.
      */
-    public record Result(long read, long deadLettered, long late, Map<String, Long> rowsPerTable, long wallMillis,
-            String keyId, String keyOrigin, long kSuppressed, Map<String, Long> botCounts) {
+    public record Result(
+            long read,
+            long deadLettered,
+            long late,
+            Map<String, Long> rowsPerTable,
+            long wallMillis,
+            String keyId,
+            String keyOrigin,
+            long kSuppressed,
+            Map<String, Long> botCounts) {
         /** The one-line summary printed at the end of a replay. */
         public String summary(String job) {
             StringBuilder tables = new StringBuilder();
-            rowsPerTable.forEach((t, n) -> tables.append(tables.length() == 0 ? "" : ", ").append(t).append(' ').append(n));
-            return String.format("replay %s: read %d events (%d valid, %d dead-lettered, %d late); rows written: %s; %.1f s",
+            rowsPerTable.forEach((t, n) -> tables.append(tables.length() == 0 ? "" : ", ")
+                    .append(t)
+                    .append(' ')
+                    .append(n));
+            return String.format(
+                    "replay %s: read %d events (%d valid, %d dead-lettered, %d late); rows written: %s; %.1f s",
                     job, read, read - deadLettered, deadLettered, late, tables, wallMillis / 1000.0);
         }
     }
@@ -76,16 +95,33 @@ public final class Replay {
         output.prepare(tables);
 
         StreamExecutionEnvironment env = environment(spec);
-        List<Ingest.Source> sources = FileInputs.open(env, files, spec.format(),
-                PulseWatermarks.strategy(settings.pulse().maxDelay(), settings.pulse().idleTimeout()), ClockSkew.of(spec.options()));
-        JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key),
-                spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON, output);
+        List<Ingest.Source> sources = FileInputs.open(
+                env,
+                files,
+                spec.format(),
+                PulseWatermarks.strategy(
+                        settings.pulse().maxDelay(), settings.pulse().idleTimeout()),
+                ClockSkew.of(spec.options()));
+        JobCatalog.wire(
+                sources,
+                jobs,
+                settings.bots(),
+                new Pseudonymizer(key),
+                spec.format() == InputFormat.USERBEHAVIOR ? RawRedactor.USER_BEHAVIOR : RawRedactor.JSON,
+                output);
 
         JobExecutionResult result = env.execute("pulse replay " + spec.job());
         Map<String, Long> rows = output.finish(tables);
-        return new Result(counter(result, Ingest.Counters.READ), counter(result, Ingest.Counters.DEAD),
-                counter(result, Ingest.Counters.LATE), rows, (System.nanoTime() - started) / 1_000_000L, key.id(), key.origin(),
-                counter(result, KAnonymity.ACCUMULATOR), botCounts(result));
+        return new Result(
+                counter(result, Ingest.Counters.READ),
+                counter(result, Ingest.Counters.DEAD),
+                counter(result, Ingest.Counters.LATE),
+                rows,
+                (System.nanoTime() - started) / 1_000_000L,
+                key.id(),
+                key.origin(),
+                counter(result, KAnonymity.ACCUMULATOR),
+                botCounts(result));
     }
 
     private static StreamExecutionEnvironment environment(Spec spec) {

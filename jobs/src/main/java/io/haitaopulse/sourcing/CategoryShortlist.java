@@ -12,8 +12,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -42,6 +42,7 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
     static final double RATING_PRIOR = 5;
     /** Damped trend parameters: level, trend, damping. */
     static final double ALPHA = 0.3;
+
     static final double BETA = 0.1;
     static final double PHI = 0.9;
     /** The smallest share of a day a partial day is scaled from. */
@@ -56,8 +57,14 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
     private final double counterfeitWeight;
     private transient MapState<Tuple2<Long, Long>, ItemSnapshot> snapshots;
 
-    CategoryShortlist(SlidingWindows slots, int top, SourcingOptions.Freight freight, double serviceLevel, int maxCounterfeit,
-            double maxReturnRate, double counterfeitWeight) {
+    CategoryShortlist(
+            SlidingWindows slots,
+            int top,
+            SourcingOptions.Freight freight,
+            double serviceLevel,
+            int maxCounterfeit,
+            double maxReturnRate,
+            double counterfeitWeight) {
         this.slots = slots;
         this.top = top;
         this.freight = freight;
@@ -69,8 +76,9 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
 
     @Override
     public void open(OpenContext openContext) {
-        snapshots = getRuntimeContext().getMapState(new MapStateDescriptor<>("snapshots",
-                Types.TUPLE(Types.LONG, Types.LONG), Types.POJO(ItemSnapshot.class)));
+        snapshots = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "snapshots", Types.TUPLE(Types.LONG, Types.LONG), Types.POJO(ItemSnapshot.class)));
     }
 
     @Override
@@ -121,17 +129,22 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
         double catReturn = units > 0 ? Math.min(1, returned / units) : 0;
         double catComplaint = reviews > 0 ? Math.min(1, weightedComplaints / reviews) : 0;
         Double catRating = reviews > 0 ? ratingSum / reviews : null;
-        double[] weekday = items.isEmpty() ? new double[] {1, 1, 1, 1, 1, 1, 1}
+        double[] weekday = items.isEmpty()
+                ? new double[] {1, 1, 1, 1, 1, 1, 1}
                 : weekdayFactors(categoryDaily(items), items.get(0).lastDay);
 
         List<SourcingShortlist> scored = new ArrayList<>();
         for (ItemSnapshot s : items) {
             double conversion = Math.min(1, SourcingMath.shrink(s.orders, s.viewers, catConversion, CONVERSION_PRIOR));
             double returnRate = Math.min(1, SourcingMath.shrink(s.returned, s.units, catReturn, RETURN_PRIOR));
-            double complaintRate = Math.min(1, SourcingMath.shrink(weightedComplaints(s), s.ratings, catComplaint, COMPLAINT_PRIOR));
-            Double rating = catRating == null ? null : (s.ratingSum + RATING_PRIOR * catRating) / (s.ratings + RATING_PRIOR);
+            double complaintRate =
+                    Math.min(1, SourcingMath.shrink(weightedComplaints(s), s.ratings, catComplaint, COMPLAINT_PRIOR));
+            Double rating =
+                    catRating == null ? null : (s.ratingSum + RATING_PRIOR * catRating) / (s.ratings + RATING_PRIOR);
             // Only items that sell are candidates; bad ones are out however popular.
-            if (s.units <= 0 || s.counterfeit >= maxCounterfeit || returnRate >= Math.max(maxReturnRate, 2 * catReturn)) {
+            if (s.units <= 0
+                    || s.counterfeit >= maxCounterfeit
+                    || returnRate >= Math.max(maxReturnRate, 2 * catReturn)) {
                 continue;
             }
             double[] series = observed(s);
@@ -140,29 +153,46 @@ public final class CategoryShortlist extends KeyedProcessFunction<Long, ItemSnap
             for (int k = 0; k < adjusted.length; k++) {
                 adjusted[k] /= weekday[weekdayOf(s.lastDay - (adjusted.length - 1 - k))];
             }
-            double forecast = SourcingMath.dampedTrendForecast(adjusted, ALPHA, BETA, PHI) * weekday[weekdayOf(s.lastDay + 1)];
+            double forecast =
+                    SourcingMath.dampedTrendForecast(adjusted, ALPHA, BETA, PHI) * weekday[weekdayOf(s.lastDay + 1)];
             Double growth = weekOnWeek(series);
             double g = growth == null ? 0 : Math.max(-0.5, Math.min(1, growth));
             double satisfaction = (rating == null ? 0.8 : rating / 5) * (1 - returnRate) * (1 - complaintRate);
             double score = Math.log1p(forecast) * (1 + 0.5 * g) * satisfaction;
-            long qty = SourcingMath.orderQuantity(forecast, dailySd(series, forecast), freight.meanDays(), freight.sdDays(),
-                    serviceLevel);
+            long qty = SourcingMath.orderQuantity(
+                    forecast, dailySd(series, forecast), freight.meanDays(), freight.sdDays(), serviceLevel);
             List<String> reasons = new ArrayList<>();
             reasons.add(String.format(Locale.ROOT, "forecast %.1f units/day", forecast));
             if (growth != null) {
                 reasons.add(String.format(Locale.ROOT, "demand %+.0f %% week on week", growth * 100));
             }
-            reasons.add(String.format(Locale.ROOT, "conversion %.1f %% vs category %.1f %%", conversion * 100, catConversion * 100));
-            reasons.add(String.format(Locale.ROOT, "return rate %.1f %% vs category %.1f %%", returnRate * 100, catReturn * 100));
+            reasons.add(String.format(
+                    Locale.ROOT, "conversion %.1f %% vs category %.1f %%", conversion * 100, catConversion * 100));
+            reasons.add(String.format(
+                    Locale.ROOT, "return rate %.1f %% vs category %.1f %%", returnRate * 100, catReturn * 100));
             if (rating != null) {
                 reasons.add(String.format(Locale.ROOT, "rating %.1f vs category %.1f", rating, catRating));
             }
-            reasons.add(s.counterfeit == 0 ? "no counterfeit complaints"
-                    : s.counterfeit + " counterfeit complaint" + (s.counterfeit == 1 ? "" : "s"));
-            scored.add(new SourcingShortlist(Instant.ofEpochMilli(asOf), category, 0, s.itemId, score, forecast,
-                    conversion, rating, returnRate, complaintRate, qty, reasons));
+            reasons.add(
+                    s.counterfeit == 0
+                            ? "no counterfeit complaints"
+                            : s.counterfeit + " counterfeit complaint" + (s.counterfeit == 1 ? "" : "s"));
+            scored.add(new SourcingShortlist(
+                    Instant.ofEpochMilli(asOf),
+                    category,
+                    0,
+                    s.itemId,
+                    score,
+                    forecast,
+                    conversion,
+                    rating,
+                    returnRate,
+                    complaintRate,
+                    qty,
+                    reasons));
         }
-        scored.sort(Comparator.comparingDouble((SourcingShortlist x) -> -x.getScore()).thenComparingLong(SourcingShortlist::getItemId));
+        scored.sort(Comparator.comparingDouble((SourcingShortlist x) -> -x.getScore())
+                .thenComparingLong(SourcingShortlist::getItemId));
         List<SourcingShortlist> rows = new ArrayList<>(scored.subList(0, Math.min(top, scored.size())));
         for (int i = 0; i < rows.size(); i++) {
             rows.get(i).setRank(i + 1);

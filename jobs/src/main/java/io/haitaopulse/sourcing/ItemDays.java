@@ -48,7 +48,9 @@ public class ItemDays {
             counterfeit = Arrays.copyOf(counterfeit, n);
         }
         int tail = size - i;
-        for (long[] a : new long[][] {day, views, orders, units, revenue, returned, ratingSum, ratings, complaints, counterfeit}) {
+        for (long[] a :
+                new long[][] {day, views, orders, units, revenue, returned, ratingSum, ratings, complaints, counterfeit
+                }) {
             System.arraycopy(a, i, a, i + 1, tail);
             a[i] = 0;
         }
@@ -86,7 +88,9 @@ public class ItemDays {
             return;
         }
         int keep = size - drop;
-        for (long[] a : new long[][] {day, views, orders, units, revenue, returned, ratingSum, ratings, complaints, counterfeit}) {
+        for (long[] a :
+                new long[][] {day, views, orders, units, revenue, returned, ratingSum, ratings, complaints, counterfeit
+                }) {
             System.arraycopy(a, drop, a, 0, keep);
         }
         System.arraycopy(viewers, drop, viewers, 0, keep);

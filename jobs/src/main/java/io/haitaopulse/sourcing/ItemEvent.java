@@ -24,6 +24,7 @@ public class ItemEvent {
     public long itemId;
     /** Category, or {@link Long#MIN_VALUE} when the fact does not carry one (reviews). */
     public long categoryId = Long.MIN_VALUE;
+
     public long ts;
     public int kind;
     public long userHash;
@@ -46,7 +47,8 @@ public class ItemEvent {
             e.kind = VIEW;
             e.userHash = DistinctUsers.hash(c.getUserId());
             out.collect(e);
-        } else if (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
+        } else if (body instanceof Order o
+                && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
             for (OrderLine l : o.getLines()) {
                 ItemEvent e = new ItemEvent();
                 e.itemId = l.getItemId();

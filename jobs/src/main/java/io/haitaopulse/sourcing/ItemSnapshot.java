@@ -14,6 +14,7 @@ public class ItemSnapshot {
     public double lastDayFraction;
     /** Shop day (days since the epoch on the shop's clock) of the last entry of {@link #dailyUnits}. */
     public long lastDay;
+
     public long views;
     public long viewers;
     public long orders;

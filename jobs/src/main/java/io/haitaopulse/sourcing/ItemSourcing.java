@@ -39,12 +39,16 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
      */
     static LatenessRule lateness(SlidingWindows cadence) {
         return EventLateness.of(
-                body -> (body instanceof Click c && c.getAction() == ClickAction.VIEW) || body instanceof Review
-                        || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
+                body -> (body instanceof Click c && c.getAction() == ClickAction.VIEW)
+                        || body instanceof Review
+                        || (body instanceof Order o
+                                && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
                 (body, ts, watermark) -> cadence.isLate(ts, watermark),
-                (ts, watermark) -> "sourcing: event time " + ts + " is behind watermark " + watermark + "; the shortlist as of "
-                        + cadence.lastWindowEnd(ts) + " that would first reflect it is final");
+                (ts, watermark) ->
+                        "sourcing: event time " + ts + " is behind watermark " + watermark + "; the shortlist as of "
+                                + cadence.lastWindowEnd(ts) + " that would first reflect it is final");
     }
+
     static final long DAY = 86_400_000L;
 
     private final SlidingWindows slots;
@@ -68,7 +72,8 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
     public void open(OpenContext openContext) {
         days = getRuntimeContext().getState(new ValueStateDescriptor<>("days", Types.POJO(ItemDays.class)));
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>("meta", Types.POJO(ItemMeta.class)));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(ItemDays.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(ItemDays.class)));
     }
 
     @Override
@@ -131,7 +136,8 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
         }
         // At the end of input, rows go on as far as event time reached (InputExtent), as they would
         // in a run whose watermark had passed there before the end, whichever input ended last.
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > m.lastActivity
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE
+                && asOf > m.lastActivity
                 && InputExtent.beyond(ctx.getBroadcastState(InputExtent.STATE), timestamp);
         if (endOfInput && pending.isEmpty()) {
             days.clear();

@@ -48,13 +48,15 @@ final class SourcingMath {
      * standard deviation σ_L), ordered up to the {@code serviceLevel} quantile of a normal
      * approximation, rounded up to whole units.
      */
-    static long orderQuantity(double dailyMean, double dailySd, double leadDays, double leadSdDays, double serviceLevel) {
+    static long orderQuantity(
+            double dailyMean, double dailySd, double leadDays, double leadSdDays, double serviceLevel) {
         if (!(serviceLevel > 0 && serviceLevel < 1)) {
             // The quantile is infinite at 0 and 1: no finite order covers that.
             throw new IllegalArgumentException("service level must be within (0, 1), got " + serviceLevel);
         }
         double mean = dailyMean * leadDays;
         double sd = Math.sqrt(leadDays * dailySd * dailySd + dailyMean * dailyMean * leadSdDays * leadSdDays);
-        return (long) Math.ceil(Math.max(0, mean + STANDARD_NORMAL.inverseCumulativeProbability(serviceLevel) * sd) - 1e-9);
+        return (long)
+                Math.ceil(Math.max(0, mean + STANDARD_NORMAL.inverseCumulativeProbability(serviceLevel) * sd) - 1e-9);
     }
 }

@@ -34,36 +34,48 @@ public final class SourcingOptions {
         }
     }
 
-    public static final ConfigOption<Duration> CADENCE = key("pulse.sourcing.cadence").durationType()
+    public static final ConfigOption<Duration> CADENCE = key("pulse.sourcing.cadence")
+            .durationType()
             .defaultValue(Duration.ofHours(1))
-            .withDescription("How often (event time) the shortlist is recomputed. Positive and divides a day (15m, 1h, 6h, 1d, …).");
+            .withDescription(
+                    "How often (event time) the shortlist is recomputed. Positive and divides a day (15m, 1h, 6h, 1d, …).");
 
-    public static final ConfigOption<Integer> LOOKBACK_DAYS = key("pulse.sourcing.lookback-days").intType()
+    public static final ConfigOption<Integer> LOOKBACK_DAYS = key("pulse.sourcing.lookback-days")
+            .intType()
             .defaultValue(28)
             .withDescription("Days of history behind every rate and the forecast. At least 1.");
 
-    public static final ConfigOption<Freight> FREIGHT = key("pulse.sourcing.freight").enumType(Freight.class)
+    public static final ConfigOption<Freight> FREIGHT = key("pulse.sourcing.freight")
+            .enumType(Freight.class)
             .defaultValue(Freight.SEA)
             .withDescription("Lead time of the recommended order: SEA (4-8 weeks) or AIR (1-2 weeks).");
 
-    public static final ConfigOption<Double> SERVICE_LEVEL = key("pulse.sourcing.service-level").doubleType()
+    public static final ConfigOption<Double> SERVICE_LEVEL = key("pulse.sourcing.service-level")
+            .doubleType()
             .defaultValue(0.95)
             .withDescription("Probability that the recommended order covers demand over the lead time. Within (0, 1).");
 
-    public static final ConfigOption<Double> UNIT_COST_SHARE = key("pulse.sourcing.unit-cost-share").doubleType()
+    public static final ConfigOption<Double> UNIT_COST_SHARE = key("pulse.sourcing.unit-cost-share")
+            .doubleType()
             .noDefaultValue()
-            .withDescription("Landed unit cost as a share of the selling price; when set, the order covers the newsvendor "
-                    + "critical ratio (price - cost) / price instead of the service level. Within (0, 1).");
+            .withDescription(
+                    "Landed unit cost as a share of the selling price; when set, the order covers the newsvendor "
+                            + "critical ratio (price - cost) / price instead of the service level. Within (0, 1).");
 
-    public static final ConfigOption<Integer> MAX_COUNTERFEIT = key("pulse.sourcing.max-counterfeit").intType()
+    public static final ConfigOption<Integer> MAX_COUNTERFEIT = key("pulse.sourcing.max-counterfeit")
+            .intType()
             .defaultValue(2)
-            .withDescription("Counterfeit complaints that exclude an item from the shortlist, however popular. Not negative.");
+            .withDescription(
+                    "Counterfeit complaints that exclude an item from the shortlist, however popular. Not negative.");
 
-    public static final ConfigOption<Double> MAX_RETURN_RATE = key("pulse.sourcing.max-return-rate").doubleType()
+    public static final ConfigOption<Double> MAX_RETURN_RATE = key("pulse.sourcing.max-return-rate")
+            .doubleType()
             .defaultValue(0.15)
-            .withDescription("Shrunk return rate that excludes an item (also excluded above twice its category's rate). Within [0, 1].");
+            .withDescription(
+                    "Shrunk return rate that excludes an item (also excluded above twice its category's rate). Within [0, 1].");
 
-    public static final ConfigOption<Double> COUNTERFEIT_WEIGHT = key("pulse.sourcing.counterfeit-weight").doubleType()
+    public static final ConfigOption<Double> COUNTERFEIT_WEIGHT = key("pulse.sourcing.counterfeit-weight")
+            .doubleType()
             .defaultValue(5.0)
             .withDescription("A counterfeit complaint counts this many times in the complaint rate. Not negative.");
 

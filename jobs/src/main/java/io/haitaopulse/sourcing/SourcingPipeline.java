@@ -42,7 +42,8 @@ public final class SourcingPipeline implements PulseJob {
     /** Builds the job from its validated settings. */
     public SourcingPipeline(SourcingSettings settings) {
         long every = settings.cadence().toMillis();
-        this.cadence = new SlidingWindows(every, every, settings.pulse().allowedLateness().toMillis());
+        this.cadence = new SlidingWindows(
+                every, every, settings.pulse().allowedLateness().toMillis());
         this.top = settings.pulse().top();
         this.lookbackDays = settings.lookbackDays();
         this.tzOffset = settings.pulse().timezoneOffset().toMillis();
@@ -68,18 +69,23 @@ public final class SourcingPipeline implements PulseJob {
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, ItemSourcing.lateness(cadence), NAME);
         DataStream<Ingested> all = routed.events();
-        DataStream<SourcingShortlist> rows = all
-                .flatMap((Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),
+        DataStream<SourcingShortlist> rows = all.flatMap(
+                        (Ingested in, org.apache.flink.util.Collector<ItemEvent> out) -> ItemEvent.of(in, out),
                         Types.POJO(ItemEvent.class))
-                .name("sourcing-item-facts").uid("sourcing-item-facts")
+                .name("sourcing-item-facts")
+                .uid("sourcing-item-facts")
                 .keyBy(e -> e.itemId, Types.LONG)
                 .connect(InputExtent.broadcast(all, maxDelay, "sourcing-input-extent"))
                 .process(new ItemSourcing(cadence, lookbackDays, tzOffset), Types.POJO(ItemSnapshot.class))
-                .name("sourcing-item-stats").uid("sourcing-item-stats")
+                .name("sourcing-item-stats")
+                .uid("sourcing-item-stats")
                 .keyBy(s -> s.categoryId, Types.LONG)
-                .process(new CategoryShortlist(cadence, top, freight, serviceLevel, maxCounterfeit, maxReturnRate,
-                        counterfeitWeight), new AvroTypeInfo<>(SourcingShortlist.class))
-                .name("sourcing-shortlist").uid("sourcing-shortlist");
+                .process(
+                        new CategoryShortlist(
+                                cadence, top, freight, serviceLevel, maxCounterfeit, maxReturnRate, counterfeitWeight),
+                        new AvroTypeInfo<>(SourcingShortlist.class))
+                .name("sourcing-shortlist")
+                .uid("sourcing-shortlist");
         sinks.write(OutputTable.SOURCING_SHORTLIST, rows);
         return routed.late();
     }

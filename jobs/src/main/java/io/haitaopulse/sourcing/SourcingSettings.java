@@ -21,8 +21,16 @@ import org.apache.flink.configuration.Configuration;
  * @param maxReturnRate shrunk return rate that excludes an item; within [0, 1]
  * @param counterfeitWeight weight of a counterfeit complaint in the complaint rate; not negative
  */
-public record SourcingSettings(PulseSettings pulse, Duration cadence, int lookbackDays, SourcingOptions.Freight freight,
-        double orderQuantile, int maxCounterfeit, double maxReturnRate, double counterfeitWeight) implements Serializable {
+public record SourcingSettings(
+        PulseSettings pulse,
+        Duration cadence,
+        int lookbackDays,
+        SourcingOptions.Freight freight,
+        double orderQuantile,
+        int maxCounterfeit,
+        double maxReturnRate,
+        double counterfeitWeight)
+        implements Serializable {
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
     public static SourcingSettings from(Configuration conf) {
@@ -35,13 +43,16 @@ public record SourcingSettings(PulseSettings pulse, Duration cadence, int lookba
         if (cadence.toMillis() <= 0 || ItemSourcing.DAY % cadence.toMillis() != 0) {
             throw OptionChecks.invalid(SourcingOptions.CADENCE, "must divide a day", Durations.format(cadence));
         }
-        double serviceLevel = OptionChecks.open01(SourcingOptions.SERVICE_LEVEL, conf.get(SourcingOptions.SERVICE_LEVEL));
+        double serviceLevel =
+                OptionChecks.open01(SourcingOptions.SERVICE_LEVEL, conf.get(SourcingOptions.SERVICE_LEVEL));
         // With a cost share c/p, understocking costs the margin p - c and overstocking the cost c:
         // the newsvendor orders up to the quantile (p - c) / p.
         double quantile = conf.getOptional(SourcingOptions.UNIT_COST_SHARE)
                 .map(share -> 1 - OptionChecks.open01(SourcingOptions.UNIT_COST_SHARE, share))
                 .orElse(serviceLevel);
-        return new SourcingSettings(pulse, cadence,
+        return new SourcingSettings(
+                pulse,
+                cadence,
                 OptionChecks.atLeast(conf, SourcingOptions.LOOKBACK_DAYS, 1),
                 conf.get(SourcingOptions.FREIGHT),
                 quantile,

@@ -57,9 +57,11 @@ public final class FlinkClient {
     }
 
     /** Submits {@code jar} detached with {@code programArgs}; {@code savepoint} may be null. */
-    public Result submit(Path jar, int parallelism, String savepoint, boolean allowNonRestoredState, List<String> programArgs)
+    public Result submit(
+            Path jar, int parallelism, String savepoint, boolean allowNonRestoredState, List<String> programArgs)
             throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "-m", host + ":" + port, "-p", Integer.toString(parallelism)));
+        List<String> args =
+                new ArrayList<>(List.of("run", "-d", "-m", host + ":" + port, "-p", Integer.toString(parallelism)));
         if (savepoint != null) {
             args.addAll(List.of("-s", savepoint));
             if (allowNonRestoredState) {
@@ -98,11 +100,15 @@ public final class FlinkClient {
     private Result run(List<String> clientArgs) throws IOException, InterruptedException {
         Path conf = Files.createTempDirectory("pulse-flink-client");
         try {
-            Files.writeString(conf.resolve("config.yaml"), "rest.address: " + host + "\nrest.port: " + port + "\n"
-                    + "jobmanager.rpc.address: " + host + "\n");
+            Files.writeString(
+                    conf.resolve("config.yaml"),
+                    "rest.address: " + host + "\nrest.port: " + port + "\n" + "jobmanager.rpc.address: " + host + "\n");
             List<String> cmd = new ArrayList<>(List.of(LocalKafka.javaBin()));
             cmd.addAll(JdkFlags.FLAGS);
-            cmd.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", LocalCluster.classpath(),
+            cmd.addAll(List.of(
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-cp",
+                    LocalCluster.classpath(),
                     "org.apache.flink.client.cli.CliFrontend"));
             cmd.addAll(clientArgs);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

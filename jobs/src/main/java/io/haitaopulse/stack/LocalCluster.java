@@ -41,7 +41,8 @@ public final class LocalCluster {
     private final int restPort;
     private final int taskManagers;
     private final List<String> jvmFlags;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param runDir where configuration, pids, logs, checkpoints and savepoints go
@@ -92,7 +93,9 @@ public final class LocalCluster {
             writePid("taskmanager-" + i, tm.pid());
         }
         // Registered and offering slots: a TaskManager appears in the overview a moment before its slots do.
-        while (overview().map(o -> o.path("taskmanagers").asInt() < taskManagers || o.path("slots-total").asInt() < taskManagers)
+        while (overview()
+                .map(o -> o.path("taskmanagers").asInt() < taskManagers
+                        || o.path("slots-total").asInt() < taskManagers)
                 .orElse(true)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("TaskManagers did not register within " + timeout.toSeconds() + " s; see "
@@ -101,7 +104,8 @@ public final class LocalCluster {
             // Polling the REST API: a TaskManager registering gives no other signal to this process.
             TimeUnit.MILLISECONDS.sleep(250);
         }
-        return "cluster started: http://" + restAddress() + " (" + taskManagers + " TaskManager(s)); logs in " + runDir.resolve("log");
+        return "cluster started: http://" + restAddress() + " (" + taskManagers + " TaskManager(s)); logs in "
+                + runDir.resolve("log");
     }
 
     /** Stops every process of the cluster; returns what it did. */
@@ -117,18 +121,30 @@ public final class LocalCluster {
             return "cluster not running (no REST API at http://" + restAddress() + ")";
         }
         StringBuilder b = new StringBuilder();
-        b.append("cluster running: http://").append(restAddress()).append(" (REST API and web UI), Flink ")
-                .append(o.get().path("flink-version").asText()).append('\n');
-        b.append("  TaskManagers: ").append(o.get().path("taskmanagers").asInt()).append(", slots: ")
-                .append(o.get().path("slots-total").asInt()).append(" total, ").append(o.get().path("slots-available").asInt())
+        b.append("cluster running: http://")
+                .append(restAddress())
+                .append(" (REST API and web UI), Flink ")
+                .append(o.get().path("flink-version").asText())
+                .append('\n');
+        b.append("  TaskManagers: ")
+                .append(o.get().path("taskmanagers").asInt())
+                .append(", slots: ")
+                .append(o.get().path("slots-total").asInt())
+                .append(" total, ")
+                .append(o.get().path("slots-available").asInt())
                 .append(" free\n");
         JsonNode jobs = get("/jobs/overview").map(j -> j.path("jobs")).orElse(JSON.createArrayNode());
         if (jobs.isEmpty()) {
             b.append("  jobs: none\n");
         }
         for (JsonNode j : jobs) {
-            b.append("  job ").append(j.path("jid").asText()).append("  ").append(j.path("state").asText()).append("  ")
-                    .append(j.path("name").asText()).append('\n');
+            b.append("  job ")
+                    .append(j.path("jid").asText())
+                    .append("  ")
+                    .append(j.path("state").asText())
+                    .append("  ")
+                    .append(j.path("name").asText())
+                    .append('\n');
         }
         return b.toString().stripTrailing();
     }
@@ -141,8 +157,12 @@ public final class LocalCluster {
     /** {@code GET path} of the REST API as JSON, or empty when nothing answers. */
     public Optional<JsonNode> get(String path) throws InterruptedException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -154,7 +174,8 @@ public final class LocalCluster {
                 + "rest.port: " + restPort + "\n"
                 // A free RPC port, so a second cluster (or a test's) never collides with 6123.
                 + "jobmanager.rpc.port: " + LocalKafka.freePort() + "\n"
-                + "execution.checkpointing.dir: " + runDir.resolve("checkpoints").toUri() + "\n"
+                + "execution.checkpointing.dir: "
+                + runDir.resolve("checkpoints").toUri() + "\n"
                 + "execution.checkpointing.savepoint-dir: " + savepointDir().toUri() + "\n"
                 + "io.tmp.dirs: " + runDir.resolve("tmp") + "\n"
                 + "web.tmpdir: " + runDir.resolve("web-tmp") + "\n"
@@ -168,7 +189,12 @@ public final class LocalCluster {
     private List<String> resourceParams(String classpath, String command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LocalKafka.javaBin()));
         cmd.addAll(jvmFlags);
-        cmd.addAll(List.of("-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir",
+        cmd.addAll(List.of(
+                "-cp",
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                command,
+                "--configDir",
                 confDir().toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -178,13 +204,15 @@ public final class LocalCluster {
         List<String> params = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.startsWith(RESULT_PREFIX)) {
-                params.addAll(Arrays.asList(line.substring(RESULT_PREFIX.length()).trim().split("\\s+")));
+                params.addAll(Arrays.asList(
+                        line.substring(RESULT_PREFIX.length()).trim().split("\\s+")));
             }
         }
         return params;
     }
 
-    private Process launch(String classpath, String mainClass, List<String> resourceParams, String name) throws IOException {
+    private Process launch(String classpath, String mainClass, List<String> resourceParams, String name)
+            throws IOException {
         List<String> jvm = new ArrayList<>();
         List<String> dynamic = new ArrayList<>();
         // BashJavaUtils prints JVM options (-Xmx…, -XX:…) and then "-D key=value" dynamic properties.
@@ -213,14 +241,18 @@ public final class LocalCluster {
         cmd.addAll(List.of("-cp", classpath, mainClass, "--configDir", confDir().toString()));
         cmd.addAll(dynamic);
         Path log = runDir.resolve("log").resolve(name + ".out");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
     }
 
     private void awaitRest(Process jm, long deadline) throws IOException, InterruptedException {
         while (overview().isEmpty()) {
             if (!jm.isAlive()) {
-                throw new IOException("the JobManager exited with " + jm.exitValue() + "; see " + runDir.resolve("log"));
+                throw new IOException(
+                        "the JobManager exited with " + jm.exitValue() + "; see " + runDir.resolve("log"));
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("the JobManager's REST API did not answer at http://" + restAddress() + "; see "
@@ -249,7 +281,10 @@ public final class LocalCluster {
         for (Path f : pidFiles) {
             try {
                 long pid = Long.parseLong(Files.readString(f).trim());
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurs).ifPresent(ours::add);
+                ProcessHandle.of(pid)
+                        .filter(ProcessHandle::isAlive)
+                        .filter(this::isOurs)
+                        .ifPresent(ours::add);
                 Files.deleteIfExists(f);
             } catch (IOException | NumberFormatException e) {
                 // An unreadable pid file names no process we could safely stop.
@@ -285,10 +320,13 @@ public final class LocalCluster {
     /** The cluster classpath written by the deploy/local-cluster module. */
     public static String classpath() throws IOException {
         String explicit = System.getProperty("pulse.cluster.classpath");
-        Path file = explicit != null ? Paths.get(explicit)
-                : Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "target", "classpath.txt");
+        Path file = explicit != null
+                ? Paths.get(explicit)
+                : Paths.get(
+                        System.getProperty("pulse.home", "."), "deploy", "local-cluster", "target", "classpath.txt");
         if (!Files.isRegularFile(file)) {
-            throw new IOException("Flink cluster classpath " + file + " not found; build the project first (mvn -DskipTests install)");
+            throw new IOException("Flink cluster classpath " + file
+                    + " not found; build the project first (mvn -DskipTests install)");
         }
         return Files.readString(file).trim();
     }

@@ -70,15 +70,17 @@ public final class LocalKafka implements AutoCloseable {
         Path logs = dir.resolve("kraft-logs");
         Path props = dir.resolve("server.properties");
         String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
-        List<String> security = adminPassword == null ? List.of() : List.of(
-                "sasl.enabled.mechanisms=SCRAM-SHA-512",
-                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
-                        + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\""
-                        + adminPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";",
-                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "super.users=User:admin;User:ANONYMOUS",
-                "allow.everyone.if.no.acl.found=false");
+        List<String> security = adminPassword == null
+                ? List.of()
+                : List.of(
+                        "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+                                + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\""
+                                + adminPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";",
+                        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "super.users=User:admin;User:ANONYMOUS",
+                        "allow.everyone.if.no.acl.found=false");
         List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -110,10 +112,20 @@ public final class LocalKafka implements AutoCloseable {
         Files.writeString(props, String.join("\n", lines));
         String classpath = brokerClasspath();
         Path log = dir.resolve("broker.log");
-        List<String> format = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", classpath, "kafka.tools.StorageTool", "format",
-                "-t", clusterId(), "-c", props.toString()));
+        List<String> format = new ArrayList<>(List.of(
+                javaBin(),
+                "-Xmx512m",
+                "-cp",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                clusterId(),
+                "-c",
+                props.toString()));
         if (adminPassword != null) {
-            // KRaft has no ZooKeeper to hold the first credentials: they are written into the metadata log at format time.
+            // KRaft has no ZooKeeper to hold the first credentials: they are written into the metadata log at format
+            // time.
             format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
         }
         run(format, log, Duration.ofSeconds(60));
@@ -130,13 +142,23 @@ public final class LocalKafka implements AutoCloseable {
         return launch(dir, port, timeout);
     }
 
-    private static LocalKafka launch(Path dir, int brokerPort, Duration timeout) throws IOException, InterruptedException {
+    private static LocalKafka launch(Path dir, int brokerPort, Duration timeout)
+            throws IOException, InterruptedException {
         String classpath = brokerClasspath();
         Path props = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx768m", "-XX:+UseG1GC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, "kafka.Kafka", props.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        List<String> cmd = new ArrayList<>(List.of(
+                javaBin(),
+                "-Xmx768m",
+                "-XX:+UseG1GC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                classpath,
+                "kafka.Kafka",
+                props.toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         LocalKafka kafka = new LocalKafka(p, brokerPort, dir);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -147,8 +169,8 @@ public final class LocalKafka implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 kafka.close();
-                throw new IOException("the Kafka broker did not open port " + brokerPort + " within " + timeout.toSeconds()
-                        + " s; see " + log);
+                throw new IOException("the Kafka broker did not open port " + brokerPort + " within "
+                        + timeout.toSeconds() + " s; see " + log);
             }
             // Polling a socket: the broker offers no other start-up signal to a parent process.
             TimeUnit.MILLISECONDS.sleep(200);
@@ -206,20 +228,25 @@ public final class LocalKafka implements AutoCloseable {
     /** The broker classpath written by the deploy/kafka-broker module. */
     static String brokerClasspath() throws IOException {
         String explicit = System.getProperty("pulse.kafka.broker-classpath");
-        Path file = explicit != null ? Paths.get(explicit)
+        Path file = explicit != null
+                ? Paths.get(explicit)
                 : Paths.get(System.getProperty("pulse.home", "."), "deploy", "kafka-broker", "target", "classpath.txt");
         if (!Files.isRegularFile(file)) {
-            throw new IOException("Kafka broker classpath " + file + " not found; build the project first (mvn -DskipTests install)");
+            throw new IOException(
+                    "Kafka broker classpath " + file + " not found; build the project first (mvn -DskipTests install)");
         }
         return Files.readString(file).trim();
     }
 
     private static void run(List<String> cmd, Path log, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException("'" + cmd.get(cmd.size() - 4) + "' did not finish within " + timeout.toSeconds() + " s; see " + log);
+            throw new IOException("'" + cmd.get(cmd.size() - 4) + "' did not finish within " + timeout.toSeconds()
+                    + " s; see " + log);
         }
         if (p.exitValue() != 0) {
             throw new IOException("formatting the Kafka log directory failed (exit " + p.exitValue() + "); see " + log);

@@ -50,7 +50,8 @@ public final class LocalPostgres implements AutoCloseable {
             b.setPort(port);
         }
         EmbeddedPostgres pg = b.start();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + DATABASE);
         } catch (SQLException e) {
             pg.close();

@@ -28,12 +28,15 @@ final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Fu
     /** Lateness of the funnel's events (VIEW and CART clicks, CREATED and PAID orders): late when their hour is final. */
     static LatenessRule lateness(TumblingWindow hour) {
         return EventLateness.of(
-                body -> body instanceof Click c && (c.getAction() == ClickAction.VIEW || c.getAction() == ClickAction.CART)
-                        || body instanceof Order o && (o.getStatus() == OrderStatus.CREATED || o.getStatus() == OrderStatus.PAID),
+                body -> body instanceof Click c
+                                && (c.getAction() == ClickAction.VIEW || c.getAction() == ClickAction.CART)
+                        || body instanceof Order o
+                                && (o.getStatus() == OrderStatus.CREATED || o.getStatus() == OrderStatus.PAID),
                 (body, ts, watermark) -> hour.isFinal(ts, watermark),
-                (ts, watermark) -> "funnel: event time " + ts + " is behind watermark " + watermark + "; its hour is final (allowed lateness "
-                        + hour.lateness() + " ms), so it is not counted");
+                (ts, watermark) -> "funnel: event time " + ts + " is behind watermark " + watermark
+                        + "; its hour is final (allowed lateness " + hour.lateness() + " ms), so it is not counted");
     }
+
     static final int VIEW = 0;
     static final int CART = 1;
     static final int ORDER = 2;
@@ -67,7 +70,8 @@ final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Fu
 
     @Override
     public void open(OpenContext openContext) {
-        hours = getRuntimeContext().getMapState(new MapStateDescriptor<>("funnel-hours", Types.LONG, Types.POJO(Stages.class)));
+        hours = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("funnel-hours", Types.LONG, Types.POJO(Stages.class)));
     }
 
     @Override
@@ -113,8 +117,18 @@ final class FunnelCounter extends KeyedProcessFunction<Long, DistinctPartial, Fu
         long carters = s.carters.count();
         long orderers = s.orderers.count();
         long payers = s.payers.count();
-        out.collect(new Funnel(Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + hour.size()), category, viewers, carters,
-                orderers, payers, rate(carters, viewers), rate(orderers, carters), rate(payers, orderers), rate(payers, viewers)));
+        out.collect(new Funnel(
+                Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(start + hour.size()),
+                category,
+                viewers,
+                carters,
+                orderers,
+                payers,
+                rate(carters, viewers),
+                rate(orderers, carters),
+                rate(payers, orderers),
+                rate(payers, viewers)));
     }
 
     static Double rate(long n, long d) {

@@ -61,7 +61,8 @@ final class PartialAggregator extends PreAggregator<PartialAggregator.Key, Parti
     }
 
     /** One group in one window. */
-    record Key(String segment, long category, int stage, long windowStart, boolean minuteOpen) implements PreAggregator.Bucketed {
+    record Key(String segment, long category, int stage, long windowStart, boolean minuteOpen)
+            implements PreAggregator.Bucketed {
         @Override
         public long bucketStart() {
             return windowStart;

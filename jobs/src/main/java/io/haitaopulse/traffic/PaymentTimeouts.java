@@ -44,7 +44,8 @@ final class PaymentTimeouts extends KeyedProcessFunction<String, Ingested, Order
      */
     static LatenessRule lateness(long timeout) {
         return EventLateness.of(
-                body -> body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.CREATED),
+                body -> body instanceof Order o
+                        && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.CREATED),
                 (body, ts, watermark) -> ((Order) body).getStatus() == OrderStatus.CREATED && ts + timeout <= watermark,
                 (ts, watermark) -> "order_timeouts: order created at " + ts + " arrived at watermark " + watermark
                         + ", after its payment timeout " + (ts + timeout) + ", so it is not checked");
@@ -65,6 +66,7 @@ final class PaymentTimeouts extends KeyedProcessFunction<String, Ingested, Order
         public long created = NONE;
         /** Earliest payment seen, {@link #NONE} if none. */
         public long paid = NONE;
+
         public boolean timedOut;
 
         public Wait() {}
@@ -147,7 +149,11 @@ final class PaymentTimeouts extends KeyedProcessFunction<String, Ingested, Order
     }
 
     private OrderTimeout row(String orderId, Wait w) {
-        return new OrderTimeout(orderId, w.userId, Instant.ofEpochMilli(w.created), Instant.ofEpochMilli(w.created + timeout),
+        return new OrderTimeout(
+                orderId,
+                w.userId,
+                Instant.ofEpochMilli(w.created),
+                Instant.ofEpochMilli(w.created + timeout),
                 w.paid == NONE ? null : Instant.ofEpochMilli(w.paid));
     }
 }

@@ -29,11 +29,13 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
     /** Lateness of VIEW clicks for the traffic table: late when their hour is final, partly when only their minute is. */
     static LatenessRule lateness(TumblingWindow minute, TumblingWindow hour) {
         return EventLateness.of(
-                body -> body instanceof Click c && c.getAction() == ClickAction.VIEW,
-                (body, ts, watermark) -> hour.isFinal(ts, watermark),
-                (ts, watermark) -> "traffic: event time " + ts + " is behind watermark " + watermark
-                        + "; its minute and hour windows are final (allowed lateness " + hour.lateness() + " ms), so it is not counted")
-                .partlyWhen((body, ts, watermark) -> minute.isFinal(ts, watermark),
+                        body -> body instanceof Click c && c.getAction() == ClickAction.VIEW,
+                        (body, ts, watermark) -> hour.isFinal(ts, watermark),
+                        (ts, watermark) -> "traffic: event time " + ts + " is behind watermark " + watermark
+                                + "; its minute and hour windows are final (allowed lateness " + hour.lateness()
+                                + " ms), so it is not counted")
+                .partlyWhen(
+                        (body, ts, watermark) -> minute.isFinal(ts, watermark),
                         (ts, watermark) -> "traffic: event time " + ts + " is behind watermark " + watermark
                                 + "; its minute window is final, so it counts only in its hour");
     }
@@ -68,8 +70,10 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
 
     @Override
     public void open(OpenContext openContext) {
-        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("traffic-minutes", Types.LONG, Types.POJO(Acc.class)));
-        hours = getRuntimeContext().getMapState(new MapStateDescriptor<>("traffic-hours", Types.LONG, Types.POJO(Acc.class)));
+        minutes = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("traffic-minutes", Types.LONG, Types.POJO(Acc.class)));
+        hours = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("traffic-hours", Types.LONG, Types.POJO(Acc.class)));
         kAnonymity.open(getRuntimeContext());
     }
 
@@ -82,8 +86,16 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
         add(hours, hour, "1h", exactHourLimit, hit, wm, ctx, out);
     }
 
-    private void add(MapState<Long, Acc> state, TumblingWindow w, String granularity, int limit, DistinctPartial hit, long wm,
-            Context ctx, Collector<Traffic> out) throws Exception {
+    private void add(
+            MapState<Long, Acc> state,
+            TumblingWindow w,
+            String granularity,
+            int limit,
+            DistinctPartial hit,
+            long wm,
+            Context ctx,
+            Collector<Traffic> out)
+            throws Exception {
         long start = w.start(hit.windowStart);
         Acc acc = state.get(start);
         if (acc == null) {
@@ -109,7 +121,8 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
         fire(ctx.getCurrentKey(), hours, hour, "1h", t, out);
     }
 
-    private void fire(String key, MapState<Long, Acc> state, TumblingWindow w, String granularity, long t, Collector<Traffic> out)
+    private void fire(
+            String key, MapState<Long, Acc> state, TumblingWindow w, String granularity, long t, Collector<Traffic> out)
             throws Exception {
         long fired = t + 1 - w.size();
         Acc acc = state.get(fired);
@@ -122,13 +135,21 @@ final class TrafficCounter extends KeyedProcessFunction<String, DistinctPartial,
         }
     }
 
-    private void emit(String segmentKey, long start, TumblingWindow w, String granularity, Acc acc, Collector<Traffic> out) {
+    private void emit(
+            String segmentKey, long start, TumblingWindow w, String granularity, Acc acc, Collector<Traffic> out) {
         String[] segment = segmentKey.split("\u0000", 2);
         long uv = acc.users.count();
         if (!TrafficPipeline.ALL.equals(segment[0]) && !kAnonymity.publish(uv)) {
             return;
         }
-        out.collect(new Traffic(Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + w.size()), granularity, segment[0],
-                segment[1], acc.pv, uv, acc.users.isExact()));
+        out.collect(new Traffic(
+                Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(start + w.size()),
+                granularity,
+                segment[0],
+                segment[1],
+                acc.pv,
+                uv,
+                acc.users.isExact()));
     }
 }

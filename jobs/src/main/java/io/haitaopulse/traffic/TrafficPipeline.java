@@ -74,7 +74,9 @@ public final class TrafficPipeline implements PulseJob {
         Ingest.Routed traffic = Ingest.route(events, TrafficCounter.lateness(minute, hour), NAME);
         DataStream<Traffic> rows = partials(traffic, new TrafficHits(minute), minute.size(), "traffic-partials")
                 .keyBy(p -> p.segment, Types.STRING)
-                .process(new TrafficCounter(minute, hour, exactHourLimit, new KAnonymity(k)), new AvroTypeInfo<>(Traffic.class))
+                .process(
+                        new TrafficCounter(minute, hour, exactHourLimit, new KAnonymity(k)),
+                        new AvroTypeInfo<>(Traffic.class))
                 .name("traffic-counter")
                 .uid("traffic-counter");
         sinks.write(OutputTable.TRAFFIC, rows);
@@ -98,8 +100,8 @@ public final class TrafficPipeline implements PulseJob {
     }
 
     /** Pre-aggregates {@code routed}, chained to it, into partials of {@code windowSize}. */
-    private static DataStream<DistinctPartial> partials(Ingest.Routed routed, PartialAggregator.Hits hits, long windowSize,
-            String name) {
+    private static DataStream<DistinctPartial> partials(
+            Ingest.Routed routed, PartialAggregator.Hits hits, long windowSize, String name) {
         DataStream<Ingested> in = routed.events();
         return in.transform(name, Types.POJO(DistinctPartial.class), new PartialAggregator(hits, windowSize))
                 .uid(name)
@@ -127,7 +129,15 @@ public final class TrafficPipeline implements PulseJob {
             long start = minute.start(ts);
             boolean open = !minute.isFinal(ts, watermark);
             out.hit(segment(ALL, ALL), 0L, 0, start, open, user);
-            out.hit(segment("channel", c.getChannel() == null ? UNKNOWN : c.getChannel().name()), 0L, 0, start, open, user);
+            out.hit(
+                    segment(
+                            "channel",
+                            c.getChannel() == null ? UNKNOWN : c.getChannel().name()),
+                    0L,
+                    0,
+                    start,
+                    open,
+                    user);
             out.hit(segment("region", orUnknown(c.getRegion())), 0L, 0, start, open, user);
             out.hit(segment("device", orUnknown(c.getDevice())), 0L, 0, start, open, user);
         }
@@ -156,8 +166,13 @@ public final class TrafficPipeline implements PulseJob {
             Object body = in.getBody();
             if (body instanceof Click c) {
                 long ts = c.getTs().toEpochMilli();
-                out.hit(null, c.getCategoryId(), c.getAction() == ClickAction.VIEW ? FunnelCounter.VIEW : FunnelCounter.CART,
-                        hour.start(ts), true, DistinctUsers.hash(c.getUserId()));
+                out.hit(
+                        null,
+                        c.getCategoryId(),
+                        c.getAction() == ClickAction.VIEW ? FunnelCounter.VIEW : FunnelCounter.CART,
+                        hour.start(ts),
+                        true,
+                        DistinctUsers.hash(c.getUserId()));
             } else if (body instanceof Order o) {
                 long user = DistinctUsers.hash(o.getUserId());
                 long start = hour.start(o.getTs().toEpochMilli());

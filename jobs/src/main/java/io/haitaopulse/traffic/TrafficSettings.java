@@ -17,8 +17,13 @@ import org.apache.flink.configuration.Configuration;
  * @param paymentTimeout event time after which an unpaid order times out; positive
  * @param latePaymentHorizon how long a timed-out order is remembered for a late payment; not negative
  */
-public record TrafficSettings(PulseSettings pulse, PrivacySettings privacy, int exactUvLimit, Duration paymentTimeout,
-        Duration latePaymentHorizon) implements Serializable {
+public record TrafficSettings(
+        PulseSettings pulse,
+        PrivacySettings privacy,
+        int exactUvLimit,
+        Duration paymentTimeout,
+        Duration latePaymentHorizon)
+        implements Serializable {
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
     public static TrafficSettings from(Configuration conf) {
@@ -27,7 +32,9 @@ public record TrafficSettings(PulseSettings pulse, PrivacySettings privacy, int 
 
     /** As {@link #from(Configuration)}, with the common and privacy options already read. */
     public static TrafficSettings from(PulseSettings pulse, PrivacySettings privacy, Configuration conf) {
-        return new TrafficSettings(pulse, privacy,
+        return new TrafficSettings(
+                pulse,
+                privacy,
                 OptionChecks.atLeast(conf, TrafficOptions.EXACT_UV_LIMIT, 0),
                 OptionChecks.positive(conf, TrafficOptions.PAYMENT_TIMEOUT),
                 OptionChecks.notNegative(conf, TrafficOptions.LATE_PAYMENT_HORIZON));

@@ -38,14 +38,15 @@ public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivit
             if (isPartlyLate(c.getTs().toEpochMilli())) {
                 return;
             }
-            ItemPaneActivity a = pane(c.getItemId(), c.getCategoryId(), c.getTs().toEpochMilli());
+            ItemPaneActivity a =
+                    pane(c.getItemId(), c.getCategoryId(), c.getTs().toEpochMilli());
             switch (c.getAction()) {
                 case VIEW -> {
                     a.views++;
                     a.viewers.add(DistinctUsers.hash(c.getUserId()));
                 }
                 case CART -> a.carts++;
-                case FAV -> { }
+                case FAV -> {}
             }
         } else if (body instanceof Order o && o.getStatus() == OrderStatus.PAID) {
             long ts = o.getTs().toEpochMilli();

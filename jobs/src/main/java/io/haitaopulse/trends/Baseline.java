@@ -25,7 +25,12 @@ public class Baseline {
     }
 
     /** As above; with {@code countViewers} the series' value per pane is its distinct viewers, not its views. */
-    void foldThrough(long through, PaneSeries series, TrendModel m, Seasonality s, boolean learnSeasonality,
+    void foldThrough(
+            long through,
+            PaneSeries series,
+            TrendModel m,
+            Seasonality s,
+            boolean learnSeasonality,
             boolean countViewers) {
         long pane = m.pane();
         long next = foldedThrough == Long.MIN_VALUE ? firstActive(series) : foldedThrough + pane;

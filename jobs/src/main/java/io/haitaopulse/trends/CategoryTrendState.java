@@ -9,6 +9,7 @@ public class CategoryTrendState {
     public Baseline baseline = new Baseline();
     /** Level of distinct viewers per pane: the trend test counts people, so one binge does not trend. */
     public Baseline viewerBaseline = new Baseline();
+
     public Seasonality seasonality = new Seasonality();
     public long lastEvaluatedEnd = Long.MIN_VALUE;
     public long lastActivePane = Long.MIN_VALUE;

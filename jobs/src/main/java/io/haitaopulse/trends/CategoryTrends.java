@@ -50,6 +50,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
      * fraction of the catalogue.
      */
     private transient MapState<Long, ItemTrend> idle;
+
     private transient ValueState<CategoryTrendState> category;
 
     CategoryTrends(TrendModel model) {
@@ -58,12 +59,12 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
 
     @Override
     public void open(OpenContext openContext) {
-        items = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
-        idle = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("idle-item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
-        category = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("category-trend", Types.POJO(CategoryTrendState.class)));
+        items = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
+        idle = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("idle-item-trends", Types.LONG, Types.POJO(ItemTrend.class)));
+        category = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("category-trend", Types.POJO(CategoryTrendState.class)));
     }
 
     private SlidingWindows windows() {
@@ -78,7 +79,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             c = new CategoryTrendState();
         }
         // A window evaluates once; data for windows already evaluated cannot change them.
-        long firstEnd = Math.max(w.firstWindowEnd(a.paneStart),
+        long firstEnd = Math.max(
+                w.firstWindowEnd(a.paneStart),
                 c.lastEvaluatedEnd == Long.MIN_VALUE ? Long.MIN_VALUE : c.lastEvaluatedEnd + w.slide());
         if (firstEnd > w.lastWindowEnd(a.paneStart) || a.paneStart <= c.baseline.foldedThrough) {
             return;
@@ -134,8 +136,9 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     }
 
     /** Evaluates the window ending at {@code end}; returns the first pane held for a later window. */
-    private long evaluate(CategoryTrendState c, long end, long categoryId, OnTimerContext ctx,
-            Collector<DemandTrend> out) throws Exception {
+    private long evaluate(
+            CategoryTrendState c, long end, long categoryId, OnTimerContext ctx, Collector<DemandTrend> out)
+            throws Exception {
         SlidingWindows w = windows();
         long start = end - w.size();
         long recentStart = end - model.recent;
@@ -190,7 +193,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     }
                 }
                 if (trending || views >= model.rowMinViews) {
-                    out.collect(new DemandTrend(ws, we, e.getKey(), categoryId, views, carts, buys, baseline, ratio, z, trending));
+                    out.collect(new DemandTrend(
+                            ws, we, e.getKey(), categoryId, views, carts, buys, baseline, ratio, z, trending));
                 }
             }
             item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
@@ -205,8 +209,17 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             e.setValue(item);
         }
         if (activeItems > 0) {
-            emitCategory(c, categoryId, start, end, windowFactors, recentFactors, activeItems, trendingItems,
-                    topItem == Long.MIN_VALUE ? null : topItem, ctx);
+            emitCategory(
+                    c,
+                    categoryId,
+                    start,
+                    end,
+                    windowFactors,
+                    recentFactors,
+                    activeItems,
+                    trendingItems,
+                    topItem == Long.MIN_VALUE ? null : topItem,
+                    ctx);
         }
         c.baseline.foldThrough(nextStart - model.pane(), c.totals, model, s, true);
         c.viewerBaseline.foldThrough(nextStart - model.pane(), c.totals, model, s, false, true);
@@ -214,8 +227,17 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         return nextPane;
     }
 
-    private void emitCategory(CategoryTrendState c, long categoryId, long start, long end, double windowFactors,
-            double recentFactors, long activeItems, int trendingItems, Long topItem, OnTimerContext ctx) {
+    private void emitCategory(
+            CategoryTrendState c,
+            long categoryId,
+            long start,
+            long end,
+            double windowFactors,
+            double recentFactors,
+            long activeItems,
+            int trendingItems,
+            Long topItem,
+            OnTimerContext ctx) {
         PaneSeries t = c.totals;
         long views = PaneSeries.sum(t, t.views, start, end);
         long carts = PaneSeries.sum(t, t.carts, start, end);
@@ -230,11 +252,26 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             long recentViews = t.paneViewersIn(end - model.recent, end);
             ratio = baseline > 0 ? views / baseline : null;
             z = model.z(recentViews, recentExpected);
-            trending = views >= model.minViews && model.profileReady(c.seasonality)
+            trending = views >= model.minViews
+                    && model.profileReady(c.seasonality)
                     && model.trending(views, t.viewersIn(start, end), recentViews, recentExpected);
         }
-        ctx.output(CATEGORY_TRENDS, new CategoryTrend(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), categoryId,
-                views, carts, buys, activeItems, baseline, ratio, z, trending, trendingItems, topItem));
+        ctx.output(
+                CATEGORY_TRENDS,
+                new CategoryTrend(
+                        Instant.ofEpochMilli(start),
+                        Instant.ofEpochMilli(end),
+                        categoryId,
+                        views,
+                        carts,
+                        buys,
+                        activeItems,
+                        baseline,
+                        ratio,
+                        z,
+                        trending,
+                        trendingItems,
+                        topItem));
     }
 
     /**

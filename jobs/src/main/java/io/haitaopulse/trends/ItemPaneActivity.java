@@ -27,7 +27,7 @@ public class ItemPaneActivity {
 
     @Override
     public String toString() {
-        return "ItemPaneActivity{item=" + itemId + ", category=" + categoryId + ", pane=" + paneStart + ", views=" + views
-                + ", carts=" + carts + ", buys=" + buys + ", viewers=" + viewers.count() + "}";
+        return "ItemPaneActivity{item=" + itemId + ", category=" + categoryId + ", pane=" + paneStart + ", views="
+                + views + ", carts=" + carts + ", buys=" + buys + ", viewers=" + viewers.count() + "}";
     }
 }

@@ -17,6 +17,7 @@ public class ItemPanes {
      * {@link PaneCount}. Null in state written before it existed: all zero.
      */
     public long[] froms = new long[2];
+
     public int size;
 
     public ItemPanes() {}

@@ -6,6 +6,7 @@ public class ItemTrend {
     public Baseline baseline = new Baseline();
     /** Level of distinct viewers per pane: the trend test counts people, so one binge does not trend. */
     public Baseline viewerBaseline = new Baseline();
+
     public long lastActivePane = Long.MIN_VALUE;
 
     public ItemTrend() {}

@@ -28,22 +28,26 @@ abstract class PaneAggregator<A> extends PreAggregator<PaneAggregator.Key, A, A>
      */
     static LatenessRule lateness(SlidingWindows windows) {
         return EventLateness.of(
-                body -> body instanceof Click || (body instanceof Order o && o.getStatus() == OrderStatus.PAID),
-                (body, ts, watermark) -> windows.isLate(ts, watermark),
-                (ts, watermark) -> {
-                    long last = windows.lastWindowEnd(ts);
-                    return "trends: event time " + ts + " is behind watermark " + watermark + "; its last window ["
-                            + (last - windows.size()) + ", " + last + ") is final (allowed lateness " + windows.allowedLateness()
-                            + " ms), so it is not counted";
-                })
-                .partlyWhen((body, ts, watermark) -> windows.purgeTime(windows.firstWindowEnd(ts)) <= watermark,
+                        body -> body instanceof Click || (body instanceof Order o && o.getStatus() == OrderStatus.PAID),
+                        (body, ts, watermark) -> windows.isLate(ts, watermark),
+                        (ts, watermark) -> {
+                            long last = windows.lastWindowEnd(ts);
+                            return "trends: event time " + ts + " is behind watermark " + watermark
+                                    + "; its last window ["
+                                    + (last - windows.size()) + ", " + last + ") is final (allowed lateness "
+                                    + windows.allowedLateness()
+                                    + " ms), so it is not counted";
+                        })
+                .partlyWhen(
+                        (body, ts, watermark) -> windows.purgeTime(windows.firstWindowEnd(ts)) <= watermark,
                         (ts, watermark) -> {
                             long lastFinal = windows.firstWindowEnd(ts);
                             while (windows.purgeTime(lastFinal + windows.slide()) <= watermark) {
                                 lastFinal += windows.slide();
                             }
-                            return "trends: event time " + ts + " is behind watermark " + watermark + "; windows ending at or before "
-                                    + lastFinal + " are final, so it counts only in later hot_items windows (demand trends leave it out)";
+                            return "trends: event time " + ts + " is behind watermark " + watermark
+                                    + "; windows ending at or before " + lastFinal
+                                    + " are final, so it counts only in later hot_items windows (demand trends leave it out)";
                         });
     }
 

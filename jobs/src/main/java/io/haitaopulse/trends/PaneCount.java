@@ -34,8 +34,12 @@ public class PaneCount {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PaneCount p && p.itemId == itemId && p.categoryId == categoryId
-                && p.paneStart == paneStart && p.views == views && p.fromWindowEnd == fromWindowEnd;
+        return o instanceof PaneCount p
+                && p.itemId == itemId
+                && p.categoryId == categoryId
+                && p.paneStart == paneStart
+                && p.views == views
+                && p.fromWindowEnd == fromWindowEnd;
     }
 
     @Override

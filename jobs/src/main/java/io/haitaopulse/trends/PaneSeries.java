@@ -14,6 +14,7 @@ public class PaneSeries {
     public long[] buys = new long[2];
     /** Distinct viewers per pane, or null for series that do not track them. */
     public DistinctUsers[] viewers;
+
     public int size;
 
     public PaneSeries() {}

@@ -61,8 +61,8 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
 
     @Override
     public void open(OpenContext openContext) {
-        items = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("item-panes", Types.LONG, Types.POJO(ItemPanes.class)));
+        items = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("item-panes", Types.LONG, Types.POJO(ItemPanes.class)));
         lastFiredEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("last-fired-end", Types.LONG));
         droppedAfterPurge = getRuntimeContext().getLongCounter(DROPPED_AFTER_PURGE);
     }
@@ -171,7 +171,8 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         String scope = mode == Mode.CATEGORY ? Long.toString(key) : "all";
         long[][] best = top.drainBestFirst();
         for (int i = 0; i < best.length; i++) {
-            out.collect(new HotItem(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
+            out.collect(new HotItem(
+                    Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
         }
         return any ? nextPane : NOTHING_LEFT;
     }

@@ -14,7 +14,8 @@ final class TopN {
 
     TopN(int n) {
         this.n = n;
-        this.heap = new PriorityQueue<>(n + 1, (a, b) -> a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(b[0], a[0]));
+        this.heap = new PriorityQueue<>(
+                n + 1, (a, b) -> a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(b[0], a[0]));
     }
 
     /** Offers an item with {@code views} > 0. */

@@ -9,59 +9,80 @@ import org.apache.flink.configuration.ConfigOption;
 /** Typed options of demand-trend detection, defaults and descriptions in docs/user/configuration.md (generated from these options). */
 public final class TrendOptions {
 
-    public static final ConfigOption<Duration> RECENT = key("pulse.trends.recent").durationType()
+    public static final ConfigOption<Duration> RECENT = key("pulse.trends.recent")
+            .durationType()
             .defaultValue(Duration.ofMinutes(10))
-            .withDescription("Span at the end of each window whose views are tested against the baseline. Positive; clamped to "
-                    + "pulse.window and rounded down to whole panes (at least one).");
+            .withDescription(
+                    "Span at the end of each window whose views are tested against the baseline. Positive; clamped to "
+                            + "pulse.window and rounded down to whole panes (at least one).");
 
-    public static final ConfigOption<Duration> HALF_LIFE = key("pulse.trends.half-life").durationType()
+    public static final ConfigOption<Duration> HALF_LIFE = key("pulse.trends.half-life")
+            .durationType()
             .defaultValue(Duration.ofHours(6))
-            .withDescription("Half-life of the exponentially weighted level (baseline) of an item's de-seasonalised views. "
-                    + "Positive; shorter follows changes faster and is noisier.");
+            .withDescription(
+                    "Half-life of the exponentially weighted level (baseline) of an item's de-seasonalised views. "
+                            + "Positive; shorter follows changes faster and is noisier.");
 
-    public static final ConfigOption<Duration> SEASONAL_HALF_LIFE = key("pulse.trends.seasonal-half-life").durationType()
+    public static final ConfigOption<Duration> SEASONAL_HALF_LIFE = key("pulse.trends.seasonal-half-life")
+            .durationType()
             .defaultValue(Duration.ofDays(7))
             .withDescription("Half-life of a category's hour-of-day profile of views. Positive.");
 
-    public static final ConfigOption<Duration> WARMUP = key("pulse.trends.warmup").durationType()
+    public static final ConfigOption<Duration> WARMUP = key("pulse.trends.warmup")
+            .durationType()
             .defaultValue(Duration.ofHours(1))
-            .withDescription("History an item needs before its baseline is trusted (cold start); a new item cannot trend earlier. "
-                    + "Not negative.");
+            .withDescription(
+                    "History an item needs before its baseline is trusted (cold start); a new item cannot trend earlier. "
+                            + "Not negative.");
 
-    public static final ConfigOption<Boolean> REQUIRE_DAILY_PROFILE = key("pulse.trends.require-daily-profile").booleanType()
+    public static final ConfigOption<Boolean> REQUIRE_DAILY_PROFILE = key("pulse.trends.require-daily-profile")
+            .booleanType()
             .defaultValue(true)
-            .withDescription("When true, nothing trends before its category's hour-of-day profile has seen every hour once (the "
-                    + "first day of a run).");
+            .withDescription(
+                    "When true, nothing trends before its category's hour-of-day profile has seen every hour once (the "
+                            + "first day of a run).");
 
-    public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views").longType()
+    public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views")
+            .longType()
             .defaultValue(20L)
             .withDescription("Views in the window an item needs to be trending. Not negative.");
 
-    public static final ConfigOption<Long> MIN_USERS = key("pulse.trends.min-users").longType()
+    public static final ConfigOption<Long> MIN_USERS = key("pulse.trends.min-users")
+            .longType()
             .defaultValue(10L)
             .withDescription("Distinct viewers in the window an item needs to be trending. Not negative.");
 
-    public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio").doubleType()
+    public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio")
+            .doubleType()
             .defaultValue(2.5)
-            .withDescription("Recent viewers over their baseline needed to be trending (2.5: two and a half times the usual). Not negative.");
+            .withDescription(
+                    "Recent viewers over their baseline needed to be trending (2.5: two and a half times the usual). Not negative.");
 
-    public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z").doubleType()
+    public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z")
+            .doubleType()
             .defaultValue(3.5)
-            .withDescription("Standardised deviation (z) of recent viewers from their baseline needed to be trending. A finite number.");
+            .withDescription(
+                    "Standardised deviation (z) of recent viewers from their baseline needed to be trending. A finite number.");
 
-    public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion").doubleType()
+    public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion")
+            .doubleType()
             .defaultValue(0.1)
-            .withDescription("phi in Var = mu + (phi * mu)^2: noise beyond Poisson that z allows for. Not negative; 0 is pure Poisson.");
+            .withDescription(
+                    "phi in Var = mu + (phi * mu)^2: noise beyond Poisson that z allows for. Not negative; 0 is pure Poisson.");
 
-    public static final ConfigOption<Long> ROW_MIN_VIEWS = key("pulse.trends.row-min-views").longType()
+    public static final ConfigOption<Long> ROW_MIN_VIEWS = key("pulse.trends.row-min-views")
+            .longType()
             .defaultValue(5L)
-            .withDescription("demand_trends lists items with at least this many views in the window (and every trending item). "
-                    + "Not negative.");
+            .withDescription(
+                    "demand_trends lists items with at least this many views in the window (and every trending item). "
+                            + "Not negative.");
 
-    public static final ConfigOption<Duration> IDLE_TTL = key("pulse.trends.idle-ttl").durationType()
+    public static final ConfigOption<Duration> IDLE_TTL = key("pulse.trends.idle-ttl")
+            .durationType()
             .defaultValue(Duration.ofDays(2))
-            .withDescription("An item without activity for this long (event time) is forgotten, baseline included; bounds the "
-                    + "state of items that stop selling. Positive.");
+            .withDescription(
+                    "An item without activity for this long (event time) is forgotten, baseline included; bounds the "
+                            + "state of items that stop selling. Positive.");
 
     /** The shop's clock, shared by every job. */
     public static final ConfigOption<Duration> TIMEZONE_OFFSET = PulseOptions.TIMEZONE_OFFSET;

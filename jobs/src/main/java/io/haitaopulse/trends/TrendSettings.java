@@ -23,9 +23,21 @@ import org.apache.flink.configuration.Configuration;
  * @param rowMinViews views in the window that list an item in demand_trends; not negative
  * @param idleTtl inactivity after which an item is forgotten; positive
  */
-public record TrendSettings(PulseSettings pulse, Duration recent, Duration halfLife, Duration seasonalHalfLife,
-        Duration warmup, boolean requireDailyProfile, long minViews, long minUsers, double minRatio, double minZ,
-        double overdispersion, long rowMinViews, Duration idleTtl) implements Serializable {
+public record TrendSettings(
+        PulseSettings pulse,
+        Duration recent,
+        Duration halfLife,
+        Duration seasonalHalfLife,
+        Duration warmup,
+        boolean requireDailyProfile,
+        long minViews,
+        long minUsers,
+        double minRatio,
+        double minZ,
+        double overdispersion,
+        long rowMinViews,
+        Duration idleTtl)
+        implements Serializable {
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
     public static TrendSettings from(Configuration conf) {
@@ -38,7 +50,8 @@ public record TrendSettings(PulseSettings pulse, Duration recent, Duration halfL
         if (Double.isNaN(minZ) || Double.isInfinite(minZ)) {
             throw OptionChecks.invalid(TrendOptions.MIN_Z, "must be a finite number", Double.toString(minZ));
         }
-        return new TrendSettings(pulse,
+        return new TrendSettings(
+                pulse,
                 OptionChecks.positive(conf, TrendOptions.RECENT),
                 OptionChecks.positive(conf, TrendOptions.HALF_LIFE),
                 OptionChecks.positive(conf, TrendOptions.SEASONAL_HALF_LIFE),

@@ -66,12 +66,11 @@ public final class TrendsPipeline implements PulseJob {
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
 
         DataStream<Ingested> in = routed.events();
-        DataStream<ItemPaneActivity> activity = in
-                .transform("trends-pane-activity", Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
+        DataStream<ItemPaneActivity> activity = in.transform(
+                        "trends-pane-activity", Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
                 .uid("trends-pane-activity")
                 .setParallelism(in.getParallelism());
-        SingleOutputStreamOperator<DemandTrend> trends = activity
-                .keyBy(a -> a.categoryId, Types.LONG)
+        SingleOutputStreamOperator<DemandTrend> trends = activity.keyBy(a -> a.categoryId, Types.LONG)
                 .process(new CategoryTrends(trendModel), new AvroTypeInfo<>(DemandTrend.class))
                 .name("demand-trends")
                 .uid("demand-trends");
@@ -124,18 +123,16 @@ public final class TrendsPipeline implements PulseJob {
      */
     public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {
         TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
-        DataStream<PaneCount> panes = events
-                .transform("hot-items-pane-counts", paneType, new ViewPaneAggregator(windows))
+        DataStream<PaneCount> panes = events.transform(
+                        "hot-items-pane-counts", paneType, new ViewPaneAggregator(windows))
                 .uid("hot-items-pane-counts")
                 .setParallelism(events.getParallelism());
         AvroTypeInfo<HotItem> hotType = new AvroTypeInfo<>(HotItem.class);
-        DataStream<HotItem> perCategory = panes
-                .keyBy(pc -> pc.categoryId, Types.LONG)
+        DataStream<HotItem> perCategory = panes.keyBy(pc -> pc.categoryId, Types.LONG)
                 .process(new ScopeTopN(windows, top, ScopeTopN.Mode.CATEGORY), hotType)
                 .name("hot-items-category-top-n")
                 .uid("hot-items-category-top-n");
-        DataStream<HotItem> global = panes
-                .keyBy(pc -> shardOf(pc.itemId), Types.LONG)
+        DataStream<HotItem> global = panes.keyBy(pc -> shardOf(pc.itemId), Types.LONG)
                 .process(new ScopeTopN(windows, top, ScopeTopN.Mode.ALL_SHARD), hotType)
                 .name("hot-items-shard-top-n")
                 // v2: shards by a mixed item id (see shardOf); v1 state holds items of other shards.

@@ -7,13 +7,16 @@ package io.haitaopulse.uplift;
 public class AttributionCredit {
     /** True for an order, false for a session start. */
     public boolean order;
+
     public String channel;
     /** Campaign of the credited touch, or "". */
     public String campaignId = "";
+
     public long gmvCents;
     public boolean newUser;
     /** Referrer share token of the credited touch, or null. */
     public String referrerToken;
+
     public long ts;
     /** The (pseudonymised) user credited, for the k-anonymity of channel rows. */
     public String userId;
@@ -29,8 +32,8 @@ public class AttributionCredit {
         return c;
     }
 
-    static AttributionCredit order(String userId, String channel, String campaignId, String token, long gmv, boolean newUser,
-            long ts) {
+    static AttributionCredit order(
+            String userId, String channel, String campaignId, String token, long gmv, boolean newUser, long ts) {
         AttributionCredit c = session(userId, channel, campaignId, ts);
         c.order = true;
         c.referrerToken = token;

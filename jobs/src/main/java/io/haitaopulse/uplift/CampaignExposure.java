@@ -10,14 +10,17 @@ public class CampaignExposure {
     public long[] ts = new long[1];
     /** 0 = TREATMENT, 1 = CONTROL, parallel to {@link #ts}. */
     public int[] arms = new int[1];
+
     public int size;
     /** Whether the user is counted on the scoreboard, in {@link #countedArm} with {@link #conv} and {@link #rev}. */
     public boolean counted;
+
     public int countedArm;
     public double conv;
     public double rev;
     /** Coupon funnel: counted user placed their first order after exposure / redeemed a coupon of the campaign. */
     public boolean firstOrder;
+
     public boolean redeemed;
     /** Event time of the first exposure received, for forgetting exposures to campaigns never defined. */
     public long firstSeen = Long.MAX_VALUE;
@@ -42,7 +45,8 @@ public class CampaignExposure {
     int firstWithin(long start, long end) {
         int best = -1;
         for (int i = 0; i < size; i++) {
-            if (ts[i] >= start && ts[i] <= end
+            if (ts[i] >= start
+                    && ts[i] <= end
                     && (best < 0 || ts[i] < ts[best] || (ts[i] == ts[best] && arms[i] < arms[best]))) {
                 best = i;
             }

@@ -38,6 +38,7 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
 
     /** Metric names of the rows. */
     public static final String CONVERSION = "conversion";
+
     public static final String REVENUE = "revenue_per_user";
 
     /** coupon_funnel rows of NEW_USER_COUPON campaigns. */
@@ -64,8 +65,8 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
     @Override
     public void open(OpenContext openContext) {
         board = getRuntimeContext().getState(new ValueStateDescriptor<>("scoreboard", Types.POJO(Scoreboard.class)));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending-changes", Types.LONG, Types.POJO(ArmSums.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending-changes", Types.LONG, Types.POJO(ArmSums.class)));
         kAnonymity.open(getRuntimeContext());
     }
 
@@ -87,7 +88,8 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
             b.holdoutPct = in.holdoutPct;
             b.kind = in.kind;
             b.maxTs = Math.max(b.maxTs, in.start);
-            ctx.timerService().registerEventTimeTimer(fireTime(Math.max(slotEnd(in.start), b.lastEmitted + slots.slide())));
+            ctx.timerService()
+                    .registerEventTimeTimer(fireTime(Math.max(slotEnd(in.start), b.lastEmitted + slots.slide())));
         } else {
             long slot = slotEnd(in.ts);
             if (slot <= b.lastEmitted) {
@@ -127,19 +129,34 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
         if (CampaignKind.NEW_USER_COUPON.name().equals(b.kind)) {
             // Exposed users are distinct users of the arm; the other counts are subsets of them.
             if (kAnonymity.publish(b.total.nT)) {
-                ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.TREATMENT, b.total.nT, b.total.firstOrdersT,
-                        b.total.redeemedT));
+                ctx.output(
+                        COUPON_FUNNEL,
+                        funnel(
+                                ctx.getCurrentKey(),
+                                asOf,
+                                Arm.TREATMENT,
+                                b.total.nT,
+                                b.total.firstOrdersT,
+                                b.total.redeemedT));
             }
             if (kAnonymity.publish(b.total.nC)) {
-                ctx.output(COUPON_FUNNEL, funnel(ctx.getCurrentKey(), asOf, Arm.CONTROL, b.total.nC, b.total.firstOrdersC,
-                        b.total.redeemedC));
+                ctx.output(
+                        COUPON_FUNNEL,
+                        funnel(
+                                ctx.getCurrentKey(),
+                                asOf,
+                                Arm.CONTROL,
+                                b.total.nC,
+                                b.total.firstOrdersC,
+                                b.total.redeemedC));
             }
         }
         b.lastEmitted = asOf;
         long last = slotEnd(b.end);
         // At the end of input, first every row event time passed (as an uninterrupted run would
         // have written them while it advanced), then until the campaign's own input is reflected.
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE && asOf > b.maxTs
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE
+                && asOf > b.maxTs
                 && InputExtent.beyond(ctx.getBroadcastState(InputExtent.STATE), fireTime(asOf));
         if (asOf >= last || endOfInput) {
             board.clear();
@@ -158,14 +175,28 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
         if (b.nT > 0 && b.nC > 0) {
             incremental = Math.round((b.revT / b.nT - b.revC / b.nC) * b.nT);
         }
-        out.collect(UpliftStats.row(id, CONVERSION, at, new UpliftStats.Arm(b.nT, b.convT, b.convSqT),
-                new UpliftStats.Arm(b.nC, b.convC, b.convSqC), holdoutPct, tauConversion, incremental));
+        out.collect(UpliftStats.row(
+                id,
+                CONVERSION,
+                at,
+                new UpliftStats.Arm(b.nT, b.convT, b.convSqT),
+                new UpliftStats.Arm(b.nC, b.convC, b.convSqC),
+                holdoutPct,
+                tauConversion,
+                incremental));
         out.collect(UpliftStats.row(id, REVENUE, at, revT, revC, holdoutPct, tauRevenue, incremental));
     }
 
     private static CouponFunnel funnel(String id, long asOf, Arm arm, long exposed, long firstOrders, long redeemed) {
-        return new CouponFunnel(id, Instant.ofEpochMilli(asOf), arm, exposed, firstOrders, redeemed,
-                exposed == 0 ? null : (double) firstOrders / exposed, exposed == 0 ? null : (double) redeemed / exposed);
+        return new CouponFunnel(
+                id,
+                Instant.ofEpochMilli(asOf),
+                arm,
+                exposed,
+                firstOrders,
+                redeemed,
+                exposed == 0 ? null : (double) firstOrders / exposed,
+                exposed == 0 ? null : (double) redeemed / exposed);
     }
 
     /** The end of the slot containing {@code ts}: the first row that reflects it. */

@@ -46,7 +46,8 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", new AvroTypeInfo<>(Ingested.class)));
+        pending = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("pending", new AvroTypeInfo<>(Ingested.class)));
         touches = getRuntimeContext().getState(new ValueStateDescriptor<>("touches", Types.POJO(UserTouches.class)));
     }
 
@@ -106,8 +107,7 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             if (t < 0) {
                 out.collect(AttributionCredit.order(user, DIRECT, "", null, gmv, newUser, ts));
             } else {
-                out.collect(AttributionCredit.order(user, u.channel[t], u.campaign[t], u.token[t], gmv,
-                        newUser, ts));
+                out.collect(AttributionCredit.order(user, u.channel[t], u.campaign[t], u.token[t], gmv, newUser, ts));
             }
         }
     }

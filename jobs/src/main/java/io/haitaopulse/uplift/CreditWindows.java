@@ -33,7 +33,8 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
 
     @Override
     public void open(OpenContext openContext) {
-        sums = getRuntimeContext().getMapState(new MapStateDescriptor<>("credit-sums", Types.LONG, Types.POJO(CreditSums.class)));
+        sums = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("credit-sums", Types.LONG, Types.POJO(CreditSums.class)));
     }
 
     @Override
@@ -55,7 +56,8 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
         if (s != null) {
             if (publish(s)) {
                 String[] key = ctx.getCurrentKey().split(SEP, -1);
-                out.collect(row(Instant.ofEpochMilli(end - windows.size()), Instant.ofEpochMilli(end), key[0], key[1], s));
+                out.collect(
+                        row(Instant.ofEpochMilli(end - windows.size()), Instant.ofEpochMilli(end), key[0], key[1], s));
             }
             sums.remove(end);
         }
@@ -97,8 +99,8 @@ public abstract class CreditWindows<T> extends KeyedProcessFunction<String, Attr
 
         @Override
         ChannelAttribution row(Instant start, Instant end, String channel, String campaign, CreditSums s) {
-            return new ChannelAttribution(start, end, channel, campaign, s.sessions, s.orders, s.gmvCents, s.newUsers,
-                    s.referrers.count());
+            return new ChannelAttribution(
+                    start, end, channel, campaign, s.sessions, s.orders, s.gmvCents, s.newUsers, s.referrers.count());
         }
     }
 

@@ -6,6 +6,7 @@ public class DidCampaign {
     public long end;
     /** Sorted target category ids. */
     public long[] targets;
+
     public long lastEmitted = Long.MIN_VALUE;
 
     public DidCampaign() {}

@@ -56,13 +56,17 @@ public final class DidEstimator extends KeyedBroadcastProcessFunction<Integer, I
 
     /** Whether the estimator handles {@code c}: no hold-out and at least one target category. */
     static boolean applies(Campaign c) {
-        return c.getHoldoutPct() == 0.0 && c.getTargetCategoryIds() != null && !c.getTargetCategoryIds().isEmpty();
+        return c.getHoldoutPct() == 0.0
+                && c.getTargetCategoryIds() != null
+                && !c.getTargetCategoryIds().isEmpty();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        history = getRuntimeContext().getMapState(new MapStateDescriptor<>("slot-gmv", Types.LONG, Types.POJO(SlotGmv.class)));
-        campaigns = getRuntimeContext().getMapState(new MapStateDescriptor<>("did-campaigns", Types.STRING, Types.POJO(DidCampaign.class)));
+        history = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("slot-gmv", Types.LONG, Types.POJO(SlotGmv.class)));
+        campaigns = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("did-campaigns", Types.STRING, Types.POJO(DidCampaign.class)));
         maxOrderTs = getRuntimeContext().getState(new ValueStateDescriptor<>("max-order-ts", Types.LONG));
     }
 
@@ -78,7 +82,11 @@ public final class DidEstimator extends KeyedBroadcastProcessFunction<Integer, I
             DidCampaign d = new DidCampaign();
             d.start = c.getStartTs().toEpochMilli();
             d.end = c.getEndTs().toEpochMilli();
-            d.targets = c.getTargetCategoryIds().stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+            d.targets = c.getTargetCategoryIds().stream()
+                    .mapToLong(Long::longValue)
+                    .sorted()
+                    .distinct()
+                    .toArray();
             campaigns.put(c.getCampaignId(), d);
             ctx.timerService().registerEventTimeTimer(slots.purgeTime(slots.lastWindowEnd(d.start)));
         } else if (body instanceof Order o && o.getStatus() == OrderStatus.PAID) {
@@ -169,14 +177,27 @@ public final class DidEstimator extends KeyedBroadcastProcessFunction<Integer, I
             double logRatio = Math.log((double) tPost / tPre) - Math.log((double) cPost / cPre);
             lift = Math.exp(logRatio) - 1;
             if (pre.size() >= 2 && post.size() >= 2) {
-                double se = Math.sqrt(relVar(pre, 0, tPre) + relVar(pre, 1, cPre) + relVar(post, 0, tPost) + relVar(post, 1, cPost));
+                double se = Math.sqrt(
+                        relVar(pre, 0, tPre) + relVar(pre, 1, cPre) + relVar(post, 0, tPost) + relVar(post, 1, cPost));
                 low = Math.exp(logRatio - UpliftStats.Z * se) - 1;
                 high = Math.exp(logRatio + UpliftStats.Z * se) - 1;
             }
         }
         Long incremental = cPre > 0 ? Math.round(tPost - (double) tPre * cPost / cPre) : null;
-        return new CampaignDid(id, Instant.ofEpochMilli(asOf), METHOD, pre.size(), post.size(), tPre, tPost, cPre, cPost,
-                lift, low, high, incremental);
+        return new CampaignDid(
+                id,
+                Instant.ofEpochMilli(asOf),
+                METHOD,
+                pre.size(),
+                post.size(),
+                tPre,
+                tPost,
+                cPre,
+                cPost,
+                lift,
+                low,
+                high,
+                incremental);
     }
 
     private static long sum(List<long[]> slots, int k) {
@@ -198,5 +219,4 @@ public final class DidEstimator extends KeyedBroadcastProcessFunction<Integer, I
         v /= n - 1;
         return n * v / ((double) total * total);
     }
-
 }

@@ -12,6 +12,7 @@ public class OrderLog {
     public boolean[] paid = new boolean[2];
     /** Campaign of a PAID order that used a coupon, else null. */
     public String[] couponCampaign = new String[2];
+
     public int size;
 
     public OrderLog() {}

@@ -12,6 +12,7 @@ public class ScoreInput {
     public double holdoutPct;
     /** 0 = TREATMENT, 1 = CONTROL. */
     public int arm;
+
     public long dn;
     public double dConv;
     public double dConvSq;
@@ -38,12 +39,22 @@ public class ScoreInput {
         return s;
     }
 
-    static ScoreInput change(String campaignId, int arm, long dn, double conv0, double conv1, double rev0, double rev1, long ts) {
+    static ScoreInput change(
+            String campaignId, int arm, long dn, double conv0, double conv1, double rev0, double rev1, long ts) {
         return change(campaignId, arm, dn, conv0, conv1, rev0, rev1, 0, 0, ts);
     }
 
-    static ScoreInput change(String campaignId, int arm, long dn, double conv0, double conv1, double rev0, double rev1,
-            long dFirstOrders, long dRedeemed, long ts) {
+    static ScoreInput change(
+            String campaignId,
+            int arm,
+            long dn,
+            double conv0,
+            double conv1,
+            double rev0,
+            double rev1,
+            long dFirstOrders,
+            long dRedeemed,
+            long ts) {
         ScoreInput s = new ScoreInput();
         s.campaignId = campaignId;
         s.arm = arm;
@@ -60,8 +71,12 @@ public class ScoreInput {
 
     @Override
     public String toString() {
-        return definition ? "Definition{" + campaignId + " [" + start + ", " + end + "] holdout " + holdoutPct + "}"
+        return definition
+                ? "Definition{" + campaignId + " [" + start + ", " + end + "] holdout " + holdoutPct + "}"
                 : "Change{" + campaignId + " arm " + arm + " dn " + dn + " dConv " + dConv + " dRev " + dRev
-                        + (dFirstOrders != 0 || dRedeemed != 0 ? " dFirst " + dFirstOrders + " dRedeemed " + dRedeemed : "") + " @" + ts + "}";
+                        + (dFirstOrders != 0 || dRedeemed != 0
+                                ? " dFirst " + dFirstOrders + " dRedeemed " + dRedeemed
+                                : "")
+                        + " @" + ts + "}";
     }
 }

@@ -10,6 +10,7 @@ public class Scoreboard {
     public String kind;
     /** Sums over every change before {@link #lastEmitted}. */
     public ArmSums total = new ArmSums();
+
     public long lastEmitted = Long.MIN_VALUE;
     /** Latest event time of any change received, applied or pending. */
     public long maxTs = Long.MIN_VALUE;

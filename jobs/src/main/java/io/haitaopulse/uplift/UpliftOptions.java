@@ -8,37 +8,50 @@ import org.apache.flink.configuration.ConfigOption;
 /** Typed options of the uplift job. */
 public final class UpliftOptions {
 
-    public static final ConfigOption<Double> TAU_CONVERSION = key("pulse.uplift.tau-conversion").doubleType()
+    public static final ConfigOption<Double> TAU_CONVERSION = key("pulse.uplift.tau-conversion")
+            .doubleType()
             .defaultValue(0.01)
-            .withDescription("Mixing standard deviation of the always-valid confidence interval for conversion, as a share "
-                    + "(0.01 = 1 percentage point, the effect size the interval is tuned to). Positive.");
+            .withDescription(
+                    "Mixing standard deviation of the always-valid confidence interval for conversion, as a share "
+                            + "(0.01 = 1 percentage point, the effect size the interval is tuned to). Positive.");
 
-    public static final ConfigOption<Double> TAU_REVENUE_CENTS = key("pulse.uplift.tau-revenue-cents").doubleType()
+    public static final ConfigOption<Double> TAU_REVENUE_CENTS = key("pulse.uplift.tau-revenue-cents")
+            .doubleType()
             .defaultValue(1000.0)
-            .withDescription("Mixing standard deviation of the always-valid confidence interval for revenue per user, in cents "
-                    + "(1000: 10 CNY). Positive.");
+            .withDescription(
+                    "Mixing standard deviation of the always-valid confidence interval for revenue per user, in cents "
+                            + "(1000: 10 CNY). Positive.");
 
-    public static final ConfigOption<Duration> UNKNOWN_CAMPAIGN_TTL = key("pulse.uplift.unknown-campaign-ttl").durationType()
+    public static final ConfigOption<Duration> UNKNOWN_CAMPAIGN_TTL = key("pulse.uplift.unknown-campaign-ttl")
+            .durationType()
             .defaultValue(Duration.ofDays(30))
-            .withDescription("How long exposures to a campaign that was never defined are kept, waiting for its definition. Positive.");
+            .withDescription(
+                    "How long exposures to a campaign that was never defined are kept, waiting for its definition. Positive.");
 
-    public static final ConfigOption<Duration> SESSION_GAP = key("pulse.attribution.session-gap").durationType()
+    public static final ConfigOption<Duration> SESSION_GAP = key("pulse.attribution.session-gap")
+            .durationType()
             .defaultValue(Duration.ofMinutes(30))
             .withDescription("Inactivity (event time) that ends a session of channel_attribution. Positive.");
 
-    public static final ConfigOption<Duration> ATTRIBUTION_LOOKBACK = key("pulse.attribution.lookback").durationType()
+    public static final ConfigOption<Duration> ATTRIBUTION_LOOKBACK = key("pulse.attribution.lookback")
+            .durationType()
             .defaultValue(Duration.ofDays(7))
-            .withDescription("How far back before an order its last non-direct touch may be to get the credit. Positive.");
+            .withDescription(
+                    "How far back before an order its last non-direct touch may be to get the credit. Positive.");
 
-    public static final ConfigOption<Duration> ATTRIBUTION_USER_TTL = key("pulse.attribution.user-ttl").durationType()
+    public static final ConfigOption<Duration> ATTRIBUTION_USER_TTL = key("pulse.attribution.user-ttl")
+            .durationType()
             .defaultValue(Duration.ofDays(30))
-            .withDescription("A user silent this long is forgotten: touches, sessions and whether they ever ordered (a returning "
-                    + "buyer then counts as new). Positive.");
+            .withDescription(
+                    "A user silent this long is forgotten: touches, sessions and whether they ever ordered (a returning "
+                            + "buyer then counts as new). Positive.");
 
-    public static final ConfigOption<Duration> DID_PRE_PERIOD = key("pulse.uplift.did-pre-period").durationType()
+    public static final ConfigOption<Duration> DID_PRE_PERIOD = key("pulse.uplift.did-pre-period")
+            .durationType()
             .defaultValue(Duration.ofDays(7))
-            .withDescription("Longest pre-period of the diff-in-diff estimate of campaign_did (it is as long as the campaign, at "
-                    + "most this). Positive.");
+            .withDescription(
+                    "Longest pre-period of the diff-in-diff estimate of campaign_did (it is as long as the campaign, at "
+                            + "most this). Positive.");
 
     private UpliftOptions() {}
 }

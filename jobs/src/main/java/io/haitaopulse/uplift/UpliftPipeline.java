@@ -59,7 +59,8 @@ public final class UpliftPipeline implements PulseJob {
     /** Builds the job from its validated settings. */
     public UpliftPipeline(UpliftSettings settings) {
         long slide = settings.pulse().slide().toMillis();
-        this.slots = new SlidingWindows(slide, slide, settings.pulse().allowedLateness().toMillis());
+        this.slots = new SlidingWindows(
+                slide, slide, settings.pulse().allowedLateness().toMillis());
         this.tauConversion = settings.tauConversion();
         this.tauRevenue = settings.tauRevenueCents();
         this.unknownCampaignTtl = settings.unknownCampaignTtl().toMillis();
@@ -78,68 +79,92 @@ public final class UpliftPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.CAMPAIGN_UPLIFT, OutputTable.COUPON_FUNNEL, OutputTable.CAMPAIGN_DID,
-                OutputTable.CHANNEL_ATTRIBUTION, OutputTable.REFERRAL_CREDITS);
+        return List.of(
+                OutputTable.CAMPAIGN_UPLIFT,
+                OutputTable.COUPON_FUNNEL,
+                OutputTable.CAMPAIGN_DID,
+                OutputTable.CHANNEL_ATTRIBUTION,
+                OutputTable.REFERRAL_CREDITS);
     }
 
     @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, UserOutcomes.lateness(slots), NAME);
         DataStream<Ingested> all = routed.events();
-        DataStream<Campaign> campaigns = all
-                .filter(i -> i.getBody() instanceof Campaign).name("uplift-campaigns").uid("uplift-campaigns")
+        DataStream<Campaign> campaigns = all.filter(i -> i.getBody() instanceof Campaign)
+                .name("uplift-campaigns")
+                .uid("uplift-campaigns")
                 .map(i -> (Campaign) i.getBody(), new AvroTypeInfo<>(Campaign.class))
-                .name("uplift-campaign-definitions").uid("uplift-campaign-definitions");
+                .name("uplift-campaign-definitions")
+                .uid("uplift-campaign-definitions");
         BroadcastStream<Campaign> broadcast = campaigns.broadcast(UserOutcomes.CAMPAIGNS);
-        DataStream<ScoreInput> changes = all
-                .filter(i -> i.getBody() instanceof Exposure || i.getBody() instanceof Order)
-                .name("uplift-user-events").uid("uplift-user-events")
+        DataStream<ScoreInput> changes = all.filter(
+                        i -> i.getBody() instanceof Exposure || i.getBody() instanceof Order)
+                .name("uplift-user-events")
+                .uid("uplift-user-events")
                 .keyBy(UpliftPipeline::userOf, Types.STRING)
                 .connect(broadcast)
                 .process(new UserOutcomes(slots, unknownCampaignTtl, userTtl), Types.POJO(ScoreInput.class))
                 .name("uplift-user-outcomes")
                 .uid("uplift-user-outcomes");
         DataStream<ScoreInput> definitions = campaigns
-                .map(c -> ScoreInput.definition(c.getCampaignId(), c.getKind().name(), c.getStartTs().toEpochMilli(),
-                        c.getEndTs().toEpochMilli(), c.getHoldoutPct()), Types.POJO(ScoreInput.class))
-                .name("uplift-scoreboard-definitions").uid("uplift-scoreboard-definitions");
+                .map(
+                        c -> ScoreInput.definition(
+                                c.getCampaignId(),
+                                c.getKind().name(),
+                                c.getStartTs().toEpochMilli(),
+                                c.getEndTs().toEpochMilli(),
+                                c.getHoldoutPct()),
+                        Types.POJO(ScoreInput.class))
+                .name("uplift-scoreboard-definitions")
+                .uid("uplift-scoreboard-definitions");
         BroadcastStream<Long> extent = InputExtent.broadcast(all, maxDelay, "uplift-input-extent");
         SingleOutputStreamOperator<CampaignUplift> rows = changes.union(definitions)
                 .keyBy(s -> s.campaignId, Types.STRING)
                 .connect(extent)
-                .process(new CampaignScoreboard(slots, tauConversion, tauRevenue, new KAnonymity(k)), new AvroTypeInfo<>(CampaignUplift.class))
+                .process(
+                        new CampaignScoreboard(slots, tauConversion, tauRevenue, new KAnonymity(k)),
+                        new AvroTypeInfo<>(CampaignUplift.class))
                 .name("uplift-scoreboard")
                 .uid("uplift-scoreboard");
         sinks.write(OutputTable.CAMPAIGN_UPLIFT, rows);
         sinks.write(OutputTable.COUPON_FUNNEL, rows.getSideOutput(CampaignScoreboard.COUPON_FUNNEL));
 
-        DataStream<CampaignDid> did = all
-                .filter(i -> (i.getBody() instanceof Campaign c && DidEstimator.applies(c))
+        DataStream<CampaignDid> did = all.filter(i -> (i.getBody() instanceof Campaign c && DidEstimator.applies(c))
                         || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
-                .name("did-events").uid("did-events")
+                .name("did-events")
+                .uid("did-events")
                 // Orders are a small share of events: one key keeps the per-slot GMV of every category.
                 .keyBy(i -> 0, Types.INT)
                 .connect(extent)
                 .process(new DidEstimator(slots, didPrePeriod), new AvroTypeInfo<>(CampaignDid.class))
-                .name("campaign-did").uid("campaign-did");
+                .name("campaign-did")
+                .uid("campaign-did");
         sinks.write(OutputTable.CAMPAIGN_DID, did);
 
-        DataStream<AttributionCredit> credits = all
-                .filter(i -> i.getBody() instanceof Click || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
-                .name("attribution-events").uid("attribution-events")
+        DataStream<AttributionCredit> credits = all.filter(i -> i.getBody() instanceof Click
+                        || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
+                .name("attribution-events")
+                .uid("attribution-events")
                 .keyBy(UpliftPipeline::userOf, Types.STRING)
                 .process(new ChannelAttributor(sessionGap, lookback, userTtl), Types.POJO(AttributionCredit.class))
-                .name("channel-attributor").uid("channel-attributor");
-        DataStream<ChannelAttribution> channels = credits
-                .keyBy(c -> c.channel + CreditWindows.SEP + c.campaignId, Types.STRING)
-                .process(new CreditWindows.Channels(slots, new KAnonymity(k)), new AvroTypeInfo<>(ChannelAttribution.class))
-                .name("channel-attribution").uid("channel-attribution");
-        DataStream<ReferralCredit> referrals = credits
-                .filter(c -> c.order && c.referrerToken != null && "REFERRAL".equals(c.channel))
-                .name("referral-orders").uid("referral-orders")
+                .name("channel-attributor")
+                .uid("channel-attributor");
+        DataStream<ChannelAttribution> channels = credits.keyBy(
+                        c -> c.channel + CreditWindows.SEP + c.campaignId, Types.STRING)
+                .process(
+                        new CreditWindows.Channels(slots, new KAnonymity(k)),
+                        new AvroTypeInfo<>(ChannelAttribution.class))
+                .name("channel-attribution")
+                .uid("channel-attribution");
+        DataStream<ReferralCredit> referrals = credits.filter(
+                        c -> c.order && c.referrerToken != null && "REFERRAL".equals(c.channel))
+                .name("referral-orders")
+                .uid("referral-orders")
                 .keyBy(c -> c.referrerToken + CreditWindows.SEP + c.campaignId, Types.STRING)
                 .process(new CreditWindows.Referrals(slots), new AvroTypeInfo<>(ReferralCredit.class))
-                .name("referral-credits").uid("referral-credits");
+                .name("referral-credits")
+                .uid("referral-credits");
         sinks.write(OutputTable.CHANNEL_ATTRIBUTION, channels);
         sinks.write(OutputTable.REFERRAL_CREDITS, referrals);
         return routed.late();

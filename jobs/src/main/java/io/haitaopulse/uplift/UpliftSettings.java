@@ -21,9 +21,17 @@ import org.apache.flink.configuration.Configuration;
  * @param attributionUserTtl silence after which a user is forgotten; positive
  * @param didPrePeriod longest pre-period of the diff-in-diff estimate; positive
  */
-public record UpliftSettings(PulseSettings pulse, PrivacySettings privacy, double tauConversion, double tauRevenueCents,
-        Duration unknownCampaignTtl, Duration sessionGap, Duration attributionLookback, Duration attributionUserTtl,
-        Duration didPrePeriod) implements Serializable {
+public record UpliftSettings(
+        PulseSettings pulse,
+        PrivacySettings privacy,
+        double tauConversion,
+        double tauRevenueCents,
+        Duration unknownCampaignTtl,
+        Duration sessionGap,
+        Duration attributionLookback,
+        Duration attributionUserTtl,
+        Duration didPrePeriod)
+        implements Serializable {
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
     public static UpliftSettings from(Configuration conf) {
@@ -32,7 +40,9 @@ public record UpliftSettings(PulseSettings pulse, PrivacySettings privacy, doubl
 
     /** As {@link #from(Configuration)}, with the common and privacy options already read. */
     public static UpliftSettings from(PulseSettings pulse, PrivacySettings privacy, Configuration conf) {
-        return new UpliftSettings(pulse, privacy,
+        return new UpliftSettings(
+                pulse,
+                privacy,
                 OptionChecks.positive(UpliftOptions.TAU_CONVERSION, conf),
                 OptionChecks.positive(UpliftOptions.TAU_REVENUE_CENTS, conf),
                 OptionChecks.positive(conf, UpliftOptions.UNKNOWN_CAMPAIGN_TTL),

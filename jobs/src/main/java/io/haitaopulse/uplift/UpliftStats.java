@@ -58,8 +58,15 @@ public final class UpliftStats {
     }
 
     /** The row for one metric; {@code incrementalRevenueCents} is computed by the caller from the revenue metric. */
-    public static CampaignUplift row(String campaignId, String metric, Instant asOf, Arm t, Arm c, double holdoutPct,
-            double tau, Long incrementalRevenueCents) {
+    public static CampaignUplift row(
+            String campaignId,
+            String metric,
+            Instant asOf,
+            Arm t,
+            Arm c,
+            double holdoutPct,
+            double tau,
+            Long incrementalRevenueCents) {
         Double mt = t.mean();
         Double mc = c.mean();
         Double vt = t.variance();
@@ -86,8 +93,24 @@ public final class UpliftStats {
                 relHigh = liftRel + Z * se;
             }
         }
-        return new CampaignUplift(campaignId, metric, asOf, t.n(), c.n(), mt, mc, liftAbs, liftRel, ciLow, ciHigh,
-                relLow, relHigh, anyLow, anyHigh, srmP(t.n(), c.n(), holdoutPct), incrementalRevenueCents);
+        return new CampaignUplift(
+                campaignId,
+                metric,
+                asOf,
+                t.n(),
+                c.n(),
+                mt,
+                mc,
+                liftAbs,
+                liftRel,
+                ciLow,
+                ciHigh,
+                relLow,
+                relHigh,
+                anyLow,
+                anyHigh,
+                srmP(t.n(), c.n(), holdoutPct),
+                incrementalRevenueCents);
     }
 
     /** Half-width of the mixture-SPRT confidence sequence for a normal estimate with variance {@code v}. */

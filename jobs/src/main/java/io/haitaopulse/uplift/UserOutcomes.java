@@ -53,11 +53,16 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
      */
     static LatenessRule lateness(SlidingWindows slots) {
         return EventLateness.of(
-                body -> body instanceof Campaign || body instanceof Exposure || body instanceof Click
-                        || (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
+                body -> body instanceof Campaign
+                        || body instanceof Exposure
+                        || body instanceof Click
+                        || (body instanceof Order o
+                                && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)),
                 (body, ts, watermark) -> !(body instanceof Campaign) && slots.isLate(ts, watermark),
-                (ts, watermark) -> "uplift: event time " + ts + " is behind watermark " + watermark + "; the uplift and attribution rows as of "
-                        + slots.lastWindowEnd(ts) + " that would first reflect it are final (allowed lateness " + slots.allowedLateness() + " ms)");
+                (ts, watermark) -> "uplift: event time " + ts + " is behind watermark " + watermark
+                        + "; the uplift and attribution rows as of " + slots.lastWindowEnd(ts)
+                        + " that would first reflect it are final (allowed lateness " + slots.allowedLateness()
+                        + " ms)");
     }
 
     /** Campaign definitions, broadcast to every subtask. */
@@ -66,6 +71,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
 
     /** Rows of the scoreboard are as of multiples of the slide; a slot is final at its purge time. */
     private final SlidingWindows slots;
+
     private final long unknownCampaignTtl;
     private final long historyTtl;
 
@@ -82,8 +88,8 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
 
     @Override
     public void open(OpenContext openContext) {
-        exposures = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("exposures", Types.STRING, Types.POJO(CampaignExposure.class)));
+        exposures = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("exposures", Types.STRING, Types.POJO(CampaignExposure.class)));
         orders = getRuntimeContext().getState(new ValueStateDescriptor<>("orders", Types.POJO(OrderLog.class)));
         history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", Types.POJO(UserHistory.class)));
     }
@@ -99,7 +105,8 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
             }
             x.add(ts, e.getArm() == Arm.TREATMENT ? 0 : 1);
             exposures.put(e.getCampaignId(), x);
-        } else if (body instanceof Order o && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
+        } else if (body instanceof Order o
+                && (o.getStatus() == OrderStatus.PAID || o.getStatus() == OrderStatus.RETURNED)) {
             OrderLog log = orders.value();
             if (log == null) {
                 log = new OrderLog();
@@ -221,7 +228,13 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
      * change. Only events at or before {@code ts} count, even if later ones have arrived already:
      * their own timers bring them in, so every change carries the time of the event that caused it.
      */
-    private static void recompute(String id, Campaign c, CampaignExposure x, OrderLog log, long firstPaidTs, long ts,
+    private static void recompute(
+            String id,
+            Campaign c,
+            CampaignExposure x,
+            OrderLog log,
+            long firstPaidTs,
+            long ts,
             Collector<ScoreInput> out) {
         long start = c.getStartTs().toEpochMilli();
         long end = Math.min(c.getEndTs().toEpochMilli(), ts);
@@ -241,13 +254,22 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         }
         if (x.counted && counted && x.countedArm == arm) {
             if (conv != x.conv || rev != x.rev || firstOrder != x.firstOrder || redeemed != x.redeemed) {
-                out.collect(ScoreInput.change(id, arm, 0, x.conv, conv, x.rev, rev, flag(firstOrder) - flag(x.firstOrder),
-                        flag(redeemed) - flag(x.redeemed), ts));
+                out.collect(ScoreInput.change(
+                        id,
+                        arm,
+                        0,
+                        x.conv,
+                        conv,
+                        x.rev,
+                        rev,
+                        flag(firstOrder) - flag(x.firstOrder),
+                        flag(redeemed) - flag(x.redeemed),
+                        ts));
             }
         } else {
             if (x.counted) {
-                out.collect(ScoreInput.change(id, x.countedArm, -1, x.conv, 0, x.rev, 0, -flag(x.firstOrder),
-                        -flag(x.redeemed), ts));
+                out.collect(ScoreInput.change(
+                        id, x.countedArm, -1, x.conv, 0, x.rev, 0, -flag(x.firstOrder), -flag(x.redeemed), ts));
             }
             if (counted) {
                 out.collect(ScoreInput.change(id, arm, 1, 0, conv, 0, rev, flag(firstOrder), flag(redeemed), ts));

@@ -40,17 +40,44 @@ class BotFilterTest {
     }
 
     private static Ingested view(String user, long item, long ts) {
-        return new Ingested(new Click(user + "@" + ts + "#" + item, user, item, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null), Long.MIN_VALUE);
+        return new Ingested(
+                new Click(
+                        user + "@" + ts + "#" + item,
+                        user,
+                        item,
+                        9L,
+                        ClickAction.VIEW,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
     private static Ingested cart(String user, long item, long ts) {
-        return new Ingested(new Click(user + "@" + ts + "c", user, item, 9L, ClickAction.CART, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null), Long.MIN_VALUE);
+        return new Ingested(
+                new Click(
+                        user + "@" + ts + "c",
+                        user,
+                        item,
+                        9L,
+                        ClickAction.CART,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
     }
 
     private static int keyedEntries(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
@@ -70,7 +97,8 @@ class BotFilterTest {
         List<String> ids = new ArrayList<>();
         for (StreamRecord<SuspiciousEvent> r : h.getSideOutput(BotFilter.SUSPICIOUS)) {
             SuspiciousEvent s = r.getValue();
-            ids.add(((Click) s.getEvent()).getEventId() + " " + s.getRule() + " [" + s.getBlacklistedFrom().toEpochMilli() + ", "
+            ids.add(((Click) s.getEvent()).getEventId() + " " + s.getRule() + " ["
+                    + s.getBlacklistedFrom().toEpochMilli() + ", "
                     + s.getBlacklistedUntil().toEpochMilli() + ")");
         }
         return ids;
@@ -89,12 +117,14 @@ class BotFilterTest {
         h.processWatermark(new Watermark(Long.MAX_VALUE));
 
         // Timers of two users at the same time fire in no defined order.
-        assertThat(released(h)).containsExactlyInAnyOrder("bot@1000#1", "bot@2000#1", "bot@3000#1", "human@3000#1", "bot@660000#2");
-        assertThat(suspicious(h)).containsExactly(
-                "bot@4000#1 repeat-item [4000, 604000)",
-                // The fifth view breaks the rule again and extends the blacklisting by a second.
-                "bot@5000#1 repeat-item [4000, 605000)",
-                "bot@480000#2 repeat-item [4000, 605000)");
+        assertThat(released(h))
+                .containsExactlyInAnyOrder("bot@1000#1", "bot@2000#1", "bot@3000#1", "human@3000#1", "bot@660000#2");
+        assertThat(suspicious(h))
+                .containsExactly(
+                        "bot@4000#1 repeat-item [4000, 604000)",
+                        // The fifth view breaks the rule again and extends the blacklisting by a second.
+                        "bot@5000#1 repeat-item [4000, 605000)",
+                        "bot@480000#2 repeat-item [4000, 605000)");
         assertThat(keyedEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
@@ -190,7 +220,8 @@ class BotFilterTest {
         h.processWatermark(new Watermark(30_000));
         h.processElement(view("bot", 3, 20_000), 20_000); // behind the watermark, inside the blacklisting
         h.processElement(view("u", 3, 10_000), 10_000); // behind the watermark, clean user
-        assertThat(suspicious(h)).containsExactly("bot@4000#1 repeat-item [4000, 604000)", "bot@20000#3 repeat-item [4000, 604000)");
+        assertThat(suspicious(h))
+                .containsExactly("bot@4000#1 repeat-item [4000, 604000)", "bot@20000#3 repeat-item [4000, 604000)");
         assertThat(released(h)).containsExactly("bot@1000#1", "bot@2000#1", "bot@3000#1", "u@10000#3");
         h.close();
     }
@@ -201,8 +232,18 @@ class BotFilterTest {
         for (long s = 1; s <= 4; s++) {
             h.processElement(view("bot", 1, s * 1000), s * 1000);
         }
-        h.processElement(new Ingested(new Order("o1", "bot", OrderStatus.PAID, Instant.ofEpochMilli(9_000),
-                List.of(new OrderLine(1L, 9L, 1, 100L, 0L)), null, null), Long.MIN_VALUE), 9_000);
+        h.processElement(
+                new Ingested(
+                        new Order(
+                                "o1",
+                                "bot",
+                                OrderStatus.PAID,
+                                Instant.ofEpochMilli(9_000),
+                                List.of(new OrderLine(1L, 9L, 1, 100L, 0L)),
+                                null,
+                                null),
+                        Long.MIN_VALUE),
+                9_000);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(released(h)).contains("o1");
         h.close();

@@ -1,9 +1,8 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.config.ConfigCatalog;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.haitaopulse.config.ConfigCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,10 @@ import org.junit.jupiter.api.Test;
 class ConfigDocsTest {
 
     private static Path reference() {
-        return Paths.get(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize().resolve(ConfigDocs.PATH);
+        return Paths.get(System.getProperty("pulse.home", ".."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve(ConfigDocs.PATH);
     }
 
     @Test
@@ -25,8 +27,10 @@ class ConfigDocsTest {
         Path file = reference();
         String checkedIn = Files.exists(file) ? Files.readString(file) : "";
         assertThat(checkedIn)
-                .withFailMessage(ConfigDocs.PATH + " differs from the option definitions; regenerate it from the repository "
-                        + "root with:%n  %s", ConfigDocs.COMMAND)
+                .withFailMessage(
+                        ConfigDocs.PATH + " differs from the option definitions; regenerate it from the repository "
+                                + "root with:%n  %s",
+                        ConfigDocs.COMMAND)
                 .isEqualTo(ConfigDocs.render());
     }
 
@@ -35,10 +39,14 @@ class ConfigDocsTest {
         String doc = ConfigDocs.render();
         for (ConfigCatalog.Entry e : ConfigCatalog.all().values()) {
             assertThat(doc).as(e.key()).contains("| `" + e.key() + "` |");
-            assertThat(new org.apache.flink.configuration.description.HtmlFormatter().format(e.option().description()))
-                    .as(e.key() + " description").hasSizeGreaterThan(20);
+            assertThat(new org.apache.flink.configuration.description.HtmlFormatter()
+                            .format(e.option().description()))
+                    .as(e.key() + " description")
+                    .hasSizeGreaterThan(20);
         }
-        assertThat(doc).contains("| `pulse.window` | Duration | `1h` |").contains("Command-line flag: `--window`.")
+        assertThat(doc)
+                .contains("| `pulse.window` | Duration | `1h` |")
+                .contains("Command-line flag: `--window`.")
                 .contains("| `pulse.sinks` | List of Enum (KAFKA, POSTGRES) | `KAFKA;POSTGRES` |")
                 .contains("| `pulse.kafka.group-id` | String | (none) |");
     }

@@ -1,16 +1,14 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.config.ConfigFile;
-import io.haitaopulse.config.ConfigCatalog;
-
-import io.haitaopulse.runtime.JobSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haitaopulse.common.PulseOptions;
+import io.haitaopulse.config.ConfigCatalog;
+import io.haitaopulse.config.ConfigFile;
 import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveOptions.SinkKind;
+import io.haitaopulse.runtime.JobSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +49,11 @@ class ConfigFileTest {
                 pulse.kafka.bootstrap-servers: kafka:9092
                 pulse.window: 1h
                 execution.checkpointing.interval: 10s
-                """)).containsExactly(Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
-                Map.entry("pulse.window", "1h"), Map.entry("execution.checkpointing.interval", "10s"));
+                """))
+                .containsExactly(
+                        Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
+                        Map.entry("pulse.window", "1h"),
+                        Map.entry("execution.checkpointing.interval", "10s"));
     }
 
     @Test
@@ -65,8 +66,11 @@ class ConfigFileTest {
                 execution:
                   checkpointing:
                     interval: 10s
-                """)).containsExactly(Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
-                Map.entry("pulse.window", "1h"), Map.entry("execution.checkpointing.interval", "10s"));
+                """))
+                .containsExactly(
+                        Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
+                        Map.entry("pulse.window", "1h"),
+                        Map.entry("execution.checkpointing.interval", "10s"));
     }
 
     @Test
@@ -79,9 +83,12 @@ class ConfigFileTest {
                 pulse.top: 5
                 state.backend:
                   type: rocksdb
-                """)).containsExactly(Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
-                Map.entry("pulse.postgres.url", "jdbc:postgresql://db:5432/pulse"), Map.entry("pulse.top", "5"),
-                Map.entry("state.backend.type", "rocksdb"));
+                """))
+                .containsExactly(
+                        Map.entry("pulse.kafka.bootstrap-servers", "kafka:9092"),
+                        Map.entry("pulse.postgres.url", "jdbc:postgresql://db:5432/pulse"),
+                        Map.entry("pulse.top", "5"),
+                        Map.entry("state.backend.type", "rocksdb"));
     }
 
     @Test
@@ -91,8 +98,9 @@ class ConfigFileTest {
                 pulse:
                   kafka:
                     bootstrap-server: kafka:9092
-                """)).isEqualTo("x.yaml:4: unknown option pulse.kafka.bootstrap-server; did you mean "
-                + "pulse.kafka.bootstrap-servers?");
+                """))
+                .isEqualTo("x.yaml:4: unknown option pulse.kafka.bootstrap-server; did you mean "
+                        + "pulse.kafka.bootstrap-servers?");
     }
 
     @Test
@@ -101,7 +109,8 @@ class ConfigFileTest {
                 pulse.window: 1h
 
                 pulse.trends.min-view: 5
-                """)).isEqualTo("x.yaml:3: unknown option pulse.trends.min-view; did you mean pulse.trends.min-views?");
+                """))
+                .isEqualTo("x.yaml:3: unknown option pulse.trends.min-view; did you mean pulse.trends.min-views?");
         assertThat(error("pulse.nothing-like-this-at-all: 1\n"))
                 .isEqualTo("x.yaml:1: unknown option pulse.nothing-like-this-at-all; the options are listed in "
                         + "docs/user/configuration.md");
@@ -155,7 +164,8 @@ class ConfigFileTest {
                 parallelism.default: 3
                 """);
         assertThat(values).containsEntry("parallelism.default", "3");
-        assertThat(Configuration.fromMap(values).get(PipelineOptions.JARS)).containsExactly("file:///a.jar", "file:///b.jar");
+        assertThat(Configuration.fromMap(values).get(PipelineOptions.JARS))
+                .containsExactly("file:///a.jar", "file:///b.jar");
     }
 
     @Test
@@ -166,9 +176,12 @@ class ConfigFileTest {
                 pulse.kafka.sasl-password: 'it''s'
                 pulse.kafka.group-id: pulse-#1
                 pulse.postgres.user: pulse # trailing comment
-                """)).containsExactly(Map.entry("pulse.postgres.password", "p#ss: word"),
-                Map.entry("pulse.kafka.sasl-password", "it's"), Map.entry("pulse.kafka.group-id", "pulse-#1"),
-                Map.entry("pulse.postgres.user", "pulse"));
+                """))
+                .containsExactly(
+                        Map.entry("pulse.postgres.password", "p#ss: word"),
+                        Map.entry("pulse.kafka.sasl-password", "it's"),
+                        Map.entry("pulse.kafka.group-id", "pulse-#1"),
+                        Map.entry("pulse.postgres.user", "pulse"));
     }
 
     @Test
@@ -208,22 +221,29 @@ class ConfigFileTest {
                 """);
         assertThatThrownBy(() -> RunCommand.configuration(file, Map.of()))
                 .hasMessage(file + ":3: pulse.top (--top) must be at least 1, got 0");
-        assertThatThrownBy(() -> RunCommand.configuration(file, Map.of(PulseOptions.TOP.key(), "1", "pulse.slide", "2h")))
+        assertThatThrownBy(
+                        () -> RunCommand.configuration(file, Map.of(PulseOptions.TOP.key(), "1", "pulse.slide", "2h")))
                 .hasMessage("--conf: pulse.slide (--slide, 2h) must not exceed pulse.window (--window, 1h)");
         assertThatThrownBy(() -> RunCommand.configuration(file, Map.of("pulse.tpo", "1")))
                 .hasMessage("--conf: unknown option pulse.tpo; did you mean pulse.top?");
         Path badSink = Files.writeString(tmp.resolve("sinks.yaml"), "pulse.sinks: [KAFKA, S3]\n");
-        assertThatThrownBy(() -> RunCommand.configuration(badSink, Map.of())).hasMessageStartingWith(badSink + ":1: ")
+        assertThatThrownBy(() -> RunCommand.configuration(badSink, Map.of()))
+                .hasMessageStartingWith(badSink + ":1: ")
                 .hasMessageContaining("pulse.sinks");
     }
 
     @Test
     void theShippedExampleIsReadAsBefore() throws IOException {
-        Path example = Path.of(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize().resolve("deploy/pulse.yaml");
+        Path example = Path.of(System.getProperty("pulse.home", ".."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("deploy/pulse.yaml");
         Map<String, String> values = ConfigFile.load(example);
-        assertThat(values).containsEntry("pulse.kafka.bootstrap-servers", "localhost:9092")
+        assertThat(values)
+                .containsEntry("pulse.kafka.bootstrap-servers", "localhost:9092")
                 .containsEntry("execution.checkpointing.dir", "file:///tmp/pulse-checkpoints")
                 .containsEntry("pipeline.max-parallelism", "128");
-        assertThat(List.copyOf(values.keySet())).allMatch(k -> !ConfigFile.isPulse(k) || ConfigCatalog.option(k).isPresent());
+        assertThat(List.copyOf(values.keySet()))
+                .allMatch(k -> !ConfigFile.isPulse(k) || ConfigCatalog.option(k).isPresent());
     }
 }

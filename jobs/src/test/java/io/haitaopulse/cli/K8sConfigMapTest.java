@@ -1,12 +1,11 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.config.ConfigFile;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.haitaopulse.config.ConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,10 @@ class K8sConfigMapTest {
     Path tmp;
 
     private static Path k8s() {
-        return Paths.get(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize().resolve("deploy/k8s");
+        return Paths.get(System.getProperty("pulse.home", ".."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("deploy/k8s");
     }
 
     private Path clusterPulseYaml() throws IOException {
@@ -48,7 +50,8 @@ class K8sConfigMapTest {
     void theClusterConfigIsAcceptedByRunAndPointsAtTheClusterServices() throws IOException {
         Configuration conf = RunCommand.configuration(clusterPulseYaml(), Map.of());
         Map<String, String> values = conf.toMap();
-        assertThat(values).containsEntry("pulse.kafka.bootstrap-servers", "kafka:9092")
+        assertThat(values)
+                .containsEntry("pulse.kafka.bootstrap-servers", "kafka:9092")
                 .containsEntry("pulse.postgres.url", "jdbc:postgresql://postgres:5432/pulse")
                 // run defaults a missing backend to hashmap, which would override the cluster's rocksdb.
                 .containsEntry("state.backend.type", "rocksdb")
@@ -59,19 +62,23 @@ class K8sConfigMapTest {
     @Test
     void flinkKeysOfTheConfigMapAgreeWithEveryFlinkDeployment() throws IOException {
         Map<String, String> file = ConfigFile.load(clusterPulseYaml());
-        List<String> flinkKeys = file.keySet().stream().filter(k -> !k.startsWith("pulse.")).toList();
+        List<String> flinkKeys =
+                file.keySet().stream().filter(k -> !k.startsWith("pulse.")).toList();
         assertThat(flinkKeys).contains("execution.checkpointing.interval", "state.backend.type");
         for (String job : JOBS) {
             JsonNode conf = YAML.readTree(k8s().resolve(job + ".yaml").toFile()).at("/spec/flinkConfiguration");
             for (String key : flinkKeys) {
-                assertThat(conf.path(key).asText()).as(job + ".yaml flinkConfiguration " + key).isEqualTo(file.get(key));
+                assertThat(conf.path(key).asText())
+                        .as(job + ".yaml flinkConfiguration " + key)
+                        .isEqualTo(file.get(key));
             }
         }
     }
 
     @Test
     void theCheckThisReliesOnRejectsAnUnknownPulseKey() throws IOException {
-        Path typo = Files.writeString(tmp.resolve("typo.yaml"),
+        Path typo = Files.writeString(
+                tmp.resolve("typo.yaml"),
                 Files.readString(clusterPulseYaml()) + "pulse.kafka.bootstrap-server: kafka:9092\n");
         assertThatThrownBy(() -> RunCommand.configuration(typo, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)

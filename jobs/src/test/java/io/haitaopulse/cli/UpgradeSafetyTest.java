@@ -1,9 +1,5 @@
 package io.haitaopulse.cli;
 
-import io.haitaopulse.runtime.Live;
-import io.haitaopulse.runtime.JobCatalog;
-import io.haitaopulse.runtime.JobSettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.io.ClockSkew;
@@ -16,6 +12,9 @@ import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
+import io.haitaopulse.runtime.JobCatalog;
+import io.haitaopulse.runtime.JobSettings;
+import io.haitaopulse.runtime.Live;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,11 +44,14 @@ class UpgradeSafetyTest {
     @Test
     void theLiveConfigurationPinsMaxParallelism() throws Exception {
         StreamExecutionEnvironment env = graph(List.of("clicks.jsonl", "orders.jsonl"));
-        assertThat(env.getConfig().getMaxParallelism()).isEqualTo(Live.DEFAULT_MAX_PARALLELISM).isEqualTo(128);
+        assertThat(env.getConfig().getMaxParallelism())
+                .isEqualTo(Live.DEFAULT_MAX_PARALLELISM)
+                .isEqualTo(128);
         Configuration own = new Configuration();
         own.set(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM, 720);
         assertThat(Live.configure(own).get(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM))
-                .as("an operator's own value is kept").isEqualTo(720);
+                .as("an operator's own value is kept")
+                .isEqualTo(720);
     }
 
     @Test
@@ -77,13 +79,24 @@ class UpgradeSafetyTest {
             Files.writeString(f, "");
             files.add(f);
         }
-        List<Ingest.Source> sources = FileInputs.open(env, files, InputFormat.JSONL,
-                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)), ClockSkew.of(conf));
-        JobCatalog.wire(sources, JobCatalog.jobs("all", JobSettings.from(conf)), JobSettings.from(conf).bots(), new Pseudonymizer(PseudonymKey.generate()), RawRedactor.JSON,
+        List<Ingest.Source> sources = FileInputs.open(
+                env,
+                files,
+                InputFormat.JSONL,
+                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                ClockSkew.of(conf));
+        JobCatalog.wire(
+                sources,
+                JobCatalog.jobs("all", JobSettings.from(conf)),
+                JobSettings.from(conf).bots(),
+                new Pseudonymizer(PseudonymKey.generate()),
+                RawRedactor.JSON,
                 new TableSinks() {
                     @Override
                     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
-                        rows.sinkTo(new DiscardingSink<>()).name("discard-" + table.name()).uid("discard-" + table.name());
+                        rows.sinkTo(new DiscardingSink<>())
+                                .name("discard-" + table.name())
+                                .uid("discard-" + table.name());
                     }
                 });
         return env;

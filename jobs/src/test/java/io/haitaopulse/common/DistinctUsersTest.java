@@ -151,7 +151,8 @@ class DistinctUsersTest {
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
         PojoTypeInfo<DistinctUsers> pojo = (PojoTypeInfo<DistinctUsers>) type;
         for (int i = 0; i < pojo.getArity(); i++) {
-            assertThat(pojo.getPojoFieldAt(i).getTypeInformation()).as(pojo.getPojoFieldAt(i).getField().getName())
+            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
+                    .as(pojo.getPojoFieldAt(i).getField().getName())
                     .isNotInstanceOf(GenericTypeInfo.class);
         }
         TypeSerializer<DistinctUsers> serializer = type.createSerializer(new SerializerConfigImpl());

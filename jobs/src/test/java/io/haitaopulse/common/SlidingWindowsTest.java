@@ -21,7 +21,7 @@ class SlidingWindowsTest {
     @Test
     void anEventBelongsToTheWindowsBetweenItsFirstAndLastEnd() {
         assertThat(w.firstWindowEnd(7)).isEqualTo(10); // [0,10) contains 7, [-5,5) does not
-        assertThat(w.lastWindowEnd(7)).isEqualTo(15);  // [5,15)
+        assertThat(w.lastWindowEnd(7)).isEqualTo(15); // [5,15)
         assertThat(w.firstWindowEnd(5)).isEqualTo(10);
         assertThat(w.lastWindowEnd(5)).isEqualTo(15);
         assertThat(w.firstWindowEnd(4)).isEqualTo(5);
@@ -70,8 +70,10 @@ class SlidingWindowsTest {
         SlidingWindows lenient = new SlidingWindows(12, 4, 6);
         for (long wm = -30; wm < 60; wm++) {
             for (long end = -24; end < 72; end += 4) {
-                assertThat(SlidingWindows.fireTime(end) <= lenient.alignToWindowTimers(wm)).isEqualTo(SlidingWindows.fireTime(end) <= wm);
-                assertThat(lenient.purgeTime(end) <= lenient.alignToWindowTimers(wm)).isEqualTo(lenient.purgeTime(end) <= wm);
+                assertThat(SlidingWindows.fireTime(end) <= lenient.alignToWindowTimers(wm))
+                        .isEqualTo(SlidingWindows.fireTime(end) <= wm);
+                assertThat(lenient.purgeTime(end) <= lenient.alignToWindowTimers(wm))
+                        .isEqualTo(lenient.purgeTime(end) <= wm);
             }
         }
     }

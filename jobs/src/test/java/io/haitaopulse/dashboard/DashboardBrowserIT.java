@@ -3,12 +3,12 @@ package io.haitaopulse.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.PostgresUpsertSink;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
 import java.io.File;
@@ -65,11 +65,21 @@ class DashboardBrowserIT {
 
     private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
-    private static final List<String> TABLES = List.of("hot_items", "demand_trends", "category_trends", "campaign_uplift",
-            "campaign_did", "channel_attribution", "sourcing_shortlist", "traffic", "funnel", "order_timeouts");
+    private static final List<String> TABLES = List.of(
+            "hot_items",
+            "demand_trends",
+            "category_trends",
+            "campaign_uplift",
+            "campaign_did",
+            "channel_attribution",
+            "sourcing_shortlist",
+            "traffic",
+            "funnel",
+            "order_timeouts");
     private static final String SCRIPT = "<script>window.__xss=1;alert(1)</script>";
     private static final String IMG = "<img src=x onerror=\"window.__xss=1;alert(1)\">";
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @TempDir
     static Path tmp;
@@ -93,7 +103,8 @@ class DashboardBrowserIT {
         Replay.run(new Replay.Spec("all", List.of(events), out, InputFormat.JSONL, new Configuration(), 2, null, null));
 
         url = LiveStack.freshDatabase("dashboard");
-        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
+        owner = new PostgresUpsertSink.Settings(
+                url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
         for (String script : LiveSetup.SQL_SCRIPTS) {
             LiveSetup.execute(owner, LiveSetup.script(script));
         }
@@ -102,27 +113,35 @@ class DashboardBrowserIT {
                 load(c, table, out.resolve(table + ".jsonl"));
             }
             // An append table: its key is a digest the live sink computes, here the row's own text.
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO suspicious_events SELECT j -> 'event', j ->> 'rule', "
-                    + "(j ->> 'blacklisted_from')::bigint, (j ->> 'blacklisted_until')::bigint, md5(j::text) "
-                    + "FROM json_array_elements(?::json) j")) {
-                ps.setString(1, "[" + String.join(",", Files.readAllLines(out.resolve("suspicious_events.jsonl"))) + "]");
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO suspicious_events SELECT j -> 'event', j ->> 'rule', "
+                            + "(j ->> 'blacklisted_from')::bigint, (j ->> 'blacklisted_until')::bigint, md5(j::text) "
+                            + "FROM json_array_elements(?::json) j")) {
+                ps.setString(
+                        1, "[" + String.join(",", Files.readAllLines(out.resolve("suspicious_events.jsonl"))) + "]");
                 ps.executeUpdate();
             }
         }
         // Hostile text where the dashboard shows text: a campaign, a channel and a hot-items scope.
-        LiveSetup.execute(owner, String.join("\n",
-                "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, ci_low, ci_high,",
-                "  anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents)",
-                "  SELECT '" + SCRIPT + "', 'conversion', max(as_of), 100, 90, -0.01234, -0.05, 0.02, -0.09, 0.07, 0.0001, -1234",
-                "  FROM campaign_uplift;",
-                "INSERT INTO channel_attribution SELECT window_start, window_end, '" + IMG.replace("'", "''") + "', 'none', 3, 1, 999, 1, 0",
-                "  FROM channel_attribution ORDER BY window_end DESC LIMIT 1;",
-                // The replay's newest window is its ragged tail, where nothing trends: mark its busiest items
-                // trending so the items table has real rows (and real histories) to check.
-                "UPDATE demand_trends SET trending = true WHERE (window_end, item_id) IN (SELECT window_end, item_id FROM demand_trends",
-                "  WHERE window_end = (SELECT max(window_end) FROM demand_trends) ORDER BY views DESC, item_id LIMIT 3);",
-                "INSERT INTO hot_items SELECT window_start, window_end, '" + SCRIPT + "', 1, 4242, 7 FROM hot_items",
-                "  ORDER BY window_end DESC LIMIT 1;"));
+        LiveSetup.execute(
+                owner,
+                String.join(
+                        "\n",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, ci_low, ci_high,",
+                        "  anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents)",
+                        "  SELECT '" + SCRIPT
+                                + "', 'conversion', max(as_of), 100, 90, -0.01234, -0.05, 0.02, -0.09, 0.07, 0.0001, -1234",
+                        "  FROM campaign_uplift;",
+                        "INSERT INTO channel_attribution SELECT window_start, window_end, '" + IMG.replace("'", "''")
+                                + "', 'none', 3, 1, 999, 1, 0",
+                        "  FROM channel_attribution ORDER BY window_end DESC LIMIT 1;",
+                        // The replay's newest window is its ragged tail, where nothing trends: mark its busiest items
+                        // trending so the items table has real rows (and real histories) to check.
+                        "UPDATE demand_trends SET trending = true WHERE (window_end, item_id) IN (SELECT window_end, item_id FROM demand_trends",
+                        "  WHERE window_end = (SELECT max(window_end) FROM demand_trends) ORDER BY views DESC, item_id LIMIT 3);",
+                        "INSERT INTO hot_items SELECT window_start, window_end, '" + SCRIPT
+                                + "', 1, 4242, 7 FROM hot_items",
+                        "  ORDER BY window_end DESC LIMIT 1;"));
 
         // Role names are cluster-wide and the test server may be reused: a name of this run only.
         String role = "dash_browser_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
@@ -145,10 +164,11 @@ class DashboardBrowserIT {
 
     /** The replay's rows of {@code table}, newest version per key (the file may hold re-fired rows; the last one wins). */
     private static void load(Connection c, String table, Path file) throws Exception {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
+        List<String> lines = new ArrayList<>(
+                Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
         Collections.reverse(lines);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " SELECT * FROM json_populate_recordset(NULL::"
-                + table + ", ?::json) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " SELECT * FROM json_populate_recordset(NULL::" + table + ", ?::json) ON CONFLICT DO NOTHING")) {
             ps.setString(1, "[" + String.join(",", lines) + "]");
             ps.executeUpdate();
         }
@@ -157,12 +177,22 @@ class DashboardBrowserIT {
     private static WebDriver chromium() throws Exception {
         // Selenium Manager would download a driver when it cannot find one: name it explicitly.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1400,1000",
                 "--user-data-dir=" + Files.createTempDirectory(tmp, "chromium-profile"));
         return new ChromeDriver(service, options);
     }
@@ -176,11 +206,16 @@ class DashboardBrowserIT {
                 + "WHEN previous_rank > rank THEN 'up' WHEN previous_rank < rank THEN 'down' ELSE 'same' END "
                 + "FROM v_hot_items_current WHERE scope = 'all' ORDER BY rank");
         assertThat(expected).isNotEmpty();
-        List<String> shown = shown("section[data-scope='all'] tbody tr", "[data-col='rank']", "[data-col='item_id']",
-                "[data-col='views']", "[data-move]@data-move");
+        List<String> shown = shown(
+                "section[data-scope='all'] tbody tr",
+                "[data-col='rank']",
+                "[data-col='item_id']",
+                "[data-col='views']",
+                "[data-move]@data-move");
         assertThat(shown).isEqualTo(expected);
-        assertThat(driver.findElements(By.cssSelector("section[data-scope]"))).hasSize(
-                Integer.parseInt(rows("SELECT count(DISTINCT scope) FROM v_hot_items_current").get(0)));
+        assertThat(driver.findElements(By.cssSelector("section[data-scope]")))
+                .hasSize(Integer.parseInt(rows("SELECT count(DISTINCT scope) FROM v_hot_items_current")
+                        .get(0)));
         assertShownAsText(driver.findElement(By.cssSelector("main")).getText(), SCRIPT);
         screenshot("hot");
     }
@@ -188,16 +223,19 @@ class DashboardBrowserIT {
     @Test
     void trendingShowsItemsAndCategoriesWithSparklines() throws Exception {
         open("/trending", "trending");
-        List<String> items = rows("SELECT item_id, views FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id "
-                + "LIMIT 50");
+        List<String> items = rows(
+                "SELECT item_id, views FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id "
+                        + "LIMIT 50");
         List<String> categories = rows("SELECT category_id, views, active_items FROM v_category_trends_now "
                 + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id");
         assertThat(items).hasSize(3);
         assertThat(categories).isNotEmpty();
         assertThat(tableRows("trending-items", "item_id", "views")).isEqualTo(items);
-        assertThat(tableRows("trending-categories", "category_id", "views", "active_items")).isEqualTo(categories);
+        assertThat(tableRows("trending-categories", "category_id", "views", "active_items"))
+                .isEqualTo(categories);
         // The sparklines are Chart.js charts, so the library loaded from this server (the page allows no other origin).
-        Object charted = js("return Array.from(document.querySelectorAll('canvas.spark')).filter(c => Chart.getChart(c)).length");
+        Object charted = js(
+                "return Array.from(document.querySelectorAll('canvas.spark')).filter(c => Chart.getChart(c)).length");
         assertThat(((Number) charted).intValue()).isEqualTo(items.size() + categories.size());
         screenshot("trending");
     }
@@ -205,22 +243,38 @@ class DashboardBrowserIT {
     @Test
     void campaignsShowLiftCisSrmAndChannels() throws Exception {
         open("/campaigns", "campaigns");
-        List<List<Object>> board = values("SELECT campaign_id, metric, lift_abs, ci_low, ci_high, anytime_ci_low, anytime_ci_high, "
-                + "srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric");
+        List<List<Object>> board = values(
+                "SELECT campaign_id, metric, lift_abs, ci_low, ci_high, anytime_ci_low, anytime_ci_high, "
+                        + "srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric");
         assertThat(board).hasSizeGreaterThan(1);
-        List<String> expected = board.stream().map(r -> r.get(0) + "|" + r.get(1) + "|" + fixed(r.get(2), 4) + "|" + fixed(r.get(3), 4)
-                + "|" + fixed(r.get(4), 4) + "|" + fixed(r.get(5), 4) + "|" + fixed(r.get(6), 4) + "|"
-                + (Boolean.TRUE.equals(r.get(7)) ? "warning" : "ok") + "|" + (r.get(8) == null ? "–" : fixed(((Number) r.get(8)).doubleValue() / 100, 2)))
+        List<String> expected = board.stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + fixed(r.get(2), 4) + "|" + fixed(r.get(3), 4)
+                        + "|" + fixed(r.get(4), 4) + "|" + fixed(r.get(5), 4) + "|" + fixed(r.get(6), 4) + "|"
+                        + (Boolean.TRUE.equals(r.get(7)) ? "warning" : "ok") + "|"
+                        + (r.get(8) == null ? "–" : fixed(((Number) r.get(8)).doubleValue() / 100, 2)))
                 .toList();
-        List<String> shown = shown("#scoreboard tbody tr", "[data-col='campaign_id']", "[data-col='metric']", "[data-col='lift_abs']",
-                "[data-col='ci'] .lo", "[data-col='ci'] .hi", "[data-col='anytime_ci'] .lo", "[data-col='anytime_ci'] .hi",
-                "[data-srm]@data-srm", "[data-col='incremental_revenue']");
+        List<String> shown = shown(
+                "#scoreboard tbody tr",
+                "[data-col='campaign_id']",
+                "[data-col='metric']",
+                "[data-col='lift_abs']",
+                "[data-col='ci'] .lo",
+                "[data-col='ci'] .hi",
+                "[data-col='anytime_ci'] .lo",
+                "[data-col='anytime_ci'] .hi",
+                "[data-srm]@data-srm",
+                "[data-col='incremental_revenue']");
         assertThat(shown).isEqualTo(expected);
-        assertThat(shown).anyMatch(s -> s.startsWith(SCRIPT + "|conversion|-0.0123|-0.0500|0.0200|-0.0900|0.0700|warning|-12.34"));
-        assertThat(driver.findElements(By.cssSelector("#scoreboard svg.ci-bar rect.fixed"))).hasSizeGreaterThanOrEqualTo(1);
+        assertThat(shown)
+                .anyMatch(
+                        s -> s.startsWith(SCRIPT + "|conversion|-0.0123|-0.0500|0.0200|-0.0900|0.0700|warning|-12.34"));
+        assertThat(driver.findElements(By.cssSelector("#scoreboard svg.ci-bar rect.fixed")))
+                .hasSizeGreaterThanOrEqualTo(1);
 
-        assertThat(tableRows("channels", "channel", "campaign_id", "sessions", "orders")).isEqualTo(
-                rows("SELECT channel, campaign_id, sessions, orders FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id"));
+        assertThat(tableRows("channels", "channel", "campaign_id", "sessions", "orders"))
+                .isEqualTo(
+                        rows(
+                                "SELECT channel, campaign_id, sessions, orders FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id"));
         assertShownAsText(driver.findElement(By.id("channels")).getText(), IMG);
         assertShownAsText(driver.findElement(By.id("scoreboard")).getText(), SCRIPT);
         screenshot("campaigns");
@@ -238,31 +292,52 @@ class DashboardBrowserIT {
         // A new row in the newest shortlist appears without reloading the page: the 2 s refresh.
         List<String> reasons = List.of(SCRIPT, IMG, "say \"hi\", twice", "=HYPERLINK(\"http://evil\")");
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
-                PreparedStatement ps = c.prepareStatement("INSERT INTO sourcing_shortlist SELECT max(as_of), 999999, 1, 4242, "
-                        + "0.5, 1.5, 0.1, 4.0, 0.0, 0.0, 77, ? FROM sourcing_shortlist")) {
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO sourcing_shortlist SELECT max(as_of), 999999, 1, 4242, "
+                                + "0.5, 1.5, 0.1, 4.0, 0.0, 0.0, 77, ? FROM sourcing_shortlist")) {
             ps.setArray(1, c.createArrayOf("text", reasons.toArray()));
             ps.executeUpdate();
         }
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("tr[data-key='999999|1']")).isEmpty());
-        assertThat(js("return Array.from(document.querySelectorAll(\"tr[data-key='999999|1'] [data-col='reasons'] li\"))"
-                + ".map(li => li.textContent)")).isEqualTo(reasons);
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> !d.findElements(By.cssSelector("tr[data-key='999999|1']"))
+                        .isEmpty());
+        assertThat(js(
+                        "return Array.from(document.querySelectorAll(\"tr[data-key='999999|1'] [data-col='reasons'] li\"))"
+                                + ".map(li => li.textContent)"))
+                .isEqualTo(reasons);
         assertThat(shownShortlist()).isEqualTo(rows(shortlist));
-        assertThat(((Number) js("return document.querySelectorAll('script').length")).intValue()).isEqualTo(scripts.intValue());
+        assertThat(((Number) js("return document.querySelectorAll('script').length")).intValue())
+                .isEqualTo(scripts.intValue());
         assertNothingRan();
         assertThat(driver.findElement(By.id("export")).getDomAttribute("href")).isEqualTo("/export/sourcing.csv");
         screenshot("sourcing");
 
-        HttpResponse<String> csv = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "/export/sourcing.csv")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/export/sourcing.csv"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
         List<List<String>> parsed = parseCsv(csv.body());
         List<List<String>> fromDb = new ArrayList<>();
-        fromDb.add(List.of("as_of", "category_id", "rank", "item_id", "score", "forecast_daily_units", "conversion_rate", "avg_rating",
-                "return_rate", "complaint_rate", "recommended_order_units", "reasons"));
-        for (List<String> r : strings("SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, avg_rating, "
-                + "return_rate, complaint_rate, recommended_order_units, array_to_string(reasons, '; ') FROM v_sourcing_shortlist "
-                + "ORDER BY category_id, rank")) {
+        fromDb.add(List.of(
+                "as_of",
+                "category_id",
+                "rank",
+                "item_id",
+                "score",
+                "forecast_daily_units",
+                "conversion_rate",
+                "avg_rating",
+                "return_rate",
+                "complaint_rate",
+                "recommended_order_units",
+                "reasons"));
+        for (List<String> r : strings(
+                "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, avg_rating, "
+                        + "return_rate, complaint_rate, recommended_order_units, array_to_string(reasons, '; ') FROM v_sourcing_shortlist "
+                        + "ORDER BY category_id, rank")) {
             fromDb.add(r.stream().map(v -> v == null ? "" : v).toList());
         }
         // The one difference a spreadsheet needs: text that starts like a formula is marked as text.
@@ -281,23 +356,32 @@ class DashboardBrowserIT {
     @Test
     void trafficShowsTheNewestMinuteTheHourlyChartFunnelUnpaidOrdersAndBots() throws Exception {
         open("/traffic", "traffic");
-        List<String> now = rows("SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension <> 'all', dimension, pv DESC, value");
+        List<String> now = rows(
+                "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension <> 'all', dimension, pv DESC, value");
         assertThat(now).isNotEmpty().first().asString().startsWith("all|all|");
         assertThat(tableRows("traffic-now", "dimension", "value", "pv", "uv")).isEqualTo(now);
-        int hours = Integer.parseInt(rows("SELECT count(*) FROM v_traffic_hourly WHERE dimension = 'all'").get(0));
+        int hours = Integer.parseInt(rows("SELECT count(*) FROM v_traffic_hourly WHERE dimension = 'all'")
+                .get(0));
         assertThat(hours).isGreaterThan(20);
         assertThat(((Number) js("const c = Chart.getChart(document.getElementById('traffic-chart'));"
-                + "return c ? c.data.datasets[1].data.length : -1")).intValue()).isEqualTo(hours);
-        List<List<Object>> funnel = values("SELECT category_id, viewers, payers, view_to_cart FROM v_funnel_hourly "
-                + "WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) ORDER BY viewers DESC, category_id");
+                                + "return c ? c.data.datasets[1].data.length : -1"))
+                        .intValue())
+                .isEqualTo(hours);
+        List<List<Object>> funnel = values(
+                "SELECT category_id, viewers, payers, view_to_cart FROM v_funnel_hourly "
+                        + "WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) ORDER BY viewers DESC, category_id");
         assertThat(funnel).isNotEmpty();
-        assertThat(tableRows("funnel", "category_id", "viewers", "payers", "view_to_cart")).isEqualTo(funnel.stream()
-                .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|"
-                        + (r.get(3) == null ? "–" : fixed(((Number) r.get(3)).doubleValue() * 100, 1) + "%")).toList());
-        List<String> unpaid = rows("SELECT timed_out, paid_late FROM v_unpaid_orders_hourly ORDER BY hour_start DESC LIMIT 24");
+        assertThat(tableRows("funnel", "category_id", "viewers", "payers", "view_to_cart"))
+                .isEqualTo(funnel.stream()
+                        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|"
+                                + (r.get(3) == null ? "–" : fixed(((Number) r.get(3)).doubleValue() * 100, 1) + "%"))
+                        .toList());
+        List<String> unpaid =
+                rows("SELECT timed_out, paid_late FROM v_unpaid_orders_hourly ORDER BY hour_start DESC LIMIT 24");
         assertThat(unpaid).isNotEmpty();
         assertThat(tableRows("unpaid", "timed_out", "paid_late")).isEqualTo(unpaid);
-        List<String> bots = rows("SELECT rule, clicks, users FROM v_bot_activity_hourly ORDER BY hour_start DESC, rule LIMIT 48");
+        List<String> bots =
+                rows("SELECT rule, clicks, users FROM v_bot_activity_hourly ORDER BY hour_start DESC, rule LIMIT 48");
         assertThat(bots).isNotEmpty();
         assertThat(tableRows("bots", "rule", "clicks", "users")).isEqualTo(bots);
         screenshot("traffic");
@@ -307,11 +391,16 @@ class DashboardBrowserIT {
     void chineseLabelsWithLangZh() {
         for (String page : Pages.PAGES) {
             open("/" + page + "?lang=zh", page);
-            assertThat(driver.findElement(By.cssSelector("html")).getDomAttribute("lang")).isEqualTo("zh-CN");
-            assertThat(driver.findElement(By.cssSelector("main h2")).getText()).isEqualTo(Pages.labels("zh").get("page." + page));
-            assertThat(driver.findElement(By.id("freshness")).getText()).startsWith("最新数据: ").matches("最新数据: .* UTC \\(\\d+ (分钟|小时|天)前\\)");
+            assertThat(driver.findElement(By.cssSelector("html")).getDomAttribute("lang"))
+                    .isEqualTo("zh-CN");
+            assertThat(driver.findElement(By.cssSelector("main h2")).getText())
+                    .isEqualTo(Pages.labels("zh").get("page." + page));
+            assertThat(driver.findElement(By.id("freshness")).getText())
+                    .startsWith("最新数据: ")
+                    .matches("最新数据: .* UTC \\(\\d+ (分钟|小时|天)前\\)");
         }
-        assertThat(driver.findElements(By.cssSelector("th")).stream().map(WebElement::getText)).contains("排名", "建议采购量", "理由");
+        assertThat(driver.findElements(By.cssSelector("th")).stream().map(WebElement::getText))
+                .contains("排名", "建议采购量", "理由");
         assertThat(driver.findElement(By.id("export")).getText()).isEqualTo("导出 CSV");
         screenshot("sourcing-zh");
         open("/hot", "hot");
@@ -320,7 +409,8 @@ class DashboardBrowserIT {
 
     @Test
     void refusesALoginThatCanTouchTheTables() {
-        assertThatThrownBy(() -> DashboardServer.start(url, LocalPostgres.USER, null, InetAddress.getLoopbackAddress(), 0))
+        assertThatThrownBy(
+                        () -> DashboardServer.start(url, LocalPostgres.USER, null, InetAddress.getLoopbackAddress(), 0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(LocalPostgres.USER + " is not a read-only dashboard login");
     }
@@ -332,10 +422,12 @@ class DashboardBrowserIT {
         driver.get(base + path);
         new WebDriverWait(driver, Duration.ofSeconds(30))
                 .until(d -> d.findElement(By.tagName("body")).getDomAttribute("data-rendered") != null);
-        assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-page")).isEqualTo(page);
+        assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-page"))
+                .isEqualTo(page);
         String newest;
         try {
-            newest = UTC.format(Instant.ofEpochMilli(Long.parseLong(rows("SELECT max(newest) FROM v_freshness").get(0))));
+            newest = UTC.format(Instant.ofEpochMilli(
+                    Long.parseLong(rows("SELECT max(newest) FROM v_freshness").get(0))));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -359,12 +451,19 @@ class DashboardBrowserIT {
     }
 
     private static List<String> shownShortlist() {
-        return shown("#shortlist tbody tr", "[data-col='category_id']", "[data-col='rank']", "[data-col='item_id']",
-                "[data-col='order_units']", "[data-col='reasons']@reasons");
+        return shown(
+                "#shortlist tbody tr",
+                "[data-col='category_id']",
+                "[data-col='rank']",
+                "[data-col='item_id']",
+                "[data-col='order_units']",
+                "[data-col='reasons']@reasons");
     }
 
     private static List<String> tableRows(String id, String... columns) {
-        return shown("#" + id + " tbody tr", Stream.of(columns).map(c -> "[data-col='" + c + "']").toArray(String[]::new));
+        return shown(
+                "#" + id + " tbody tr",
+                Stream.of(columns).map(c -> "[data-col='" + c + "']").toArray(String[]::new));
     }
 
     /**
@@ -373,12 +472,15 @@ class DashboardBrowserIT {
      * {@code css@attr} that attribute, or with {@code css@reasons} its list items joined by newlines.
      */
     private static List<String> shown(String rowCss, String... cells) {
-        Object rows = js("const [rowCss, cells] = arguments;"
-                + "return Array.from(document.querySelectorAll(rowCss)).map(tr => cells.map(spec => {"
-                + "  const [css, attr] = spec.split('@'); const e = tr.querySelector(css);"
-                + "  if (e === null) return '<missing ' + css + '>';"
-                + "  if (attr === 'reasons') return Array.from(e.querySelectorAll('li')).map(li => li.textContent).join('\\n');"
-                + "  return attr ? e.getAttribute(attr) : e.textContent; }).join('|'));", rowCss, List.of(cells));
+        Object rows = js(
+                "const [rowCss, cells] = arguments;"
+                        + "return Array.from(document.querySelectorAll(rowCss)).map(tr => cells.map(spec => {"
+                        + "  const [css, attr] = spec.split('@'); const e = tr.querySelector(css);"
+                        + "  if (e === null) return '<missing ' + css + '>';"
+                        + "  if (attr === 'reasons') return Array.from(e.querySelectorAll('li')).map(li => li.textContent).join('\\n');"
+                        + "  return attr ? e.getAttribute(attr) : e.textContent; }).join('|'));",
+                rowCss,
+                List.of(cells));
         List<String> out = new ArrayList<>();
         for (Object row : (List<?>) rows) {
             out.add((String) row);
@@ -406,17 +508,22 @@ class DashboardBrowserIT {
         if (v == null) {
             return "–";
         }
-        return new BigDecimal(((Number) v).doubleValue()).setScale(digits, RoundingMode.HALF_UP).toPlainString();
+        return new BigDecimal(((Number) v).doubleValue())
+                .setScale(digits, RoundingMode.HALF_UP)
+                .toPlainString();
     }
 
     /** Rows of {@code sql} as PostgreSQL prints them, columns joined by "|". */
     private static List<String> rows(String sql) throws Exception {
-        return values(sql).stream().map(r -> String.join("|", r.stream().map(String::valueOf).toList())).toList();
+        return values(sql).stream()
+                .map(r -> String.join("|", r.stream().map(String::valueOf).toList()))
+                .toList();
     }
 
     private static List<List<Object>> values(String sql) throws Exception {
         List<List<Object>> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
@@ -434,7 +541,8 @@ class DashboardBrowserIT {
     /** Rows of {@code sql}, every value as PostgreSQL prints it (the CSV's promise). */
     private static List<List<String>> strings(String sql) throws Exception {
         List<List<String>> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {

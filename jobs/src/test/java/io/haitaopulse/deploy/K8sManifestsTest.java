@@ -1,8 +1,5 @@
 package io.haitaopulse.deploy;
 
-import io.haitaopulse.runtime.Live;
-import io.haitaopulse.cli.PulseCli;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +31,9 @@ class K8sManifestsTest {
     static final String PLACEHOLDER = "REPLACE_ME_NEVER_COMMIT_REAL_VALUES";
 
     static Path repo() {
-        return Paths.get(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
+        return Paths.get(System.getProperty("pulse.home", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static Path k8s() {
@@ -49,7 +48,8 @@ class K8sManifestsTest {
     static Map<String, JsonNode> flinkDeployments() throws IOException {
         Map<String, JsonNode> out = new TreeMap<>();
         try (Stream<Path> files = Files.list(k8s())) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode doc = read(f);
                 if ("FlinkDeployment".equals(doc.path("kind").asText())) {
                     out.put(f.getFileName().toString().replaceFirst("\\.yaml$", ""), doc);
@@ -101,12 +101,21 @@ class K8sManifestsTest {
         expectConf(p, conf, "high-availability.type", "kubernetes");
         expectConf(p, conf, "state.backend.type", "rocksdb");
         expectConf(p, conf, "execution.checkpointing.incremental", "true");
-        expectConf(p, conf, "metrics.reporter.prom.factory.class",
+        expectConf(
+                p,
+                conf,
+                "metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         expectConf(p, conf, "metrics.reporter.prom.port", "9249");
         // Savepoints restore only into the same number of key groups: never left to Flink's default.
-        expectConf(p, conf, "pipeline.max-parallelism", Integer.toString(io.haitaopulse.runtime.Live.DEFAULT_MAX_PARALLELISM));
-        for (String dir : List.of("high-availability.storageDir", "execution.checkpointing.dir",
+        expectConf(
+                p,
+                conf,
+                "pipeline.max-parallelism",
+                Integer.toString(io.haitaopulse.runtime.Live.DEFAULT_MAX_PARALLELISM));
+        for (String dir : List.of(
+                "high-availability.storageDir",
+                "execution.checkpointing.dir",
                 "execution.checkpointing.savepoint-dir")) {
             String v = conf.path(dir).asText();
             if (!v.startsWith("s3://") || !v.endsWith("/" + job)) {
@@ -171,8 +180,10 @@ class K8sManifestsTest {
         } else {
             Path file = Paths.get(configArg);
             String key = file.getFileName() == null ? "" : file.getFileName().toString();
-            if (!Paths.get(mountPath).equals(file.getParent()) || !configMap.path("data").has(key)) {
-                p.add("--config " + configArg + " is not a key of ConfigMap " + configMapName + " mounted at " + mountPath);
+            if (!Paths.get(mountPath).equals(file.getParent())
+                    || !configMap.path("data").has(key)) {
+                p.add("--config " + configArg + " is not a key of ConfigMap " + configMapName + " mounted at "
+                        + mountPath);
             }
         }
         for (String variable : List.of("PULSE_POSTGRES_PASSWORD", "PULSE_PSEUDONYM_KEY")) {
@@ -180,12 +191,15 @@ class K8sManifestsTest {
             for (JsonNode e : container.path("env")) {
                 if (variable.equals(e.path("name").asText())) {
                     JsonNode ref = e.at("/valueFrom/secretKeyRef");
-                    fromSecret = ref.path("name").asText().equals(secret.at("/metadata/name").asText())
+                    fromSecret = ref.path("name")
+                                    .asText()
+                                    .equals(secret.at("/metadata/name").asText())
                             && secret.path("stringData").has(ref.path("key").asText());
                 }
             }
             if (!fromSecret) {
-                p.add(variable + " must come from a key of Secret " + secret.at("/metadata/name").asText());
+                p.add(variable + " must come from a key of Secret "
+                        + secret.at("/metadata/name").asText());
             }
         }
         return p;
@@ -233,7 +247,9 @@ class K8sManifestsTest {
     @Test
     void everyFlinkDeploymentHasWhatTheOperatorAndTheRunbookNeed() throws IOException {
         for (Map.Entry<String, JsonNode> e : flinkDeployments().entrySet()) {
-            assertThat(problems(e.getValue(), e.getKey())).as(e.getKey() + ".yaml").isEmpty();
+            assertThat(problems(e.getValue(), e.getKey()))
+                    .as(e.getKey() + ".yaml")
+                    .isEmpty();
         }
     }
 
@@ -244,7 +260,9 @@ class K8sManifestsTest {
         assertThat(configMap.path("kind").asText()).isEqualTo("ConfigMap");
         assertThat(secret.path("kind").asText()).isEqualTo("Secret");
         for (Map.Entry<String, JsonNode> e : flinkDeployments().entrySet()) {
-            assertThat(wiringProblems(e.getValue(), configMap, secret)).as(e.getKey() + ".yaml").isEmpty();
+            assertThat(wiringProblems(e.getValue(), configMap, secret))
+                    .as(e.getKey() + ".yaml")
+                    .isEmpty();
         }
     }
 
@@ -289,7 +307,8 @@ class K8sManifestsTest {
         ObjectNode localCheckpoints = good.deepCopy();
         ((ObjectNode) localCheckpoints.at("/spec/flinkConfiguration"))
                 .put("execution.checkpointing.dir", "file:///tmp/pulse-checkpoints");
-        assertThat(problems(localCheckpoints, "trends")).hasSize(1)
+        assertThat(problems(localCheckpoints, "trends"))
+                .hasSize(1)
                 .allMatch(s -> s.startsWith("execution.checkpointing.dir must be an s3://"));
 
         ObjectNode noReporter = good.deepCopy();
@@ -298,7 +317,8 @@ class K8sManifestsTest {
 
         ObjectNode unpinned = good.deepCopy();
         ((ObjectNode) unpinned.at("/spec/flinkConfiguration")).remove("pipeline.max-parallelism");
-        assertThat(problems(unpinned, "trends")).containsExactly("flinkConfiguration pipeline.max-parallelism must be '128', is ''");
+        assertThat(problems(unpinned, "trends"))
+                .containsExactly("flinkConfiguration pipeline.max-parallelism must be '128', is ''");
 
         ObjectNode otherJob = good.deepCopy();
         ((ArrayNode) otherJob.at("/spec/job/args")).set(2, "uplift");
@@ -316,13 +336,15 @@ class K8sManifestsTest {
 
         ObjectNode wrongPath = good.deepCopy();
         ((ArrayNode) wrongPath.at("/spec/job/args")).set(4, "/opt/pulse/other.yaml");
-        assertThat(wiringProblems(wrongPath, configMap, secret)).hasSize(1)
+        assertThat(wiringProblems(wrongPath, configMap, secret))
+                .hasSize(1)
                 .allMatch(s -> s.startsWith("--config /opt/pulse/other.yaml"));
 
         ObjectNode wrongSecret = good.deepCopy();
         ((ObjectNode) wrongSecret.at("/spec/podTemplate/spec/containers/0/env/0/valueFrom/secretKeyRef"))
                 .put("name", "postgres");
-        assertThat(wiringProblems(wrongSecret, configMap, secret)).hasSize(1)
+        assertThat(wiringProblems(wrongSecret, configMap, secret))
+                .hasSize(1)
                 .allMatch(s -> s.startsWith("PULSE_POSTGRES_PASSWORD"));
     }
 

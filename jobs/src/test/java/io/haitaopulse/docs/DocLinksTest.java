@@ -29,12 +29,15 @@ class DocLinksTest {
 
     /** {@code [text](target)} or {@code ![alt](target)}; the target ends at the first space or ')'. */
     private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
+
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern INLINE_CODE = Pattern.compile("`[^`]*`");
     private static final int README_MAX_LINES = 200;
 
     private static Path home() {
-        return Paths.get(System.getProperty("pulse.home", "..")).toAbsolutePath().normalize();
+        return Paths.get(System.getProperty("pulse.home", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     private static List<Path> documents() throws IOException {
@@ -60,14 +63,19 @@ class DocLinksTest {
                 int hash = target.indexOf('#');
                 String pathPart = hash < 0 ? target : target.substring(0, hash);
                 String fragment = hash < 0 ? null : target.substring(hash + 1);
-                Path file = pathPart.isEmpty() ? doc : doc.getParent().resolve(pathPart).normalize();
+                Path file = pathPart.isEmpty()
+                        ? doc
+                        : doc.getParent().resolve(pathPart).normalize();
                 String where = home().relativize(doc) + ": " + target;
                 if (!file.startsWith(home())) {
                     broken.add(where + " (outside the repository)");
                 } else if (!Files.exists(file)) {
                     broken.add(where + " (no such file)");
-                } else if (fragment != null && file.toString().endsWith(".md")
-                        && !anchorsByFile.computeIfAbsent(file, DocLinksTest::anchors).contains(fragment)) {
+                } else if (fragment != null
+                        && file.toString().endsWith(".md")
+                        && !anchorsByFile
+                                .computeIfAbsent(file, DocLinksTest::anchors)
+                                .contains(fragment)) {
                     broken.add(where + " (no such heading)");
                 }
             }
@@ -132,7 +140,9 @@ class DocLinksTest {
     /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
     private static String slug(String heading) {
         String text = heading.replaceAll("!?\\[([^\\]]*)]\\([^)]*\\)", "$1"); // a link in a heading keeps its text
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}\\s_-]", "").replace(' ', '-');
+        return text.toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N}\\s_-]", "")
+                .replace(' ', '-');
     }
 
     private static List<String> read(Path doc) {

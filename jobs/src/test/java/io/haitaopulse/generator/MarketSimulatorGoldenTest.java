@@ -32,8 +32,11 @@ class MarketSimulatorGoldenTest {
      */
     @Test
     void halfADayWithEveryKindOfDisorderBotsAndUnpaidOrdersIsUnchanged() throws IOException {
-        SimulatorConfig cfg = SimulatorConfig.scenario("small").withDuration(Duration.ofHours(12)).withUsers(2_000)
-                .withDisorder(Duration.ofSeconds(30), 0.01, 0.02).withBotsAndUnpaid(2, 0.05);
+        SimulatorConfig cfg = SimulatorConfig.scenario("small")
+                .withDuration(Duration.ofHours(12))
+                .withUsers(2_000)
+                .withDisorder(Duration.ofSeconds(30), 0.01, 0.02)
+                .withBotsAndUnpaid(2, 0.05);
         Path out = tmp.resolve("disorder");
         assertThat(new MarketSimulator(cfg, 17).run(out)).isEqualTo(12_129);
         Map<String, String> expected = new LinkedHashMap<>();
@@ -49,7 +52,9 @@ class MarketSimulatorGoldenTest {
     /** {@code pulse generate --scenario shocks --seed 4 --users 300 --days 2.5}. */
     @Test
     void twoAndAHalfDaysWithShocksStarsReturnsAndReviewsAreUnchanged() throws IOException {
-        SimulatorConfig cfg = SimulatorConfig.scenario("shocks").withDuration(Duration.ofHours(60)).withUsers(300);
+        SimulatorConfig cfg = SimulatorConfig.scenario("shocks")
+                .withDuration(Duration.ofHours(60))
+                .withUsers(300);
         Path out = tmp.resolve("days");
         assertThat(new MarketSimulator(cfg, 4).run(out)).isEqualTo(4_648);
         Map<String, String> expected = new LinkedHashMap<>();

@@ -41,13 +41,15 @@ class MarketSimulatorTest {
     }
 
     private List<JsonNode> lines(String file) throws IOException {
-        return Files.readAllLines(out.resolve(file), StandardCharsets.UTF_8).stream().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (IOException e) {
-                throw new AssertionError(l, e);
-            }
-        }).toList();
+        return Files.readAllLines(out.resolve(file), StandardCharsets.UTF_8).stream()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l);
+                    } catch (IOException e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -56,10 +58,12 @@ class MarketSimulatorTest {
         Path other = tmp.resolve("seed-8");
         new MarketSimulator(SimulatorConfig.scenario("small"), 7).run(again);
         new MarketSimulator(SimulatorConfig.scenario("small"), 8).run(other);
-        for (String f : List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl", "reviews.jsonl", "truth.json")) {
+        for (String f : List.of(
+                "clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl", "reviews.jsonl", "truth.json")) {
             assertThat(Files.readAllBytes(again.resolve(f))).as(f).isEqualTo(Files.readAllBytes(out.resolve(f)));
         }
-        assertThat(Files.readAllBytes(other.resolve("clicks.jsonl"))).isNotEqualTo(Files.readAllBytes(out.resolve("clicks.jsonl")));
+        assertThat(Files.readAllBytes(other.resolve("clicks.jsonl")))
+                .isNotEqualTo(Files.readAllBytes(out.resolve("clicks.jsonl")));
     }
 
     @Test
@@ -70,7 +74,9 @@ class MarketSimulatorTest {
             assertThat(truth.get("lines_written").get(f).asLong()).as(f).isEqualTo(raw.size());
             for (String line : raw) {
                 byte[] b = line.getBytes(StandardCharsets.UTF_8);
-                assertThat(parser.parse(b, 0, b.length, f, 0L).getBody()).as(line).isNotInstanceOf(DeadLetter.class);
+                assertThat(parser.parse(b, 0, b.length, f, 0L).getBody())
+                        .as(line)
+                        .isNotInstanceOf(DeadLetter.class);
             }
         }
     }
@@ -78,10 +84,13 @@ class MarketSimulatorTest {
     @Test
     void malformedLinesBecomeExactlyThatManyDeadLetters() throws IOException {
         Path bad = tmp.resolve("malformed");
-        SimulatorConfig cfg = SimulatorConfig.scenario("small").withDuration(Duration.ofHours(6))
+        SimulatorConfig cfg = SimulatorConfig.scenario("small")
+                .withDuration(Duration.ofHours(6))
                 .withDisorder(Duration.ofSeconds(5), 0.0, 0.02);
         new MarketSimulator(cfg, 3).run(bad);
-        long expected = JSON.readTree(bad.resolve("truth.json").toFile()).get("malformed_lines").asLong();
+        long expected = JSON.readTree(bad.resolve("truth.json").toFile())
+                .get("malformed_lines")
+                .asLong();
         JsonLinesParser parser = new JsonLinesParser();
         long dead = 0;
         for (String line : Files.readAllLines(bad.resolve("clicks.jsonl"), StandardCharsets.UTF_8)) {
@@ -100,7 +109,8 @@ class MarketSimulatorTest {
         long maxSeen = Long.MIN_VALUE;
         for (JsonNode n : lines("clicks.jsonl")) {
             long ts = n.get("ts").asLong();
-            assertThat(ts).isBetween(truth.get("start").asLong(), truth.get("end").asLong());
+            assertThat(ts)
+                    .isBetween(truth.get("start").asLong(), truth.get("end").asLong());
             if (maxSeen != Long.MIN_VALUE) {
                 assertThat(ts).as("disorder bound").isGreaterThanOrEqualTo(maxSeen - maxDelay);
             }
@@ -112,7 +122,8 @@ class MarketSimulatorTest {
     void holdOutSharesMatchTheCampaignsWithinFourStandardErrors() throws IOException {
         Map<String, long[]> arms = new HashMap<>();
         for (JsonNode e : lines("exposures.jsonl")) {
-            arms.computeIfAbsent(e.get("campaign_id").asText(), k -> new long[2])[e.get("arm").asText().equals("CONTROL") ? 1 : 0]++;
+            arms.computeIfAbsent(e.get("campaign_id").asText(), k -> new long[2])[
+                    e.get("arm").asText().equals("CONTROL") ? 1 : 0]++;
         }
         for (JsonNode c : truth.get("campaigns")) {
             if (!c.get("randomised").asBoolean()) {
@@ -122,7 +133,9 @@ class MarketSimulatorTest {
             double n = a[0] + a[1];
             double p = c.get("holdout_pct").asDouble();
             assertThat(n).as(c.get("campaign_id").asText()).isGreaterThan(100);
-            assertThat(Math.abs(a[1] / n - p)).as(c.get("campaign_id").asText()).isLessThan(4 * Math.sqrt(p * (1 - p) / n));
+            assertThat(Math.abs(a[1] / n - p))
+                    .as(c.get("campaign_id").asText())
+                    .isLessThan(4 * Math.sqrt(p * (1 - p) / n));
         }
     }
 
@@ -139,13 +152,15 @@ class MarketSimulatorTest {
             switch (n.get("action").asText()) {
                 case "VIEW" -> c[0]++;
                 case "CART" -> c[1]++;
-                default -> { }
+                default -> {}
             }
         }
         for (JsonNode cat : truth.get("categories")) {
             long[] c = byCategory.get(cat.get("category_id").asLong());
             double p = cat.get("cart_rate").asDouble();
-            assertThat(Math.abs((double) c[1] / c[0] - p)).as(cat.get("name").asText()).isLessThan(4 * Math.sqrt(p * (1 - p) / c[0]));
+            assertThat(Math.abs((double) c[1] / c[0] - p))
+                    .as(cat.get("name").asText())
+                    .isLessThan(4 * Math.sqrt(p * (1 - p) / c[0]));
         }
     }
 }

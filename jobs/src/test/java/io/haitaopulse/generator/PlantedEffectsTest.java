@@ -44,13 +44,15 @@ class PlantedEffectsTest {
     }
 
     private static List<JsonNode> read(String file) throws IOException {
-        return Files.readAllLines(tmp.resolve(file), StandardCharsets.UTF_8).stream().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        return Files.readAllLines(tmp.resolve(file), StandardCharsets.UTF_8).stream()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
     }
 
     /** z of the difference in conversion (PAID order in [first exposure, end]) between arms. */
@@ -65,8 +67,9 @@ class PlantedEffectsTest {
         Map<String, long[]> first = new HashMap<>(); // user -> {ts, arm (1 = control)}
         for (JsonNode e : exposures) {
             if (e.get("campaign_id").asText().equals(campaign)) {
-                first.putIfAbsent(e.get("user_id").asText(), new long[] {e.get("ts").asLong(),
-                        e.get("arm").asText().equals("CONTROL") ? 1 : 0});
+                first.putIfAbsent(
+                        e.get("user_id").asText(),
+                        new long[] {e.get("ts").asLong(), e.get("arm").asText().equals("CONTROL") ? 1 : 0});
             }
         }
         Set<String> converted = new HashSet<>();

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 class EventLatenessTest {
 
     private static final EventLateness RULE = EventLateness.of(
-            body -> body instanceof String,
-            (body, ts, watermark) -> ts + 100 < watermark,
-            (ts, watermark) -> "late " + ts + " at " + watermark)
-            .partlyWhen((body, ts, watermark) -> ts + 10 < watermark, (ts, watermark) -> "partly " + ts + " at " + watermark);
+                    body -> body instanceof String,
+                    (body, ts, watermark) -> ts + 100 < watermark,
+                    (ts, watermark) -> "late " + ts + " at " + watermark)
+            .partlyWhen(
+                    (body, ts, watermark) -> ts + 10 < watermark,
+                    (ts, watermark) -> "partly " + ts + " at " + watermark);
 
     @Test
     void judgesByWhatTheJobUsesThenByHowFarBehindTheEventIs() {
@@ -36,8 +38,8 @@ class EventLatenessTest {
 
     @Test
     void withoutAPartialTestAnEventIsEitherUsedOrLate() {
-        EventLateness wholeOnly = EventLateness.of(body -> true, (body, ts, watermark) -> ts + 100 < watermark,
-                (ts, watermark) -> "late");
+        EventLateness wholeOnly = EventLateness.of(
+                body -> true, (body, ts, watermark) -> ts + 100 < watermark, (ts, watermark) -> "late");
         assertThat(wholeOnly.judge("e", 1_000, 1_050)).isEqualTo(Verdict.USE);
         assertThat(wholeOnly.judge("e", 1_000, 1_200)).isEqualTo(Verdict.LATE);
         assertThat(wholeOnly.lateReason("e", 1_000, 1_200)).isEqualTo("late");

@@ -19,8 +19,21 @@ class InputExtentTest {
     private static final long MAX_DELAY = 5_000L;
 
     private static Ingested click(long ts) {
-        return new Ingested(new Click("e" + ts, "u", 1L, 2L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null,
-                null), Long.MIN_VALUE);
+        return new Ingested(
+                new Click(
+                        "e" + ts,
+                        "u",
+                        1L,
+                        2L,
+                        ClickAction.VIEW,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
     @Test
@@ -31,7 +44,9 @@ class InputExtentTest {
         before.processElement(click(70_000L), 70_000L);
         before.processWatermark(new Watermark(60_000L));
         OperatorSubtaskState checkpoint = before.snapshot(1L, 1L);
-        assertThat(before.extractOutputValues()).as("nothing before the end of input").isEmpty();
+        assertThat(before.extractOutputValues())
+                .as("nothing before the end of input")
+                .isEmpty();
         before.close();
 
         var after = new OneInputStreamOperatorTestHarness<Ingested, Long>(new InputExtent(MAX_DELAY));
@@ -40,7 +55,8 @@ class InputExtentTest {
         // Re-read after the restore, behind what was read before it.
         after.processElement(click(80_000L), 80_000L);
         after.processWatermark(Watermark.MAX_WATERMARK);
-        assertThat(after.getOutput()).as("the extent, then the final watermark")
+        assertThat(after.getOutput())
+                .as("the extent, then the final watermark")
                 .containsExactly(new StreamRecord<>(90_000L - MAX_DELAY - 1), Watermark.MAX_WATERMARK);
         after.close();
     }

@@ -30,17 +30,30 @@ import org.junit.jupiter.api.Test;
 class JudgingWatermarkTest {
 
     private static final long CLICK_TS = 12_000L;
-    private static final SlidingWindows WINDOWS = new SlidingWindows(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO);
+    private static final SlidingWindows WINDOWS =
+            new SlidingWindows(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO);
 
     private static Ingested click(String user, long ts, long sourceWatermark) {
-        return new Ingested(new Click(user + "@" + ts, user, 1L, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null,
-                null, null, null), sourceWatermark);
+        return new Ingested(
+                new Click(
+                        user + "@" + ts,
+                        user,
+                        1L,
+                        9L,
+                        ClickAction.VIEW,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                sourceWatermark);
     }
 
     /** A route of the trends rule, after the gathering exchange whose watermark is {@code here}. */
     private static OneInputStreamOperatorTestHarness<Ingested, Ingested> route(long here) throws Exception {
-        var h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new Ingest.RouteByLateness(new WindowRule()));
+        var h = ProcessFunctionTestHarnesses.forProcessFunction(new Ingest.RouteByLateness(new WindowRule()));
         h.processWatermark(new Watermark(here));
         return h;
     }
@@ -64,8 +77,11 @@ class JudgingWatermarkTest {
     }
 
     private static List<LateEvent> late(OneInputStreamOperatorTestHarness<Ingested, Ingested> h) {
-        return h.getSideOutput(Ingest.LATE_EVENTS) == null ? List.of()
-                : h.getSideOutput(Ingest.LATE_EVENTS).stream().map(StreamRecord::getValue).toList();
+        return h.getSideOutput(Ingest.LATE_EVENTS) == null
+                ? List.of()
+                : h.getSideOutput(Ingest.LATE_EVENTS).stream()
+                        .map(StreamRecord::getValue)
+                        .toList();
     }
 
     @Test
@@ -87,7 +103,9 @@ class JudgingWatermarkTest {
         var h = route(5_000L);
         h.processElement(click("u", CLICK_TS, 20_000L), CLICK_TS);
         assertThat(h.extractOutputValues()).isEmpty();
-        assertThat(late(h)).singleElement().satisfies(l -> assertThat(l.getWatermark().toEpochMilli()).isEqualTo(20_000L));
+        assertThat(late(h))
+                .singleElement()
+                .satisfies(l -> assertThat(l.getWatermark().toEpochMilli()).isEqualTo(20_000L));
         h.close();
     }
 
@@ -98,7 +116,9 @@ class JudgingWatermarkTest {
         // At 14,999 the window ending at 15 s is final: the click counts only in the one ending at 20 s.
         h.processElement(click("b", CLICK_TS, 14_999L), CLICK_TS);
         assertThat(h.extractOutputValues()).hasSize(2);
-        assertThat(late(h)).singleElement().satisfies(l -> assertThat(((Click) l.getEvent()).getUserId()).isEqualTo("b"));
+        assertThat(late(h))
+                .singleElement()
+                .satisfies(l -> assertThat(((Click) l.getEvent()).getUserId()).isEqualTo("b"));
         h.close();
     }
 
@@ -111,8 +131,9 @@ class JudgingWatermarkTest {
         h.processElement(click("b", CLICK_TS, 14_999L), CLICK_TS);
         h.processElement(click("a", CLICK_TS, 11_000L), CLICK_TS);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(h.extractOutputValues()).containsExactlyInAnyOrder(
-                new PaneCount(1L, 9L, 10_000L, 1L, 20_000L), new PaneCount(1L, 9L, 10_000L, 1L, 0L));
+        assertThat(h.extractOutputValues())
+                .containsExactlyInAnyOrder(
+                        new PaneCount(1L, 9L, 10_000L, 1L, 20_000L), new PaneCount(1L, 9L, 10_000L, 1L, 0L));
         h.close();
     }
 
@@ -120,7 +141,8 @@ class JudgingWatermarkTest {
     void theBotFilterPassesAClickLateAtItsSourceAtOnceWithoutCountingIt() throws Exception {
         Configuration conf = new Configuration();
         conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 1);
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BotFilter(io.haitaopulse.bots.BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
+        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new BotFilter(io.haitaopulse.bots.BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
         h.processWatermark(new Watermark(1_000L));
         // Behind its own source's watermark: released now, and not one of the user's views, so
         // the on-time view after it does not break "more than 1 view of an item a minute".

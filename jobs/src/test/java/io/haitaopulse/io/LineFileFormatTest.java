@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class LineFileFormatTest {
 
     private static List<Object> readAll(byte[] content) throws IOException {
-        LineFileFormat.Reader r = new LineFileFormat.Reader(new ByteArrayInputStream(content), "f", new UserBehaviorParser());
+        LineFileFormat.Reader r =
+                new LineFileFormat.Reader(new ByteArrayInputStream(content), "f", new UserBehaviorParser());
         List<Object> out = new ArrayList<>();
         Ingested i;
         while ((i = r.read()) != null) {
@@ -41,7 +42,8 @@ class LineFileFormatTest {
         List<Object> rows = readAll((user + ",2,3,pv,10\n1,2,3,pv,11\n").getBytes(StandardCharsets.US_ASCII));
         // No valid line is that long (EventLimits); its dead letter shows it was read whole.
         assertThat(((DeadLetter) rows.get(0)).getRaw()).isEqualTo(user + ",2,3,pv,10");
-        assertThat(((DeadLetter) rows.get(0)).getReason()).isEqualTo("field 'user_id' too long: 200000 characters, at most 4096");
+        assertThat(((DeadLetter) rows.get(0)).getReason())
+                .isEqualTo("field 'user_id' too long: 200000 characters, at most 4096");
         assertThat(((Click) rows.get(1)).getItemId()).isEqualTo(2L);
         assertThat(rows).hasSize(2);
     }
@@ -69,7 +71,8 @@ class LineFileFormatTest {
         assertThat(rows).hasSize(4);
         assertThat(((DeadLetter) rows.get(1)).getRaw()).isEqualTo("Stack");
         assertThat(((DeadLetter) rows.get(1)).getReason()).isEqualTo("parser failed: StackOverflowError");
-        assertThat(((DeadLetter) rows.get(2)).getReason()).isEqualTo("parser failed: IllegalStateException: broken rule");
+        assertThat(((DeadLetter) rows.get(2)).getReason())
+                .isEqualTo("parser failed: IllegalStateException: broken rule");
         assertThat(((Click) rows.get(3)).getItemId()).isEqualTo(5L);
     }
 

@@ -66,8 +66,23 @@ class PreAggregatorTest {
     }
 
     private static StreamRecord<Ingested> click(long item, long ts, long sourceWatermark) {
-        return new StreamRecord<>(new Ingested(new Click("e", "u", item, 1L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null,
-                null, null, null, null), sourceWatermark), ts);
+        return new StreamRecord<>(
+                new Ingested(
+                        new Click(
+                                "e",
+                                "u",
+                                item,
+                                1L,
+                                ClickAction.VIEW,
+                                Instant.ofEpochMilli(ts),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        sourceWatermark),
+                ts);
     }
 
     private static OneInputStreamOperatorTestHarness<Ingested, String> harness(CountPerItem op) throws Exception {
@@ -80,7 +95,10 @@ class PreAggregatorTest {
     private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, String> h) {
         List<String> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
-            out.add(o instanceof Watermark w ? "wm " + w.getTimestamp() : String.valueOf(((StreamRecord<?>) o).getValue()));
+            out.add(
+                    o instanceof Watermark w
+                            ? "wm " + w.getTimestamp()
+                            : String.valueOf(((StreamRecord<?>) o).getValue()));
         }
         h.getOutput().clear();
         return out;

@@ -53,23 +53,25 @@ class PulseWatermarksTest {
     };
 
     private final WatermarkStrategy<Ingested> strategy = PulseWatermarks.strategy(MAX_DELAY, IDLE);
-    private final WatermarkGenerator<Ingested> generator = strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
-        @Override
-        public MetricGroup getMetricGroup() {
-            return new UnregisteredMetricsGroup();
-        }
+    private final WatermarkGenerator<Ingested> generator =
+            strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+                @Override
+                public MetricGroup getMetricGroup() {
+                    return new UnregisteredMetricsGroup();
+                }
 
-        @Override
-        public RelativeClock getInputActivityClock() {
-            return clock;
-        }
-    });
-    private final TimestampAssigner<Ingested> timestamps = strategy.createTimestampAssigner(new TimestampAssignerSupplier.Context() {
-        @Override
-        public MetricGroup getMetricGroup() {
-            return new UnregisteredMetricsGroup();
-        }
-    });
+                @Override
+                public RelativeClock getInputActivityClock() {
+                    return clock;
+                }
+            });
+    private final TimestampAssigner<Ingested> timestamps =
+            strategy.createTimestampAssigner(new TimestampAssignerSupplier.Context() {
+                @Override
+                public MetricGroup getMetricGroup() {
+                    return new UnregisteredMetricsGroup();
+                }
+            });
 
     private void receive(Ingested record) {
         generator.onEvent(record, timestamps.extractTimestamp(record, Long.MIN_VALUE), output);
@@ -87,10 +89,25 @@ class PulseWatermarksTest {
     }
 
     private static Ingested click(long ts) {
-        return new Ingested(new Click("e", "u", 1L, 2L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null, null), Long.MIN_VALUE);
+        return new Ingested(
+                new Click(
+                        "e",
+                        "u",
+                        1L,
+                        2L,
+                        ClickAction.VIEW,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
-    private static final Ingested DEAD = new Ingested(new DeadLetter("clicks", "garbage", "not valid JSON", Instant.ofEpochMilli(T)), Long.MIN_VALUE);
+    private static final Ingested DEAD = new Ingested(
+            new DeadLetter("clicks", "garbage", "not valid JSON", Instant.ofEpochMilli(T)), Long.MIN_VALUE);
 
     @Test
     void anEventAdvancesTheWatermarkAtOnceAndADeadLetterNever() {
@@ -104,7 +121,8 @@ class PulseWatermarksTest {
     void anInputDeliveringOnlyDeadLettersGoesIdleLikeASilentOne() {
         receive(click(T));
         runFor(IDLE.plusSeconds(2), DEAD);
-        assertThat(out).as("dead letters are no activity: the input must stop holding event time back")
+        assertThat(out)
+                .as("dead letters are no activity: the input must stop holding event time back")
                 .containsExactly("wm " + (T - 5_001), "idle");
     }
 

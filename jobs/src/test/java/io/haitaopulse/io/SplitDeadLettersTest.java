@@ -46,21 +46,31 @@ class SplitDeadLettersTest {
     void aDeadLetterWhoseRedactionOverflowsIsEmittedWithItsRawWithheld() throws Exception {
         String huge = "{\"user_id\":\"" + "u".repeat(1 << 20) + "\"}";
         String small = "{\"user_id\":\"u42\",\"rating\":9}";
-        Click click = Click.newBuilder().setEventId("e-u42").setUserId("u42").setItemId(1L).setCategoryId(2L)
-                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(5L)).build();
+        Click click = Click.newBuilder()
+                .setEventId("e-u42")
+                .setUserId("u42")
+                .setItemId(1L)
+                .setCategoryId(2L)
+                .setAction(ClickAction.VIEW)
+                .setTs(Instant.ofEpochMilli(5L))
+                .build();
 
-        OneInputStreamOperatorTestHarness<Ingested, Ingested> h =
-                ProcessFunctionTestHarnesses.forProcessFunction(new Ingest.SplitDeadLetters(pseudonyms, RECURSIVE, "clicks"));
+        OneInputStreamOperatorTestHarness<Ingested, Ingested> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new Ingest.SplitDeadLetters(pseudonyms, RECURSIVE, "clicks"));
         h.processElement(dead(huge, "not valid JSON", 1L));
         h.processElement(dead(small, "field 'rating' out of range", 2L));
         h.processElement(new StreamRecord<>(ingested(click), 3L));
 
-        List<DeadLetter> dead = h.getSideOutput(Ingest.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        List<DeadLetter> dead = h.getSideOutput(Ingest.DEAD_LETTERS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
         assertThat(dead).hasSize(2);
         assertThat(dead.get(0).getRaw()).isEqualTo("withheld: " + huge.length() + " characters");
-        assertThat(dead.get(0).getReason()).isEqualTo("not valid JSON; raw withheld: redaction failed: StackOverflowError");
+        assertThat(dead.get(0).getReason())
+                .isEqualTo("not valid JSON; raw withheld: redaction failed: StackOverflowError");
         assertThat(dead.get(0).getSource()).isEqualTo("f.jsonl");
-        assertThat(dead.get(1).getRaw()).as("the next one is redacted as usual")
+        assertThat(dead.get(1).getRaw())
+                .as("the next one is redacted as usual")
                 .isEqualTo("{\"user_id\":\"" + pseudonyms.pseudonym("u42") + "\",\"rating\":9}");
         assertThat(h.extractOutputValues()).hasSize(1);
         Click out = (Click) h.extractOutputValues().get(0).getBody();

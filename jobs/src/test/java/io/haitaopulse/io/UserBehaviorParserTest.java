@@ -28,26 +28,47 @@ class UserBehaviorParserTest {
 
     @Test
     void pvCartAndFavBecomeClicks() {
-        assertThat(parse("543462,1715,1464116,pv,1511658000")).isEqualTo(
-                new Click("ub:543462:1715:1511658000:pv", "543462", 1715L, 1464116L, ClickAction.VIEW, T, null, null, null, null, null, null));
+        assertThat(parse("543462,1715,1464116,pv,1511658000"))
+                .isEqualTo(new Click(
+                        "ub:543462:1715:1511658000:pv",
+                        "543462",
+                        1715L,
+                        1464116L,
+                        ClickAction.VIEW,
+                        T,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
         assertThat(((Click) parse("1,2,3,cart,1511658000")).getAction()).isEqualTo(ClickAction.CART);
         assertThat(((Click) parse("1,2,3,fav,1511658000")).getAction()).isEqualTo(ClickAction.FAV);
     }
 
     @Test
     void buyBecomesAPaidOrderOfOneUnitWithUnknownPrice() {
-        assertThat(parse("1,2,3,buy,1511658000")).isEqualTo(new Order("ub:1:2:1511658000:buy", "1", OrderStatus.PAID, T,
-                List.of(new OrderLine(2L, 3L, 1, 0L, 0L)), null, null));
+        assertThat(parse("1,2,3,buy,1511658000"))
+                .isEqualTo(new Order(
+                        "ub:1:2:1511658000:buy",
+                        "1",
+                        OrderStatus.PAID,
+                        T,
+                        List.of(new OrderLine(2L, 3L, 1, 0L, 0L)),
+                        null,
+                        null));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "1,2,3,pv                  | expected 5 comma-separated fields",
-        "1,2,3,pv,1511658000,9     | expected 5 comma-separated fields",
-        "1,x,3,pv,1511658000       | field 'item_id' must be an integer",
-        "1,2,3,click,1511658000    | field 'behavior' must be one of pv|cart|fav|buy",
-        "',2,3,pv,1511658000'      | field 'user_id' is empty",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1,2,3,pv                  | expected 5 comma-separated fields",
+                "1,2,3,pv,1511658000,9     | expected 5 comma-separated fields",
+                "1,x,3,pv,1511658000       | field 'item_id' must be an integer",
+                "1,2,3,click,1511658000    | field 'behavior' must be one of pv|cart|fav|buy",
+                "',2,3,pv,1511658000'      | field 'user_id' is empty",
+            })
     void badRowsAreDeadLettered(String line, String reason) {
         DeadLetter d = (DeadLetter) parse(line);
         assertThat(d.getReason()).startsWith(reason);

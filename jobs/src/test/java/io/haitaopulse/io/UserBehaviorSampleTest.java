@@ -44,7 +44,8 @@ class UserBehaviorSampleTest {
 
     /** The value in the table row {@code | name | value |} of the provenance page. */
     private static String field(String page, String name, String value) {
-        Matcher m = Pattern.compile("(?m)^\\| " + name + " \\| " + value + " \\|$").matcher(page);
+        Matcher m =
+                Pattern.compile("(?m)^\\| " + name + " \\| " + value + " \\|$").matcher(page);
         assertThat(m.find()).as("PROVENANCE.md has a '| " + name + " |' row").isTrue();
         return m.group(1);
     }

@@ -25,72 +25,100 @@ class DashboardViewsIT {
     @BeforeAll
     static void applyScripts() {
         url = LiveStack.freshDatabase("views");
-        owner = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
+        owner = new PostgresUpsertSink.Settings(
+                url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
         for (int round = 0; round < 2; round++) {
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(owner, LiveSetup.script(script));
             }
         }
-        LiveSetup.execute(owner, String.join("\n",
-                "INSERT INTO hot_items VALUES (0, 600, 'all', 1, 10, 9), (0, 600, 'all', 2, 11, 5),",
-                "  (300, 900, 'all', 1, 11, 12), (300, 900, 'all', 2, 12, 7), (300, 900, 'all', 3, 10, 6), (300, 900, '7', 1, 12, 7);",
-                "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, srm_p,",
-                "  incremental_revenue_cents) VALUES ('c1', 'conversion', 100, 10, 5, 0.1, 0.5, 7),",
-                "  ('c1', 'conversion', 200, 20, 9, 0.2, 0.0001, 9), ('c1', 'revenue_per_user', 200, 20, 9, 30.0, 0.0001, 9);",
-                "INSERT INTO sourcing_shortlist VALUES (100, 3, 1, 30, 2.0, 1.0, 0.1, 4.5, 0.01, 0.0, 10, '{a}'),",
-                "  (200, 3, 1, 31, 3.0, 2.0, 0.1, null, 0.01, 0.0, 20, '{b,c}');",
-                "INSERT INTO traffic VALUES (0, 3600000, '1h', 'all', 'all', 90, 30, true),",
-                "  (3600000, 7200000, '1h', 'all', 'all', 50, 20, true), (3600000, 7200000, '1h', 'device', 'ios', 20, 12, true),",
-                "  (3600000, 3660000, '1m', 'all', 'all', 5, 3, true), (3660000, 3720000, '1m', 'all', 'all', 7, 4, true),",
-                "  (3660000, 3720000, '1m', 'region', 'wuhan', 6, 4, true);",
-                "INSERT INTO funnel VALUES (0, 3600000, 5, 10, 4, 2, 1, 0.4, 0.5, 0.5, 0.1),",
-                "  (86400000, 90000000, 5, 8, 2, 1, 1, 0.25, 0.5, 1.0, 0.125);",
-                "INSERT INTO order_timeouts VALUES ('o1', 'p1', 0, 900000, null), ('o2', 'p2', 3000000, 3900000, 4000000),",
-                "  ('o3', 'p3', 3100000, 4000000, null);",
-                "INSERT INTO suspicious_events VALUES ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":1000}', 'repeat-item', 0, 3600000, 'r1'),",
-                "  ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":2000}', 'repeat-item', 0, 3600000, 'r2'),",
-                "  ('{\"type\":\"click\",\"user_id\":\"b2\",\"ts\":3700000}', 'no-dwell', 3700000, 7300000, 'r3');"));
+        LiveSetup.execute(
+                owner,
+                String.join(
+                        "\n",
+                        "INSERT INTO hot_items VALUES (0, 600, 'all', 1, 10, 9), (0, 600, 'all', 2, 11, 5),",
+                        "  (300, 900, 'all', 1, 11, 12), (300, 900, 'all', 2, 12, 7), (300, 900, 'all', 3, 10, 6), (300, 900, '7', 1, 12, 7);",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, srm_p,",
+                        "  incremental_revenue_cents) VALUES ('c1', 'conversion', 100, 10, 5, 0.1, 0.5, 7),",
+                        "  ('c1', 'conversion', 200, 20, 9, 0.2, 0.0001, 9), ('c1', 'revenue_per_user', 200, 20, 9, 30.0, 0.0001, 9);",
+                        "INSERT INTO sourcing_shortlist VALUES (100, 3, 1, 30, 2.0, 1.0, 0.1, 4.5, 0.01, 0.0, 10, '{a}'),",
+                        "  (200, 3, 1, 31, 3.0, 2.0, 0.1, null, 0.01, 0.0, 20, '{b,c}');",
+                        "INSERT INTO traffic VALUES (0, 3600000, '1h', 'all', 'all', 90, 30, true),",
+                        "  (3600000, 7200000, '1h', 'all', 'all', 50, 20, true), (3600000, 7200000, '1h', 'device', 'ios', 20, 12, true),",
+                        "  (3600000, 3660000, '1m', 'all', 'all', 5, 3, true), (3660000, 3720000, '1m', 'all', 'all', 7, 4, true),",
+                        "  (3660000, 3720000, '1m', 'region', 'wuhan', 6, 4, true);",
+                        "INSERT INTO funnel VALUES (0, 3600000, 5, 10, 4, 2, 1, 0.4, 0.5, 0.5, 0.1),",
+                        "  (86400000, 90000000, 5, 8, 2, 1, 1, 0.25, 0.5, 1.0, 0.125);",
+                        "INSERT INTO order_timeouts VALUES ('o1', 'p1', 0, 900000, null), ('o2', 'p2', 3000000, 3900000, 4000000),",
+                        "  ('o3', 'p3', 3100000, 4000000, null);",
+                        "INSERT INTO suspicious_events VALUES ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":1000}', 'repeat-item', 0, 3600000, 'r1'),",
+                        "  ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":2000}', 'repeat-item', 0, 3600000, 'r2'),",
+                        "  ('{\"type\":\"click\",\"user_id\":\"b2\",\"ts\":3700000}', 'no-dwell', 3700000, 7300000, 'r3');"));
     }
 
     @Test
     void viewsShowTheNewestRows() throws Exception {
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
-                + "ORDER BY scope DESC, rank")).containsExactly("all|1|11|12|2", "all|2|12|7|null", "all|3|10|6|1", "7|1|12|7|null");
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT campaign_id, metric, as_of, srm_warning FROM v_campaign_scoreboard "
-                + "ORDER BY metric")).containsExactly("c1|conversion|200|t", "c1|revenue_per_user|200|t");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
+                                + "ORDER BY scope DESC, rank"))
+                .containsExactly("all|1|11|12|2", "all|2|12|7|null", "all|3|10|6|1", "7|1|12|7|null");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT campaign_id, metric, as_of, srm_warning FROM v_campaign_scoreboard "
+                                + "ORDER BY metric"))
+                .containsExactly("c1|conversion|200|t", "c1|revenue_per_user|200|t");
         assertThat(PostgresUpsertSinkIT.rows(url, "SELECT as_of, item_id, reasons FROM v_sourcing_shortlist"))
                 .containsExactly("200|31|{b,c}");
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT tbl, newest FROM v_freshness WHERE newest IS NOT NULL ORDER BY tbl"))
-                .containsExactly("campaign_uplift|200", "funnel|90000000", "hot_items|900", "sourcing_shortlist|200",
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url, "SELECT tbl, newest FROM v_freshness WHERE newest IS NOT NULL ORDER BY tbl"))
+                .containsExactly(
+                        "campaign_uplift|200",
+                        "funnel|90000000",
+                        "hot_items|900",
+                        "sourcing_shortlist|200",
                         "traffic|7200000");
     }
 
     @Test
     void trafficFunnelUnpaidAndBotViews() throws Exception {
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT window_start, dimension, value, pv, uv FROM v_traffic_hourly "
-                + "ORDER BY window_start, dimension")).containsExactly("0|all|all|90|30", "3600000|all|all|50|20", "3600000|device|ios|20|12");
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension"))
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT window_start, dimension, value, pv, uv FROM v_traffic_hourly "
+                                + "ORDER BY window_start, dimension"))
+                .containsExactly("0|all|all|90|30", "3600000|all|all|50|20", "3600000|device|ios|20|12");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url, "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension"))
                 .containsExactly("all|all|7|4", "region|wuhan|6|4");
         // Only the last 24 hours: the hour at 0 is a day older than the newest.
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT window_start, category_id, viewers, payers FROM v_funnel_hourly"))
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url, "SELECT window_start, category_id, viewers, payers FROM v_funnel_hourly"))
                 .containsExactly("86400000|5|8|1");
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
-                + "ORDER BY hour_start")).containsExactly("0|1|0", "3600000|2|1");
-        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly "
-                + "ORDER BY hour_start")).containsExactly("0|repeat-item|2|1", "3600000|no-dwell|1|1");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly " + "ORDER BY hour_start"))
+                .containsExactly("0|1|0", "3600000|2|1");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly " + "ORDER BY hour_start"))
+                .containsExactly("0|repeat-item|2|1", "3600000|no-dwell|1|1");
     }
 
     @Test
     void dashboardRoleReadsViewsOnly() throws Exception {
         LiveSetup.execute(owner, "CREATE ROLE dash_views LOGIN PASSWORD 'pw' IN ROLE pulse_dashboard");
-        try (Connection c = DriverManager.getConnection(url, "dash_views", "pw"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "dash_views", "pw");
+                Statement st = c.createStatement()) {
             st.executeQuery("SELECT * FROM v_hot_items_current").close();
             st.executeQuery("SELECT * FROM v_campaign_scoreboard").close();
-            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM hot_items")).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM hot_items"))
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> st.executeUpdate("INSERT INTO hot_items VALUES (0, 1, 'all', 1, 1, 1)"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> st.executeUpdate("CREATE TABLE mine (x int)")).isInstanceOf(SQLException.class)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> st.executeUpdate("CREATE TABLE mine (x int)"))
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");
         }
     }

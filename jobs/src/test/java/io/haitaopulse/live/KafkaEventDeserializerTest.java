@@ -29,7 +29,9 @@ class KafkaEventDeserializerTest {
         assertThat(reviews.toIngested(AvroWire.encode(good), 99L).getBody()).isEqualTo(good);
 
         byte[] json = "{\"type\":\"review\"}".getBytes(StandardCharsets.UTF_8);
-        assertDead(reviews.toIngested(json, 99L), "{\"type\":\"review\"}",
+        assertDead(
+                reviews.toIngested(json, 99L),
+                "{\"type\":\"review\"}",
                 "not Avro single-object encoding (bad header): expected Review");
         assertDead(reviews.toIngested(null, 99L), "", "empty record: expected an Avro single-object encoded Review");
 
@@ -42,11 +44,13 @@ class KafkaEventDeserializerTest {
         Exposure other = new Exposure("c1", "u1", io.haitaopulse.schema.Arm.CONTROL, Instant.ofEpochMilli(5));
         Ingested wrongType = reviews.toIngested(AvroWire.encode(other), 99L);
         assertThat(((DeadLetter) wrongType.getBody()).getReason())
-                .startsWith("written with a schema this job does not know (fingerprint not Review of any released version");
+                .startsWith(
+                        "written with a schema this job does not know (fingerprint not Review of any released version");
 
         Review six = new Review(7L, "u1", Instant.ofEpochMilli(1000), 6, null, null);
         Ingested outOfRange = reviews.toIngested(AvroWire.encode(six), 99L);
-        assertThat(((DeadLetter) outOfRange.getBody()).getReason()).isEqualTo("field 'rating' out of range: must be within 1..5");
+        assertThat(((DeadLetter) outOfRange.getBody()).getReason())
+                .isEqualTo("field 'rating' out of range: must be within 1..5");
         assertThat(((DeadLetter) outOfRange.getBody()).getSource()).isEqualTo("reviews");
         assertThat(((DeadLetter) outOfRange.getBody()).getTsIngest()).isEqualTo(Instant.ofEpochMilli(99L));
     }
@@ -57,9 +61,11 @@ class KafkaEventDeserializerTest {
         byte[] huge = new byte[100_000];
         java.util.Arrays.fill(huge, (byte) 0x42);
         DeadLetter d = (DeadLetter) reviews.toIngested(huge, 99L, "reviews-0@5").getBody();
-        assertThat(d.getRaw()).isEqualTo(new String(huge, 0, KafkaEventDeserializer.KEPT_BYTES, StandardCharsets.US_ASCII));
-        assertThat(d.getReason()).isEqualTo("not Avro single-object encoding (bad header): expected Review; record of 100000 bytes, "
-                + "the first 65536 kept (all of it is at reviews-0@5)");
+        assertThat(d.getRaw())
+                .isEqualTo(new String(huge, 0, KafkaEventDeserializer.KEPT_BYTES, StandardCharsets.US_ASCII));
+        assertThat(d.getReason())
+                .isEqualTo("not Avro single-object encoding (bad header): expected Review; record of 100000 bytes, "
+                        + "the first 65536 kept (all of it is at reviews-0@5)");
     }
 
     /**
@@ -69,23 +75,34 @@ class KafkaEventDeserializerTest {
     @Test
     void bogusLengthPrefixesAreDeadLettersNotAllocations() {
         KafkaEventDeserializer<Click> clicks = new KafkaEventDeserializer<>(Topics.CLICKS);
-        Click click = Click.newBuilder().setEventId("e").setUserId("u").setItemId(1L).setCategoryId(2L)
-                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L)).build();
+        Click click = Click.newBuilder()
+                .setEventId("e")
+                .setUserId("u")
+                .setItemId(1L)
+                .setCategoryId(2L)
+                .setAction(ClickAction.VIEW)
+                .setTs(Instant.ofEpochMilli(1_000L))
+                .build();
         byte[] good = AvroWire.encode(click);
         assertThat(good[10]).as("event_id's length, zigzag 1").isEqualTo((byte) 2);
         for (long claimed : new long[] {Integer.MAX_VALUE - 8L, 2_000_000_000L, Long.MAX_VALUE / 2, 1_000L}) {
             byte[] bogus = splice(good, 10, 1, zigzagVarint(claimed));
             DeadLetter d = (DeadLetter) clicks.toIngested(bogus, 1_000L).getBody();
-            assertThat(d.getReason()).as("string of " + claimed).startsWith("corrupt Avro Click body: truncated, or a length or count larger than the");
+            assertThat(d.getReason())
+                    .as("string of " + claimed)
+                    .startsWith("corrupt Avro Click body: truncated, or a length or count larger than the");
         }
         byte[] negative = splice(good, 10, 1, zigzagVarint(-5));
-        assertThat(((DeadLetter) clicks.toIngested(negative, 1_000L).getBody()).getReason()).startsWith("corrupt Avro Click body: ");
+        assertThat(((DeadLetter) clicks.toIngested(negative, 1_000L).getBody()).getReason())
+                .startsWith("corrupt Avro Click body: ");
 
         KafkaEventDeserializer<Order> orders = new KafkaEventDeserializer<>(Topics.ORDERS);
-        Order order = new Order("o", "u", io.haitaopulse.schema.OrderStatus.PAID, Instant.ofEpochMilli(1_000L), List.of(), null, null);
+        Order order = new Order(
+                "o", "u", io.haitaopulse.schema.OrderStatus.PAID, Instant.ofEpochMilli(1_000L), List.of(), null, null);
         byte[] empty = AvroWire.encode(order);
         // Body ends: lines (00 = no items), campaign_id and coupon_id (00 = null branch).
-        assertThat(java.util.Arrays.copyOfRange(empty, empty.length - 3, empty.length)).containsExactly(0, 0, 0);
+        assertThat(java.util.Arrays.copyOfRange(empty, empty.length - 3, empty.length))
+                .containsExactly(0, 0, 0);
         for (long items : new long[] {Integer.MAX_VALUE - 8L, -(Integer.MAX_VALUE - 8L)}) {
             byte[] bogus = splice(empty, empty.length - 3, 1, zigzagVarint(items));
             DeadLetter d = (DeadLetter) orders.toIngested(bogus, 1_000L).getBody();
@@ -94,20 +111,33 @@ class KafkaEventDeserializerTest {
         byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);
         assertThat(((DeadLetter) clicks.toIngested(cut, 1_000L).getBody()).getReason())
                 .startsWith("corrupt Avro Click body: truncated");
-        assertThat(clicks.toIngested(good, 1_000L).getBody()).as("the untouched record still decodes").isEqualTo(click);
+        assertThat(clicks.toIngested(good, 1_000L).getBody())
+                .as("the untouched record still decodes")
+                .isEqualTo(click);
     }
 
     /** A well-formed event of ~900 KB, as large as a topic's records get, with two oversized ids. */
     @Test
     void aValidEventWithHugeStringsIsADeadLetter() {
         KafkaEventDeserializer<Click> clicks = new KafkaEventDeserializer<>(Topics.CLICKS);
-        Click huge = Click.newBuilder().setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setItemId(1L).setCategoryId(2L)
-                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L)).build();
+        Click huge = Click.newBuilder()
+                .setEventId("e".repeat(450_000))
+                .setUserId("u".repeat(450_000))
+                .setItemId(1L)
+                .setCategoryId(2L)
+                .setAction(ClickAction.VIEW)
+                .setTs(Instant.ofEpochMilli(1_000L))
+                .build();
         byte[] bytes = AvroWire.encode(huge);
-        DeadLetter d = (DeadLetter) clicks.toIngested(bytes, 1_000L, "clicks-0@9").getBody();
-        assertThat(d.getReason()).isEqualTo("field 'event_id' too long: 450000 characters, at most 4096; record of " + bytes.length
-                + " bytes, the first 65536 kept (all of it is at clicks-0@9)");
-        Click fits = Click.newBuilder(huge).setEventId("e").setUserId("u".repeat(io.haitaopulse.io.EventLimits.MAX_STRING_CHARS)).build();
+        DeadLetter d =
+                (DeadLetter) clicks.toIngested(bytes, 1_000L, "clicks-0@9").getBody();
+        assertThat(d.getReason())
+                .isEqualTo("field 'event_id' too long: 450000 characters, at most 4096; record of " + bytes.length
+                        + " bytes, the first 65536 kept (all of it is at clicks-0@9)");
+        Click fits = Click.newBuilder(huge)
+                .setEventId("e")
+                .setUserId("u".repeat(io.haitaopulse.io.EventLimits.MAX_STRING_CHARS))
+                .build();
         assertThat(clicks.toIngested(AvroWire.encode(fits), 1_000L).getBody()).isEqualTo(fits);
     }
 

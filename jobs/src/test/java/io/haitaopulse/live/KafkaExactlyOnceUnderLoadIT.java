@@ -73,8 +73,10 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
             long started = System.nanoTime();
             try {
                 for (int i = 0; i < burners; i++) {
-                    load.add(new ProcessBuilder("yes").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+                    load.add(new ProcessBuilder("yes")
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start());
                 }
                 runLive(conf, null);
             } finally {
@@ -85,26 +87,45 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
             Map<TopicPartition, Long> stableAtEnd = endOffsets(topicName, "read_committed");
             Map<TopicPartition, Long> highAtEnd = endOffsets(topicName, "read_uncommitted");
 
-            List<ConsumerRecord<byte[], byte[]>> committed = TopicRecords.read(client(), topicName, "read_committed", from);
-            List<ConsumerRecord<byte[], byte[]>> uncommitted = TopicRecords.read(client(), topicName, "read_uncommitted", from);
-            long shortAtEnd = committed.stream().filter(r -> r.offset() >= stableAtEnd.get(new TopicPartition(r.topic(), r.partition())))
+            List<ConsumerRecord<byte[], byte[]>> committed =
+                    TopicRecords.read(client(), topicName, "read_committed", from);
+            List<ConsumerRecord<byte[], byte[]>> uncommitted =
+                    TopicRecords.read(client(), topicName, "read_uncommitted", from);
+            long shortAtEnd = committed.stream()
+                    .filter(r -> r.offset() >= stableAtEnd.get(new TopicPartition(r.topic(), r.partition())))
                     .count();
             AvroWireRows rows = new AvroWireRows();
-            List<String> topic = canonical(committed.stream().map(r -> json(rows.decode(r.value()))).toList());
+            List<String> topic = canonical(
+                    committed.stream().map(r -> json(rows.decode(r.value()))).toList());
             List<String> table = canonical(PgRows.read(url, OutputTable.HOT_ITEMS));
             List<String> replay = canonical(replayRows(OutputTable.HOT_ITEMS));
 
-            String line = String.format("run %d/%d (%d s, %d burners, 300 ms checkpoints): hot_items PostgreSQL %d rows, replay %d; "
-                    + "topic read_committed %d, read_uncommitted %d (aborted %d); at job end LSO %s vs HW %s (%d committed rows not yet readable)",
-                    run, runs, seconds, burners, table.size(), replay.size(), topic.size(), uncommitted.size(), uncommitted.size() - committed.size(), stableAtEnd, highAtEnd,
+            String line = String.format(
+                    "run %d/%d (%d s, %d burners, 300 ms checkpoints): hot_items PostgreSQL %d rows, replay %d; "
+                            + "topic read_committed %d, read_uncommitted %d (aborted %d); at job end LSO %s vs HW %s (%d committed rows not yet readable)",
+                    run,
+                    runs,
+                    seconds,
+                    burners,
+                    table.size(),
+                    replay.size(),
+                    topic.size(),
+                    uncommitted.size(),
+                    uncommitted.size() - committed.size(),
+                    stableAtEnd,
+                    highAtEnd,
                     shortAtEnd);
             System.out.println("[eos-under-load] " + line);
             report.add(line);
-            if (!topic.equals(table) || !table.equals(replay) || (!restarts && uncommitted.size() != committed.size())) {
+            if (!topic.equals(table)
+                    || !table.equals(replay)
+                    || (!restarts && uncommitted.size() != committed.size())) {
                 failures.add(line);
             }
         }
-        assertThat(failures).as("runs whose topic differs from the table:\n" + String.join("\n", report)).isEmpty();
+        assertThat(failures)
+                .as("runs whose topic differs from the table:\n" + String.join("\n", report))
+                .isEmpty();
     }
 
     private Properties client() {
@@ -116,8 +137,11 @@ class KafkaExactlyOnceUnderLoadIT extends LiveFixture {
     private Map<TopicPartition, Long> endOffsets(String topic, String isolation) {
         Properties p = client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return c.endOffsets(c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList());
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return c.endOffsets(c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList());
         }
     }
 

@@ -3,13 +3,13 @@ package io.haitaopulse.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.haitaopulse.runtime.Live;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.JsonRows;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.testutil.LiveStack;
@@ -49,8 +49,8 @@ class KafkaSecurityIT {
         Path clicks = tmp.resolve("clicks.jsonl");
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            lines.add("{\"type\":\"click\",\"event_id\":\"e" + i + "\",\"user_id\":\"u" + (i % 7) + "\",\"item_id\":" + (i % 5)
-                    + ",\"category_id\":" + (i % 2) + ",\"action\":\"VIEW\",\"ts\":" + (i * 60_000L) + "}");
+            lines.add("{\"type\":\"click\",\"event_id\":\"e" + i + "\",\"user_id\":\"u" + (i % 7) + "\",\"item_id\":"
+                    + (i % 5) + ",\"category_id\":" + (i % 2) + ",\"action\":\"VIEW\",\"ts\":" + (i * 60_000L) + "}");
         }
         Files.write(clicks, lines, StandardCharsets.UTF_8);
         PseudonymKey key = PseudonymKey.generate();
@@ -68,7 +68,10 @@ class KafkaSecurityIT {
             KafkaAcls.grant(admin, KafkaAcls.producerUser("shop"));
             KafkaAcls.createUser(admin, "intruder", "intruder-secret");
             // An administrator makes the topics; the job user has no right to.
-            LiveSetup.createTopics(bootstrap, KafkaSecurity.scram("admin", "admin-secret"), 1,
+            LiveSetup.createTopics(
+                    bootstrap,
+                    KafkaSecurity.scram("admin", "admin-secret"),
+                    1,
                     OutputTable.all().stream().map(Topics::output).toList());
             try (EventProducer shop = new EventProducer(bootstrap, KafkaSecurity.scram("shop", "shop-secret"))) {
                 assertThat(shop.send(List.of(clicks), 0)).isEqualTo(40);
@@ -87,29 +90,43 @@ class KafkaSecurityIT {
             assertThat(expected).as("the replay has rows to compare").isNotEmpty();
             List<String> table = new ArrayList<>();
             PgRows.read(url, OutputTable.HOT_ITEMS).forEach(r -> table.add(r.toString()));
-            assertThat(table).as("hot_items of the job user's run (PostgreSQL)").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(table)
+                    .as("hot_items of the job user's run (PostgreSQL)")
+                    .containsExactlyInAnyOrderElementsOf(expected);
             // The job user wrote its transactions (Write on its transactional ids and topics). Read
             // uncommitted: under heavy load the committed view of this topic came back empty once,
-            // the open exactly-once finding of docs/operations/live.md, "Exactly once" (PostgreSQL is the table of record).
+            // the open exactly-once finding of docs/operations/live.md, "Exactly once" (PostgreSQL is the table of
+            // record).
             AvroWire.Decoder<HotItem> decoder = AvroWire.decoder(HotItem.class);
             List<String> topic = new ArrayList<>();
             for (var r : TopicRecords.read(admin, Topics.output(OutputTable.HOT_ITEMS), "read_uncommitted")) {
                 topic.add(JsonRows.toJson(decoder.decode(r.value())));
             }
-            assertThat(topic).as("hot_items records written by the job user").isNotEmpty().isSubsetOf(expected);
+            assertThat(topic)
+                    .as("hot_items records written by the job user")
+                    .isNotEmpty()
+                    .isSubsetOf(expected);
 
             Configuration wrong = liveConf(jobOptions, bootstrap, "not-the-password");
-            assertThatThrownBy(() -> Live.build(StreamExecutionEnvironment.createLocalEnvironment(1, wrong), "trends", wrong))
+            assertThatThrownBy(() ->
+                            Live.build(StreamExecutionEnvironment.createLocalEnvironment(1, wrong), "trends", wrong))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("Kafka at " + bootstrap + ": Authentication failed")
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("not-the-password"));
+                    .satisfies(
+                            e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("not-the-password"));
 
-            assertThatThrownBy(() -> poll(KafkaSecurity.scram("intruder", "intruder-secret").clientProperties(bootstrap), "clicks"))
-                    .as("no ACL, no read").isInstanceOf(TopicAuthorizationException.class);
-            assertThatThrownBy(() -> poll(KafkaSecurity.scram("intruder", "intruder-secret").clientProperties(bootstrap),
-                    Topics.output(OutputTable.HOT_ITEMS))).isInstanceOf(TopicAuthorizationException.class);
-            assertThatThrownBy(() -> poll(KafkaSecurity.scram("shop", "shop-secret").clientProperties(bootstrap), "clicks"))
-                    .as("the producer writes events, it does not read them").isInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> poll(
+                            KafkaSecurity.scram("intruder", "intruder-secret").clientProperties(bootstrap), "clicks"))
+                    .as("no ACL, no read")
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> poll(
+                            KafkaSecurity.scram("intruder", "intruder-secret").clientProperties(bootstrap),
+                            Topics.output(OutputTable.HOT_ITEMS)))
+                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() ->
+                            poll(KafkaSecurity.scram("shop", "shop-secret").clientProperties(bootstrap), "clicks"))
+                    .as("the producer writes events, it does not read them")
+                    .isInstanceOf(TopicAuthorizationException.class);
         }
     }
 
@@ -130,7 +147,8 @@ class KafkaSecurityIT {
     private static void poll(Properties client, String topic) {
         Properties p = new Properties();
         p.putAll(client);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             c.assign(List.of(partition));
             c.seekToBeginning(List.of(partition));

@@ -55,10 +55,11 @@ class KafkaWireIT {
 
     @Test
     void everyTypeRoundTripsThroughKafka() throws Exception {
-        List<Class<? extends SpecificRecordBase>> types = new ArrayList<>(List.of(Click.class, Order.class, Campaign.class,
-                Exposure.class, Review.class));
+        List<Class<? extends SpecificRecordBase>> types =
+                new ArrayList<>(List.of(Click.class, Order.class, Campaign.class, Exposure.class, Review.class));
         OutputTable.all().forEach(t -> types.add(t.type()));
-        List<String> topics = types.stream().map(c -> "wire-" + c.getSimpleName()).toList();
+        List<String> topics =
+                types.stream().map(c -> "wire-" + c.getSimpleName()).toList();
         LiveSetup.createTopics(kafka.bootstrapServers(), 1, topics);
 
         Map<String, SpecificRecordBase> sent = new HashMap<>();
@@ -94,18 +95,38 @@ class KafkaWireIT {
         old.put("category_id", 2L);
         old.put("action", new GenericData.EnumSymbol(v2.getField("action").schema(), "VIEW"));
         old.put("ts", 1_000L);
-        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old).array();
-        Click current = Click.newBuilder().setEventId("e-new").setUserId("u-new").setItemId(1L).setCategoryId(2L)
-                .setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(2_000L)).setDevice("ios").build();
+        byte[] oldBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2)
+                .encode(old)
+                .array();
+        Click current = Click.newBuilder()
+                .setEventId("e-new")
+                .setUserId("u-new")
+                .setItemId(1L)
+                .setCategoryId(2L)
+                .setAction(ClickAction.VIEW)
+                .setTs(Instant.ofEpochMilli(2_000L))
+                .setDevice("ios")
+                .build();
 
-        Schema v4 = new Schema.Parser().parse(Click.getClassSchema().toString().replace("{\"name\":\"device\"",
-                "{\"name\":\"os_version\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"device\""));
+        Schema v4 = new Schema.Parser()
+                .parse(
+                        Click.getClassSchema()
+                                .toString()
+                                .replace(
+                                        "{\"name\":\"device\"",
+                                        "{\"name\":\"os_version\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"device\""));
         GenericRecord ahead = new GenericData.Record(v4);
         for (Schema.Field f : v4.getFields()) {
-            ahead.put(f.name(), f.name().equals("os_version") ? "17.1" : old.getSchema().getField(f.name()) != null ? old.get(f.name()) : null);
+            ahead.put(
+                    f.name(),
+                    f.name().equals("os_version")
+                            ? "17.1"
+                            : old.getSchema().getField(f.name()) != null ? old.get(f.name()) : null);
         }
         ahead.put("action", new GenericData.EnumSymbol(v4.getField("action").schema(), "VIEW"));
-        byte[] aheadBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4).encode(ahead).array();
+        byte[] aheadBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v4)
+                .encode(ahead)
+                .array();
 
         String topic = "wire-evolution";
         LiveSetup.createTopics(kafka.bootstrapServers(), 1, List.of(topic));
@@ -124,15 +145,23 @@ class KafkaWireIT {
         }
 
         assertThat(read).hasSize(3);
-        assertThat(read.get(0)).as("v2 record, resolved to the current schema").isEqualTo(Click.newBuilder().setEventId("e-old")
-                .setUserId("u-old").setItemId(1L).setCategoryId(2L).setAction(ClickAction.VIEW).setTs(Instant.ofEpochMilli(1_000L))
-                .build());
+        assertThat(read.get(0))
+                .as("v2 record, resolved to the current schema")
+                .isEqualTo(Click.newBuilder()
+                        .setEventId("e-old")
+                        .setUserId("u-old")
+                        .setItemId(1L)
+                        .setCategoryId(2L)
+                        .setAction(ClickAction.VIEW)
+                        .setTs(Instant.ofEpochMilli(1_000L))
+                        .build());
         assertThat(((Click) read.get(0)).getDevice()).isNull();
         assertThat(read.get(1)).isEqualTo(current);
         assertThat(read.get(2)).isInstanceOf(DeadLetter.class);
         assertThat(((DeadLetter) read.get(2)).getReason())
-                .startsWith("written with a schema this job does not know (fingerprint not Click of any released version; "
-                        + "a producer ahead of the job? upgrade the job)");
+                .startsWith(
+                        "written with a schema this job does not know (fingerprint not Click of any released version; "
+                                + "a producer ahead of the job? upgrade the job)");
     }
 
     private static Map<String, byte[]> consume(List<String> topics, int expected) {
@@ -141,7 +170,8 @@ class KafkaWireIT {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "wire-test");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, byte[]> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(topics);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
@@ -170,14 +200,22 @@ class KafkaWireIT {
                 case UNION -> value(s.getTypes().get(s.getTypes().size() - 1), seed);
                 case RECORD -> {
                     @SuppressWarnings("unchecked")
-                    Class<? extends SpecificRecordBase> c = (Class<? extends SpecificRecordBase>) SpecificData.get().getClass(s);
+                    Class<? extends SpecificRecordBase> c = (Class<? extends SpecificRecordBase>)
+                            SpecificData.get().getClass(s);
                     yield fill(c, seed);
                 }
                 case ARRAY -> List.of(value(s.getElementType(), seed), value(s.getElementType(), seed + 1));
-                case ENUM -> SpecificData.get().createEnum(s.getEnumSymbols().get(seed % s.getEnumSymbols().size()), s);
+                case ENUM ->
+                    SpecificData.get()
+                            .createEnum(
+                                    s.getEnumSymbols()
+                                            .get(seed % s.getEnumSymbols().size()),
+                                    s);
                 case STRING -> "s\u00e9" + seed;
-                case LONG -> "timestamp-millis".equals(s.getProp("logicalType")) || s.getLogicalType() != null
-                        ? Instant.ofEpochMilli(1_700_000_000_000L + seed) : 1_000_000_000_000L + seed;
+                case LONG ->
+                    "timestamp-millis".equals(s.getProp("logicalType")) || s.getLogicalType() != null
+                            ? Instant.ofEpochMilli(1_700_000_000_000L + seed)
+                            : 1_000_000_000_000L + seed;
                 case INT -> seed;
                 case DOUBLE -> seed + 0.25;
                 case BOOLEAN -> seed % 2 == 0;

@@ -52,15 +52,22 @@ class LiveEquivalenceIT extends LiveFixture {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         runLive(conf, null);
 
-        assertThat(replayRows(OutputTable.LATE_EVENTS)).as("the data exercises late events").isNotEmpty();
-        assertThat(replayRows(OutputTable.DEAD_LETTERS)).as("the data exercises dead letters").isNotEmpty();
+        assertThat(replayRows(OutputTable.LATE_EVENTS))
+                .as("the data exercises late events")
+                .isNotEmpty();
+        assertThat(replayRows(OutputTable.DEAD_LETTERS))
+                .as("the data exercises dead letters")
+                .isNotEmpty();
         assertTablesEqualReplay(url, wireOnly);
         List<HotItem> topic = readTopic(OutputTable.HOT_ITEMS);
         List<JsonNode> expected = ReplayOutput.readRows(replayOut.resolve("hot_items.jsonl"));
-        assertThat(topic).as("hot_items topic, read_committed (read_uncommitted: "
-                + readTopic(OutputTable.HOT_ITEMS, "read_uncommitted").size() + ")").hasSize(expected.size());
+        assertThat(topic)
+                .as("hot_items topic, read_committed (read_uncommitted: "
+                        + readTopic(OutputTable.HOT_ITEMS, "read_uncommitted").size() + ")")
+                .hasSize(expected.size());
         assertThat(canonical(topic.stream().map(r -> json(r)).toList())).isEqualTo(canonical(expected));
-        assertThat(readTopic(OutputTable.DEAD_LETTERS)).as("dead_letters topic, read_committed")
+        assertThat(readTopic(OutputTable.DEAD_LETTERS))
+                .as("dead_letters topic, read_committed")
                 .hasSize(replayRows(OutputTable.DEAD_LETTERS).size() + wireOnly.size());
 
         assertNoRawUserIdAnywhere(url);
@@ -84,27 +91,46 @@ class LiveEquivalenceIT extends LiveFixture {
         byte[] blob = new byte[900_000];
         rnd.nextBytes(blob);
         blob[0] = 0x42;
-        Order order = Order.newBuilder().setOrderId("o-fuzz").setUserId("u-fuzz").setStatus(OrderStatus.PAID)
-                .setTs(Instant.parse("2026-11-01T12:00:00Z")).setLines(List.of(new OrderLine(1L, 2L, 1, 100L, 0L))).build();
+        Order order = Order.newBuilder()
+                .setOrderId("o-fuzz")
+                .setUserId("u-fuzz")
+                .setStatus(OrderStatus.PAID)
+                .setTs(Instant.parse("2026-11-01T12:00:00Z"))
+                .setLines(List.of(new OrderLine(1L, 2L, 1, 100L, 0L)))
+                .build();
         byte[] orderBytes = AvroWire.encode(order);
         byte[] cut = java.util.Arrays.copyOf(orderBytes, orderBytes.length - 3);
         String json = "{\"type\":\"review\",\"item_id\":1,\"user_id\":\"u-fuzz\",\"ts\":1793548800000,\"rating\":5}";
-        byte[] reviewOnClicks = AvroWire.encode(new Review(1L, "u-fuzz", Instant.parse("2026-11-01T12:00:00Z"), 5, null, null));
+        byte[] reviewOnClicks =
+                AvroWire.encode(new Review(1L, "u-fuzz", Instant.parse("2026-11-01T12:00:00Z"), 5, null, null));
         byte[] nine = AvroWire.encode(new Review(1L, "u-fuzz", Instant.parse("2026-11-01T12:00:00Z"), 9, null, null));
-        Click.Builder click = Click.newBuilder().setEventId("e-fuzz").setUserId("u-fuzz").setItemId(10100001L).setCategoryId(101L)
+        Click.Builder click = Click.newBuilder()
+                .setEventId("e-fuzz")
+                .setUserId("u-fuzz")
+                .setItemId(10100001L)
+                .setCategoryId(101L)
                 .setAction(ClickAction.VIEW);
-        byte[] ahead = AvroWire.encode(click.setTs(Instant.ofEpochMilli(9_999_999_999_999L)).build());
-        byte[] behind = AvroWire.encode(click.setTs(Instant.parse("1990-01-01T00:00:00Z")).build());
+        byte[] ahead = AvroWire.encode(
+                click.setTs(Instant.ofEpochMilli(9_999_999_999_999L)).build());
+        byte[] behind = AvroWire.encode(
+                click.setTs(Instant.parse("1990-01-01T00:00:00Z")).build());
         List<String> raws = new ArrayList<>();
         try (EventProducer p = new EventProducer(kafka.bootstrapServers())) {
             // Record timestamp: now, as a producer stamps what it writes.
             p.sendRawNow(Topics.CLICKS.name(), null, new byte[0]);
             raws.add("");
             p.sendRawNow(Topics.EXPOSURES.name(), null, blob);
-            raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(
-                    java.util.Arrays.copyOf(blob, KafkaEventDeserializer.KEPT_BYTES)));
-            for (Object[] r : new Object[][] {{Topics.CLICKS, random}, {Topics.ORDERS, cut},
-                    {Topics.CLICKS, reviewOnClicks}, {Topics.REVIEWS, nine}, {Topics.CLICKS, ahead}, {Topics.CLICKS, behind}}) {
+            raws.add(DeadLetters.BASE64_PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(java.util.Arrays.copyOf(blob, KafkaEventDeserializer.KEPT_BYTES)));
+            for (Object[] r : new Object[][] {
+                {Topics.CLICKS, random},
+                {Topics.ORDERS, cut},
+                {Topics.CLICKS, reviewOnClicks},
+                {Topics.REVIEWS, nine},
+                {Topics.CLICKS, ahead},
+                {Topics.CLICKS, behind}
+            }) {
                 p.sendRawNow(((Topics.Input<?>) r[0]).name(), null, (byte[]) r[1]);
                 raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString((byte[]) r[1]));
             }
@@ -113,21 +139,36 @@ class LiveEquivalenceIT extends LiveFixture {
 
             Instant now = Instant.now();
             byte[] clickBytes = AvroWire.encode(click.setTs(now).build());
-            assertThat(clickBytes[10]).as("byte 10 is event_id's length, \"e-fuzz\": zigzag 6").isEqualTo((byte) 12);
-            byte[] hugeString = KafkaEventDeserializerTest.splice(clickBytes, 10, 1,
-                    KafkaEventDeserializerTest.zigzagVarint(Integer.MAX_VALUE - 8L));
-            byte[] emptyOrder = AvroWire.encode(Order.newBuilder(order).setLines(List.of()).setTs(now).build());
+            assertThat(clickBytes[10])
+                    .as("byte 10 is event_id's length, \"e-fuzz\": zigzag 6")
+                    .isEqualTo((byte) 12);
+            byte[] hugeString = KafkaEventDeserializerTest.splice(
+                    clickBytes, 10, 1, KafkaEventDeserializerTest.zigzagVarint(Integer.MAX_VALUE - 8L));
+            byte[] emptyOrder = AvroWire.encode(
+                    Order.newBuilder(order).setLines(List.of()).setTs(now).build());
             // The body ends with the lines' item count (0) and two null unions.
-            byte[] hugeArray = KafkaEventDeserializerTest.splice(emptyOrder, emptyOrder.length - 3, 1,
+            byte[] hugeArray = KafkaEventDeserializerTest.splice(
+                    emptyOrder,
+                    emptyOrder.length - 3,
+                    1,
                     KafkaEventDeserializerTest.zigzagVarint(Integer.MAX_VALUE - 8L));
             byte[] cutString = java.util.Arrays.copyOf(clickBytes, 13);
-            byte[] bigIds = AvroWire.encode(click.setEventId("e".repeat(450_000)).setUserId("u".repeat(450_000)).setTs(now).build());
-            for (Object[] r : new Object[][] {{Topics.CLICKS, hugeString}, {Topics.ORDERS, hugeArray}, {Topics.CLICKS, cutString},
-                    {Topics.CLICKS, bigIds}}) {
+            byte[] bigIds = AvroWire.encode(click.setEventId("e".repeat(450_000))
+                    .setUserId("u".repeat(450_000))
+                    .setTs(now)
+                    .build());
+            for (Object[] r : new Object[][] {
+                {Topics.CLICKS, hugeString},
+                {Topics.ORDERS, hugeArray},
+                {Topics.CLICKS, cutString},
+                {Topics.CLICKS, bigIds}
+            }) {
                 byte[] value = (byte[]) r[1];
                 p.sendRawNow(((Topics.Input<?>) r[0]).name(), null, value);
-                raws.add(DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(
-                        java.util.Arrays.copyOf(value, Math.min(value.length, KafkaEventDeserializer.KEPT_BYTES))));
+                raws.add(DeadLetters.BASE64_PREFIX
+                        + Base64.getEncoder()
+                                .encodeToString(java.util.Arrays.copyOf(
+                                        value, Math.min(value.length, KafkaEventDeserializer.KEPT_BYTES))));
             }
         }
         return raws;
@@ -140,9 +181,12 @@ class LiveEquivalenceIT extends LiveFixture {
     private void assertNoRawUserIdAnywhere(String url) throws Exception {
         Set<String> raw = RawIdScan.userIdsIn(eventFiles);
         assertThat(raw).as("raw ids in the input").hasSizeGreaterThan(100);
-        assertThat(new RawIdScan(raw).files(work.resolve("events")).leaks()).as("the scan finds ids where they are").isNotEmpty();
+        assertThat(new RawIdScan(raw).files(work.resolve("events")).leaks())
+                .as("the scan finds ids where they are")
+                .isNotEmpty();
 
-        List<String> outputTopics = OutputTable.all().stream().map(Topics::output).toList();
+        List<String> outputTopics =
+                OutputTable.all().stream().map(Topics::output).toList();
         RawIdScan scan = new RawIdScan(raw).files(replayOut).tables(url).topics(kafka.bootstrapServers(), outputTopics);
         assertThat(scan.leaks()).as("raw user ids in outputs").isEmpty();
         assertThat(scan.scannedChars()).isGreaterThan(1_000_000L);
@@ -153,8 +197,9 @@ class LiveEquivalenceIT extends LiveFixture {
                 assertThat(user.asText()).hasSize(Pseudonymizer.LENGTH);
             }
         });
-        assertThat(replayRows(OutputTable.DEAD_LETTERS)).as("malformed lines keep their user_id member, pseudonymised")
-                .anySatisfy(r -> assertThat(r.get("raw").asText()).containsPattern("\"user_id\":\"[A-Za-z0-9_-]{22}\""));
+        assertThat(replayRows(OutputTable.DEAD_LETTERS))
+                .as("malformed lines keep their user_id member, pseudonymised")
+                .anySatisfy(
+                        r -> assertThat(r.get("raw").asText()).containsPattern("\"user_id\":\"[A-Za-z0-9_-]{22}\""));
     }
-
 }

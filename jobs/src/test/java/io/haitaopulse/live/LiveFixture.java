@@ -3,8 +3,6 @@ package io.haitaopulse.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.runtime.Live;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;
@@ -13,6 +11,8 @@ import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.runtime.Live;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
@@ -65,7 +65,8 @@ abstract class LiveFixture {
         Path events = work.resolve("events");
         new MarketSimulator(config(), 5).run(events);
         replayOut = work.resolve("replay");
-        Replay.run(new Replay.Spec("all", List.of(events), replayOut, InputFormat.JSONL, keyed(new Configuration()), 2, null, null));
+        Replay.run(new Replay.Spec(
+                "all", List.of(events), replayOut, InputFormat.JSONL, keyed(new Configuration()), 2, null, null));
         try (Stream<Path> s = Files.list(events)) {
             eventFiles = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
         }
@@ -112,17 +113,22 @@ abstract class LiveFixture {
     void runLive(Configuration conf, Path failMarker) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         LiveSinks live = new LiveSinks(conf, "all");
-        TableSinks sinks = failMarker == null ? live : new TableSinks() {
-            @Override
-            public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
-                DataStream<T> in = rows;
-                if (table == OutputTable.DEMAND_TRENDS) {
-                    in = rows.map(new FailOnceAfterCheckpoint<>(failMarker.toString(), 20)).returns(table.typeInfo())
-                            .name("fail-once").uid("fail-once").setParallelism(rows.getParallelism());
-                }
-                live.write(table, in);
-            }
-        };
+        TableSinks sinks = failMarker == null
+                ? live
+                : new TableSinks() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                        DataStream<T> in = rows;
+                        if (table == OutputTable.DEMAND_TRENDS) {
+                            in = rows.map(new FailOnceAfterCheckpoint<>(failMarker.toString(), 20))
+                                    .returns(table.typeInfo())
+                                    .name("fail-once")
+                                    .uid("fail-once")
+                                    .setParallelism(rows.getParallelism());
+                        }
+                        live.write(table, in);
+                    }
+                };
         Live.build(env, "all", conf, sinks);
         env.execute("live equivalence");
     }
@@ -155,11 +161,15 @@ abstract class LiveFixture {
                 // Source and reason name the path (file vs topic); the bytes must be the same.
                 List<String> expected = new ArrayList<>(extraDead);
                 replay.forEach(r -> expected.add(r.get("raw").asText()));
-                assertThat(pg.stream().map(r -> r.get("raw").asText()).sorted().toList()).as(table.name())
+                assertThat(pg.stream().map(r -> r.get("raw").asText()).sorted().toList())
+                        .as(table.name())
                         .isEqualTo(expected.stream().sorted().toList());
             } else if (table == OutputTable.LATE_EVENTS) {
                 // Stored once per distinct row (content key): compare as sets.
-                assertSame(table, canonical(pg), canonical(replay).stream().distinct().toList());
+                assertSame(
+                        table,
+                        canonical(pg),
+                        canonical(replay).stream().distinct().toList());
             } else {
                 assertSame(table, canonical(pg), canonical(replay));
             }
@@ -175,26 +185,33 @@ abstract class LiveFixture {
         actual.forEach(missing::remove);
         List<String> extra = new ArrayList<>(actual);
         expected.forEach(extra::remove);
-        throw new AssertionError(table.name() + ": live has " + actual.size() + " rows, replay " + expected.size() + "; missing "
-                + missing.size() + " e.g. " + missing.subList(0, Math.min(3, missing.size())) + "; extra " + extra.size() + " e.g. "
-                + extra.subList(0, Math.min(3, extra.size())));
+        throw new AssertionError(
+                table.name() + ": live has " + actual.size() + " rows, replay " + expected.size() + "; missing "
+                        + missing.size() + " e.g. " + missing.subList(0, Math.min(3, missing.size())) + "; extra "
+                        + extra.size() + " e.g. "
+                        + extra.subList(0, Math.min(3, extra.size())));
     }
 
     /** Rows as text with object keys sorted (PostgreSQL's JSONB does not keep key order), sorted. */
     static List<String> canonical(List<JsonNode> rows) {
-        return rows.stream().map(r -> sortKeys(r).toString()).sorted(Comparator.naturalOrder()).toList();
+        return rows.stream()
+                .map(r -> sortKeys(r).toString())
+                .sorted(Comparator.naturalOrder())
+                .toList();
     }
 
     private static JsonNode sortKeys(JsonNode n) {
         if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode a =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
             n.forEach(x -> a.add(sortKeys(x)));
             return a;
         }
         if (!n.isObject()) {
             return n;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode o =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
         n.fields().forEachRemaining(e -> sorted.put(e.getKey(), sortKeys(e.getValue())));
         sorted.forEach(o::set);

@@ -23,7 +23,6 @@ class LiveRecoveryIT extends LiveFixture {
         return small.withDisorder(small.maxDelay(), 0.0, 0.002);
     }
 
-
     @Test
     void failureAfterACheckpointLosesAndDoublesNothing() throws Exception {
         String url = LiveStack.freshDatabase("restart");
@@ -32,8 +31,9 @@ class LiveRecoveryIT extends LiveFixture {
         runLive(conf, marker);
 
         assertThat(marker).as("the injected failure happened").exists();
-        assertThat(replayRows(io.haitaopulse.io.OutputTable.DEAD_LETTERS)).as("the data exercises dead letters").isNotEmpty();
+        assertThat(replayRows(io.haitaopulse.io.OutputTable.DEAD_LETTERS))
+                .as("the data exercises dead letters")
+                .isNotEmpty();
         assertTablesEqualReplay(url);
     }
-
 }

@@ -1,7 +1,5 @@
 package io.haitaopulse.live;
 
-import io.haitaopulse.runtime.Live;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,13 +59,16 @@ class OutageIT extends LiveFixture {
         try {
             awaitRows(url, 1);
             pg.close();
-            assertThat(job.getJobStatus().get()).as("the outage starts while the job runs").isEqualTo(JobStatus.RUNNING);
+            assertThat(job.getJobStatus().get())
+                    .as("the outage starts while the job runs")
+                    .isEqualTo(JobStatus.RUNNING);
             // The outage itself is timed: a database that does not answer for 30 s.
             TimeUnit.SECONDS.sleep(30);
             pg = LocalPostgres.reopen(dir, port);
             long back = System.nanoTime();
             job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
-            System.out.printf("postgres outage: 30 s; job finished %.1f s after the database returned%n",
+            System.out.printf(
+                    "postgres outage: 30 s; job finished %.1f s after the database returned%n",
                     (System.nanoTime() - back) / 1e9);
             assertTablesEqualReplay(url);
         } finally {
@@ -85,7 +86,9 @@ class OutageIT extends LiveFixture {
         awaitRows(url, 1);
         long down = System.nanoTime();
         kafka = kafka.restart(Duration.ofSeconds(90));
-        assertThat(job.getJobStatus().get()).as("the broker came back while the job runs").isEqualTo(JobStatus.RUNNING);
+        assertThat(job.getJobStatus().get())
+                .as("the broker came back while the job runs")
+                .isEqualTo(JobStatus.RUNNING);
         System.out.printf("broker restart: down for %.1f s%n", (System.nanoTime() - down) / 1e9);
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
@@ -102,9 +105,13 @@ class OutageIT extends LiveFixture {
         String url = LiveStack.freshDatabase("tm_kill");
         Configuration conf = restarting(liveConf(url, "tm-kill", "KAFKA;POSTGRES"), 1000, Duration.ofSeconds(1));
         // Spread the slots over both TaskManagers, so the one killed certainly runs part of the job.
-        conf.set(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
-        MiniClusterConfiguration mc = new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(2)
-                .setNumSlotsPerTaskManager(2).build();
+        conf.set(
+                TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
+        MiniClusterConfiguration mc = new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(2)
+                .setNumSlotsPerTaskManager(2)
+                .build();
         Map<TopicPartition, Long> from = hotItemsEnd();
         MiniCluster cluster = new MiniCluster(mc);
         try {
@@ -114,15 +121,21 @@ class OutageIT extends LiveFixture {
             io.haitaopulse.runtime.Live.build(env, "all", conf, new LiveSinks(conf, "all"));
             JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
             awaitRows(url, 1);
-            assertThat(cluster.getJobStatus(job).get()).as("the kill happens while the job runs").isEqualTo(JobStatus.RUNNING);
+            assertThat(cluster.getJobStatus(job).get())
+                    .as("the kill happens while the job runs")
+                    .isEqualTo(JobStatus.RUNNING);
             cluster.terminateTaskManager(0).get(1, TimeUnit.MINUTES);
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (cluster.getExecutionGraph(job).get().getFailureInfo() == null) {
-                assertThat(System.nanoTime()).as("the job failed over after the kill").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the job failed over after the kill")
+                        .isLessThan(deadline);
                 TimeUnit.MILLISECONDS.sleep(50);
             }
             JobResult result = cluster.requestJobResult(job).get(5, TimeUnit.MINUTES);
-            assertThat(result.isSuccess()).as(String.valueOf(result.getSerializedThrowable())).isTrue();
+            assertThat(result.isSuccess())
+                    .as(String.valueOf(result.getSerializedThrowable()))
+                    .isTrue();
         } finally {
             // Not try-with-resources: MiniCluster.close() may throw InterruptedException (-Xlint:try).
             cluster.close();
@@ -143,10 +156,13 @@ class OutageIT extends LiveFixture {
     }
 
     private void assertHotItemsTopicEqualsReplay(Map<TopicPartition, Long> from) throws Exception {
-        List<JsonNode> topic = TopicRecords.read(client(), Topics.output(OutputTable.HOT_ITEMS), "read_committed", from).stream()
-                .map(r -> json(decodeHotItem(r.value()))).toList();
+        List<JsonNode> topic =
+                TopicRecords.read(client(), Topics.output(OutputTable.HOT_ITEMS), "read_committed", from).stream()
+                        .map(r -> json(decodeHotItem(r.value())))
+                        .toList();
         assertThat(canonical(topic))
-                .as("hot_items topic, read_committed: every row once").isEqualTo(canonical(replayRows(OutputTable.HOT_ITEMS)));
+                .as("hot_items topic, read_committed: every row once")
+                .isEqualTo(canonical(replayRows(OutputTable.HOT_ITEMS)));
     }
 
     /** Returns once hot_items holds {@code n} rows: the job is mid-stream. */

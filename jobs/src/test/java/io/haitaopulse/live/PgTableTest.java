@@ -24,9 +24,10 @@ class PgTableTest {
     @Test
     void upsertStatementUpdatesEverythingButTheKey() {
         PgTable<HotItem> t = new PgTable<>(OutputTable.HOT_ITEMS);
-        assertThat(t.upsertSql(2)).isEqualTo("INSERT INTO hot_items (window_start, window_end, scope, rank, item_id, views) "
-                + "VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?) ON CONFLICT (window_end, scope, rank) DO UPDATE SET "
-                + "window_start = EXCLUDED.window_start, item_id = EXCLUDED.item_id, views = EXCLUDED.views");
+        assertThat(t.upsertSql(2))
+                .isEqualTo("INSERT INTO hot_items (window_start, window_end, scope, rank, item_id, views) "
+                        + "VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?) ON CONFLICT (window_end, scope, rank) DO UPDATE SET "
+                        + "window_start = EXCLUDED.window_start, item_id = EXCLUDED.item_id, views = EXCLUDED.views");
         assertThat(t.keyOf(new HotItem(Instant.ofEpochMilli(0), Instant.ofEpochMilli(3_600_000), "all", 1, 7L, 9L)))
                 .isEqualTo("3600000\u0000all\u00001\u0000");
     }

@@ -38,9 +38,13 @@ class PostgresUpsertSinkIT {
     @EnumSource(PostgresUpsertSink.Mode.class)
     void writesExactRowsIdempotently(PostgresUpsertSink.Mode mode) throws Exception {
         String url = LiveStack.freshDatabase("sink_" + mode.name().toLowerCase());
-        PostgresUpsertSink.Settings pg = new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 3, 0L, mode, 0, 0L);
+        PostgresUpsertSink.Settings pg =
+                new PostgresUpsertSink.Settings(url, LocalPostgres.USER, null, 3, 0L, mode, 0, 0L);
         StringBuilder ddl = new StringBuilder();
-        for (OutputTable<?> t : List.of(OutputTable.HOT_ITEMS, OutputTable.SOURCING_SHORTLIST, OutputTable.DEAD_LETTERS,
+        for (OutputTable<?> t : List.of(
+                OutputTable.HOT_ITEMS,
+                OutputTable.SOURCING_SHORTLIST,
+                OutputTable.DEAD_LETTERS,
                 OutputTable.LATE_EVENTS)) {
             ddl.append(new PgTable<>(t).ddl());
         }
@@ -53,7 +57,18 @@ class PostgresUpsertSinkIT {
                 new HotItem(T0, T0.plusSeconds(3600), "all", 2, 13L, 6L), // re-fired: replaces item 12
                 new HotItem(T0, T0.plusSeconds(3900), "all", 1, 14L, 1L));
         List<SourcingShortlist> shortlist = List.of(
-                new SourcingShortlist(T0, 3L, 1, 30L, 2.5, 1.25, 0.05, 4.5, 0.01, 0.0, 40L,
+                new SourcingShortlist(
+                        T0,
+                        3L,
+                        1,
+                        30L,
+                        2.5,
+                        1.25,
+                        0.05,
+                        4.5,
+                        0.01,
+                        0.0,
+                        40L,
                         List.of("forecast 1.3 units/day", "say \"hi\", {braces} \\ back")),
                 new SourcingShortlist(T0, 3L, 2, 31L, Double.NaN, 0.0, 0.0, null, 0.0, 0.0, 0L, List.of()));
         DeadLetter bad = new DeadLetter("clicks", "{oops", "not valid JSON", T0);
@@ -70,32 +85,42 @@ class PostgresUpsertSinkIT {
             sink(env, OutputTable.LATE_EVENTS, late, pg);
             env.execute("postgres sink test " + mode + " run " + run);
 
-            assertThat(rows(url, "SELECT window_start, window_end, scope, rank, item_id, views FROM hot_items ORDER BY window_end, scope, rank"))
+            assertThat(
+                            rows(
+                                    url,
+                                    "SELECT window_start, window_end, scope, rank, item_id, views FROM hot_items ORDER BY window_end, scope, rank"))
                     .containsExactly(
                             "1700000000000|1700003600000|7|1|11|5",
                             "1700000000000|1700003600000|all|1|11|5",
                             "1700000000000|1700003600000|all|2|13|6",
                             "1700000000000|1700003900000|all|1|14|1");
-            assertThat(rows(url, "SELECT rank, item_id, score, forecast_daily_units, avg_rating, recommended_order_units, "
-                    + "array_length(reasons, 1), reasons[2] FROM sourcing_shortlist ORDER BY rank"))
+            assertThat(rows(
+                            url,
+                            "SELECT rank, item_id, score, forecast_daily_units, avg_rating, recommended_order_units, "
+                                    + "array_length(reasons, 1), reasons[2] FROM sourcing_shortlist ORDER BY rank"))
                     .containsExactly(
-                            "1|30|2.5|1.25|4.5|40|2|say \"hi\", {braces} \\ back",
-                            "2|31|null|0|null|0|null|null");
+                            "1|30|2.5|1.25|4.5|40|2|say \"hi\", {braces} \\ back", "2|31|null|0|null|0|null|null");
             assertThat(rows(url, "SELECT source, raw, reason, ts_ingest FROM dead_letters ORDER BY raw"))
-                    .containsExactly("clicks|base64:AAE=|not valid UTF-8|1700000000000", "clicks|{oops|not valid JSON|1700000000000");
-            assertThat(rows(url, "SELECT event->>'type', event->>'item_id', event->>'region', event->>'channel', reason, watermark FROM late_events"))
+                    .containsExactly(
+                            "clicks|base64:AAE=|not valid UTF-8|1700000000000",
+                            "clicks|{oops|not valid JSON|1700000000000");
+            assertThat(
+                            rows(
+                                    url,
+                                    "SELECT event->>'type', event->>'item_id', event->>'region', event->>'channel', reason, watermark FROM late_events"))
                     .containsExactly("click|5|r\u00e9gion|null|late: window final|1700000010000");
         }
     }
 
-    private static <T extends SpecificRecordBase> void sink(StreamExecutionEnvironment env, OutputTable<T> table, List<T> rows,
-            PostgresUpsertSink.Settings pg) {
+    private static <T extends SpecificRecordBase> void sink(
+            StreamExecutionEnvironment env, OutputTable<T> table, List<T> rows, PostgresUpsertSink.Settings pg) {
         env.fromData(rows, new AvroTypeInfo<>(table.type())).sinkTo(new PostgresUpsertSink<>(new PgTable<>(table), pg));
     }
 
     static List<String> rows(String url, String sql) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {

@@ -65,8 +65,17 @@ class PseudonymizerTest {
     void everyIdentifierOfEveryEventIsReplaced() {
         Pseudonymizer p = rfc();
         Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
-        Click click = Click.newBuilder().setEventId("e1").setUserId("u42").setItemId(7L).setCategoryId(3L)
-                .setAction(ClickAction.VIEW).setTs(t).setSessionId("s1").setReferrerToken("ref-abc").setRegion("sh").build();
+        Click click = Click.newBuilder()
+                .setEventId("e1")
+                .setUserId("u42")
+                .setItemId(7L)
+                .setCategoryId(3L)
+                .setAction(ClickAction.VIEW)
+                .setTs(t)
+                .setSessionId("s1")
+                .setReferrerToken("ref-abc")
+                .setRegion("sh")
+                .build();
         Order order = new Order("o1", "1000", OrderStatus.PAID, t, List.of(), null, null);
         Exposure exposure = new Exposure("c1", "u42", Arm.TREATMENT, t);
         Review review = new Review(7L, "u42", t, 5, null, null);
@@ -79,7 +88,9 @@ class PseudonymizerTest {
         p.apply(campaign);
 
         assertThat(click.getUserId()).isEqualTo("vP_L44D7q6V52MtJ1D8lpA");
-        assertThat(click.getReferrerToken()).as("share tokens are the shop's own opaque ids").isEqualTo("ref-abc");
+        assertThat(click.getReferrerToken())
+                .as("share tokens are the shop's own opaque ids")
+                .isEqualTo("ref-abc");
         assertThat(click.getSessionId()).isEqualTo("s1");
         assertThat(order.getUserId()).isEqualTo("nYMkqg0jUC4iZiUzmA7cqw");
         assertThat(exposure.getUserId()).isEqualTo("vP_L44D7q6V52MtJ1D8lpA");
@@ -91,8 +102,15 @@ class PseudonymizerTest {
     void idsBuiltFromAUserIdLoseItToo() {
         Pseudonymizer p = rfc();
         Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
-        Click click = Click.newBuilder().setEventId("ub:1000:7:99:pv").setUserId("1000").setItemId(7L).setCategoryId(3L)
-                .setAction(ClickAction.VIEW).setTs(t).setSessionId("s-1000-a").build();
+        Click click = Click.newBuilder()
+                .setEventId("ub:1000:7:99:pv")
+                .setUserId("1000")
+                .setItemId(7L)
+                .setCategoryId(3L)
+                .setAction(ClickAction.VIEW)
+                .setTs(t)
+                .setSessionId("s-1000-a")
+                .build();
         Order paid = new Order("o-1000-1", "1000", OrderStatus.PAID, t, List.of(), null, null);
         Order returned = new Order("o-1000-1", "1000", OrderStatus.RETURNED, t, List.of(), null, null);
         Review review = new Review(7L, "1000", t, 5, "o-1000-1", null);
@@ -104,7 +122,9 @@ class PseudonymizerTest {
 
         assertThat(click.getEventId()).isEqualTo("ub:nYMkqg0jUC4iZiUzmA7cqw:7:99:pv");
         assertThat(click.getSessionId()).isEqualTo("s-nYMkqg0jUC4iZiUzmA7cqw-a");
-        assertThat(paid.getOrderId()).isEqualTo("o-nYMkqg0jUC4iZiUzmA7cqw-1").isEqualTo(returned.getOrderId())
+        assertThat(paid.getOrderId())
+                .isEqualTo("o-nYMkqg0jUC4iZiUzmA7cqw-1")
+                .isEqualTo(returned.getOrderId())
                 .isEqualTo(review.getOrderId());
     }
 
@@ -114,9 +134,11 @@ class PseudonymizerTest {
         assertThat(p.redactJson("{\"type\":\"click\",\"user_id\":\"u42\",\"item_id\":\"x\"}"))
                 .isEqualTo("{\"type\":\"click\",\"user_id\":\"vP_L44D7q6V52MtJ1D8lpA\",\"item_id\":\"x\"}");
         assertThat(p.redactJson("{\"type\": \"order\", \"user_id\" : 1000}"))
-                .as("a wrong-typed id stays bare").isEqualTo("{\"type\": \"order\", \"user_id\" : nYMkqg0jUC4iZiUzmA7cqw}");
+                .as("a wrong-typed id stays bare")
+                .isEqualTo("{\"type\": \"order\", \"user_id\" : nYMkqg0jUC4iZiUzmA7cqw}");
         assertThat(p.redactJson("{\"type\":\"click\",\"user_id\":\"u42"))
-                .as("cut off inside the id").isEqualTo("{\"type\":\"click\",\"user_id\":\"vP_L44D7q6V52MtJ1D8lpA");
+                .as("cut off inside the id")
+                .isEqualTo("{\"type\":\"click\",\"user_id\":\"vP_L44D7q6V52MtJ1D8lpA");
         assertThat(p.redactJson("{\"user_id\":\"u\\\\\\\"x\",\"referrer_token\":\"ref-abc\"}"))
                 .as("escapes are part of the id as written")
                 .isEqualTo("{\"user_id\":\"" + p.pseudonym("u\\\\\\\"x") + "\",\"referrer_token\":\"ref-abc\"}");
@@ -129,14 +151,15 @@ class PseudonymizerTest {
      * enough for it: an alternation inside a loop recurses once per character of a value, so a
      * long value overflowed the stack.
      */
-    private static final Pattern OLD_REGEX = Pattern.compile(
-            "(\"user_id\"\\s*:\\s*)(?:\"((?:[^\"\\\\]|\\\\.)*)(\"?)|([^,}\\]\\s]+))");
+    private static final Pattern OLD_REGEX =
+            Pattern.compile("(\"user_id\"\\s*:\\s*)(?:\"((?:[^\"\\\\]|\\\\.)*)(\"?)|([^,}\\]\\s]+))");
 
     private static String oldRedaction(Pseudonymizer p, String raw) {
         Matcher m = OLD_REGEX.matcher(raw);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String replaced = m.group(2) != null ? m.group(1) + "\"" + p.pseudonym(m.group(2)) + m.group(3)
+            String replaced = m.group(2) != null
+                    ? m.group(1) + "\"" + p.pseudonym(m.group(2)) + m.group(3)
                     : m.group(1) + p.pseudonym(m.group(4));
             m.appendReplacement(out, Matcher.quoteReplacement(replaced));
         }
@@ -149,8 +172,29 @@ class PseudonymizerTest {
         Pseudonymizer p = rfc();
         // Pieces that make members, near misses, escapes and cut-offs likely; no line breaks
         // (a backslash before one is where the two deliberately differ, see below).
-        String[] pieces = {"\"user_id\"", "\"user_id\":", "\"xuser_id\"", "\"user_id2\"", "\"", "\\", "\\\"", "\\\\", ":", " ",
-            "\t", ",", "}", "]", "{", "[", "u42", "1", "null", "é", "\"a\":"};
+        String[] pieces = {
+            "\"user_id\"",
+            "\"user_id\":",
+            "\"xuser_id\"",
+            "\"user_id2\"",
+            "\"",
+            "\\",
+            "\\\"",
+            "\\\\",
+            ":",
+            " ",
+            "\t",
+            ",",
+            "}",
+            "]",
+            "{",
+            "[",
+            "u42",
+            "1",
+            "null",
+            "é",
+            "\"a\":"
+        };
         Random rnd = new Random(4);
         for (int t = 0; t < 20_000; t++) {
             StringBuilder b = new StringBuilder();
@@ -168,17 +212,24 @@ class PseudonymizerTest {
         // Backslash-backslash and backslash-quote pairs: every quote in the value is escaped.
         String id = "\\\\\\\"".repeat(256 * 1024);
         String line = "{\"type\":\"click\",\"user_id\":\"" + id + "\",\"item_id\":1}";
-        assertThat(p.redactJson(line)).isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id) + "\",\"item_id\":1}");
+        assertThat(p.redactJson(line))
+                .isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id) + "\",\"item_id\":1}");
 
         String cut = "{\"type\":\"click\",\"user_id\":\"" + id;
-        assertThat(p.redactJson(cut)).as("cut off inside the value").isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id));
-        assertThat(p.redactJson(cut + "\\")).as("cut off after a lone backslash, which stays")
+        assertThat(p.redactJson(cut))
+                .as("cut off inside the value")
+                .isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id));
+        assertThat(p.redactJson(cut + "\\"))
+                .as("cut off after a lone backslash, which stays")
                 .isEqualTo("{\"type\":\"click\",\"user_id\":\"" + p.pseudonym(id) + "\\");
 
         String quotes = "\"".repeat(1 << 20);
-        assertThat(p.redactJson(quotes)).as("a megabyte of quotes and no member").isSameAs(quotes);
+        assertThat(p.redactJson(quotes))
+                .as("a megabyte of quotes and no member")
+                .isSameAs(quotes);
         String keys = "\"user_id\":".repeat(100_000);
-        assertThat(p.redactJson(keys)).as("a key followed by a key is a quoted value, cut off")
+        assertThat(p.redactJson(keys))
+                .as("a key followed by a key is a quoted value, cut off")
                 .isEqualTo(("\"user_id\":\"" + p.pseudonym("user_id") + "\"" + ":").repeat(50_000));
     }
 
@@ -187,17 +238,31 @@ class PseudonymizerTest {
         Pseudonymizer p = rfc();
         String u = p.pseudonym("u42");
         assertThat(p.redactJson("{\"a\":{\"user_id\":\"u42\"},\"b\":[{\"user_id\" :\t\"u42\"}]}"))
-                .as("nested objects and arrays").isEqualTo("{\"a\":{\"user_id\":\"" + u + "\"},\"b\":[{\"user_id\" :\t\"" + u + "\"}]}");
-        assertThat(p.redactJson("{\"user_id\":\"u42\",\"user_id\":\"u42\"}")).as("a repeated member")
+                .as("nested objects and arrays")
+                .isEqualTo("{\"a\":{\"user_id\":\"" + u + "\"},\"b\":[{\"user_id\" :\t\"" + u + "\"}]}");
+        assertThat(p.redactJson("{\"user_id\":\"u42\",\"user_id\":\"u42\"}"))
+                .as("a repeated member")
                 .isEqualTo("{\"user_id\":\"" + u + "\",\"user_id\":\"" + u + "\"}");
-        assertThat(p.redactJson("{\"user_id\":true,\"x\":[\"user_id\":null]}")).as("bare literals are values too")
+        assertThat(p.redactJson("{\"user_id\":true,\"x\":[\"user_id\":null]}"))
+                .as("bare literals are values too")
                 .isEqualTo("{\"user_id\":" + p.pseudonym("true") + ",\"x\":[\"user_id\":" + p.pseudonym("null") + "]}");
-        assertThat(p.redactJson("{\"user_id\":u42}")).as("a bare token up to the brace").isEqualTo("{\"user_id\":" + u + "}");
-        assertThat(p.redactJson("{\"a\":\"x\"user_id\":\"u42\"}")).as("a stray quote does not hide the member")
+        assertThat(p.redactJson("{\"user_id\":u42}"))
+                .as("a bare token up to the brace")
+                .isEqualTo("{\"user_id\":" + u + "}");
+        assertThat(p.redactJson("{\"a\":\"x\"user_id\":\"u42\"}"))
+                .as("a stray quote does not hide the member")
                 .isEqualTo("{\"a\":\"x\"user_id\":\"" + u + "\"}");
-        for (String kept : new String[] {"{\"xuser_id\":\"u42\"}", "{\"user_id2\":\"u42\"}", "{\"user_ids\":[\"u42\"]}",
-            "{\"note\":\"user_id\"}", "{\"user_id\":}", "{\"user_id\":,\"a\":1}", "{\"user_id\" ", "{\"user_id\":",
-            "{\"note\":\"\\\"user_id\\\":\\\"u42\\\"\"}"}) {
+        for (String kept : new String[] {
+            "{\"xuser_id\":\"u42\"}",
+            "{\"user_id2\":\"u42\"}",
+            "{\"user_ids\":[\"u42\"]}",
+            "{\"note\":\"user_id\"}",
+            "{\"user_id\":}",
+            "{\"user_id\":,\"a\":1}",
+            "{\"user_id\" ",
+            "{\"user_id\":",
+            "{\"note\":\"\\\"user_id\\\":\\\"u42\\\"\"}"
+        }) {
             // Other members, no value, or a member quoted inside another string: not a user_id member.
             assertThat(p.redactJson(kept)).as(kept).isSameAs(kept);
         }
@@ -208,7 +273,8 @@ class PseudonymizerTest {
     void escapedKeysAndEscapedLineBreaksCannotHideAnId() {
         Pseudonymizer p = rfc();
         String u = p.pseudonym("u42");
-        assertThat(p.redactJson("{\"user\\u005Fid\":\"u42\"}")).as("a JSON parser reads this key as user_id")
+        assertThat(p.redactJson("{\"user\\u005Fid\":\"u42\"}"))
+                .as("a JSON parser reads this key as user_id")
                 .isEqualTo("{\"user\\u005Fid\":\"" + u + "\"}");
         assertThat(p.redactJson("{\"\\u0075\\u0073\\u0065\\u0072\\u005f\\u0069\\u0064\":\"u42\"}"))
                 .isEqualTo("{\"\\u0075\\u0073\\u0065\\u0072\\u005f\\u0069\\u0064\":\"" + u + "\"}");
@@ -240,7 +306,8 @@ class PseudonymizerTest {
         conf.set(PrivacyOptions.PSEUDONYM_SECRET, RFC_KEY);
         assertThat(PseudonymKey.resolve(conf, env, false).bytes()).hasSize(20);
 
-        assertThat(PseudonymKey.resolve(new Configuration(), Map.of(), true).origin()).isEqualTo("ephemeral");
+        assertThat(PseudonymKey.resolve(new Configuration(), Map.of(), true).origin())
+                .isEqualTo("ephemeral");
         assertThat(PseudonymKey.generate()).as("fresh keys differ").isNotEqualTo(PseudonymKey.generate());
     }
 
@@ -248,9 +315,11 @@ class PseudonymizerTest {
     void aMissingShortOrGarbledKeyIsOneClearLine() {
         assertThatThrownBy(() -> PseudonymKey.resolve(new Configuration(), Map.of(), false))
                 .hasMessageStartingWith("no pseudonymisation key: set PULSE_PSEUDONYM_KEY or pulse.privacy.key-file");
-        assertThatThrownBy(() -> PseudonymKey.resolve(new Configuration(), Map.of(PrivacyOptions.KEY_ENV, "AAAA"), false))
+        assertThatThrownBy(
+                        () -> PseudonymKey.resolve(new Configuration(), Map.of(PrivacyOptions.KEY_ENV, "AAAA"), false))
                 .hasMessageContaining("has 3 bytes; at least 16");
-        assertThatThrownBy(() -> PseudonymKey.resolve(new Configuration(), Map.of(PrivacyOptions.KEY_ENV, "not base64!"), false))
+        assertThatThrownBy(() ->
+                        PseudonymKey.resolve(new Configuration(), Map.of(PrivacyOptions.KEY_ENV, "not base64!"), false))
                 .hasMessage("the pseudonymisation key from PULSE_PSEUDONYM_KEY is not base64");
         Configuration conf = new Configuration();
         conf.set(PrivacyOptions.KEY_FILE, "/nonexistent/key");
@@ -261,6 +330,9 @@ class PseudonymizerTest {
     @Test
     void theKeyNeverAppearsInItsStringForm() {
         PseudonymKey key = new PseudonymKey(java.util.Base64.getDecoder().decode(RFC_KEY), "test");
-        assertThat(key.toString()).doesNotContain(RFC_KEY).contains(key.id()).matches("PseudonymKey\\[id=[0-9a-f]{8}, origin=test]");
+        assertThat(key.toString())
+                .doesNotContain(RFC_KEY)
+                .contains(key.id())
+                .matches("PseudonymKey\\[id=[0-9a-f]{8}, origin=test]");
     }
 }

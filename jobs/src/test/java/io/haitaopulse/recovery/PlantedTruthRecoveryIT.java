@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.runtime.Replay;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,12 +58,14 @@ class PlantedTruthRecoveryIT {
     void plantedShocksTrendWithinFifteenMinutesWhileSteadyBestSellersDoNot() {
         Map<Long, List<Long>> trending = new HashMap<>();
         Set<Long> steady = new HashSet<>();
-        truth.get("steady_high_volume_items").forEach(s -> steady.add(s.get("item_id").asLong()));
+        truth.get("steady_high_volume_items")
+                .forEach(s -> steady.add(s.get("item_id").asLong()));
         long steadyWindows = 0;
         long steadyFlagged = 0;
         for (JsonNode r : rows("demand_trends")) {
             if (r.get("trending").asBoolean()) {
-                trending.computeIfAbsent(r.get("item_id").asLong(), k -> new ArrayList<>()).add(r.get("window_end").asLong());
+                trending.computeIfAbsent(r.get("item_id").asLong(), k -> new ArrayList<>())
+                        .add(r.get("window_end").asLong());
             }
             if (steady.contains(r.get("item_id").asLong()) && !r.get("baseline").isNull()) {
                 steadyWindows++;
@@ -75,21 +77,27 @@ class PlantedTruthRecoveryIT {
         for (JsonNode s : truth.get("shock_items")) {
             long onset = s.get("onset_ts").asLong();
             long first = trending.getOrDefault(s.get("item_id").asLong(), List.of()).stream()
-                    .filter(e -> e >= onset).min(Long::compare).orElse(Long.MAX_VALUE);
+                    .filter(e -> e >= onset)
+                    .min(Long::compare)
+                    .orElse(Long.MAX_VALUE);
             shocks++;
             inTime += first - onset <= 15 * 60_000L ? 1 : 0;
         }
         assertThat(shocks).isGreaterThanOrEqualTo(5);
         assertThat((double) inTime / shocks).as("recall within 15 minutes").isGreaterThanOrEqualTo(0.9);
         assertThat(steadyWindows).isGreaterThan(10_000);
-        assertThat((double) steadyFlagged / steadyWindows).as("steady windows flagged").isLessThan(0.005);
+        assertThat((double) steadyFlagged / steadyWindows)
+                .as("steady windows flagged")
+                .isLessThan(0.005);
     }
 
     @Test
     void trueCampaignLiftsLieInTheirIntervalsAndTheAaTestShowsNothing() {
         Map<String, JsonNode> last = new HashMap<>();
         for (JsonNode r : rows("campaign_uplift")) {
-            last.merge(r.get("campaign_id").asText() + "/" + r.get("metric").asText(), r,
+            last.merge(
+                    r.get("campaign_id").asText() + "/" + r.get("metric").asText(),
+                    r,
                     (a, b) -> b.get("as_of").asLong() > a.get("as_of").asLong() ? b : a);
         }
         int checked = 0;
@@ -100,11 +108,16 @@ class PlantedTruthRecoveryIT {
             for (String metric : List.of("conversion", "revenue_per_user")) {
                 JsonNode r = last.get(c.get("campaign_id").asText() + "/" + metric);
                 double trueLift = c.get("true_lift").get(metric).asDouble();
-                assertThat(trueLift).as("%s %s", c.get("campaign_id"), metric)
+                assertThat(trueLift)
+                        .as("%s %s", c.get("campaign_id"), metric)
                         .isBetween(r.get("ci_low").asDouble(), r.get("ci_high").asDouble());
-                assertThat(r.get("srm_p").asDouble()).as("no sample-ratio mismatch").isGreaterThan(0.001);
+                assertThat(r.get("srm_p").asDouble())
+                        .as("no sample-ratio mismatch")
+                        .isGreaterThan(0.001);
                 if (c.get("aa_test").asBoolean()) {
-                    assertThat(0.0).isBetween(r.get("ci_low").asDouble(), r.get("ci_high").asDouble());
+                    assertThat(0.0)
+                            .isBetween(
+                                    r.get("ci_low").asDouble(), r.get("ci_high").asDouble());
                 }
                 checked++;
             }
@@ -125,15 +138,22 @@ class PlantedTruthRecoveryIT {
         Set<Long> bad = new HashSet<>();
         truth.get("bad_items").forEach(b -> bad.add(b.get("item_id").asLong()));
         List<JsonNode> rows = rows("sourcing_shortlist");
-        long lastAsOf = rows.stream().mapToLong(r -> r.get("as_of").asLong()).max().orElseThrow();
+        long lastAsOf =
+                rows.stream().mapToLong(r -> r.get("as_of").asLong()).max().orElseThrow();
         // Reviews come days after purchases: early shortlists cannot know; the final one must.
-        assertThat(rows).filteredOn(r -> r.get("as_of").asLong() == lastAsOf)
+        assertThat(rows)
+                .filteredOn(r -> r.get("as_of").asLong() == lastAsOf)
                 .noneMatch(r -> bad.contains(r.get("item_id").asLong()));
         Map<Long, Integer> finalRank = new HashMap<>();
-        rows.stream().filter(r -> r.get("as_of").asLong() == lastAsOf)
-                .forEach(r -> finalRank.put(r.get("item_id").asLong(), r.get("rank").asInt()));
+        rows.stream()
+                .filter(r -> r.get("as_of").asLong() == lastAsOf)
+                .forEach(r ->
+                        finalRank.put(r.get("item_id").asLong(), r.get("rank").asInt()));
         for (JsonNode s : truth.get("star_items")) {
-            assertThat(finalRank.get(s.get("item_id").asLong())).as("star %s", s).isNotNull().isLessThanOrEqualTo(10);
+            assertThat(finalRank.get(s.get("item_id").asLong()))
+                    .as("star %s", s)
+                    .isNotNull()
+                    .isLessThanOrEqualTo(10);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.haitaopulse.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.DeadLetters;
@@ -14,6 +13,7 @@ import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.runtime.Replay;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +42,17 @@ import org.junit.jupiter.api.io.TempDir;
 class FuzzReplayTest {
 
     /** Bad line classes, each made from a good line of the file it is planted in. */
-    enum Bad { TRUNCATED, BINARY, WRONG_TYPE, OUT_OF_RANGE, UNKNOWN_TYPE, MISSING_FIELD, NOT_UTF8, FUTURE_2286, FUTURE_2100 }
+    enum Bad {
+        TRUNCATED,
+        BINARY,
+        WRONG_TYPE,
+        OUT_OF_RANGE,
+        UNKNOWN_TYPE,
+        MISSING_FIELD,
+        NOT_UTF8,
+        FUTURE_2286,
+        FUTURE_2100
+    }
 
     /**
      * A planted line, the words its dead letter's reason must contain and, where it is not the
@@ -89,11 +99,14 @@ class FuzzReplayTest {
                 if (p == null) {
                     continue;
                 }
-                assertThat(new String(p.line(), StandardCharsets.UTF_8)).as(bad + " changed the line").isNotEqualTo(template);
+                assertThat(new String(p.line(), StandardCharsets.UTF_8))
+                        .as(bad + " changed the line")
+                        .isNotEqualTo(template);
                 lines.add(1 + rnd.nextInt(lines.size()), p.line());
                 planted.merge(bad, 1, Integer::sum);
                 String text = DeadLetters.decodeUtf8OrNull(p.line(), 0, p.line().length);
-                String raw = text != null ? pseudonyms.redactJson(text)
+                String raw = text != null
+                        ? pseudonyms.redactJson(text)
                         : DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(p.line());
                 expected.add(new String[] {target.toString(), raw, p.reason()});
             }
@@ -105,8 +118,12 @@ class FuzzReplayTest {
                 lines.add(1 + rnd.nextInt(lines.size()), p.line());
                 hostile++;
                 String text = DeadLetters.decodeUtf8OrNull(p.line(), 0, p.line().length);
-                String raw = p.raw() != null ? pseudonyms.redactJson(p.raw()) : text != null ? pseudonyms.redactJson(text)
-                        : DeadLetters.BASE64_PREFIX + Base64.getEncoder().encodeToString(p.line());
+                String raw = p.raw() != null
+                        ? pseudonyms.redactJson(p.raw())
+                        : text != null
+                                ? pseudonyms.redactJson(text)
+                                : DeadLetters.BASE64_PREFIX
+                                        + Base64.getEncoder().encodeToString(p.line());
                 expected.add(new String[] {target.toString(), raw, p.reason()});
             }
             // One line over the 8 MiB limit in the largest file: kept as its first 64 KiB.
@@ -115,8 +132,11 @@ class FuzzReplayTest {
                 Arrays.fill(huge, (byte) 'x');
                 huge[0] = '{';
                 lines.add(lines.size() / 2, huge);
-                expected.add(new String[] {target.toString(), new String(huge, 0, LineFileFormat.KEPT_PREFIX_BYTES,
-                        StandardCharsets.US_ASCII), "line longer than " + LineFileFormat.MAX_LINE_BYTES + " bytes"});
+                expected.add(new String[] {
+                    target.toString(),
+                    new String(huge, 0, LineFileFormat.KEPT_PREFIX_BYTES, StandardCharsets.US_ASCII),
+                    "line longer than " + LineFileFormat.MAX_LINE_BYTES + " bytes"
+                });
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (byte[] l : lines) {
@@ -128,10 +148,10 @@ class FuzzReplayTest {
 
         Configuration conf = new Configuration();
         conf.set(PrivacyOptions.PSEUDONYM_SECRET, key.toBase64());
-        Replay.Result cleanRun = Replay.run(new Replay.Spec("all", List.of(clean), tmp.resolve("out-clean"), InputFormat.JSONL, conf,
-                2, null, null));
-        Replay.Result fuzzRun = Replay.run(new Replay.Spec("all", List.of(fuzzed), tmp.resolve("out-fuzzed"), InputFormat.JSONL,
-                conf, 2, null, null));
+        Replay.Result cleanRun = Replay.run(new Replay.Spec(
+                "all", List.of(clean), tmp.resolve("out-clean"), InputFormat.JSONL, conf, 2, null, null));
+        Replay.Result fuzzRun = Replay.run(new Replay.Spec(
+                "all", List.of(fuzzed), tmp.resolve("out-fuzzed"), InputFormat.JSONL, conf, 2, null, null));
 
         int bad = expected.size();
         assertThat(planted.keySet()).as("every class planted").containsExactly(Bad.values());
@@ -149,10 +169,14 @@ class FuzzReplayTest {
         List<String[]> unmatched = new ArrayList<>(expected);
         for (JsonNode r : dead) {
             String[] match = unmatched.stream()
-                    .filter(e -> e[0].equals(r.get("source").asText()) && e[1].equals(r.get("raw").asText())
+                    .filter(e -> e[0].equals(r.get("source").asText())
+                            && e[1].equals(r.get("raw").asText())
                             && r.get("reason").asText().contains(e[2]))
-                    .findFirst().orElse(null);
-            assertThat(match).as("a planted line for dead letter " + r.get("reason").asText()).isNotNull();
+                    .findFirst()
+                    .orElse(null);
+            assertThat(match)
+                    .as("a planted line for dead letter " + r.get("reason").asText())
+                    .isNotNull();
             unmatched.remove(match);
         }
         assertThat(unmatched).isEmpty();
@@ -176,7 +200,8 @@ class FuzzReplayTest {
         String type = good.replaceFirst("^\\{\"type\":\"(\\w+)\".*", "$1");
         return switch (bad) {
             // A proper prefix of a JSON object is never a JSON object.
-            case TRUNCATED -> new Planted(utf8(good.substring(0, 1 + rnd.nextInt(good.length() - 2))), "not valid JSON");
+            case TRUNCATED ->
+                new Planted(utf8(good.substring(0, 1 + rnd.nextInt(good.length() - 2))), "not valid JSON");
             case BINARY -> {
                 byte[] b = new byte[5 + rnd.nextInt(200)];
                 for (int i = 0; i < b.length; i++) {
@@ -185,20 +210,36 @@ class FuzzReplayTest {
                 }
                 yield new Planted(b, "not valid");
             }
-            case WRONG_TYPE -> new Planted(utf8(good.replaceFirst("\"(ts|start_ts)\":(\\d+)", "\"$1\":$2.5")), "must be an integer");
-            case OUT_OF_RANGE -> switch (type) {
-                case "click" -> new Planted(utf8(good.replaceFirst("\"action\":\"\\w+\"", "\"action\":\"view\"")),
-                        "field 'action' must be one of");
-                case "order" -> new Planted(utf8(good.replaceFirst("\"quantity\":\\d+", "\"quantity\":0")), "out of range");
-                case "review" -> new Planted(utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":9")), "out of range");
-                case "exposure" -> new Planted(utf8(good.replaceFirst("\"arm\":\"\\w+\"", "\"arm\":\"BOTH\"")),
-                        "field 'arm' must be one of");
-                default -> new Planted(utf8(good.replaceFirst("\"holdout_pct\":[0-9.]+", "\"holdout_pct\":1.5")), "out of range");
-            };
-            case UNKNOWN_TYPE -> new Planted(utf8(good.replaceFirst("\"type\":\"\\w+\"", "\"type\":\"refund\"")),
-                    "unknown type 'refund'");
-            case MISSING_FIELD -> "campaign".equals(type) ? null
-                    : new Planted(utf8(good.replaceFirst("\"user_id\":\"[^\"]*\",", "")), "missing required field 'user_id'");
+            case WRONG_TYPE ->
+                new Planted(utf8(good.replaceFirst("\"(ts|start_ts)\":(\\d+)", "\"$1\":$2.5")), "must be an integer");
+            case OUT_OF_RANGE ->
+                switch (type) {
+                    case "click" ->
+                        new Planted(
+                                utf8(good.replaceFirst("\"action\":\"\\w+\"", "\"action\":\"view\"")),
+                                "field 'action' must be one of");
+                    case "order" ->
+                        new Planted(utf8(good.replaceFirst("\"quantity\":\\d+", "\"quantity\":0")), "out of range");
+                    case "review" ->
+                        new Planted(utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":9")), "out of range");
+                    case "exposure" ->
+                        new Planted(
+                                utf8(good.replaceFirst("\"arm\":\"\\w+\"", "\"arm\":\"BOTH\"")),
+                                "field 'arm' must be one of");
+                    default ->
+                        new Planted(
+                                utf8(good.replaceFirst("\"holdout_pct\":[0-9.]+", "\"holdout_pct\":1.5")),
+                                "out of range");
+                };
+            case UNKNOWN_TYPE ->
+                new Planted(
+                        utf8(good.replaceFirst("\"type\":\"\\w+\"", "\"type\":\"refund\"")), "unknown type 'refund'");
+            case MISSING_FIELD ->
+                "campaign".equals(type)
+                        ? null
+                        : new Planted(
+                                utf8(good.replaceFirst("\"user_id\":\"[^\"]*\",", "")),
+                                "missing required field 'user_id'");
             case NOT_UTF8 -> {
                 byte[] b = utf8(good);
                 byte[] out = new byte[b.length + 2];
@@ -208,10 +249,18 @@ class FuzzReplayTest {
                 System.arraycopy(b, 3, out, 5, b.length - 3);
                 yield new Planted(out, "not valid UTF-8");
             }
-            case FUTURE_2286 -> "campaign".equals(type) ? null
-                    : new Planted(utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":9999999999999")), "clock skew: event time 2286-11-20");
-            case FUTURE_2100 -> "campaign".equals(type) ? null
-                    : new Planted(utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":4102444800000")), "clock skew: event time 2100-01-01");
+            case FUTURE_2286 ->
+                "campaign".equals(type)
+                        ? null
+                        : new Planted(
+                                utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":9999999999999")),
+                                "clock skew: event time 2286-11-20");
+            case FUTURE_2100 ->
+                "campaign".equals(type)
+                        ? null
+                        : new Planted(
+                                utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":4102444800000")),
+                                "clock skew: event time 2100-01-01");
         };
     }
 
@@ -232,14 +281,20 @@ class FuzzReplayTest {
         switch (file) {
             case "clicks.jsonl" -> {
                 // 2^19 escaped quotes: a well-formed id of 512 Ki characters, 1 MiB as written.
-                out.add(new Planted(utf8(withString(good, "user_id", "\\\"".repeat(MB / 2))),
+                out.add(new Planted(
+                        utf8(withString(good, "user_id", "\\\"".repeat(MB / 2))),
                         "field 'user_id' " + tooLong + (MB / 2) + " characters"));
-                out.add(new Planted(utf8(withString(good, "event_id", "e".repeat(2 * MB))), "field 'event_id' " + tooLong + 2 * MB));
+                out.add(new Planted(
+                        utf8(withString(good, "event_id", "e".repeat(2 * MB))),
+                        "field 'event_id' " + tooLong + 2 * MB));
                 // The same escapes, the line cut off inside them: the exact shape that overflowed.
                 String cut = withString(good, "user_id", "\\\"".repeat(MB / 2));
                 out.add(new Planted(utf8(cut.substring(0, cut.indexOf("\"user_id\"") + 11 + MB)), "not valid JSON"));
-                out.add(new Planted(utf8(good.replaceFirst("^\\{", "{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + ",")), nesting));
-                out.add(new Planted(utf8(good.replaceFirst("\"item_id\":\\d+", "\"item_id\":1" + "0".repeat(99_999))), number));
+                out.add(new Planted(
+                        utf8(good.replaceFirst("^\\{", "{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + ",")),
+                        nesting));
+                out.add(new Planted(
+                        utf8(good.replaceFirst("\"item_id\":\\d+", "\"item_id\":1" + "0".repeat(99_999))), number));
                 String longId = withString(good, "user_id", "u".repeat(MB));
                 byte[] broken = utf8(longId);
                 int mid = utf8(longId.substring(0, longId.indexOf("\"user_id\"") + 11)).length + MB / 2;
@@ -248,14 +303,19 @@ class FuzzReplayTest {
                 out.add(new Planted(broken, "not valid UTF-8"));
             }
             case "orders.jsonl" -> {
-                out.add(new Planted(utf8(withString(good, "order_id", "o".repeat(4 * MB))), "field 'order_id' " + tooLong + 4 * MB));
+                out.add(new Planted(
+                        utf8(withString(good, "order_id", "o".repeat(4 * MB))),
+                        "field 'order_id' " + tooLong + 4 * MB));
                 out.add(new Planted(utf8("{\"type\":\"order\",\"lines\":" + "[".repeat(200_000)), nesting));
-                out.add(new Planted(utf8(good.replaceFirst("^\\{", "{\"user_id\":\"" + "d".repeat(MB) + "\",")),
+                out.add(new Planted(
+                        utf8(good.replaceFirst("^\\{", "{\"user_id\":\"" + "d".repeat(MB) + "\",")),
                         "not valid JSON: Duplicate field 'user_id'"));
             }
             case "campaigns.jsonl" -> {
                 out.add(new Planted(utf8(withString(good, "name", "n".repeat(MB))), "field 'name' " + tooLong + MB));
-                out.add(new Planted(utf8(withString(good, "campaign_id", "c".repeat(3 * MB))), "field 'campaign_id' " + tooLong + 3 * MB));
+                out.add(new Planted(
+                        utf8(withString(good, "campaign_id", "c".repeat(3 * MB))),
+                        "field 'campaign_id' " + tooLong + 3 * MB));
             }
             case "exposures.jsonl" -> {
                 // Over the line limit: the dead letter keeps its first 64 KiB, cut inside the id,
@@ -267,14 +327,19 @@ class FuzzReplayTest {
                 out.add(new Planted(utf8(withString(good, "user_id", "\\".repeat(MB + 1))), "not valid JSON"));
             }
             case "reviews.jsonl" -> {
-                out.add(new Planted(utf8(withString(good, "user_id", "\\\\".repeat(MB / 2))), "field 'user_id' " + tooLong + (MB / 2)));
-                out.add(new Planted(utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":" + "5".repeat(100_000))), number));
+                out.add(new Planted(
+                        utf8(withString(good, "user_id", "\\\\".repeat(MB / 2))),
+                        "field 'user_id' " + tooLong + (MB / 2)));
+                out.add(new Planted(
+                        utf8(good.replaceFirst("\"rating\":\\d+", "\"rating\":" + "5".repeat(100_000))), number));
             }
-            default -> { }
+            default -> {}
         }
         for (Planted p : out) {
-            assertThat(new String(p.line(), StandardCharsets.ISO_8859_1)).as("a hostile line of " + file)
-                    .isNotEqualTo(good).doesNotContain("\n");
+            assertThat(new String(p.line(), StandardCharsets.ISO_8859_1))
+                    .as("a hostile line of " + file)
+                    .isNotEqualTo(good)
+                    .doesNotContain("\n");
         }
         return out;
     }

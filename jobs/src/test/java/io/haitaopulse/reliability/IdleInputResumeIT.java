@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haitaopulse.bots.BotOptions;
-import io.haitaopulse.runtime.Live;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.live.AvroWire;
@@ -14,6 +13,7 @@ import io.haitaopulse.live.LiveSinks;
 import io.haitaopulse.live.Topics;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.runtime.Live;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.stack.LocalKafka;
@@ -139,7 +139,8 @@ class IdleInputResumeIT {
                 heldBack.add(T0 + t * S);
             }
             producer.flush();
-            await("partition 1 declared idle and the window ending at 300 s emitted without it",
+            await(
+                    "partition 1 declared idle and the window ending at 300 s emitted without it",
                     () -> windowEnds(url).contains(LAST_FIRED_BEFORE_RESUME));
             for (long ts : heldBack) {
                 send(producer, 1, ITEM_STALLED, ts, resumed);
@@ -151,19 +152,25 @@ class IdleInputResumeIT {
             send(producer, 0, ITEM_FLOWING, T0 + 3_600 * S, sent);
             send(producer, 1, ITEM_STALLED, T0 + 3_600 * S, sent);
             producer.flush();
-            await("every window up to the last click of D emitted", () -> windowEnds(url).contains(T0 + 540 * S));
+            await(
+                    "every window up to the last click of D emitted",
+                    () -> windowEnds(url).contains(T0 + 540 * S));
         } catch (Throwable t) {
             job.cancel().get(1, TimeUnit.MINUTES);
             throw t;
         }
         // Stopping with a savepoint commits everything emitted before it, and the job's final
         // accumulators are exact (running ones are refreshed only with heartbeats).
-        job.stopWithSavepoint(false, tmp.toUri().toString(), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        job.stopWithSavepoint(false, tmp.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
         JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
         Object dropped = result.getAllAccumulatorResults().getOrDefault(ScopeTopN.DROPPED_AFTER_PURGE, 0L);
-        System.out.printf("idle input resume (bot filter %s): %d clicks held back; %s = %s%n", botFilter, resumed.size(),
-                ScopeTopN.DROPPED_AFTER_PURGE, dropped);
-        assertThat(((Number) dropped).longValue()).as("pane counts dropped at the Top-N after purge").isZero();
+        System.out.printf(
+                "idle input resume (bot filter %s): %d clicks held back; %s = %s%n",
+                botFilter, resumed.size(), ScopeTopN.DROPPED_AFTER_PURGE, dropped);
+        assertThat(((Number) dropped).longValue())
+                .as("pane counts dropped at the Top-N after purge")
+                .isZero();
 
         // Each late_events row names the watermark its click was judged against: the click counts
         // in exactly its windows that were still open then.
@@ -171,14 +178,26 @@ class IdleInputResumeIT {
         long resumedLate = resumed.stream().filter(late::containsKey).count();
         for (int part = 0; part < 2; part++) {
             int pp = part;
-            System.out.printf("  late from partition %d: %s%n", part, late.entrySet().stream().filter(e -> e.getKey().partition() == pp)
-                    .map(e -> (e.getKey().ts() - T0) / S + "@" + (e.getValue() - T0)).sorted().limit(400).toList());
+            System.out.printf(
+                    "  late from partition %d: %s%n",
+                    part,
+                    late.entrySet().stream()
+                            .filter(e -> e.getKey().partition() == pp)
+                            .map(e -> (e.getKey().ts() - T0) / S + "@" + (e.getValue() - T0))
+                            .sorted()
+                            .limit(400)
+                            .toList());
         }
-        System.out.printf("idle input resume: late_events holds %d of the held-back clicks and %d others%n", resumedLate,
-                late.size() - resumedLate);
-        assertThat(late.keySet()).as("late_events: every held-back click with a window finalised while its partition was idle")
-                .containsAll(resumed.stream().filter(c -> firstWindowEnd(c.ts()) <= LAST_FIRED_BEFORE_RESUME).toList());
-        assertThat(hotItems(url)).as("hot_items scope all: every click in every window that was open when it was judged")
+        System.out.printf(
+                "idle input resume: late_events holds %d of the held-back clicks and %d others%n",
+                resumedLate, late.size() - resumedLate);
+        assertThat(late.keySet())
+                .as("late_events: every held-back click with a window finalised while its partition was idle")
+                .containsAll(resumed.stream()
+                        .filter(c -> firstWindowEnd(c.ts()) <= LAST_FIRED_BEFORE_RESUME)
+                        .toList());
+        assertThat(hotItems(url))
+                .as("hot_items scope all: every click in every window that was open when it was judged")
                 .isEqualTo(expectedHotItems(late));
     }
 
@@ -188,7 +207,9 @@ class IdleInputResumeIT {
         for (JsonNode r : PgRows.read(url, OutputTable.LATE_EVENTS)) {
             JsonNode e = r.get("event");
             long item = e.get("item_id").asLong();
-            w.put(new Sent(item == ITEM_FLOWING ? 0 : 1, item, e.get("ts").asLong()), r.get("watermark").asLong());
+            w.put(
+                    new Sent(item == ITEM_FLOWING ? 0 : 1, item, e.get("ts").asLong()),
+                    r.get("watermark").asLong());
         }
         return w;
     }
@@ -199,7 +220,8 @@ class IdleInputResumeIT {
         for (JsonNode r : PgRows.read(url, OutputTable.HOT_ITEMS)) {
             long end = r.get("window_end").asLong();
             if ("all".equals(r.get("scope").asText()) && end <= T0 + 600 * S) {
-                views.computeIfAbsent(end, e -> new TreeMap<>()).put(r.get("item_id").asLong(), r.get("views").asLong());
+                views.computeIfAbsent(end, e -> new TreeMap<>())
+                        .put(r.get("item_id").asLong(), r.get("views").asLong());
             }
         }
         return views;
@@ -258,9 +280,21 @@ class IdleInputResumeIT {
         return new KafkaProducer<>(p);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, int partition, long item, long ts, List<Sent> log) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, int partition, long item, long ts, List<Sent> log) {
         String user = "u" + partition + "-" + ts;
-        Click c = new Click(user + "-view", user, item, 7L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null,
+        Click c = new Click(
+                user + "-view",
+                user,
+                item,
+                7L,
+                ClickAction.VIEW,
+                Instant.ofEpochMilli(ts),
+                null,
+                null,
+                null,
+                null,
+                null,
                 null);
         // Record time = event time: the clock-skew rule compares the two.
         producer.send(new ProducerRecord<>(Topics.CLICKS.name(), partition, ts, null, AvroWire.encode(c)));

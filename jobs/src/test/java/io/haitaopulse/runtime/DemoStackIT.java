@@ -36,7 +36,8 @@ class DemoStackIT {
             LocalPostgres pg = stack.startPostgres(0);
             kafka = stack.startKafka(0, null);
             assertThatThrownBy(() -> stack.startDashboard(LocalPostgres.USER, null, 0))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(pg.jdbcUrl());
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(pg.jdbcUrl());
             running = children();
             running.removeAll(before);
             assertThat(kafka.isAlive()).isTrue();
@@ -50,7 +51,10 @@ class DemoStackIT {
     }
 
     private static Set<Long> children() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
                 .collect(Collectors.toCollection(HashSet::new));
     }
 }

@@ -40,24 +40,26 @@ class JobSettingsTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-        "pulse.window                     | 0s    | pulse.window (--window) must be positive, got 0ms",
-        "pulse.top                        | 0     | pulse.top (--top) must be at least 1, got 0",
-        "pulse.privacy.k                  | 0     | pulse.privacy.k must be at least 1, got 0",
-        "pulse.bots.max-views-per-minute  | 0     | pulse.bots.max-views-per-minute must be at least 1, got 0",
-        "pulse.bots.blacklist             | 30s   | pulse.bots.blacklist must be at least 1m (the judging window), got 30s",
-        "pulse.trends.half-life           | 0s    | pulse.trends.half-life must be positive, got 0ms",
-        "pulse.trends.min-views           | -1    | pulse.trends.min-views must be at least 0, got -1",
-        "pulse.trends.overdispersion      | -0.1  | pulse.trends.overdispersion must be a number of at least 0.0, got -0.1",
-        "pulse.uplift.tau-conversion      | 0     | pulse.uplift.tau-conversion must be positive, got 0.0",
-        "pulse.attribution.session-gap    | 0s    | pulse.attribution.session-gap must be positive, got 0ms",
-        "pulse.sourcing.cadence           | 7h    | pulse.sourcing.cadence must divide a day, got 7h",
-        "pulse.sourcing.lookback-days     | 0     | pulse.sourcing.lookback-days must be at least 1, got 0",
-        "pulse.sourcing.service-level     | 1     | pulse.sourcing.service-level must be within (0, 1), got 1.0",
-        "pulse.sourcing.max-return-rate   | 1.5   | pulse.sourcing.max-return-rate must be within [0, 1], got 1.5",
-        "pulse.traffic.exact-uv-limit     | -1    | pulse.traffic.exact-uv-limit must be at least 0, got -1",
-        "pulse.orders.payment-timeout     | 0s    | pulse.orders.payment-timeout must be positive, got 0ms",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "pulse.window                     | 0s    | pulse.window (--window) must be positive, got 0ms",
+                "pulse.top                        | 0     | pulse.top (--top) must be at least 1, got 0",
+                "pulse.privacy.k                  | 0     | pulse.privacy.k must be at least 1, got 0",
+                "pulse.bots.max-views-per-minute  | 0     | pulse.bots.max-views-per-minute must be at least 1, got 0",
+                "pulse.bots.blacklist             | 30s   | pulse.bots.blacklist must be at least 1m (the judging window), got 30s",
+                "pulse.trends.half-life           | 0s    | pulse.trends.half-life must be positive, got 0ms",
+                "pulse.trends.min-views           | -1    | pulse.trends.min-views must be at least 0, got -1",
+                "pulse.trends.overdispersion      | -0.1  | pulse.trends.overdispersion must be a number of at least 0.0, got -0.1",
+                "pulse.uplift.tau-conversion      | 0     | pulse.uplift.tau-conversion must be positive, got 0.0",
+                "pulse.attribution.session-gap    | 0s    | pulse.attribution.session-gap must be positive, got 0ms",
+                "pulse.sourcing.cadence           | 7h    | pulse.sourcing.cadence must divide a day, got 7h",
+                "pulse.sourcing.lookback-days     | 0     | pulse.sourcing.lookback-days must be at least 1, got 0",
+                "pulse.sourcing.service-level     | 1     | pulse.sourcing.service-level must be within (0, 1), got 1.0",
+                "pulse.sourcing.max-return-rate   | 1.5   | pulse.sourcing.max-return-rate must be within [0, 1], got 1.5",
+                "pulse.traffic.exact-uv-limit     | -1    | pulse.traffic.exact-uv-limit must be at least 0, got -1",
+                "pulse.orders.payment-timeout     | 0s    | pulse.orders.payment-timeout must be positive, got 0ms",
+            })
     void anInvalidValueFailsWithOneLineNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> JobSettings.from(Configuration.fromMap(Map.of(key, value))))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -69,15 +71,18 @@ class JobSettingsTest {
     void aNegativeDurationFailsNamingItsKeyAndFlag() {
         Configuration conf = new Configuration();
         conf.set(io.haitaopulse.common.PulseOptions.MAX_DELAY, Duration.ofSeconds(-1));
-        assertThatThrownBy(() -> JobSettings.from(conf)).hasMessage("pulse.max-delay (--max-delay) must not be negative, got -1s");
+        assertThatThrownBy(() -> JobSettings.from(conf))
+                .hasMessage("pulse.max-delay (--max-delay) must not be negative, got -1s");
         Configuration skew = new Configuration();
         skew.set(io.haitaopulse.common.PulseOptions.MAX_PAST_SKEW, Duration.ofSeconds(-1));
-        assertThatThrownBy(() -> JobSettings.from(skew)).hasMessage("pulse.max-past-skew must not be negative, got -1s");
+        assertThatThrownBy(() -> JobSettings.from(skew))
+                .hasMessage("pulse.max-past-skew must not be negative, got -1s");
     }
 
     @Test
     void aValueThatDoesNotParseNamesItsKey() {
         assertThatThrownBy(() -> JobSettings.from(Configuration.fromMap(Map.of("pulse.trends.min-ratio", "lots"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pulse.trends.min-ratio");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pulse.trends.min-ratio");
     }
 }

@@ -31,15 +31,24 @@ class LiveDemoIT {
 
         String printed = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
-        assertThat(printed).contains("Haitao Pulse is running.", "psql postgresql://postgres@localhost:",
-                "dashboards: postgresql://dashboard:", "Dashboard   http://localhost:", "| rows hot_items ", "Stopped: job cancelled");
+        assertThat(printed)
+                .contains(
+                        "Haitao Pulse is running.",
+                        "psql postgresql://postgres@localhost:",
+                        "dashboards: postgresql://dashboard:",
+                        "Dashboard   http://localhost:",
+                        "| rows hot_items ",
+                        "Stopped: job cancelled");
         Set<Long> leftover = children();
         leftover.removeAll(before);
         assertThat(leftover).as("processes the demo started and left running").isEmpty();
     }
 
     private static Set<Long> children() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
                 .collect(Collectors.toSet());
     }
 }

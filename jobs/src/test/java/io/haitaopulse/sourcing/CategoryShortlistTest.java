@@ -16,8 +16,17 @@ import org.junit.jupiter.api.Test;
  */
 class CategoryShortlistTest {
 
-    private static ItemSnapshot item(long id, double[] units, long viewers, long orders, long sold, long returned, long ratings,
-            long ratingSum, long complaints, long counterfeit) {
+    private static ItemSnapshot item(
+            long id,
+            double[] units,
+            long viewers,
+            long orders,
+            long sold,
+            long returned,
+            long ratings,
+            long ratingSum,
+            long complaints,
+            long counterfeit) {
         ItemSnapshot s = new ItemSnapshot();
         s.itemId = id;
         s.categoryId = 7;
@@ -37,8 +46,8 @@ class CategoryShortlistTest {
 
     @Test
     void ranksByShrunkSatisfactionAndDemandAndExcludesCounterfeits() {
-        CategoryShortlist shortlist = new CategoryShortlist(new SlidingWindows(3_600_000, 3_600_000, 0), 10,
-                SourcingOptions.Freight.SEA, 0.95, 2, 0.15, 5.0);
+        CategoryShortlist shortlist = new CategoryShortlist(
+                new SlidingWindows(3_600_000, 3_600_000, 0), 10, SourcingOptions.Freight.SEA, 0.95, 2, 0.15, 5.0);
         ItemSnapshot a = item(1, new double[] {2, 4, 6}, 80, 12, 12, 0, 4, 20, 0, 0);
         ItemSnapshot b = item(2, new double[] {0, 0, 3}, 20, 3, 3, 1, 1, 3, 1, 0);
         // The most popular item, but with two counterfeit complaints: never shortlisted.
@@ -56,8 +65,13 @@ class CategoryShortlistTest {
         assertThat(first.getReturnRate()).isCloseTo(0.041666666666666664, within(1e-12));
         assertThat(first.getComplaintRate()).isCloseTo(0.5238095238095238, within(1e-12));
         assertThat(first.getRecommendedOrderUnits()).isEqualTo(215);
-        assertThat(first.getReasons()).containsExactly("forecast 3.8 units/day", "conversion 15.0 % vs category 15.0 %",
-                "return rate 4.2 % vs category 6.7 %", "rating 4.7 vs category 4.5", "no counterfeit complaints");
+        assertThat(first.getReasons())
+                .containsExactly(
+                        "forecast 3.8 units/day",
+                        "conversion 15.0 % vs category 15.0 %",
+                        "return rate 4.2 % vs category 6.7 %",
+                        "rating 4.7 vs category 4.5",
+                        "no counterfeit complaints");
         SourcingShortlist second = rows.get(1);
         assertThat(second.getScore()).isCloseTo(0.2583582405694183, within(1e-12));
         assertThat(second.getForecastDailyUnits()).isEqualTo(3.0);
@@ -91,7 +105,8 @@ class CategoryShortlistTest {
         assertThat(f[5]).isCloseTo(20 / (190.0 / 15), within(1e-12));
         assertThat(f[0]).isCloseTo(10 / (190.0 / 15), within(1e-12));
         assertThat(CategoryShortlist.weekdayFactors(java.util.Arrays.copyOfRange(daily, 2, 16), lastDay))
-                .as("13 full days: flat").containsOnly(1.0);
+                .as("13 full days: flat")
+                .containsOnly(1.0);
     }
 
     @Test
@@ -100,6 +115,8 @@ class CategoryShortlistTest {
         s.lastDayFraction = 0.25;
         assertThat(CategoryShortlist.observed(s)).containsExactly(4.0, 12.0);
         s.lastDayFraction = 1.0 / 24;
-        assertThat(CategoryShortlist.observed(s)).as("scaled from a quarter day at most").containsExactly(4.0, 12.0);
+        assertThat(CategoryShortlist.observed(s))
+                .as("scaled from a quarter day at most")
+                .containsExactly(4.0, 12.0);
     }
 }

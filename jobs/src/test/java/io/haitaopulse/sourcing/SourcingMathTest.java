@@ -24,15 +24,20 @@ class SourcingMathTest {
     void dampedTrendForecastFollowsTheRecurrence() {
         assertThat(SourcingMath.dampedTrendForecast(new double[] {10, 12, 14, 16}, 0.5, 0.3, 0.9))
                 .isCloseTo(15.54538575, within(1e-9));
-        assertThat(SourcingMath.dampedTrendForecast(new double[] {5, 0, 0, 0}, 0.5, 0.3, 0.9)).isGreaterThanOrEqualTo(0);
+        assertThat(SourcingMath.dampedTrendForecast(new double[] {5, 0, 0, 0}, 0.5, 0.3, 0.9))
+                .isGreaterThanOrEqualTo(0);
     }
 
     @Test
     void inverseNormalMatchesReferenceQuantiles() {
-        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.95)).isCloseTo(1.6448536269514715, within(1e-12));
-        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.99)).isCloseTo(2.3263478740408408, within(1e-12));
-        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.01)).isCloseTo(-2.3263478740408408, within(1e-12));
-        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.5)).isCloseTo(0.0, within(1e-15));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.95))
+                .isCloseTo(1.6448536269514715, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.99))
+                .isCloseTo(2.3263478740408408, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.01))
+                .isCloseTo(-2.3263478740408408, within(1e-12));
+        assertThat(NormalDistribution.of(0, 1).inverseCumulativeProbability(0.5))
+                .isCloseTo(0.0, within(1e-15));
     }
 
     @Test
@@ -47,7 +52,9 @@ class SourcingMathTest {
 
     @Test
     void aServiceLevelOutsideTheOpenUnitIntervalIsRejected() {
-        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 1.0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 0.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 1.0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SourcingMath.orderQuantity(10, 3, 42, 5, 0.0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

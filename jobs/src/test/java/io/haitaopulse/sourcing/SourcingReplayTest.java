@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.runtime.Replay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,25 +27,31 @@ class SourcingReplayTest {
     Path tmp;
 
     private static String view(long item, String user, long minute) {
-        return String.format("{\"type\":\"click\",\"event_id\":\"%s-%d\",\"user_id\":\"%s\",\"item_id\":%d,\"category_id\":7,"
-                + "\"action\":\"VIEW\",\"ts\":%d}", user, minute, user, item, minute * 60_000);
+        return String.format(
+                "{\"type\":\"click\",\"event_id\":\"%s-%d\",\"user_id\":\"%s\",\"item_id\":%d,\"category_id\":7,"
+                        + "\"action\":\"VIEW\",\"ts\":%d}",
+                user, minute, user, item, minute * 60_000);
     }
 
     private static String paid(long item, String user, long minute, int qty, long price) {
-        return String.format("{\"type\":\"order\",\"order_id\":\"o%d\",\"user_id\":\"%s\",\"status\":\"PAID\",\"ts\":%d,"
-                + "\"lines\":[{\"item_id\":%d,\"category_id\":7,\"quantity\":%d,\"unit_price_cents\":%d}]}", minute, user,
-                minute * 60_000, item, qty, price);
+        return String.format(
+                "{\"type\":\"order\",\"order_id\":\"o%d\",\"user_id\":\"%s\",\"status\":\"PAID\",\"ts\":%d,"
+                        + "\"lines\":[{\"item_id\":%d,\"category_id\":7,\"quantity\":%d,\"unit_price_cents\":%d}]}",
+                minute, user, minute * 60_000, item, qty, price);
     }
 
     private static String review(long item, String user, long minute, int rating, String complaint) {
-        return String.format("{\"type\":\"review\",\"item_id\":%d,\"user_id\":\"%s\",\"ts\":%d,\"rating\":%d,\"complaint\":%s}",
+        return String.format(
+                "{\"type\":\"review\",\"item_id\":%d,\"user_id\":\"%s\",\"ts\":%d,\"rating\":%d,\"complaint\":%s}",
                 item, user, minute * 60_000, rating, complaint == null ? "null" : "\"" + complaint + "\"");
     }
 
     @Test
     void shortlistsTheSoundItemAndExcludesTheCounterfeitOne() throws Exception {
         List<String> lines = List.of(
-                view(1, "u1", 10), view(1, "u2", 10), view(2, "u3", 15),
+                view(1, "u1", 10),
+                view(1, "u2", 10),
+                view(2, "u3", 15),
                 paid(1, "u1", 20, 2, 100),
                 review(1, "u1", 30, 5, null),
                 paid(2, "u3", 40, 1, 50),
@@ -55,7 +61,8 @@ class SourcingReplayTest {
         Files.write(in, lines, StandardCharsets.UTF_8);
         Path out = tmp.resolve("out");
 
-        Replay.run(new Replay.Spec("sourcing", List.of(in), out, InputFormat.JSONL, new Configuration(), 2, null, null));
+        Replay.run(
+                new Replay.Spec("sourcing", List.of(in), out, InputFormat.JSONL, new Configuration(), 2, null, null));
 
         List<JsonNode> rows = ReplayOutput.readRows(out.resolve("sourcing_shortlist.jsonl"));
         assertThat(rows).hasSize(1);

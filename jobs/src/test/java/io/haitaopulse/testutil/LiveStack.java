@@ -51,7 +51,8 @@ public final class LiveStack {
     public static String freshDatabase(String prefix) {
         String name = prefix + "_" + DATABASES.incrementAndGet();
         String admin = postgres().jdbcUrl();
-        try (Connection c = DriverManager.getConnection(admin, LocalPostgres.USER, null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(admin, LocalPostgres.USER, null);
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
@@ -71,7 +72,8 @@ public final class LiveStack {
     public static LocalKafka newKafka(String adminPassword) {
         try {
             Path dir = workDir().resolve("kafka-" + ProcessHandle.current().pid() + "-" + BROKERS.incrementAndGet());
-            return adminPassword == null ? LocalKafka.start(dir, 0, Duration.ofSeconds(90))
+            return adminPassword == null
+                    ? LocalKafka.start(dir, 0, Duration.ofSeconds(90))
                     : LocalKafka.startSecured(dir, 0, Duration.ofSeconds(90), adminPassword);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

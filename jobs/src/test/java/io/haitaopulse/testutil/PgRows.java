@@ -31,7 +31,8 @@ public final class PgRows {
 
     /** The number of rows in {@code table}; 0 while the table does not exist yet. */
     public static long count(String url, OutputTable<?> table) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.name())) {
             rs.next();
             return rs.getLong(1);
@@ -48,7 +49,8 @@ public final class PgRows {
         List<String> columns = new ArrayList<>(new PgTable<>(table).columnNames());
         columns.remove(PgTable.ROW_ID);
         List<JsonNode> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + table.name())) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {

@@ -80,9 +80,11 @@ public final class RawIdScan {
 
     /** Scans every row of every table in the database's public schema, as JSON text. */
     public RawIdScan tables(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
+                Statement st = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

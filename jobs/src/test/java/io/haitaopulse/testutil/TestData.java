@@ -21,7 +21,8 @@ public final class TestData {
     public static Path file(String name) {
         String home = System.getProperty("pulse.home");
         if (home != null) {
-            Path candidate = Paths.get(home).resolve(DIR).resolve(name).toAbsolutePath().normalize();
+            Path candidate =
+                    Paths.get(home).resolve(DIR).resolve(name).toAbsolutePath().normalize();
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
@@ -33,7 +34,7 @@ public final class TestData {
                 return candidate;
             }
         }
-        throw new IllegalStateException(DIR + "/" + name + " not found above " + Paths.get("").toAbsolutePath()
-                + "; set -Dpulse.home to the repository root");
+        throw new IllegalStateException(DIR + "/" + name + " not found above "
+                + Paths.get("").toAbsolutePath() + "; set -Dpulse.home to the repository root");
     }
 }

@@ -28,9 +28,11 @@ public final class TopicRecords {
 
     /** The end offset of every partition of {@code topic} now: where a later run's records start. */
     public static Map<TopicPartition, Long> endOffsets(Properties client, String topic) {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             return c.endOffsets(parts);
         }
     }
@@ -51,8 +53,10 @@ public final class TopicRecords {
         Properties uncommitted = new Properties();
         uncommitted.putAll(client);
         uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        try (KafkaConsumer<byte[], byte[]> lso = new KafkaConsumer<>(committed, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KafkaConsumer<byte[], byte[]> hw = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> lso =
+                        new KafkaConsumer<>(committed, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaConsumer<byte[], byte[]> hw =
+                        new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (true) {
                 Map<TopicPartition, Long> stable = lso.endOffsets(parts);
@@ -61,7 +65,8 @@ public final class TopicRecords {
                     return stable;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("a transaction is still open: last stable offsets " + stable + ", high watermarks " + high);
+                    throw new AssertionError(
+                            "a transaction is still open: last stable offsets " + stable + ", high watermarks " + high);
                 }
                 try {
                     Thread.sleep(100);
@@ -74,19 +79,22 @@ public final class TopicRecords {
     }
 
     /** {@link #read(Properties, String, String)} from {@code from} on (partitions not in it: from the start). */
-    public static List<ConsumerRecord<byte[], byte[]>> read(Properties client, String topic, String isolation,
-            Map<TopicPartition, Long> from) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(
+            Properties client, String topic, String isolation, Map<TopicPartition, Long> from) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             from.forEach(c::seek);
-            Map<TopicPartition, Long> end = "read_committed".equals(isolation) ? settledEndOffsets(client, parts) : c.endOffsets(parts);
+            Map<TopicPartition, Long> end =
+                    "read_committed".equals(isolation) ? settledEndOffsets(client, parts) : c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {

@@ -20,12 +20,26 @@ class PartialAggregatorTest {
     private static final TumblingWindow MINUTE = new TumblingWindow(60_000L, 0L);
 
     private static Ingested view(String user, long ts) {
-        return new Ingested(new Click("e", user, 1L, 9L, ClickAction.VIEW, Instant.ofEpochMilli(ts), null, null, null, null, null,
-                null), Long.MIN_VALUE);
+        return new Ingested(
+                new Click(
+                        "e",
+                        user,
+                        1L,
+                        9L,
+                        ClickAction.VIEW,
+                        Instant.ofEpochMilli(ts),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
     private static OneInputStreamOperatorTestHarness<Ingested, DistinctPartial> harness() throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new PartialAggregator(new TrafficPipeline.TrafficHits(MINUTE), 60_000L));
+        var h = new OneInputStreamOperatorTestHarness<>(
+                new PartialAggregator(new TrafficPipeline.TrafficHits(MINUTE), 60_000L));
         h.open();
         return h;
     }
@@ -36,7 +50,8 @@ class PartialAggregatorTest {
         for (Object o : h.getOutput()) {
             if (o instanceof Watermark w) {
                 out.add("wm " + w.getTimestamp());
-            } else if (o instanceof StreamRecord<?> r && r.getValue() instanceof DistinctPartial p
+            } else if (o instanceof StreamRecord<?> r
+                    && r.getValue() instanceof DistinctPartial p
                     && p.segment.equals(TrafficPipeline.segment(TrafficPipeline.ALL, TrafficPipeline.ALL))) {
                 out.add(p.windowStart + " pv " + p.events + " users " + p.size + (p.minuteOpen ? "" : " hour-only"));
             }

@@ -26,18 +26,28 @@ class PaymentTimeoutsTest {
     private static final long HORIZON = 3600 * S;
 
     private static Ingested order(String id, OrderStatus status, long ts) {
-        return new Ingested(new Order(id, "user-" + id, status, Instant.ofEpochMilli(ts),
-                List.of(new OrderLine(1L, 2L, 1, 100L, 0L)), null, null), Long.MIN_VALUE);
+        return new Ingested(
+                new Order(
+                        id,
+                        "user-" + id,
+                        status,
+                        Instant.ofEpochMilli(ts),
+                        List.of(new OrderLine(1L, 2L, 1, 100L, 0L)),
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, OrderTimeout> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new PaymentTimeouts(TIMEOUT, HORIZON),
-                i -> ((Order) i.getBody()).getOrderId(), Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new PaymentTimeouts(TIMEOUT, HORIZON), i -> ((Order) i.getBody()).getOrderId(), Types.STRING);
     }
 
     private static List<String> rows(KeyedOneInputStreamOperatorTestHarness<String, Ingested, OrderTimeout> h) {
-        return h.extractOutputValues().stream().map(t -> t.getOrderId() + " " + t.getCreatedTs().toEpochMilli() / S + " "
-                + t.getTimeoutTs().toEpochMilli() / S + " " + (t.getPaidLateTs() == null ? "-" : t.getPaidLateTs().toEpochMilli() / S))
+        return h.extractOutputValues().stream()
+                .map(t -> t.getOrderId() + " " + t.getCreatedTs().toEpochMilli() / S + " "
+                        + t.getTimeoutTs().toEpochMilli() / S + " "
+                        + (t.getPaidLateTs() == null ? "-" : t.getPaidLateTs().toEpochMilli() / S))
                 .toList();
     }
 
@@ -45,8 +55,12 @@ class PaymentTimeoutsTest {
         return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, Ingested, OrderTimeout> h, String id, OrderStatus s,
-            long seconds) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Ingested, OrderTimeout> h,
+            String id,
+            OrderStatus s,
+            long seconds)
+            throws Exception {
         h.processElement(order(id, s, seconds * S), seconds * S);
     }
 

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.bots.BotOptions;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.runtime.Replay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,16 +88,19 @@ class PlantedBotsAndUnpaidOrdersTest {
         assertThat(truth.get("bots")).hasSize(2);
         Set<String> expected = new TreeSet<>();
         for (JsonNode b : truth.get("bots")) {
-            expected.add(pseudonym(b.get("user_id").asText()) + " " + b.get("rule").asText());
+            expected.add(
+                    pseudonym(b.get("user_id").asText()) + " " + b.get("rule").asText());
         }
         Set<String> held = new TreeSet<>();
         long clicks = 0;
         for (JsonNode s : table(tmp.resolve("filtered"), "suspicious_events")) {
-            held.add(s.get("event").get("user_id").asText() + " " + s.get("rule").asText());
+            held.add(
+                    s.get("event").get("user_id").asText() + " " + s.get("rule").asText());
             clicks++;
         }
         assertThat(held).isEqualTo(expected);
-        assertThat(filtered.botCounts()).containsEntry(BotFilter.usersCounter(BotFilter.REPEAT_ITEM), 1L)
+        assertThat(filtered.botCounts())
+                .containsEntry(BotFilter.usersCounter(BotFilter.REPEAT_ITEM), 1L)
                 .containsEntry(BotFilter.usersCounter(BotFilter.NO_DWELL), 1L);
         long planted = 0;
         for (JsonNode b : truth.get("bots")) {
@@ -115,8 +118,11 @@ class PlantedBotsAndUnpaidOrdersTest {
         List<String> found = new ArrayList<>();
         for (JsonNode h : table(out, "hot_items")) {
             long end = h.get("window_end").asLong();
-            if (h.get("item_id").asLong() == item && h.get("scope").asText().equals("all") && h.get("rank").asInt() == 1
-                    && end > from && end <= until + 3_600_000L) {
+            if (h.get("item_id").asLong() == item
+                    && h.get("scope").asText().equals("all")
+                    && h.get("rank").asInt() == 1
+                    && end > from
+                    && end <= until + 3_600_000L) {
                 found.add("hot " + end);
             }
         }
@@ -133,7 +139,9 @@ class PlantedBotsAndUnpaidOrdersTest {
         assertThat(hammeredItemStandsOut(tmp.resolve("filtered"))).isEmpty();
         Path unfiltered = tmp.resolve("unfiltered");
         Replay.run(spec(tmp.resolve("in"), unfiltered, "trends", false));
-        assertThat(hammeredItemStandsOut(unfiltered)).as("the bot alone makes the item stand out").isNotEmpty();
+        assertThat(hammeredItemStandsOut(unfiltered))
+                .as("the bot alone makes the item stand out")
+                .isNotEmpty();
     }
 
     @Test
@@ -146,7 +154,8 @@ class PlantedBotsAndUnpaidOrdersTest {
         Set<String> actual = new TreeSet<>();
         for (JsonNode t : table(tmp.resolve("filtered"), "order_timeouts")) {
             actual.add(t.get("order_id").asText());
-            assertThat(t.get("timeout_ts").asLong() - t.get("created_ts").asLong()).isEqualTo(Duration.ofMinutes(15).toMillis());
+            assertThat(t.get("timeout_ts").asLong() - t.get("created_ts").asLong())
+                    .isEqualTo(Duration.ofMinutes(15).toMillis());
             assertThat(t.get("paid_late_ts").isNull()).isTrue();
         }
         assertThat(actual).isEqualTo(expected);
@@ -156,7 +165,8 @@ class PlantedBotsAndUnpaidOrdersTest {
         for (JsonNode f : table(tmp.resolve("filtered"), "funnel")) {
             orderers += f.get("orderers").asLong();
             payers += f.get("payers").asLong();
-            assertThat(f.get("payers").asLong()).isLessThanOrEqualTo(f.get("orderers").asLong());
+            assertThat(f.get("payers").asLong())
+                    .isLessThanOrEqualTo(f.get("orderers").asLong());
         }
         assertThat(orderers).isGreaterThan(payers);
     }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.runtime.Replay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ class TrafficReplayTest {
     Path tmp;
 
     private static String view(String id, String user, long ts, String extra) {
-        return "{\"type\":\"click\",\"event_id\":\"" + id + "\",\"user_id\":\"" + user + "\",\"item_id\":1,\"category_id\":9,"
-                + "\"action\":\"VIEW\",\"ts\":" + ts + extra + "}";
+        return "{\"type\":\"click\",\"event_id\":\"" + id + "\",\"user_id\":\"" + user
+                + "\",\"item_id\":1,\"category_id\":9," + "\"action\":\"VIEW\",\"ts\":" + ts + extra + "}";
     }
 
     @Test
@@ -56,41 +56,49 @@ class TrafficReplayTest {
         conf.set(PrivacyOptions.K_ANONYMITY, 1);
         conf.set(PrivacyOptions.PSEUDONYM_SECRET, PseudonymKey.generate().toBase64());
         Path out = tmp.resolve("out");
-        Replay.Result r = Replay.run(new Replay.Spec("traffic", List.of(in), out, InputFormat.JSONL, conf, 2, null, null));
+        Replay.Result r =
+                Replay.run(new Replay.Spec("traffic", List.of(in), out, InputFormat.JSONL, conf, 2, null, null));
 
         List<String> traffic = new ArrayList<>();
         for (JsonNode n : rows(out, "traffic")) {
-            traffic.add(n.get("granularity").asText() + " " + n.get("dimension").asText() + " " + n.get("value").asText() + " "
-                    + n.get("window_start").asLong() / 1000 + " pv " + n.get("pv").asLong() + " uv " + n.get("uv").asLong()
+            traffic.add(n.get("granularity").asText() + " " + n.get("dimension").asText() + " "
+                    + n.get("value").asText() + " "
+                    + n.get("window_start").asLong() / 1000 + " pv "
+                    + n.get("pv").asLong() + " uv " + n.get("uv").asLong()
                     + (n.get("uv_exact").asBoolean() ? "" : " estimate"));
         }
-        assertThat(traffic).filteredOn(s -> s.contains(" all all ")).containsExactlyInAnyOrder(
-                "1m all all 0 pv 3 uv 2",
-                "1m all all 60 pv 1 uv 1",
-                "1m all all 120 pv 1 uv 1",
-                "1m all all 3600 pv 1 uv 1",
-                // e1, e2, e3, e5, e6 and the partly late e7; not e9
-                "1h all all 0 pv 6 uv 5",
-                "1h all all 3600 pv 1 uv 1");
-        assertThat(traffic).filteredOn(s -> s.startsWith("1h channel ")).containsExactlyInAnyOrder(
-                "1h channel WECHAT 0 pv 2 uv 2",
-                "1h channel SEARCH 0 pv 1 uv 1",
-                "1h channel unknown 0 pv 3 uv 3",
-                "1h channel unknown 3600 pv 1 uv 1");
-        assertThat(traffic).filteredOn(s -> s.startsWith("1m region ") && s.contains(" 0 pv")).containsExactlyInAnyOrder(
-                "1m region shanghai 0 pv 2 uv 1",
-                "1m region beijing 0 pv 1 uv 1");
-        assertThat(traffic).filteredOn(s -> s.startsWith("1h device ") && s.contains(" 0 pv")).containsExactlyInAnyOrder(
-                "1h device ios 0 pv 2 uv 1",
-                "1h device android 0 pv 1 uv 1",
-                "1h device unknown 0 pv 3 uv 3");
+        assertThat(traffic)
+                .filteredOn(s -> s.contains(" all all "))
+                .containsExactlyInAnyOrder(
+                        "1m all all 0 pv 3 uv 2",
+                        "1m all all 60 pv 1 uv 1",
+                        "1m all all 120 pv 1 uv 1",
+                        "1m all all 3600 pv 1 uv 1",
+                        // e1, e2, e3, e5, e6 and the partly late e7; not e9
+                        "1h all all 0 pv 6 uv 5",
+                        "1h all all 3600 pv 1 uv 1");
+        assertThat(traffic)
+                .filteredOn(s -> s.startsWith("1h channel "))
+                .containsExactlyInAnyOrder(
+                        "1h channel WECHAT 0 pv 2 uv 2",
+                        "1h channel SEARCH 0 pv 1 uv 1",
+                        "1h channel unknown 0 pv 3 uv 3",
+                        "1h channel unknown 3600 pv 1 uv 1");
+        assertThat(traffic)
+                .filteredOn(s -> s.startsWith("1m region ") && s.contains(" 0 pv"))
+                .containsExactlyInAnyOrder("1m region shanghai 0 pv 2 uv 1", "1m region beijing 0 pv 1 uv 1");
+        assertThat(traffic)
+                .filteredOn(s -> s.startsWith("1h device ") && s.contains(" 0 pv"))
+                .containsExactlyInAnyOrder(
+                        "1h device ios 0 pv 2 uv 1", "1h device android 0 pv 1 uv 1", "1h device unknown 0 pv 3 uv 3");
         // Minutes: 0 s has all + 2 channels + 2 regions + 2 devices, the other three all + 3 unknowns;
         // hour 0: all + 3 values per dimension, hour 1: all + 3 unknowns.
         assertThat(traffic).hasSize(7 + 3 * 4 + 10 + 4);
 
         List<String> late = new ArrayList<>();
         for (JsonNode n : rows(out, "late_events")) {
-            late.add(n.get("event").get("event_id").asText() + " " + n.get("reason").asText().split(":")[0]);
+            late.add(n.get("event").get("event_id").asText() + " "
+                    + n.get("reason").asText().split(":")[0]);
         }
         assertThat(late).containsExactlyInAnyOrder("e7 traffic", "e9 traffic", "e9 funnel");
         assertThat(r.late()).isEqualTo(3);

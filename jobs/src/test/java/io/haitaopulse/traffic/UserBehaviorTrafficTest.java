@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.testutil.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,12 +46,15 @@ class UserBehaviorTrafficTest {
     @BeforeAll
     void replay() throws Exception {
         Path data = TestData.file("UserBehavior.csv");
-        rows = Files.readAllLines(data, StandardCharsets.US_ASCII).stream().map(l -> l.split(",")).toList();
+        rows = Files.readAllLines(data, StandardCharsets.US_ASCII).stream()
+                .map(l -> l.split(","))
+                .toList();
         Configuration conf = new Configuration();
         // A fixed key: HyperLogLog estimates depend on the pseudonyms, so only a fixed key repeats them.
         conf.set(PrivacyOptions.PSEUDONYM_SECRET, java.util.Base64.getEncoder().encodeToString(new byte[32]));
         out = tmp.resolve("out");
-        result = Replay.run(new Replay.Spec("traffic", List.of(data), out, InputFormat.USERBEHAVIOR, conf, 2, null, null));
+        result = Replay.run(
+                new Replay.Spec("traffic", List.of(data), out, InputFormat.USERBEHAVIOR, conf, 2, null, null));
     }
 
     /** PV and the set of users per window start, of VIEWs only. */
@@ -69,7 +72,8 @@ class UserBehaviorTrafficTest {
         Map<Long, Set<String>> users = new TreeMap<>();
         for (String[] r : rows) {
             if (r[3].equals(behavior)) {
-                users.computeIfAbsent(Math.floorDiv(Long.parseLong(r[4]) * 1000, size) * size, k -> new HashSet<>()).add(r[0]);
+                users.computeIfAbsent(Math.floorDiv(Long.parseLong(r[4]) * 1000, size) * size, k -> new HashSet<>())
+                        .add(r[0]);
             }
         }
         return users;
@@ -89,7 +93,8 @@ class UserBehaviorTrafficTest {
         assertThat(result.deadLettered()).isZero();
         Map<String, JsonNode> byKey = new HashMap<>();
         for (JsonNode n : table("traffic")) {
-            String key = n.get("granularity").asText() + " " + n.get("dimension").asText() + " " + n.get("value").asText() + " "
+            String key = n.get("granularity").asText() + " "
+                    + n.get("dimension").asText() + " " + n.get("value").asText() + " "
                     + n.get("window_start").asLong();
             assertThat(byKey.put(key, n)).as("one row per key: %s", key).isNull();
         }
@@ -99,7 +104,8 @@ class UserBehaviorTrafficTest {
             String g = size == MINUTE ? "1m" : "1h";
             Map<Long, long[]> pv = pv(size);
             Map<Long, Set<String>> uv = users(size, "pv");
-            assertThat(byKey.keySet().stream().filter(k -> k.startsWith(g + " all all "))).hasSize(pv.size());
+            assertThat(byKey.keySet().stream().filter(k -> k.startsWith(g + " all all ")))
+                    .hasSize(pv.size());
             for (Map.Entry<Long, long[]> e : pv.entrySet()) {
                 long exact = uv.get(e.getKey()).size();
                 JsonNode all = byKey.get(g + " all all " + e.getKey());
@@ -109,10 +115,13 @@ class UserBehaviorTrafficTest {
                 boolean shouldBeExact = size == MINUTE || exact <= TrafficOptions.EXACT_UV_LIMIT.defaultValue();
                 assertThat(all.get("uv_exact").asBoolean()).isEqualTo(shouldBeExact);
                 if (shouldBeExact) {
-                    assertThat(all.get("uv").asLong()).as("uv %s %d", g, e.getKey()).isEqualTo(exact);
+                    assertThat(all.get("uv").asLong())
+                            .as("uv %s %d", g, e.getKey())
+                            .isEqualTo(exact);
                 } else {
                     hll++;
-                    assertThat((double) all.get("uv").asLong()).as("HyperLogLog uv %s %d", g, e.getKey())
+                    assertThat((double) all.get("uv").asLong())
+                            .as("HyperLogLog uv %s %d", g, e.getKey())
                             .isBetween(exact * (1 - 3 * 0.0081), exact * (1 + 3 * 0.0081));
                 }
                 // The sample has no channel, region or device: each segment is "unknown", the
@@ -120,7 +129,9 @@ class UserBehaviorTrafficTest {
                 for (String dim : List.of("channel", "region", "device")) {
                     JsonNode seg = byKey.get(g + " " + dim + " unknown " + e.getKey());
                     if (exact < 10) {
-                        assertThat(seg).as("%s row of %d users is suppressed", dim, exact).isNull();
+                        assertThat(seg)
+                                .as("%s row of %d users is suppressed", dim, exact)
+                                .isNull();
                         suppressed++;
                     } else {
                         assertThat(seg.get("pv")).isEqualTo(all.get("pv"));
@@ -139,7 +150,8 @@ class UserBehaviorTrafficTest {
         Map<String, Set<String>> stage = new HashMap<>();
         for (String[] r : rows) {
             long hour = Math.floorDiv(Long.parseLong(r[4]) * 1000, HOUR) * HOUR;
-            stage.computeIfAbsent(hour + " " + r[2] + " " + r[3], k -> new HashSet<>()).add(r[0]);
+            stage.computeIfAbsent(hour + " " + r[2] + " " + r[3], k -> new HashSet<>())
+                    .add(r[0]);
         }
         Set<String> keys = new HashSet<>();
         for (String k : stage.keySet()) {
@@ -150,7 +162,8 @@ class UserBehaviorTrafficTest {
         List<JsonNode> funnel = table("funnel");
         assertThat(funnel).hasSize(keys.size());
         for (JsonNode n : funnel) {
-            String key = n.get("window_start").asLong() + " " + n.get("category_id").asLong();
+            String key =
+                    n.get("window_start").asLong() + " " + n.get("category_id").asLong();
             long viewers = stage.getOrDefault(key + " pv", Set.of()).size();
             long carters = stage.getOrDefault(key + " cart", Set.of()).size();
             long buyers = stage.getOrDefault(key + " buy", Set.of()).size();
@@ -167,6 +180,8 @@ class UserBehaviorTrafficTest {
             }
         }
         assertThat(table("order_timeouts")).isEmpty();
-        assertThat(table("suspicious_events")).as("no person in the sample clicks like a bot").isEmpty();
+        assertThat(table("suspicious_events"))
+                .as("no person in the sample clicks like a bot")
+                .isEmpty();
     }
 }

@@ -20,7 +20,8 @@ class AllScopeMergeTest {
     void mergesShardCandidatesIntoTheGlobalTopNAndForgetsTheWindow() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, HotItem, HotItem>(
                 new KeyedProcessOperator<>(new AllScopeMerge(new SlidingWindows(10, 5, 0), 3)),
-                c -> c.getWindowEnd().toEpochMilli(), Types.LONG);
+                c -> c.getWindowEnd().toEpochMilli(),
+                Types.LONG);
         h.open();
         // Shard A's top 2, then shard B's top 2.
         h.processElement(candidate(1, 5), 0);
@@ -28,7 +29,8 @@ class AllScopeMergeTest {
         h.processElement(candidate(3, 4), 0);
         h.processElement(candidate(4, 3), 0);
         h.processWatermark(9);
-        assertThat(h.extractOutputValues()).extracting(r -> r.getRank() + ":" + r.getItemId() + "=" + r.getViews())
+        assertThat(h.extractOutputValues())
+                .extracting(r -> r.getRank() + ":" + r.getItemId() + "=" + r.getViews())
                 .containsExactly("1:1=5", "2:3=4", "3:2=3");
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();

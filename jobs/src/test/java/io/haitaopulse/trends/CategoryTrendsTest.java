@@ -64,7 +64,9 @@ class CategoryTrendsTest {
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> run(long warmupMs)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(warmupMs))))), a -> a.categoryId, Types.LONG);
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(warmupMs))))),
+                a -> a.categoryId,
+                Types.LONG);
         h.open();
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(2, 0, 1, "z"), 0);
@@ -98,7 +100,9 @@ class CategoryTrendsTest {
         assertThat(rows.get(3).getRatio()).isEqualTo(0.8);
         assertThat(rows.get(3).getZ()).isCloseTo(-5 / Math.sqrt(5), within(1e-12));
 
-        List<CategoryTrend> cats = h.getSideOutput(CategoryTrends.CATEGORY_TRENDS).stream().map(StreamRecord::getValue).toList();
+        List<CategoryTrend> cats = h.getSideOutput(CategoryTrends.CATEGORY_TRENDS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
         assertThat(cats).extracting(CategoryTrend::getViews).containsExactly(3L, 5L, 10L, 8L);
         assertThat(cats).extracting(CategoryTrend::getActiveItems).containsExactly(2L, 2L, 1L, 1L);
         assertThat(cats).extracting(CategoryTrend::getTrendingItems).containsExactly(0, 0, 1, 0);
@@ -136,7 +140,9 @@ class CategoryTrendsTest {
         Configuration c = conf(5);
         c.set(TrendOptions.MIN_USERS, 9L); // item 1 has 8 viewers in [5,15)
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))), a -> a.categoryId, Types.LONG);
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
         h.open();
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);

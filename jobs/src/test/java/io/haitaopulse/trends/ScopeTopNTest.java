@@ -25,16 +25,18 @@ class ScopeTopNTest {
 
     private static final long CATEGORY = 7L;
 
-    private static KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> harness(long allowedLateness,
-            ScopeTopN.Mode mode) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> harness(
+            long allowedLateness, ScopeTopN.Mode mode) throws Exception {
         ScopeTopN fn = new ScopeTopN(new SlidingWindows(10, 5, allowedLateness), 2, mode);
-        KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(fn), pc -> pc.categoryId, Types.LONG);
+        KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(fn), pc -> pc.categoryId, Types.LONG);
         h.open();
         return h;
     }
 
-    private static void feedHandExample(KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> h) throws Exception {
+    private static void feedHandExample(KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, HotItem> h)
+            throws Exception {
         h.processElement(new PaneCount(1, CATEGORY, 0, 2), 0);
         h.processElement(new PaneCount(2, CATEGORY, 0, 1), 0);
         h.processElement(new PaneCount(1, CATEGORY, 5, 1), 0);
@@ -74,9 +76,10 @@ class ScopeTopNTest {
         h.processElement(new PaneCount(3, CATEGORY, 0, 1), 0);
         assertThat(h.extractOutputValues()).isEmpty();
         h.processWatermark(14);
-        assertThat(h.extractOutputValues()).containsExactly(
-                row(10, 1, 3, 4), row(10, 2, 1, 3),
-                row(15, 1, 3, 3), row(15, 2, 2, 2));
+        assertThat(h.extractOutputValues())
+                .containsExactly(
+                        row(10, 1, 3, 4), row(10, 2, 1, 3),
+                        row(15, 1, 3, 3), row(15, 2, 2, 2));
         assertThat(h.numKeyedStateEntries()).isPositive();
         h.getOutput().clear();
         h.processWatermark(19);
@@ -121,10 +124,11 @@ class ScopeTopNTest {
         // watermark lags (another source is slower): the view must still count only in [5,15).
         h.processElement(new PaneCount(3, CATEGORY, 0, 5, 15), 0);
         h.processWatermark(14);
-        assertThat(h.extractOutputValues()).containsExactly(
-                row(5, 1, 1, 2), row(5, 2, 2, 1),
-                row(10, 1, 1, 3), row(10, 2, 2, 3),
-                row(15, 1, 3, 3), row(15, 2, 2, 2));
+        assertThat(h.extractOutputValues())
+                .containsExactly(
+                        row(5, 1, 1, 2), row(5, 2, 2, 1),
+                        row(10, 1, 1, 3), row(10, 2, 2, 3),
+                        row(15, 1, 3, 3), row(15, 2, 2, 2));
         assertThat(h.numKeyedStateEntries()).isZero();
         h.close();
     }

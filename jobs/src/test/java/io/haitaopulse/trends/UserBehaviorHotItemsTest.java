@@ -2,8 +2,8 @@ package io.haitaopulse.trends;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.testutil.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +49,15 @@ class UserBehaviorHotItemsTest {
     }
 
     private static Replay.Spec spec(List<Path> inputs, Path out) {
-        return new Replay.Spec("trends", inputs, out, InputFormat.USERBEHAVIOR,
-                HotItemsReplayTest.options(Duration.ofHours(1), Duration.ofMinutes(5), TOP, Duration.ofSeconds(5)), 2, null, null);
+        return new Replay.Spec(
+                "trends",
+                inputs,
+                out,
+                InputFormat.USERBEHAVIOR,
+                HotItemsReplayTest.options(Duration.ofHours(1), Duration.ofMinutes(5), TOP, Duration.ofSeconds(5)),
+                2,
+                null,
+                null);
     }
 
     @Test
@@ -115,7 +122,8 @@ class UserBehaviorHotItemsTest {
             long item = Long.parseLong(f[1]);
             long ts = Long.parseLong(f[4]) * 1000;
             for (long start = Math.floorDiv(ts, SLIDE) * SLIDE; start > ts - HOUR; start -= SLIDE) {
-                Map<String, Map<Long, Long>> byScope = counts.computeIfAbsent(start + HOUR, e -> new TreeMap<>(scopeOrder));
+                Map<String, Map<Long, Long>> byScope =
+                        counts.computeIfAbsent(start + HOUR, e -> new TreeMap<>(scopeOrder));
                 byScope.computeIfAbsent("all", s -> new HashMap<>()).merge(item, 1L, Long::sum);
                 byScope.computeIfAbsent(f[2], s -> new HashMap<>()).merge(item, 1L, Long::sum);
             }
@@ -125,8 +133,14 @@ class UserBehaviorHotItemsTest {
             List<Map.Entry<Long, Long>> ranked = new ArrayList<>(items.entrySet());
             ranked.sort(Map.Entry.<Long, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
             for (int r = 0; r < Math.min(TOP, ranked.size()); r++) {
-                rows.add(String.format("{\"window_start\":%d,\"window_end\":%d,\"scope\":\"%s\",\"rank\":%d,\"item_id\":%d,\"views\":%d}",
-                        end - HOUR, end, scope, r + 1, ranked.get(r).getKey(), ranked.get(r).getValue()));
+                rows.add(String.format(
+                        "{\"window_start\":%d,\"window_end\":%d,\"scope\":\"%s\",\"rank\":%d,\"item_id\":%d,\"views\":%d}",
+                        end - HOUR,
+                        end,
+                        scope,
+                        r + 1,
+                        ranked.get(r).getKey(),
+                        ranked.get(r).getValue()));
             }
         }));
         return rows;

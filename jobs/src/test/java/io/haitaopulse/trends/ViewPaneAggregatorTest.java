@@ -17,8 +17,23 @@ import org.junit.jupiter.api.Test;
 class ViewPaneAggregatorTest {
 
     private static StreamRecord<Ingested> click(long item, ClickAction action, long ts) {
-        return new StreamRecord<>(new Ingested(new Click("e", "u", item, 7L, action, Instant.ofEpochMilli(ts),
-                null, null, null, null, null, null), Long.MIN_VALUE), ts);
+        return new StreamRecord<>(
+                new Ingested(
+                        new Click(
+                                "e",
+                                "u",
+                                item,
+                                7L,
+                                action,
+                                Instant.ofEpochMilli(ts),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        Long.MIN_VALUE),
+                ts);
     }
 
     private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, PaneCount> h) {
@@ -72,7 +87,8 @@ class ViewPaneAggregatorTest {
         h.processElement(click(4, ClickAction.VIEW, 3));
         h.processElement(click(4, ClickAction.VIEW, 12));
         h.processWatermark(14);
-        assertThat(drain(h)).containsExactlyInAnyOrder("item 4 pane 0 views 1 from 15", "item 4 pane 10 views 1", "wm 14");
+        assertThat(drain(h))
+                .containsExactlyInAnyOrder("item 4 pane 0 views 1 from 15", "item 4 pane 10 views 1", "wm 14");
         h.close();
     }
 

@@ -2,10 +2,10 @@ package io.haitaopulse.uplift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.privacy.PrivacyOptions;
+import io.haitaopulse.runtime.Replay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +32,21 @@ class CouponFunnelReplayTest {
     Path tmp;
 
     private static String exposure(String user, String arm, long s) {
-        return String.format("{\"type\":\"exposure\",\"campaign_id\":\"nc\",\"user_id\":\"%s\",\"arm\":\"%s\",\"ts\":%d}", user, arm, s * 1000);
+        return String.format(
+                "{\"type\":\"exposure\",\"campaign_id\":\"nc\",\"user_id\":\"%s\",\"arm\":\"%s\",\"ts\":%d}",
+                user, arm, s * 1000);
     }
 
     private static String paid(String user, long s, String campaign, String coupon) {
-        return String.format("{\"type\":\"order\",\"order_id\":\"%s-%d\",\"user_id\":\"%s\",\"status\":\"PAID\",\"ts\":%d,"
-                + "\"lines\":[{\"item_id\":1,\"category_id\":2,\"quantity\":1,\"unit_price_cents\":100}],\"campaign_id\":%s,"
-                + "\"coupon_id\":%s}", user, s, user, s * 1000, campaign == null ? "null" : "\"" + campaign + "\"",
+        return String.format(
+                "{\"type\":\"order\",\"order_id\":\"%s-%d\",\"user_id\":\"%s\",\"status\":\"PAID\",\"ts\":%d,"
+                        + "\"lines\":[{\"item_id\":1,\"category_id\":2,\"quantity\":1,\"unit_price_cents\":100}],\"campaign_id\":%s,"
+                        + "\"coupon_id\":%s}",
+                user,
+                s,
+                user,
+                s * 1000,
+                campaign == null ? "null" : "\"" + campaign + "\"",
                 coupon == null ? "null" : "\"" + coupon + "\"");
     }
 
@@ -70,22 +78,25 @@ class CouponFunnelReplayTest {
 
         List<String> rows = Files.readAllLines(out.resolve("coupon_funnel.jsonl"));
         assertThat(rows).hasSize(22);
-        assertThat(rows).contains(
-                "{\"campaign_id\":\"nc\",\"as_of\":110000,\"arm\":\"TREATMENT\",\"exposed\":3,\"first_orders\":2,\"redeemed\":2,"
-                        + "\"first_order_rate\":0.6666666666666666,\"redemption_rate\":0.6666666666666666}",
-                "{\"campaign_id\":\"nc\",\"as_of\":110000,\"arm\":\"CONTROL\",\"exposed\":2,\"first_orders\":1,\"redeemed\":0,"
-                        + "\"first_order_rate\":0.5,\"redemption_rate\":0.0}",
-                // As of 30 s: u1's redemption at 20 s counts, u2's at 30 s not yet.
-                "{\"campaign_id\":\"nc\",\"as_of\":30000,\"arm\":\"TREATMENT\",\"exposed\":3,\"first_orders\":2,\"redeemed\":1,"
-                        + "\"first_order_rate\":0.6666666666666666,\"redemption_rate\":0.3333333333333333}");
-        assertThat(rows.get(0)).startsWith("{\"campaign_id\":\"nc\",\"as_of\":10000,\"arm\":\"CONTROL\",\"exposed\":0,");
+        assertThat(rows)
+                .contains(
+                        "{\"campaign_id\":\"nc\",\"as_of\":110000,\"arm\":\"TREATMENT\",\"exposed\":3,\"first_orders\":2,\"redeemed\":2,"
+                                + "\"first_order_rate\":0.6666666666666666,\"redemption_rate\":0.6666666666666666}",
+                        "{\"campaign_id\":\"nc\",\"as_of\":110000,\"arm\":\"CONTROL\",\"exposed\":2,\"first_orders\":1,\"redeemed\":0,"
+                                + "\"first_order_rate\":0.5,\"redemption_rate\":0.0}",
+                        // As of 30 s: u1's redemption at 20 s counts, u2's at 30 s not yet.
+                        "{\"campaign_id\":\"nc\",\"as_of\":30000,\"arm\":\"TREATMENT\",\"exposed\":3,\"first_orders\":2,\"redeemed\":1,"
+                                + "\"first_order_rate\":0.6666666666666666,\"redemption_rate\":0.3333333333333333}");
+        assertThat(rows.get(0))
+                .startsWith("{\"campaign_id\":\"nc\",\"as_of\":10000,\"arm\":\"CONTROL\",\"exposed\":0,");
     }
 
     @Test
     void anArmOfFewerThanTenUsersIsSuppressed() throws Exception {
         List<String> lines = new ArrayList<>();
-        lines.add("{\"type\":\"campaign\",\"campaign_id\":\"nc\",\"kind\":\"NEW_USER_COUPON\",\"start_ts\":0,\"end_ts\":30000,"
-                + "\"holdout_pct\":0.5}");
+        lines.add(
+                "{\"type\":\"campaign\",\"campaign_id\":\"nc\",\"kind\":\"NEW_USER_COUPON\",\"start_ts\":0,\"end_ts\":30000,"
+                        + "\"holdout_pct\":0.5}");
         for (int u = 0; u < 10; u++) {
             lines.add(exposure("t" + u, "TREATMENT", 10));
         }
@@ -104,10 +115,11 @@ class CouponFunnelReplayTest {
         // As of 10 s nobody is exposed yet (published: it describes no one); as of 20 s, the last
         // row (the end of input), the treatment arm has 10 users (published) and the control arm 9
         // (suppressed, default k = 10).
-        assertThat(Files.readAllLines(out.resolve("coupon_funnel.jsonl"))).containsExactly(
-                funnelRow(10_000, "CONTROL", 0),
-                funnelRow(10_000, "TREATMENT", 0),
-                funnelRow(20_000, "TREATMENT", 10));
+        assertThat(Files.readAllLines(out.resolve("coupon_funnel.jsonl")))
+                .containsExactly(
+                        funnelRow(10_000, "CONTROL", 0),
+                        funnelRow(10_000, "TREATMENT", 0),
+                        funnelRow(20_000, "TREATMENT", 10));
         assertThat(r.kSuppressed()).as("the control row as of 20 s").isEqualTo(1);
     }
 

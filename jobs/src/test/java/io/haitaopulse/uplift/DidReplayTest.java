@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
+import io.haitaopulse.runtime.Replay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,21 +33,26 @@ class DidReplayTest {
     Path tmp;
 
     private static String paid(long s, long category, long cents) {
-        return String.format("{\"type\":\"order\",\"order_id\":\"o%d-%d\",\"user_id\":\"u\",\"status\":\"PAID\",\"ts\":%d,"
-                + "\"lines\":[{\"item_id\":1,\"category_id\":%d,\"quantity\":1,\"unit_price_cents\":%d}]}", s, category, s * 1000,
-                category, cents);
+        return String.format(
+                "{\"type\":\"order\",\"order_id\":\"o%d-%d\",\"user_id\":\"u\",\"status\":\"PAID\",\"ts\":%d,"
+                        + "\"lines\":[{\"item_id\":1,\"category_id\":%d,\"quantity\":1,\"unit_price_cents\":%d}]}",
+                s, category, s * 1000, category, cents);
     }
 
     @Test
     void estimatesAnObservationalLiftAgainstUntreatedCategories() throws Exception {
         List<String> lines = List.of(
                 paid(1, 100, 999),
-                paid(21, 100, 100), paid(22, 200, 1000),
-                paid(31, 100, 300), paid(32, 300, 3000),
+                paid(21, 100, 100),
+                paid(22, 200, 1000),
+                paid(31, 100, 300),
+                paid(32, 300, 3000),
                 "{\"type\":\"campaign\",\"campaign_id\":\"h1\",\"kind\":\"HOLIDAY_DISCOUNT\",\"start_ts\":40000,\"end_ts\":60000,"
                         + "\"holdout_pct\":0,\"target_category_ids\":[100]}",
-                paid(41, 100, 400), paid(42, 200, 1000),
-                paid(51, 100, 600), paid(52, 200, 2000),
+                paid(41, 100, 400),
+                paid(42, 200, 1000),
+                paid(51, 100, 600),
+                paid(52, 200, 2000),
                 paid(90, 200, 5));
         Path in = tmp.resolve("events.jsonl");
         Files.write(in, lines, StandardCharsets.UTF_8);
@@ -62,7 +67,9 @@ class DidReplayTest {
         List<JsonNode> rows = ReplayOutput.readRows(out.resolve("campaign_did.jsonl"));
         assertThat(rows).extracting(r -> r.get("as_of").asLong()).containsExactly(50_000L, 60_000L, 70_000L);
         assertThat(rows.get(0).get("lift_rel").asDouble()).isCloseTo(3.0, within(1e-12));
-        assertThat(rows.get(0).get("ci_low").isNull()).as("one post slot: no CI yet").isTrue();
+        assertThat(rows.get(0).get("ci_low").isNull())
+                .as("one post slot: no CI yet")
+                .isTrue();
         JsonNode last = rows.get(2);
         assertThat(last.get("method").asText()).startsWith("observational");
         assertThat(last.get("pre_slots").asInt()).isEqualTo(2);

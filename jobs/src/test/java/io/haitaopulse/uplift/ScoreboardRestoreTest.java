@@ -51,6 +51,7 @@ class ScoreboardRestoreTest {
     private static final long HOUR = 60 * MINUTE;
     /** 2026-11-02 00:00 Asia/Shanghai, the simulated day of the small scenario. */
     private static final long DAY = 1_793_548_800_000L;
+
     private static final long MAX_DELAY = 5_000L;
 
     private static final String FORMULA = "formula-festival";
@@ -69,7 +70,9 @@ class ScoreboardRestoreTest {
     @Test
     void aRestoreWhoseCampaignsSourceFinishesLastWritesEveryRowOfACampaignWithoutExposures() throws Exception {
         List<String> uninterrupted = uninterruptedRun();
-        assertThat(uninterrupted).as("an uninterrupted run: every slot 12:05 … 24:00, both metrics").hasSize(2 * 144);
+        assertThat(uninterrupted)
+                .as("an uninterrupted run: every slot 12:05 … 24:00, both metrics")
+                .hasSize(2 * 144);
 
         TreeSet<String> postgres = new TreeSet<>();
         OperatorSubtaskState checkpointN;
@@ -121,11 +124,17 @@ class ScoreboardRestoreTest {
         return rows;
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, ScoreInput, Long, CampaignUplift> harness() throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, ScoreInput, Long, CampaignUplift> harness()
+            throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)),
+                new CoBroadcastWithKeyedOperator<>(
+                        new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)),
                         List.of(io.haitaopulse.io.InputExtent.STATE)),
-                s -> s.campaignId, Types.STRING, 1, 1, 0);
+                s -> s.campaignId,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     /** formula-festival as the generator plants it: no hold-out, so nobody is ever exposed. */
@@ -134,8 +143,9 @@ class ScoreboardRestoreTest {
     }
 
     /** Watermarks a minute apart, as a busy clicks source delivers them. */
-    private static void advanceByMinutes(KeyedBroadcastOperatorTestHarness<String, ScoreInput, Long, CampaignUplift> h,
-            long from, long to) throws Exception {
+    private static void advanceByMinutes(
+            KeyedBroadcastOperatorTestHarness<String, ScoreInput, Long, CampaignUplift> h, long from, long to)
+            throws Exception {
         for (long w = from + MINUTE; w < to; w += MINUTE) {
             h.watermark(w);
         }
@@ -147,7 +157,8 @@ class ScoreboardRestoreTest {
         List<String> keys = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r && r.getValue() instanceof CampaignUplift row) {
-                keys.add(row.getCampaignId() + " " + row.getMetric() + " " + (row.getAsOf().toEpochMilli() - DAY) / MINUTE);
+                keys.add(row.getCampaignId() + " " + row.getMetric() + " "
+                        + (row.getAsOf().toEpochMilli() - DAY) / MINUTE);
             }
         }
         return keys;

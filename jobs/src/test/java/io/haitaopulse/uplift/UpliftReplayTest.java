@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.ReplayOutput;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.runtime.Replay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +43,15 @@ class UpliftReplayTest {
     Path tmp;
 
     private static String exposure(String user, String arm, long s) {
-        return String.format("{\"type\":\"exposure\",\"campaign_id\":\"c1\",\"user_id\":\"%s\",\"arm\":\"%s\",\"ts\":%d}", user, arm, s * 1000);
+        return String.format(
+                "{\"type\":\"exposure\",\"campaign_id\":\"c1\",\"user_id\":\"%s\",\"arm\":\"%s\",\"ts\":%d}",
+                user, arm, s * 1000);
     }
 
     private static String order(String id, String user, String status, long s, int qty, long price, long discount) {
-        return String.format("{\"type\":\"order\",\"order_id\":\"%s\",\"user_id\":\"%s\",\"status\":\"%s\",\"ts\":%d,"
-                + "\"lines\":[{\"item_id\":1,\"category_id\":2,\"quantity\":%d,\"unit_price_cents\":%d,\"discount_cents\":%d}]}",
+        return String.format(
+                "{\"type\":\"order\",\"order_id\":\"%s\",\"user_id\":\"%s\",\"status\":\"%s\",\"ts\":%d,"
+                        + "\"lines\":[{\"item_id\":1,\"category_id\":2,\"quantity\":%d,\"unit_price_cents\":%d,\"discount_cents\":%d}]}",
                 id, user, status, s * 1000, qty, price, discount);
     }
 
@@ -88,8 +91,10 @@ class UpliftReplayTest {
         List<JsonNode> rows = ReplayOutput.readRows(out.resolve("campaign_uplift.jsonl"));
         // Rows as of 10 s, 20 s, ..., 110 s (the first multiple of 10 s after the end), for both metrics.
         assertThat(rows).hasSize(22);
-        assertThat(rows).extracting(n -> n.get("metric").asText() + "@" + n.get("as_of").asLong() / 1000)
-                .startsWith("conversion@10", "conversion@20").endsWith("revenue_per_user@110");
+        assertThat(rows)
+                .extracting(n -> n.get("metric").asText() + "@" + n.get("as_of").asLong() / 1000)
+                .startsWith("conversion@10", "conversion@20")
+                .endsWith("revenue_per_user@110");
 
         JsonNode asOf30 = row(rows, "conversion", 30);
         assertThat(asOf30.get("n_treatment").asLong()).isEqualTo(2);
@@ -124,13 +129,16 @@ class UpliftReplayTest {
 
         List<JsonNode> late = ReplayOutput.readRows(out.resolve("late_events.jsonl"));
         assertThat(late).hasSize(1);
-        assertThat(late.get(0).get("event").get("user_id").asText()).as("pseudonymised like every user id")
+        assertThat(late.get(0).get("event").get("user_id").asText())
+                .as("pseudonymised like every user id")
                 .isEqualTo(new Pseudonymizer(KEY).pseudonym("u8"));
     }
 
     private static JsonNode row(List<JsonNode> rows, String metric, long asOfSeconds) {
         return rows.stream()
-                .filter(n -> n.get("metric").asText().equals(metric) && n.get("as_of").asLong() == asOfSeconds * 1000)
-                .findFirst().orElseThrow(() -> new AssertionError("no " + metric + " row as of " + asOfSeconds + " s"));
+                .filter(n -> n.get("metric").asText().equals(metric)
+                        && n.get("as_of").asLong() == asOfSeconds * 1000)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " row as of " + asOfSeconds + " s"));
     }
 }

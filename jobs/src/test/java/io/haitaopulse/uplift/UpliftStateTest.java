@@ -7,7 +7,6 @@ import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignKind;
-import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
@@ -33,13 +32,24 @@ class UpliftStateTest {
     }
 
     private static Ingested paid(String user, long ts, long cents) {
-        return new Ingested(new Order("o", user, OrderStatus.PAID, Instant.ofEpochMilli(ts),
-                List.of(new OrderLine(1L, 2L, 1, cents, 0L)), null, null), Long.MIN_VALUE);
+        return new Ingested(
+                new Order(
+                        "o",
+                        user,
+                        OrderStatus.PAID,
+                        Instant.ofEpochMilli(ts),
+                        List.of(new OrderLine(1L, 2L, 1, cents, 0L)),
+                        null,
+                        null),
+                Long.MIN_VALUE);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new UserOutcomes(SLOTS, 1_000, 500),
-                i -> i.getBody() instanceof Exposure e ? e.getUserId() : ((Order) i.getBody()).getUserId(), Types.STRING,
+    private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new UserOutcomes(SLOTS, 1_000, 500),
+                i -> i.getBody() instanceof Exposure e ? e.getUserId() : ((Order) i.getBody()).getUserId(),
+                Types.STRING,
                 UserOutcomes.CAMPAIGNS);
     }
 
@@ -51,16 +61,27 @@ class UpliftStateTest {
     @Test
     void userStateIsReleasedWhenTheCampaignIsFinal() throws Exception {
         var h = userHarness();
-        h.processBroadcastElement(new Campaign("c1", CampaignKind.SOCIAL, Instant.ofEpochMilli(0), Instant.ofEpochMilli(50),
-                0.5, null, null, null), 0);
+        h.processBroadcastElement(
+                new Campaign(
+                        "c1",
+                        CampaignKind.SOCIAL,
+                        Instant.ofEpochMilli(0),
+                        Instant.ofEpochMilli(50),
+                        0.5,
+                        null,
+                        null,
+                        null),
+                0);
         h.processElement(exposure("u1", Arm.TREATMENT, 5), 5);
         h.processElement(paid("u1", 20, 700), 20);
         h.processElement(paid("u1", 60, 100), 60); // after the end: not counted
         h.watermark(Long.MAX_VALUE);
         List<ScoreInput> out = h.extractOutputValues();
-        assertThat(out).extracting(ScoreInput::toString).containsExactly(
-                "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 @5}",
-                "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 dFirst 1 dRedeemed 0 @20}");
+        assertThat(out)
+                .extracting(ScoreInput::toString)
+                .containsExactly(
+                        "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 @5}",
+                        "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 dFirst 1 dRedeemed 0 @20}");
         assertThat(keyedEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
@@ -83,11 +104,13 @@ class UpliftStateTest {
     void attributionForgetsASilentUserAfterTheTtl() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
                 new KeyedProcessOperator<>(new ChannelAttributor(30, 100, 1_000)),
-                i -> ((Order) i.getBody()).getUserId(), Types.STRING);
+                i -> ((Order) i.getBody()).getUserId(),
+                Types.STRING);
         h.open();
         h.processElement(paid("u1", 5, 100), 5);
         h.processWatermark(1_004);
-        assertThat(h.extractOutputValues()).extracting(c -> c.channel + " " + c.gmvCents + " new=" + c.newUser)
+        assertThat(h.extractOutputValues())
+                .extracting(c -> c.channel + " " + c.gmvCents + " new=" + c.newUser)
                 .containsExactly("DIRECT 100 new=true");
         assertThat(h.numKeyedStateEntries()).isPositive();
         h.processWatermark(1_005);
@@ -99,22 +122,27 @@ class UpliftStateTest {
     @Test
     void theScoreboardWritesARowPerSlotAndForgetsTheCampaignAfterItsLastRow() throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)), s -> s.campaignId, Types.STRING, io.haitaopulse.io.InputExtent.STATE);
+                new CampaignScoreboard(SLOTS, 0.01, 1000, new KAnonymity(10)),
+                s -> s.campaignId,
+                Types.STRING,
+                io.haitaopulse.io.InputExtent.STATE);
         h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
         h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
         h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
         h.watermark(9);
-        assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
-                + r.getNTreatment() + "/" + r.getNControl())
+        assertThat(h.extractOutputValues())
+                .extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n=" + r.getNTreatment() + "/"
+                        + r.getNControl())
                 .containsExactly("conversion@10 n=1/0", "revenue_per_user@10 n=1/0");
         h.getOutput().clear();
         h.watermark(Long.MAX_VALUE);
-        assertThat(h.extractOutputValues()).extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n="
-                + r.getNTreatment() + "/" + r.getNControl())
+        assertThat(h.extractOutputValues())
+                .extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n=" + r.getNTreatment() + "/"
+                        + r.getNControl())
                 // The input ended: the row as of 20 reflects all of it (the last change is at 12), so rows stop.
                 .containsExactly("conversion@20 n=1/1", "revenue_per_user@20 n=1/1");
-        assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
-                .numKeyValueStateEntries()).isZero();
+        assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
+                .isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }

@@ -47,8 +47,8 @@ class UpliftStatsTest {
 
     @Test
     void revenueRowMatchesTheFormulas() {
-        CampaignUplift r = UpliftStats.row("c1", "revenue_per_user", AS_OF, arm(1000, 0, 2500, 500), arm(0, 800, 0), 0.5,
-                1000, 2933L);
+        CampaignUplift r = UpliftStats.row(
+                "c1", "revenue_per_user", AS_OF, arm(1000, 0, 2500, 500), arm(0, 800, 0), 0.5, 1000, 2933L);
         assertThat(r.getLiftAbs()).isCloseTo(733.3333333333333, within(E));
         assertThat(r.getCiLow()).isCloseTo(-447.1949853067199, within(1e-7));
         assertThat(r.getCiHigh()).isCloseTo(1913.8616519733864, within(1e-7));
@@ -60,7 +60,8 @@ class UpliftStatsTest {
 
     @Test
     void undefinedStatisticsAreNull() {
-        CampaignUplift empty = UpliftStats.row("c", "conversion", AS_OF, UpliftStats.Arm.EMPTY, UpliftStats.Arm.EMPTY, 0.1, 0.01, null);
+        CampaignUplift empty = UpliftStats.row(
+                "c", "conversion", AS_OF, UpliftStats.Arm.EMPTY, UpliftStats.Arm.EMPTY, 0.1, 0.01, null);
         assertThat(empty.getMeanTreatment()).isNull();
         assertThat(empty.getLiftAbs()).isNull();
         assertThat(empty.getCiLow()).isNull();

@@ -44,7 +44,9 @@ class SchemaCompatibilityTest {
                 // added to an enum without a default (FORWARD_BREAKS), which an old job can
                 // only dead-letter; without exactly those symbols the new data must be readable.
                 assertThat(compatibility(old, withoutForwardBreaks(current)))
-                        .as("%s of %s reads data written by the current schema (forward)", version.getFileName(), old.getFullName())
+                        .as(
+                                "%s of %s reads data written by the current schema (forward)",
+                                version.getFileName(), old.getFullName())
                         .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
             }
         }
@@ -55,17 +57,20 @@ class SchemaCompatibilityTest {
      * by enum: the only forward-incompatible changes allowed, each one documented in
      * released/README.md. A producer sending one needs the job upgraded first.
      */
-    private static final Map<String, List<String>> FORWARD_BREAKS = Map.of(
-            "io.haitaopulse.schema.OrderStatus", List.of("CREATED"));
+    private static final Map<String, List<String>> FORWARD_BREAKS =
+            Map.of("io.haitaopulse.schema.OrderStatus", List.of("CREATED"));
 
     @Test
     void theForwardBreaksAreExactlyTheListedEnumSymbols() {
-        Schema released = parseReleased(Paths.get("src/main/resources/released/v3")).get("io.haitaopulse.schema.Order");
+        Schema released =
+                parseReleased(Paths.get("src/main/resources/released/v3")).get("io.haitaopulse.schema.Order");
         assertThat(compatibility(released, Order.getClassSchema()))
                 .as("v3 readers cannot read CREATED, which is why it is listed")
                 .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
-        assertThat(compatibility(released, withoutForwardBreaks(Order.getClassSchema()))).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-        assertThat(OrderStatus.getClassSchema().getEnumSymbols()).containsAll(FORWARD_BREAKS.get("io.haitaopulse.schema.OrderStatus"));
+        assertThat(compatibility(released, withoutForwardBreaks(Order.getClassSchema())))
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(OrderStatus.getClassSchema().getEnumSymbols())
+                .containsAll(FORWARD_BREAKS.get("io.haitaopulse.schema.OrderStatus"));
     }
 
     @Test
@@ -74,11 +79,14 @@ class SchemaCompatibilityTest {
         Path releasedRoot = Paths.get(getClass().getResource("/released").toURI());
         Path newest;
         try (Stream<Path> s = Files.list(releasedRoot)) {
-            newest = s.filter(Files::isDirectory).max(java.util.Comparator.comparingInt(
-                    p -> Integer.parseInt(p.getFileName().toString().substring(1)))).orElseThrow();
+            newest = s.filter(Files::isDirectory)
+                    .max(java.util.Comparator.comparingInt(
+                            p -> Integer.parseInt(p.getFileName().toString().substring(1))))
+                    .orElseThrow();
         }
         Map<String, Schema> current = parseReleased(main);
-        assertThat(parseReleased(newest).keySet()).as("schemas released in %s", newest.getFileName())
+        assertThat(parseReleased(newest).keySet())
+                .as("schemas released in %s", newest.getFileName())
                 .containsAll(current.keySet());
     }
 
@@ -87,11 +95,18 @@ class SchemaCompatibilityTest {
         Path releasedRoot = Paths.get(getClass().getResource("/released").toURI());
         List<String> files;
         try (Stream<Path> s = Files.walk(releasedRoot)) {
-            files = s.filter(p -> p.toString().endsWith(".avsc")).map(p -> releasedRoot.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".avsc"))
+                    .map(p -> releasedRoot.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
         }
-        List<String> index = Files.readAllLines(releasedRoot.resolve("INDEX")).stream().filter(l -> !l.isBlank()).sorted().toList();
-        assertThat(index).as("released/INDEX (the jobs load writer schemas from it)").isEqualTo(files);
+        List<String> index = Files.readAllLines(releasedRoot.resolve("INDEX")).stream()
+                .filter(l -> !l.isBlank())
+                .sorted()
+                .toList();
+        assertThat(index)
+                .as("released/INDEX (the jobs load writer schemas from it)")
+                .isEqualTo(files);
     }
 
     @Test
@@ -105,7 +120,9 @@ class SchemaCompatibilityTest {
     @Test
     void theCheckAcceptsAnAddedOptionalFieldWithDefault() {
         Schema old = Click.getClassSchema();
-        Schema changed = withExtraField(old, SchemaBuilder.builder().unionOf().nullType().and().stringType().endUnion(),
+        Schema changed = withExtraField(
+                old,
+                SchemaBuilder.builder().unionOf().nullType().and().stringType().endUnion(),
                 Schema.Field.NULL_DEFAULT_VALUE);
         assertThat(compatibility(changed, old)).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         assertThat(compatibility(old, changed)).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
@@ -114,7 +131,8 @@ class SchemaCompatibilityTest {
     @Test
     void theCheckRejectsARemovedEnumSymbolForOldWriters() {
         Schema old = OrderStatus.getClassSchema();
-        Schema shrunk = Schema.createEnum(old.getName(), old.getDoc(), old.getNamespace(), List.of("PAID", "CANCELLED"));
+        Schema shrunk =
+                Schema.createEnum(old.getName(), old.getDoc(), old.getNamespace(), List.of("PAID", "CANCELLED"));
         assertThat(compatibility(shrunk, old)).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 
@@ -125,10 +143,14 @@ class SchemaCompatibilityTest {
                 continue;
             }
             for (Schema.Field f : s.getFields()) {
-                boolean optional = f.schema().isUnion() && f.schema().getTypes().get(0).getType() == Schema.Type.NULL;
+                boolean optional =
+                        f.schema().isUnion() && f.schema().getTypes().get(0).getType() == Schema.Type.NULL;
                 if (optional) {
-                    assertThat(f.hasDefaultValue()).as("%s.%s has a default", s.getName(), f.name()).isTrue();
-                    assertThat(f.defaultVal()).as("%s.%s defaults to null", s.getName(), f.name())
+                    assertThat(f.hasDefaultValue())
+                            .as("%s.%s has a default", s.getName(), f.name())
+                            .isTrue();
+                    assertThat(f.defaultVal())
+                            .as("%s.%s defaults to null", s.getName(), f.name())
                             .isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
                 }
             }
@@ -136,7 +158,8 @@ class SchemaCompatibilityTest {
     }
 
     private static SchemaCompatibilityType compatibility(Schema reader, Schema writer) {
-        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType();
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                .getType();
     }
 
     private static Schema currentSchema(String fullName) {
