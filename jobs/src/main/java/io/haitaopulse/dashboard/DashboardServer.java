@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard for buyers and marketers: a small HTTP server (the JDK's own) that serves four
- * pages (trending, hot items, campaigns, sourcing), their JSON, a CSV export of the sourcing
+ * The dashboard for buyers and marketers: a small HTTP server (the JDK's own) that serves five
+ * pages (trending, hot items, campaigns, sourcing, traffic), their JSON, a CSV export of the sourcing
  * shortlist, and Chart.js from its WebJar on the classpath. It reads only the {@code v_*} views of
  * deploy/sql/002_views.sql, as a login role that is a member of {@code pulse_dashboard}, over
  * read-only connections. {@link #start} fails when the views cannot be read with the given login.
