@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -133,11 +135,16 @@ public final class DemoStack implements AutoCloseable {
         return streamingFailure.get();
     }
 
-    private void cancelJob() {
+    private void cancelJob() throws InterruptedException {
         try {
             job.cancel().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            out.println("  the job did not cancel cleanly: " + e.getMessage());
+            // The cancel is acknowledged before the tasks are down; Kafka and PostgreSQL stop only
+            // after the job's sinks have closed (their transactions aborted, connections released).
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException cancelled) {
+            // A cancelled job's result is this exception: the job has reached its end.
+        } catch (TimeoutException | RuntimeException e) {
+            out.println("  the job did not cancel cleanly: " + e);
         }
     }
 
