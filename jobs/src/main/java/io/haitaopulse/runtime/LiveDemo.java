@@ -270,12 +270,18 @@ public final class LiveDemo {
         return file;
     }
 
+    /**
+     * Everything a demo run writes into its work directory; a directory holding only these is an
+     * earlier demo's, which the next run may empty.
+     */
+    static final List<String> WORK_ENTRIES = List.of("events", "postgres", "kafka", "checkpoints", "pseudonym.key");
+
     /** Empties the demo's own work directory (refuses anything that does not look like one). */
     private static void clean(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 List<String> names = s.map(p -> p.getFileName().toString()).toList();
-                if (!List.of("events", "postgres", "kafka", "checkpoints").containsAll(names)) {
+                if (!WORK_ENTRIES.containsAll(names)) {
                     throw new IllegalArgumentException("--work " + dir + " holds other files (" + names
                             + "); give an empty or earlier demo directory");
                 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command (the demo), shortened: the live demo starts Kafka, PostgreSQL and every job,
- * streams a simulated day, reports progress, and on stopping leaves no process behind.
+ * streams a simulated day, reports progress, and on stopping leaves no process behind; a second
+ * run in the same work directory starts again.
  */
 class LiveDemoIT {
 
@@ -22,7 +23,7 @@ class LiveDemoIT {
     Path work;
 
     @Test
-    void runsTheWholeStackAndStopsCleanly() throws Exception {
+    void runsTheWholeStackStopsCleanlyAndStartsAgain() throws Exception {
         Set<Long> before = children();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -42,6 +43,19 @@ class LiveDemoIT {
         Set<Long> leftover = children();
         leftover.removeAll(before);
         assertThat(leftover).as("processes the demo started and left running").isEmpty();
+        assertThat(work.resolve("demo"))
+                .as("what a demo leaves in its work directory")
+                .isDirectoryNotContaining(
+                        p -> !LiveDemo.WORK_ENTRIES.contains(p.getFileName().toString()));
+
+        // The second run in the same directory empties the first one's data and starts again.
+        buf.reset();
+        int again = new LiveDemo(work.resolve("demo"), "small", 2, 0, Duration.ofSeconds(6), 0, 0, out).run();
+        assertThat(again).as("exit code of the second run").isZero();
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("Haitao Pulse is running.", "Stopped: job cancelled");
+        leftover = children();
+        leftover.removeAll(before);
+        assertThat(leftover).as("processes the second run left running").isEmpty();
     }
 
     private static Set<Long> children() {
