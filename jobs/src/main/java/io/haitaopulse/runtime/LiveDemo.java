@@ -12,6 +12,7 @@ import io.haitaopulse.live.PostgresUpsertSink;
 import io.haitaopulse.live.Topics;
 import io.haitaopulse.privacy.PrivacyOptions;
 import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.stack.Leftovers;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
@@ -90,6 +91,10 @@ public final class LiveDemo {
         // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
         // baskets checked out and left unpaid.
         SimulatorConfig cfg = SimulatorConfig.scenario(scenario).withBotsAndUnpaid(2, 0.05);
+        List<String> leftovers = Leftovers.stop(work);
+        if (!leftovers.isEmpty()) {
+            out.println("Stopped what an earlier demo left running in " + work + ": " + String.join(", ", leftovers));
+        }
         clean(work);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);

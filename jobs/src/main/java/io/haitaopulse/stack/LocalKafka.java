@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * outlives its parent.
  */
 public final class LocalKafka implements AutoCloseable {
+
+    /** The file in the broker's directory that holds its process id while it runs ({@link Leftovers}). */
+    public static final String PID_FILE = "broker.pid";
+
+    /** The start of the system property that marks a broker JVM's command line with its directory. */
+    public static final String BROKER_MARK = "-Dpulse.local-kafka=";
 
     private final Process process;
     private final int port;
@@ -152,6 +159,9 @@ public final class LocalKafka implements AutoCloseable {
                 "-Xmx768m",
                 "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                // Before the long classpath: how Leftovers recognises this broker by its command line
+                // (which the JDK may truncate).
+                BROKER_MARK + dir.toAbsolutePath(),
                 "-cp",
                 classpath,
                 "kafka.Kafka",
@@ -161,6 +171,8 @@ public final class LocalKafka implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         LocalKafka kafka = new LocalKafka(p, brokerPort, dir);
+        // Found by the next run if this JVM is killed before it can stop the broker.
+        Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n", StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!accepts(brokerPort)) {
             if (!p.isAlive()) {
@@ -211,6 +223,11 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private void stopProcess() {
+        try {
+            Files.deleteIfExists(dir.resolve(PID_FILE));
+        } catch (IOException e) {
+            // Harmless: the next run checks that the pid still names a live broker.
+        }
         if (!process.isAlive()) {
             return;
         }
