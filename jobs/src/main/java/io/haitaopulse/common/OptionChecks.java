@@ -58,8 +58,11 @@ public final class OptionChecks {
         return v;
     }
 
-    /** The value of a double option that must be above zero. */
-    public static double positive(ConfigOption<Double> option, Configuration conf) {
+    /**
+     * The value of a double option that must be above zero. (Not an overload of {@code positive}:
+     * both would erase to the same signature.)
+     */
+    public static double positiveNumber(Configuration conf, ConfigOption<Double> option) {
         double v = conf.get(option);
         if (!(v > 0) || Double.isInfinite(v)) {
             throw invalid(option, "must be positive", Double.toString(v));

@@ -43,8 +43,8 @@ public record UpliftSettings(
         return new UpliftSettings(
                 pulse,
                 privacy,
-                OptionChecks.positive(UpliftOptions.TAU_CONVERSION, conf),
-                OptionChecks.positive(UpliftOptions.TAU_REVENUE_CENTS, conf),
+                OptionChecks.positiveNumber(conf, UpliftOptions.TAU_CONVERSION),
+                OptionChecks.positiveNumber(conf, UpliftOptions.TAU_REVENUE_CENTS),
                 OptionChecks.positive(conf, UpliftOptions.UNKNOWN_CAMPAIGN_TTL),
                 OptionChecks.positive(conf, UpliftOptions.SESSION_GAP),
                 OptionChecks.positive(conf, UpliftOptions.ATTRIBUTION_LOOKBACK),
