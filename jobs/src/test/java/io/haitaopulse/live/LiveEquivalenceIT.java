@@ -185,8 +185,7 @@ class LiveEquivalenceIT extends LiveFixture {
                 .as("the scan finds ids where they are")
                 .isNotEmpty();
 
-        List<String> outputTopics =
-                OutputTable.all().stream().map(Topics::output).toList();
+        List<String> outputTopics = Topics.outputs(OutputTable.all());
         RawIdScan scan = new RawIdScan(raw).files(replayOut).tables(url).topics(kafka.bootstrapServers(), outputTopics);
         assertThat(scan.leaks()).as("raw user ids in outputs").isEmpty();
         assertThat(scan.scannedChars()).isGreaterThan(1_000_000L);
