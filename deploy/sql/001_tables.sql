@@ -195,3 +195,27 @@ CREATE TABLE IF NOT EXISTS late_events (
     row_id TEXT NOT NULL,
     PRIMARY KEY (row_id)
 );
+
+CREATE TABLE IF NOT EXISTS items (
+    item_id BIGINT NOT NULL,
+    category_id BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    ts BIGINT NOT NULL,
+    category_name TEXT,
+    brand TEXT,
+    origin_country TEXT,
+    price_cents BIGINT,
+    PRIMARY KEY (item_id)
+);
+
+CREATE TABLE IF NOT EXISTS campaigns (
+    campaign_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_ts BIGINT NOT NULL,
+    end_ts BIGINT NOT NULL,
+    holdout_pct DOUBLE PRECISION NOT NULL,
+    target_category_ids BIGINT[],
+    target_item_ids BIGINT[],
+    name TEXT,
+    PRIMARY KEY (campaign_id)
+);

@@ -21,6 +21,15 @@ public interface PulseJob {
     List<OutputTable<?>> tables();
 
     /**
+     * The reference tables ({@link OutputTable#reference()}) the readers of this job's tables need
+     * beside them, e.g. item names for item ids. {@link #build} does not write them: the caller
+     * builds each once per graph, however many of its jobs ask for it.
+     */
+    default List<OutputTable<?>> referenceTables() {
+        return List.of();
+    }
+
+    /**
      * Adds the job to the graph of {@code events} (every source's events, gathered by
      * {@link io.haitaopulse.io.Ingest#gather}) and writes its tables to {@code sinks}.
      *

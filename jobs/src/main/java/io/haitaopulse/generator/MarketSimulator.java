@@ -5,6 +5,7 @@ import static io.haitaopulse.generator.Times.MINUTE;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haitaopulse.io.JsonRows;
+import io.haitaopulse.schema.Item;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -19,7 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Simulates a cross-border import shop and writes its events as the JSON Lines of CONTRACTS §2
  * ({@code clicks.jsonl}, {@code orders.jsonl}, {@code campaigns.jsonl}, {@code exposures.jsonl},
- * {@code reviews.jsonl}, each in delivery order) plus {@code truth.json}, everything it planted.
+ * {@code reviews.jsonl}, each in delivery order) plus {@code truth.json}, everything it planted,
+ * and {@code items.jsonl}, the shop's catalogue ({@link #ITEMS_FILE}).
  *
  * <p>Time advances minute by minute; each minute starts a Poisson number of sessions following the
  * shop's daily and weekly rhythm (Asia/Shanghai). A session is one user's run of views through one
@@ -33,7 +35,8 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Deterministic: one {@link SplittableRandom} seeded by {@code seed}, no clock, no hash-order
  * iteration; the same seed and configuration give byte-identical files. Draws of what was added
  * later (devices, bots, unpaid orders) come from a second generator, so that adding them left
- * every earlier event of a seed exactly as it was.
+ * every earlier event of a seed exactly as it was; the catalogue's names are drawn from a third,
+ * so writing it changed no other file.
  */
 public final class MarketSimulator {
 
@@ -43,6 +46,13 @@ public final class MarketSimulator {
     /** Output files, in the order of the writers. */
     public static final List<String> FILES =
             List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl", "reviews.jsonl");
+
+    /**
+     * The catalogue file written beside {@link #FILES} by {@link #run(Path)}: one {@code item}
+     * record per item the shop sells, in item order, valid from the simulation's start (so that a
+     * producer interleaving files by time streams it first).
+     */
+    public static final String ITEMS_FILE = "items.jsonl";
 
     /**
      * Where the simulation's events go, in delivery order across all files. {@code file} indexes
@@ -111,7 +121,22 @@ public final class MarketSimulator {
             }
         }
         Truth.write(out.resolve("truth.json"), cfg, seed, catalogue, campaigns, delivery, bots, orders);
+        writeCatalogue(out.resolve(ITEMS_FILE));
         return total;
+    }
+
+    /** Writes the catalogue of the finished run to {@code file}, names drawn from their own stream. */
+    private void writeCatalogue(Path file) throws IOException {
+        SplittableRandom names = new SplittableRandom(seed ^ 0xbb67ae8584caa73bL);
+        try (BufferedWriter w = new BufferedWriter(
+                        new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+                JsonGenerator g = JsonRows.generator(w)) {
+            for (Item item : CatalogueNames.items(catalogue, cfg.start(), names)) {
+                JsonRows.write(g, item);
+                g.flush();
+                w.write('\n');
+            }
+        }
     }
 
     /**

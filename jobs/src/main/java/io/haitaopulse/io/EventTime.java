@@ -3,6 +3,7 @@ package io.haitaopulse.io;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.Review;
 import io.haitaopulse.schema.internal.Ingested;
@@ -11,6 +12,14 @@ import io.haitaopulse.schema.internal.Ingested;
  * Event time of an ingested record, in epoch milliseconds: {@code ts} of clicks, orders,
  * exposures and reviews, {@code start_ts} of campaigns (CONTRACTS §2). A dead letter has no event
  * time and reports {@link Long#MIN_VALUE}, which never advances a watermark.
+ *
+ * <p>A catalogue record ({@link Item}) has none either. Its {@code ts} is the time it is valid
+ * from: a compacted topic replays a catalogue published years ago, and a scheduled change is
+ * dated ahead, so as event time it would hold its input's watermark back or push it ahead of the
+ * behaviour it describes. No result is windowed by it, and the newest record per item wins by
+ * {@code ts} whatever the watermark, so without an event time it is never late, never moves a
+ * watermark, counts as no activity of its input (like a dead letter) and is not judged for clock
+ * skew; item lines added anywhere in an input change no other output.
  */
 public final class EventTime {
 
@@ -24,7 +33,7 @@ public final class EventTime {
         return ofBody(record.getBody());
     }
 
-    /** Event time of an event body (one of the five input types), or {@link #NONE}. */
+    /** Event time of an event body (one of the input types), or {@link #NONE} (dead letters, catalogue records). */
     public static long ofBody(Object body) {
         if (body instanceof Click c) {
             return c.getTs().toEpochMilli();

@@ -59,7 +59,7 @@ public final class JsonLinesFileSink<T extends SpecificRecordBase> implements Si
 
         @Override
         public void write(T element, Context context) throws IOException {
-            out.write(JsonRows.toJson(element));
+            out.write(JsonRows.toRowJson(element));
             out.write('\n');
         }
 

@@ -16,6 +16,7 @@ import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Complaint;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
@@ -89,6 +90,7 @@ public final class JsonLinesParser extends TextLineParser {
             case "campaign" -> campaign(node);
             case "exposure" -> exposure(node);
             case "review" -> review(node);
+            case "item" -> item(node);
             default -> throw new InvalidEventException("unknown type '" + type + "'");
         };
     }
@@ -204,6 +206,23 @@ public final class JsonLinesParser extends TextLineParser {
                 optionalEnum(n, "complaint", Complaint.class));
     }
 
+    private static Item item(JsonNode n) throws InvalidEventException {
+        Item item = new Item(
+                requiredLong(n, "item_id"),
+                requiredLong(n, "category_id"),
+                requiredString(n, "name"),
+                requiredInstant(n, "ts"),
+                optionalString(n, "category_name"),
+                optionalString(n, "brand"),
+                optionalString(n, "origin_country"),
+                optionalLong(n, "price_cents"));
+        String reason = ItemRules.violation(item);
+        if (reason != null) {
+            throw new InvalidEventException(reason);
+        }
+        return item;
+    }
+
     private static String requiredString(JsonNode n, String field) throws InvalidEventException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
@@ -246,6 +265,11 @@ public final class JsonLinesParser extends TextLineParser {
             throw new InvalidEventException("field '" + name + "' out of range: does not fit a 64-bit integer");
         }
         return v.longValue();
+    }
+
+    private static Long optionalLong(JsonNode n, String field) throws InvalidEventException {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : asLong(v, field);
     }
 
     private static Instant requiredInstant(JsonNode n, String field) throws InvalidEventException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.Review;
 import java.io.IOException;
@@ -21,8 +22,9 @@ import org.apache.avro.generic.IndexedRecord;
 /**
  * Renders Avro records as the JSON of CONTRACTS §2 and §3: fields in schema order under their
  * schema names, {@code timestamp-millis} as epoch-millisecond numbers, enums as strings, optional
- * fields as the value or {@code null}. An input event (click, order, campaign, exposure, review)
- * is rendered as its input line, with {@code "type"} first, so a late event can be replayed.
+ * fields as the value or {@code null}. An input event (click, order, campaign, exposure, review,
+ * item) is rendered as its input line, with {@code "type"} first, so a late event can be replayed;
+ * as a row of a table ({@link #toRowJson}) it has no {@code "type"}, like every other row.
  * Non-finite doubles have no JSON form and are written as {@code null}.
  */
 public final class JsonRows {
@@ -33,7 +35,8 @@ public final class JsonRows {
             Order.getClassSchema().getFullName(), "order",
             Campaign.getClassSchema().getFullName(), "campaign",
             Exposure.getClassSchema().getFullName(), "exposure",
-            Review.getClassSchema().getFullName(), "review");
+            Review.getClassSchema().getFullName(), "review",
+            Item.getClassSchema().getFullName(), "item");
 
     private JsonRows() {}
 
@@ -42,6 +45,21 @@ public final class JsonRows {
         StringWriter w = new StringWriter(256);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
             writeRecord(g, record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /**
+     * One line of JSON for {@code record} as a row of an output table: {@link #toJson} without the
+     * {@code "type"} of an input event at the top level (the rows of the reference tables are input
+     * records; a row's fields are its table's columns). Nested events keep theirs.
+     */
+    public static String toRowJson(IndexedRecord record) {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            writeRecord(g, record, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,9 +87,13 @@ public final class JsonRows {
     }
 
     private static void writeRecord(JsonGenerator g, IndexedRecord record) throws IOException {
+        writeRecord(g, record, true);
+    }
+
+    private static void writeRecord(JsonGenerator g, IndexedRecord record, boolean typed) throws IOException {
         Schema schema = record.getSchema();
         g.writeStartObject();
-        String type = EVENT_TYPES.get(schema.getFullName());
+        String type = typed ? EVENT_TYPES.get(schema.getFullName()) : null;
         if (type != null) {
             g.writeStringField("type", type);
         }

@@ -1,5 +1,6 @@
 package io.haitaopulse.io;
 
+import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignDid;
 import io.haitaopulse.schema.CampaignUplift;
 import io.haitaopulse.schema.CategoryTrend;
@@ -9,6 +10,7 @@ import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.Funnel;
 import io.haitaopulse.schema.HotItem;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.OrderTimeout;
 import io.haitaopulse.schema.ReferralCredit;
@@ -27,6 +29,11 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * key replaces an earlier one (a window re-fired by allowed lateness); an append table keeps every
  * row. Replay files are sorted by the key fields, numbers numerically and {@code scope}-like text
  * with non-numeric values ("all") before numeric ones.
+ *
+ * <p>A <em>reference</em> table ({@link #reference()}: items, campaigns) holds the newest input
+ * record per key, for readers who want names beside the ids of the other tables. Its rows are
+ * input records as validated at ingest, and it is written to PostgreSQL only: its Kafka topic of
+ * the same name is the input it is made from.
  *
  * @param <T> the record type of a row
  */
@@ -64,6 +71,12 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("dead_letters", DeadLetter.class, false, List.of("source"));
     public static final OutputTable<LateEvent> LATE_EVENTS =
             new OutputTable<>("late_events", LateEvent.class, false, List.of("watermark", "event.ts"));
+    /** The newest catalogue record per item (by {@code ts}, then arrival). */
+    public static final OutputTable<Item> ITEMS =
+            new OutputTable<>("items", Item.class, true, List.of("item_id"), true);
+    /** The newest definition per campaign (by {@code start_ts}, then arrival). */
+    public static final OutputTable<Campaign> CAMPAIGNS =
+            new OutputTable<>("campaigns", Campaign.class, true, List.of("campaign_id"), true);
 
     /** Every table, in the order of the DDL. */
     public static List<OutputTable<?>> all() {
@@ -82,19 +95,27 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
                 ORDER_TIMEOUTS,
                 SUSPICIOUS_EVENTS,
                 DEAD_LETTERS,
-                LATE_EVENTS);
+                LATE_EVENTS,
+                ITEMS,
+                CAMPAIGNS);
     }
 
     private final String name;
     private final Class<T> type;
     private final boolean upsert;
     private final List<String> keyFields;
+    private final boolean reference;
 
     private OutputTable(String name, Class<T> type, boolean upsert, List<String> keyFields) {
+        this(name, type, upsert, keyFields, false);
+    }
+
+    private OutputTable(String name, Class<T> type, boolean upsert, List<String> keyFields, boolean reference) {
         this.name = name;
         this.type = type;
         this.upsert = upsert;
         this.keyFields = List.copyOf(keyFields);
+        this.reference = reference;
     }
 
     public String name() {
@@ -112,6 +133,16 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
     /** Whether a later row with the same key replaces an earlier one. */
     public boolean upsert() {
         return upsert;
+    }
+
+    /** Whether the rows are validated input records, the newest per key (see the class comment). */
+    public boolean reference() {
+        return reference;
+    }
+
+    /** Whether the live path writes the table to a Kafka topic too (every table but the reference tables). */
+    public boolean onKafka() {
+        return !reference;
     }
 
     /** Key fields, in sort order; dotted names reach into nested objects. */

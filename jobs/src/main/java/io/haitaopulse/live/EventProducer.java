@@ -4,6 +4,7 @@ import io.haitaopulse.io.EventTime;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.LineParser;
 import io.haitaopulse.schema.DeadLetter;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.internal.Ingested;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -209,7 +210,10 @@ public final class EventProducer implements AutoCloseable {
             // CreateTime = the event's time, as a shop's system writing events as they happen would
             // stamp them; never ahead of this clock, where the job's clock-skew rule and the
             // broker's log.message.timestamp.after.max.ms both take over.
-            long createTime = Math.min(Math.max(ts, 0L), System.currentTimeMillis());
+            // A catalogue record has no event time (EventTime): it is stamped with the time it is
+            // valid from, and sent where it stands in its file.
+            long stamp = body instanceof Item item ? item.getTs().toEpochMilli() : ts;
+            long createTime = Math.min(Math.max(stamp, 0L), System.currentTimeMillis());
             return new ProducerRecord<>(
                     typed.name(),
                     null,

@@ -1,9 +1,11 @@
 package io.haitaopulse.live;
 
 import io.haitaopulse.io.EventLimits;
+import io.haitaopulse.io.ItemRules;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.Review;
@@ -50,6 +52,9 @@ public final class EventRules {
         }
         if (event instanceof Exposure) {
             return null;
+        }
+        if (event instanceof Item i) {
+            return ItemRules.violation(i);
         }
         return "unexpected record type "
                 + (event == null ? "null" : event.getClass().getSimpleName());

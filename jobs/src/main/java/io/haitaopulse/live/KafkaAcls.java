@@ -43,9 +43,9 @@ public final class KafkaAcls {
             acls.add(allow(user, ResourceType.TOPIC, in.name(), PatternType.LITERAL, AclOperation.READ));
             acls.add(allow(user, ResourceType.TOPIC, in.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
         }
-        for (OutputTable<?> t : OutputTable.all()) {
-            acls.add(allow(user, ResourceType.TOPIC, Topics.output(t), PatternType.LITERAL, AclOperation.WRITE));
-            acls.add(allow(user, ResourceType.TOPIC, Topics.output(t), PatternType.LITERAL, AclOperation.DESCRIBE));
+        for (String topic : Topics.outputs(OutputTable.all())) {
+            acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
         }
         acls.add(allow(user, ResourceType.GROUP, PREFIX, PatternType.PREFIXED, AclOperation.READ));
         acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, PREFIX, PatternType.PREFIXED, AclOperation.WRITE));

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +24,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What a live job needs before it starts: the topics and tables exist and both systems answer.
- * Missing topics are created with {@code pulse.kafka.partitions} partitions and missing tables
+ * Missing topics are created with {@code pulse.kafka.partitions} partitions (the catalogue topic
+ * {@code items} compacted, {@link #configOf}) and missing tables
  * with the DDL of {@link PgTable} (the same as {@code deploy/sql/001_tables.sql}); nothing that
  * exists is changed. Failures become one-line {@link IllegalArgumentException}s naming the
  * address that did not answer.
@@ -45,7 +48,7 @@ public final class LiveSetup {
     public static Map<String, Integer> prepare(Configuration conf, List<OutputTable<?>> tables) {
         List<String> outputs = new ArrayList<>();
         if (conf.get(LiveOptions.SINKS).contains(LiveOptions.SinkKind.KAFKA)) {
-            tables.forEach(t -> outputs.add(Topics.output(t)));
+            outputs.addAll(Topics.outputs(tables));
         }
         Map<String, Integer> partitions = createTopics(
                 conf.get(LiveOptions.BOOTSTRAP_SERVERS),
@@ -84,9 +87,9 @@ public final class LiveSetup {
             List<String> wanted = new ArrayList<>();
             Topics.INPUTS.forEach(t -> wanted.add(t.name()));
             wanted.addAll(outputs);
-            for (String name : wanted) {
+            for (String name : new LinkedHashSet<>(wanted)) {
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+                    missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configOf(name)));
                 }
             }
             if (!missing.isEmpty()) {
@@ -114,6 +117,15 @@ public final class LiveSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing Kafka topics", e);
         }
+    }
+
+    /**
+     * The topic configuration Pulse creates topic {@code name} with: {@code cleanup.policy=compact}
+     * for the {@link Topics#COMPACTED} inputs, the broker's defaults (empty) for every other.
+     */
+    public static Map<String, String> configOf(String name) {
+        boolean compacted = Topics.COMPACTED.stream().anyMatch(t -> t.name().equals(name));
+        return compacted ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of();
     }
 
     /**

@@ -11,7 +11,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The production {@link TableSinks}: every table to its Kafka topic and to its PostgreSQL table
- * (either may be switched off with {@code pulse.sinks}).
+ * (either may be switched off with {@code pulse.sinks}); the reference tables (items, campaigns)
+ * to PostgreSQL only ({@link OutputTable#onKafka()}).
  *
  * <p>Kafka is written exactly once: records go into a transaction per checkpoint that commits
  * when the checkpoint completes, so {@code read_committed} consumers see each row once and see
@@ -37,7 +38,8 @@ public final class LiveSinks implements TableSinks {
     @Override
     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
         List<LiveOptions.SinkKind> kinds = conf.get(LiveOptions.SINKS);
-        if (kinds.contains(LiveOptions.SinkKind.KAFKA)) {
+        // A reference table's topic of the same name is the input it is made from.
+        if (kinds.contains(LiveOptions.SinkKind.KAFKA) && table.onKafka()) {
             boolean exactlyOnce = conf.get(LiveOptions.EXACTLY_ONCE);
             KafkaSink<T> sink = KafkaSink.<T>builder()
                     .setKafkaProducerConfig(KafkaSecurity.of(conf, System.getenv())

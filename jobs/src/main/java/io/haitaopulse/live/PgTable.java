@@ -85,12 +85,13 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
                 s = s.getTypes().get(1);
             }
             Kind kind = kindOf(s, f.name());
-            // Doubles become NULL when not finite, exactly as in the JSON rows.
+            // Doubles become NULL when not finite, exactly as in the JSON rows; those of a reference
+            // table are input fields, finite by the input contract (a campaign's holdout_pct is in 0..1).
             cols.add(new Column(
                     f.name(),
                     f.pos(),
                     kind,
-                    nullable || kind == Kind.DOUBLE && !table.keyFields().contains(f.name())));
+                    nullable || kind == Kind.DOUBLE && !table.keyFields().contains(f.name()) && !table.reference()));
         }
         this.columns = List.copyOf(cols);
         this.primaryKey = table.upsert() ? table.keyFields() : List.of(ROW_ID);

@@ -4,6 +4,7 @@ import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.Review;
 import java.io.Serializable;
@@ -19,7 +20,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  * <p>Input topics are keyed by what the jobs key by, so that one key's events stay in order in
  * one partition: clicks, orders and exposures by {@code user_id} (uplift and attribution follow a
  * user's events in order; hot items pre-aggregate before any shuffle, so they do not care),
- * reviews by {@code item_id}, campaigns by {@code campaign_id}.
+ * reviews and catalogue records by {@code item_id}, campaigns by {@code campaign_id}; a key is the
+ * value as text, UTF-8 ({@code "10100001"} for item 10100001).
  *
  * <p>Output topics are named exactly like their table (CONTRACTS §3) and keyed by the table's
  * key fields joined with {@code '|'}, so a compacted topic keeps the last version of each row,
@@ -79,14 +81,35 @@ public final class Topics {
     public static final Input<Review> REVIEWS =
             new Input<>("reviews", Review.class, "item_id", r -> Long.toString(r.getItemId()));
 
+    /**
+     * The item catalogue: compacted ({@link #COMPACTED}), so that the newest record of every item
+     * stays readable however long ago it was published.
+     */
+    public static final Input<Item> ITEMS =
+            new Input<>("items", Item.class, "item_id", i -> Long.toString(i.getItemId()));
+
     /** Every input topic, in the order jobs open them. */
-    public static final List<Input<?>> INPUTS = List.of(CLICKS, ORDERS, CAMPAIGNS, EXPOSURES, REVIEWS);
+    public static final List<Input<?>> INPUTS = List.of(CLICKS, ORDERS, CAMPAIGNS, EXPOSURES, REVIEWS, ITEMS);
+
+    /**
+     * Input topics created with {@code cleanup.policy=compact}: reference data whose newest record
+     * per key is what counts, kept for every key instead of for a retention time.
+     */
+    public static final List<Input<?>> COMPACTED = List.of(ITEMS);
 
     private Topics() {}
 
     /** The output topic of {@code table}: the table's own name. */
     public static String output(OutputTable<?> table) {
         return table.name();
+    }
+
+    /**
+     * The output topics of {@code tables}: those written to Kafka, not the reference tables
+     * ({@link OutputTable#onKafka()}), whose topic of the same name is an input.
+     */
+    public static List<String> outputs(List<OutputTable<?>> tables) {
+        return tables.stream().filter(OutputTable::onKafka).map(Topics::output).toList();
     }
 
     /** The input topic carrying records of {@code type}. */

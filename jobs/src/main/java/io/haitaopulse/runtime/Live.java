@@ -12,7 +12,6 @@ import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -91,13 +90,7 @@ public final class Live {
         // upgrade, so there is no ephemeral key here.
         PseudonymKey key = PseudonymKey.resolve(conf, System.getenv(), false);
         List<PulseJob> jobs = JobCatalog.jobs(job, settings);
-        List<OutputTable<?>> tables = new ArrayList<>();
-        jobs.forEach(j -> tables.addAll(j.tables()));
-        tables.add(OutputTable.LATE_EVENTS);
-        tables.add(OutputTable.DEAD_LETTERS);
-        if (settings.bots().enabled()) {
-            tables.add(OutputTable.SUSPICIOUS_EVENTS);
-        }
+        List<OutputTable<?>> tables = JobCatalog.tables(jobs, settings.bots());
         Map<String, Integer> partitions = LiveSetup.prepare(conf, tables);
 
         List<Ingest.Source> sources = KafkaInputs.open(

@@ -187,7 +187,7 @@ public final class LiveDemo {
                 kafka.bootstrapServers(),
                 admin,
                 LiveOptions.PARTITIONS.defaultValue(),
-                OutputTable.all().stream().map(Topics::output).toList());
+                Topics.outputs(OutputTable.all()));
         out.println("  Kafka with SASL/SCRAM-SHA-512 and ACLs: admin / " + admin.password() + ", jobs as pulse / "
                 + jobSecurity.password() + ", simulator as shop / " + producerSecurity.password());
     }

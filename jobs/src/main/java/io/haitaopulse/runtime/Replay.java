@@ -14,7 +14,6 @@ import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +83,7 @@ public final class Replay {
         List<Path> files = FileInputs.expand(spec.inputs(), spec.format());
         List<PulseJob> jobs = JobCatalog.jobs(spec.job(), settings);
 
-        List<OutputTable<?>> tables = new ArrayList<>();
-        jobs.forEach(j -> tables.addAll(j.tables()));
-        tables.add(OutputTable.LATE_EVENTS);
-        tables.add(OutputTable.DEAD_LETTERS);
-        if (settings.bots().enabled()) {
-            tables.add(OutputTable.SUSPICIOUS_EVENTS);
-        }
+        List<OutputTable<?>> tables = JobCatalog.tables(jobs, settings.bots());
         ReplayOutput output = new ReplayOutput(spec.out());
         output.prepare(tables);
 

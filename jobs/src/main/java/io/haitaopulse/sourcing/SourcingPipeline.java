@@ -66,6 +66,11 @@ public final class SourcingPipeline implements PulseJob {
     }
 
     @Override
+    public List<OutputTable<?>> referenceTables() {
+        return List.of(OutputTable.ITEMS);
+    }
+
+    @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, ItemSourcing.lateness(cadence), NAME);
         DataStream<Ingested> all = routed.events();

@@ -61,6 +61,11 @@ public final class TrendsPipeline implements PulseJob {
     }
 
     @Override
+    public List<OutputTable<?>> referenceTables() {
+        return List.of(OutputTable.ITEMS);
+    }
+
+    @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, PaneAggregator.lateness(windows), NAME);
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));

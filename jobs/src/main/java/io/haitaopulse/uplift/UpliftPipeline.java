@@ -88,6 +88,11 @@ public final class UpliftPipeline implements PulseJob {
     }
 
     @Override
+    public List<OutputTable<?>> referenceTables() {
+        return List.of(OutputTable.CAMPAIGNS);
+    }
+
+    @Override
     public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, UserOutcomes.lateness(slots), NAME);
         DataStream<Ingested> all = routed.events();

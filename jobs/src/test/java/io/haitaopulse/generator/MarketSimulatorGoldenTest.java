@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * benchmarks and the planted truth of recorded experiments all depend on a seed giving the same
  * files forever, so any change to a draw, its order or the formatting fails here. The first run
  * switches on every disorder (late events, malformed lines), bots, unpaid orders and campaigns;
- * the second spans days so that shocks start and stars grow, with returns and reviews.
+ * the second spans days so that shocks start and stars grow, with returns and reviews. The
+ * catalogue ({@code items.jsonl}) is pinned too.
  */
 class MarketSimulatorGoldenTest {
 
@@ -46,6 +47,7 @@ class MarketSimulatorGoldenTest {
         expected.put("exposures.jsonl", "dc3eae34c637ea95892b3b50e6883d29a257189cea2d88437a13a6b2737b7c9f");
         expected.put("reviews.jsonl", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         expected.put("truth.json", "865493f1178a8df6db8060d68320d3aedccaa6a8924501c8360fe9ee16ae1916");
+        expected.put("items.jsonl", "c6230a95a306b257fd0093b7bca85d5548a22650cd0e0da2368447b62b6a020e");
         assertThat(digests(out)).isEqualTo(expected);
     }
 
@@ -64,6 +66,7 @@ class MarketSimulatorGoldenTest {
         expected.put("exposures.jsonl", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         expected.put("reviews.jsonl", "d0607453885515d1a29eeadb7403815464ed29ca55c161f6d83de1263c5ac485");
         expected.put("truth.json", "23ba4b604f66195543bb2980d6255dbf433f38fefdb79684817a61e26380d95b");
+        expected.put("items.jsonl", "24b71500b3138caa2af7f9f5e1d8780b435c60dc838970c23877f8b5aab09bae");
         assertThat(digests(out)).isEqualTo(expected);
     }
 
@@ -73,6 +76,7 @@ class MarketSimulatorGoldenTest {
             sums.put(f, sha256(dir.resolve(f)));
         }
         sums.put("truth.json", sha256(dir.resolve("truth.json")));
+        sums.put(MarketSimulator.ITEMS_FILE, sha256(dir.resolve(MarketSimulator.ITEMS_FILE)));
         return sums;
     }
 

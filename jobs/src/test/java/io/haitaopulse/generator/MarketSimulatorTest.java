@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haitaopulse.io.JsonLinesParser;
 import io.haitaopulse.schema.DeadLetter;
+import io.haitaopulse.schema.Item;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,11 +60,68 @@ class MarketSimulatorTest {
         new MarketSimulator(SimulatorConfig.scenario("small"), 7).run(again);
         new MarketSimulator(SimulatorConfig.scenario("small"), 8).run(other);
         for (String f : List.of(
-                "clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl", "reviews.jsonl", "truth.json")) {
+                "clicks.jsonl",
+                "orders.jsonl",
+                "campaigns.jsonl",
+                "exposures.jsonl",
+                "reviews.jsonl",
+                "truth.json",
+                MarketSimulator.ITEMS_FILE)) {
             assertThat(Files.readAllBytes(again.resolve(f))).as(f).isEqualTo(Files.readAllBytes(out.resolve(f)));
         }
         assertThat(Files.readAllBytes(other.resolve("clicks.jsonl")))
                 .isNotEqualTo(Files.readAllBytes(out.resolve("clicks.jsonl")));
+        assertThat(Files.readAllBytes(other.resolve(MarketSimulator.ITEMS_FILE)))
+                .isNotEqualTo(Files.readAllBytes(out.resolve(MarketSimulator.ITEMS_FILE)));
+    }
+
+    @Test
+    void theCatalogueNamesEveryItemTheShopSellsAtItsOwnPrice() throws IOException {
+        JsonLinesParser parser = new JsonLinesParser();
+        Map<Long, Item> catalogue = new HashMap<>();
+        Map<String, String> countryOfBrand = new HashMap<>();
+        Map<Long, String> categoryNames = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        long previous = Long.MIN_VALUE;
+        for (String line : Files.readAllLines(out.resolve(MarketSimulator.ITEMS_FILE), StandardCharsets.UTF_8)) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            Object body = parser.parse(b, 0, b.length, "items.jsonl", 0L).getBody();
+            assertThat(body).as(line).isInstanceOf(Item.class);
+            Item item = (Item) body;
+            assertThat(item.getItemId()).as("in item order").isGreaterThan(previous);
+            previous = item.getItemId();
+            assertThat(item.getTs()).as("valid from the start").isEqualTo(SimulatorConfig.DEFAULT_START);
+            assertThat(names.add(item.getCategoryId() + " " + item.getName()))
+                    .as("unique within its category: %s", item.getName())
+                    .isTrue();
+            assertThat(item.getName()).startsWith(item.getBrand() + " ");
+            assertThat(countryOfBrand.computeIfAbsent(item.getBrand(), x -> item.getOriginCountry()))
+                    .as("one country per brand")
+                    .isEqualTo(item.getOriginCountry())
+                    .matches("[A-Z]{2}");
+            assertThat(categoryNames.computeIfAbsent(item.getCategoryId(), x -> item.getCategoryName()))
+                    .isEqualTo(item.getCategoryName())
+                    .matches("[A-Z][a-z ]+ / \\p{IsHan}+");
+            catalogue.put(item.getItemId(), item);
+        }
+        SimulatorConfig small = SimulatorConfig.scenario("small");
+        assertThat(catalogue).hasSize(small.itemsPerCategory() * 10);
+        assertThat(categoryNames).hasSize(10).containsEntry(101L, "Infant formula / 婴儿奶粉");
+        long lines = 0;
+        for (JsonNode order : lines("orders.jsonl")) {
+            for (JsonNode l : order.get("lines")) {
+                Item item = catalogue.get(l.get("item_id").asLong());
+                assertThat(item).as("sold, so in the catalogue").isNotNull();
+                assertThat(item.getCategoryId()).isEqualTo(l.get("category_id").asLong());
+                assertThat(item.getPriceCents())
+                        .isEqualTo(l.get("unit_price_cents").asLong());
+                lines++;
+            }
+        }
+        assertThat(lines).isGreaterThan(100);
+        assertThat(lines("clicks.jsonl"))
+                .allSatisfy(
+                        c -> assertThat(catalogue).containsKey(c.get("item_id").asLong()));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Complaint;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
@@ -87,6 +88,63 @@ class JsonLinesParserTest {
         assertThat(parse("{\"type\":\"review\",\"item_id\":9,\"user_id\":\"u1\",\"ts\":1511658000000,\"rating\":1,"
                         + "\"complaint\":\"COUNTERFEIT\"}"))
                 .isEqualTo(new Review(9L, "u1", T, 1, null, Complaint.COUNTERFEIT));
+    }
+
+    @Test
+    void parsesACatalogueRecordWithEveryFieldAndWithOnlyTheRequiredOnes() {
+        assertThat(parse("{\"type\":\"item\",\"item_id\":10100001,\"category_id\":101,"
+                        + "\"name\":\"Meiji Step formula 800 g\",\"ts\":1511658000000,"
+                        + "\"category_name\":\"Infant formula / 婴儿奶粉\",\"brand\":\"Meiji\",\"origin_country\":\"JP\","
+                        + "\"price_cents\":26800,\"unknown_extra\":true}"))
+                .isEqualTo(new Item(
+                        10_100_001L,
+                        101L,
+                        "Meiji Step formula 800 g",
+                        T,
+                        "Infant formula / 婴儿奶粉",
+                        "Meiji",
+                        "JP",
+                        26_800L));
+        assertThat(parse("{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"x\",\"ts\":1511658000000,"
+                        + "\"brand\":null,\"price_cents\":0}"))
+                .isEqualTo(new Item(7L, 3L, "x", T, null, null, null, 0L));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"type\":\"item\",\"category_id\":3,\"name\":\"n\",\"ts\":1}                                  | missing required field 'item_id'",
+                "{\"type\":\"item\",\"item_id\":7,\"name\":\"n\",\"ts\":1}                                       | missing required field 'category_id'",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"ts\":1}                                      | missing required field 'name'",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\"}                                | missing required field 'ts'",
+                "{\"type\":\"item\",\"item_id\":\"7\",\"category_id\":3,\"name\":\"n\",\"ts\":1}                   | field 'item_id' must be an integer",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3.5,\"name\":\"n\",\"ts\":1}                    | field 'category_id' must be an integer",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":42,\"ts\":1}                         | field 'name' must be a string",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1.0}                    | field 'ts' must be an integer",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\" \\t \",\"ts\":1}                   | field 'name' must not be blank",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"\",\"ts\":1}                       | field 'name' must not be blank",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"brand\":7}           | field 'brand' must be a string",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"category_name\":[]} | field 'category_name' must be a string",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"origin_country\":\"jp\"}  | field 'origin_country' must be two upper-case letters A-Z (ISO 3166-1 alpha-2)",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"origin_country\":\"JPN\"} | field 'origin_country' must be two upper-case letters A-Z (ISO 3166-1 alpha-2)",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"origin_country\":\"J\"}   | field 'origin_country' must be two upper-case letters A-Z (ISO 3166-1 alpha-2)",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"origin_country\":\"ÄB\"}  | field 'origin_country' must be two upper-case letters A-Z (ISO 3166-1 alpha-2)",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"origin_country\":81}    | field 'origin_country' must be a string",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"price_cents\":-1}      | field 'price_cents' out of range: must be >= 0",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"price_cents\":9.9}     | field 'price_cents' must be an integer",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"price_cents\":\"990\"} | field 'price_cents' must be an integer",
+                "{\"type\":\"item\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1,\"price_cents\":99999999999999999999} | field 'price_cents' out of range: does not fit a 64-bit integer",
+                "{\"type\":\"ITEM\",\"item_id\":7,\"category_id\":3,\"name\":\"n\",\"ts\":1}                      | unknown type 'ITEM'",
+            })
+    void deadLettersBadCatalogueRecordsWithExactlyThisReason(String line, String reason) {
+        Object body = parse(line);
+        assertThat(body).isInstanceOf(DeadLetter.class);
+        DeadLetter d = (DeadLetter) body;
+        assertThat(d.getReason()).isEqualTo(reason);
+        assertThat(d.getRaw()).isEqualTo(line);
+        assertThat(d.getSource()).isEqualTo("in.jsonl");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.Exposure;
+import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.Review;
 import io.haitaopulse.schema.internal.Ingested;
@@ -53,6 +54,50 @@ class KafkaEventDeserializerTest {
                 .isEqualTo("field 'rating' out of range: must be within 1..5");
         assertThat(((DeadLetter) outOfRange.getBody()).getSource()).isEqualTo("reviews");
         assertThat(((DeadLetter) outOfRange.getBody()).getTsIngest()).isEqualTo(Instant.ofEpochMilli(99L));
+    }
+
+    @Test
+    void catalogueRecordsRoundTripTheWireAndBreakTheSameRulesAsInFiles() {
+        KafkaEventDeserializer<Item> items = new KafkaEventDeserializer<>(Topics.ITEMS);
+        // Valid from long before the record's Kafka timestamp: a catalogue republished on a
+        // compacted topic, which the clock-skew rule must not dead-letter.
+        Item good = new Item(
+                10_100_001L,
+                101L,
+                "Meiji Step formula 800 g",
+                Instant.ofEpochMilli(1_000L),
+                "Infant formula / 婴儿奶粉",
+                "Meiji",
+                "JP",
+                26_800L);
+        Ingested read = items.toIngested(AvroWire.encode(good), 1_800_000_000_000L);
+        assertThat(read.getBody()).isEqualTo(good);
+        assertThat(Topics.ITEMS.key(good)).isEqualTo("10100001".getBytes(StandardCharsets.UTF_8));
+        assertThat(Topics.inputFor(Item.class)).isSameAs(Topics.ITEMS);
+
+        Item bare = Item.newBuilder()
+                .setItemId(7L)
+                .setCategoryId(3L)
+                .setName("x")
+                .setTs(Instant.ofEpochMilli(5L))
+                .build();
+        assertThat(items.toIngested(AvroWire.encode(bare), 99L).getBody()).isEqualTo(bare);
+
+        Item lowerCase = Item.newBuilder(bare).setOriginCountry("jp").build();
+        assertThat(((DeadLetter) items.toIngested(AvroWire.encode(lowerCase), 99L)
+                                .getBody())
+                        .getReason())
+                .isEqualTo("field 'origin_country' must be two upper-case letters A-Z (ISO 3166-1 alpha-2)");
+        Item negative = Item.newBuilder(bare).setPriceCents(-1L).build();
+        assertThat(((DeadLetter)
+                                items.toIngested(AvroWire.encode(negative), 99L).getBody())
+                        .getReason())
+                .isEqualTo("field 'price_cents' out of range: must be >= 0");
+        Item blank = Item.newBuilder(bare).setName("  ").build();
+        DeadLetter d =
+                (DeadLetter) items.toIngested(AvroWire.encode(blank), 99L).getBody();
+        assertThat(d.getReason()).isEqualTo("field 'name' must not be blank");
+        assertThat(d.getSource()).isEqualTo("items");
     }
 
     @Test

@@ -69,10 +69,7 @@ class KafkaSecurityIT {
             KafkaAcls.createUser(admin, "intruder", "intruder-secret");
             // An administrator makes the topics; the job user has no right to.
             LiveSetup.createTopics(
-                    bootstrap,
-                    KafkaSecurity.scram("admin", "admin-secret"),
-                    1,
-                    OutputTable.all().stream().map(Topics::output).toList());
+                    bootstrap, KafkaSecurity.scram("admin", "admin-secret"), 1, Topics.outputs(OutputTable.all()));
             try (EventProducer shop = new EventProducer(bootstrap, KafkaSecurity.scram("shop", "shop-secret"))) {
                 assertThat(shop.send(List.of(clicks), 0)).isEqualTo(40);
             }

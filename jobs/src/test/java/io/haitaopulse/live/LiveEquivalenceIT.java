@@ -17,15 +17,22 @@ import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.Review;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.RawIdScan;
+import io.haitaopulse.testutil.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * day with disorder, late events and malformed lines, run through {@code --job all} live (bounded
  * at the offsets present at start). Every table in PostgreSQL equals the replay file row for row;
  * Kafka's read_committed hot_items topic holds each row exactly once; every malformed line is in
- * dead_letters, and so is every bad record only the wire can carry.
+ * dead_letters, and so is every bad record only the wire can carry. The simulator's catalogue
+ * goes through the compacted items topic into the PostgreSQL items table, and the reference tables
+ * are not written back to Kafka.
  */
 class LiveEquivalenceIT extends LiveFixture {
 
@@ -71,6 +80,38 @@ class LiveEquivalenceIT extends LiveFixture {
                 .hasSize(replayRows(OutputTable.DEAD_LETTERS).size() + wireOnly.size());
 
         assertNoRawUserIdAnywhere(url);
+        assertCatalogueTopicsAreInputsOnly();
+    }
+
+    /**
+     * The items topic is compacted, and the reference tables went to PostgreSQL only: their topics
+     * of the same name are inputs and hold exactly what the producer sent.
+     */
+    private void assertCatalogueTopicsAreInputsOnly() throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(client)) {
+            ConfigResource items = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ITEMS.name());
+            ConfigResource clicks = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CLICKS.name());
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(List.of(items, clicks)).all().get(30, TimeUnit.SECONDS);
+            assertThat(configs.get(items).get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(configs.get(clicks).get("cleanup.policy").value()).isEqualTo("delete");
+        }
+        long catalogue = lineCount("items.jsonl");
+        assertThat(catalogue).as("the simulator's catalogue").isEqualTo(400);
+        assertThat(TopicRecords.read(client, Topics.ITEMS.name(), "read_uncommitted"))
+                .hasSize((int) catalogue);
+        assertThat(TopicRecords.read(client, Topics.CAMPAIGNS.name(), "read_uncommitted"))
+                .hasSize((int) lineCount("campaigns.jsonl"));
+        assertThat(replayRows(OutputTable.ITEMS)).hasSize((int) catalogue);
+        assertThat(replayRows(OutputTable.CAMPAIGNS)).isNotEmpty();
+    }
+
+    private long lineCount(String file) throws java.io.IOException {
+        try (var lines = java.nio.file.Files.lines(work.resolve("events").resolve(file))) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
     }
 
     /**
@@ -185,8 +226,7 @@ class LiveEquivalenceIT extends LiveFixture {
                 .as("the scan finds ids where they are")
                 .isNotEmpty();
 
-        List<String> outputTopics =
-                OutputTable.all().stream().map(Topics::output).toList();
+        List<String> outputTopics = Topics.outputs(OutputTable.all());
         RawIdScan scan = new RawIdScan(raw).files(replayOut).tables(url).topics(kafka.bootstrapServers(), outputTopics);
         assertThat(scan.leaks()).as("raw user ids in outputs").isEmpty();
         assertThat(scan.scannedChars()).isGreaterThan(1_000_000L);

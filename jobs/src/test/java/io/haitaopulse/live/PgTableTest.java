@@ -41,4 +41,39 @@ class PgTableTest {
                 .isEqualTo("INSERT INTO late_events (event, reason, watermark, row_id) VALUES (?::jsonb, ?, ?, ?)"
                         + " ON CONFLICT (row_id) DO NOTHING");
     }
+
+    @Test
+    void theReferenceTablesAreTheInputRecordsKeyedByTheirId() {
+        // Dashboard views are written against exactly these columns.
+        assertThat(new PgTable<>(OutputTable.ITEMS).ddl())
+                .isEqualTo("CREATE TABLE IF NOT EXISTS items (\n"
+                        + "    item_id BIGINT NOT NULL,\n"
+                        + "    category_id BIGINT NOT NULL,\n"
+                        + "    name TEXT NOT NULL,\n"
+                        + "    ts BIGINT NOT NULL,\n"
+                        + "    category_name TEXT,\n"
+                        + "    brand TEXT,\n"
+                        + "    origin_country TEXT,\n"
+                        + "    price_cents BIGINT,\n"
+                        + "    PRIMARY KEY (item_id)\n"
+                        + ");\n");
+        assertThat(new PgTable<>(OutputTable.CAMPAIGNS).ddl())
+                .as("holdout_pct is validated to 0..1 at ingest, so never NULL")
+                .isEqualTo("CREATE TABLE IF NOT EXISTS campaigns (\n"
+                        + "    campaign_id TEXT NOT NULL,\n"
+                        + "    kind TEXT NOT NULL,\n"
+                        + "    start_ts BIGINT NOT NULL,\n"
+                        + "    end_ts BIGINT NOT NULL,\n"
+                        + "    holdout_pct DOUBLE PRECISION NOT NULL,\n"
+                        + "    target_category_ids BIGINT[],\n"
+                        + "    target_item_ids BIGINT[],\n"
+                        + "    name TEXT,\n"
+                        + "    PRIMARY KEY (campaign_id)\n"
+                        + ");\n");
+        assertThat(new PgTable<>(OutputTable.ITEMS).onConflict())
+                .isEqualTo(
+                        " ON CONFLICT (item_id) DO UPDATE SET category_id = EXCLUDED.category_id, name = EXCLUDED.name,"
+                                + " ts = EXCLUDED.ts, category_name = EXCLUDED.category_name, brand = EXCLUDED.brand,"
+                                + " origin_country = EXCLUDED.origin_country, price_cents = EXCLUDED.price_cents");
+    }
 }

@@ -194,7 +194,7 @@ class FuzzReplayTest {
     /**
      * A bad line of class {@code bad} made from the good line {@code good} of some input type,
      * or null where the class does not apply to that type (a campaign has no user and no clock
-     * skew: its event time is its announced start).
+     * skew: its event time is its announced start; a catalogue record has no event time at all).
      */
     private static Planted make(Bad bad, String good, Random rnd) {
         String type = good.replaceFirst("^\\{\"type\":\"(\\w+)\".*", "$1");
@@ -226,6 +226,10 @@ class FuzzReplayTest {
                         new Planted(
                                 utf8(good.replaceFirst("\"arm\":\"\\w+\"", "\"arm\":\"BOTH\"")),
                                 "field 'arm' must be one of");
+                    case "item" ->
+                        new Planted(
+                                utf8(good.replaceFirst("\"price_cents\":\\d+", "\"price_cents\":-1")),
+                                "field 'price_cents' out of range");
                     default ->
                         new Planted(
                                 utf8(good.replaceFirst("\"holdout_pct\":[0-9.]+", "\"holdout_pct\":1.5")),
@@ -237,9 +241,13 @@ class FuzzReplayTest {
             case MISSING_FIELD ->
                 "campaign".equals(type)
                         ? null
-                        : new Planted(
-                                utf8(good.replaceFirst("\"user_id\":\"[^\"]*\",", "")),
-                                "missing required field 'user_id'");
+                        : "item".equals(type)
+                                ? new Planted(
+                                        utf8(good.replaceFirst("\"name\":\"[^\"]*\",", "")),
+                                        "missing required field 'name'")
+                                : new Planted(
+                                        utf8(good.replaceFirst("\"user_id\":\"[^\"]*\",", "")),
+                                        "missing required field 'user_id'");
             case NOT_UTF8 -> {
                 byte[] b = utf8(good);
                 byte[] out = new byte[b.length + 2];
@@ -250,13 +258,13 @@ class FuzzReplayTest {
                 yield new Planted(out, "not valid UTF-8");
             }
             case FUTURE_2286 ->
-                "campaign".equals(type)
+                "campaign".equals(type) || "item".equals(type)
                         ? null
                         : new Planted(
                                 utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":9999999999999")),
                                 "clock skew: event time 2286-11-20");
             case FUTURE_2100 ->
-                "campaign".equals(type)
+                "campaign".equals(type) || "item".equals(type)
                         ? null
                         : new Planted(
                                 utf8(good.replaceFirst("\"ts\":\\d+", "\"ts\":4102444800000")),

@@ -109,6 +109,15 @@ class RoundTripTest {
         LateEvent late = new LateEvent(fullClick, "after allowed lateness", T1);
         Ingested ingestedClick = new Ingested(fullClick, Long.MIN_VALUE);
         Ingested ingestedDead = new Ingested(dead, Long.MIN_VALUE);
+        Item item =
+                new Item(42L, 101L, "Meiji Step formula 800 g", T0, "Infant formula / 婴儿奶粉", "Meiji", "JP", 26_800L);
+        Item bareItem = Item.newBuilder()
+                .setItemId(43L)
+                .setCategoryId(101L)
+                .setName("a2 Platinum stage 3 900 g")
+                .setTs(T1)
+                .build();
+        Ingested ingestedItem = new Ingested(item, Long.MIN_VALUE);
         return Stream.of(
                 fullClick,
                 bareClick,
@@ -128,7 +137,10 @@ class RoundTripTest {
                 dead,
                 late,
                 ingestedClick,
-                ingestedDead);
+                ingestedDead,
+                item,
+                bareItem,
+                ingestedItem);
     }
 
     @ParameterizedTest
