@@ -104,7 +104,7 @@
 
   // Lift with its fixed-sample CI (dark) inside the always-valid CI (light), zero marked.
   function ciBar(r) {
-    const w = 160, h = 22;
+    const w = 120, h = 22;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('width', w);
     svg.setAttribute('height', h);
@@ -129,10 +129,12 @@
     return svg;
   }
 
-  // An interval, both ends in the unit of format: -0.5 pp … +4.1 pp.
-  function range(lo, hi, format) {
-    return el('span', { class: 'range' }, el('span', { class: 'lo' }, format(lo)), ' … ', el('span', { class: 'hi' }, format(hi)));
+  // Two values that may wrap between them, never inside one: an interval (-0.5 pp … +4.1 pp) or a
+  // move from control to treatment (3.2% → 5.0%).
+  function pair(a, b, sep) {
+    return el('span', { class: 'range' }, el('span', { class: 'lo' }, a), sep, el('span', { class: 'hi' }, b));
   }
+  const range = (lo, hi, format) => pair(format(lo), format(hi), ' … ');
 
   // The unit of a scoreboard metric: conversion is a rate (differences in pp), the others money per user.
   const isRate = (r) => r.metric === 'conversion';
@@ -202,7 +204,7 @@
         { key: 'kind', label: 'kind', cell: (r) => kind(r.campaign_kind) },
         { key: 'metric', label: 'metric', cell: (r) => L['metric.' + r.metric] || r.metric },
         { key: 'n', label: 'n', num: true, cell: (r) => count(r.n_treatment) + ' / ' + count(r.n_control) },
-        { key: 'means', label: 'means', num: true, cell: (r) => level(r, r.mean_control) + ' → ' + level(r, r.mean_treatment) },
+        { key: 'means', label: 'means', num: true, cell: (r) => pair(level(r, r.mean_control), level(r, r.mean_treatment), ' → ') },
         { key: 'lift_abs', label: 'lift', num: true, cell: (r) => change(r, r.lift_abs) },
         { key: 'lift_rel', label: 'lift_rel', num: true, cell: (r) => relPct(r.lift_rel) },
         { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high, (v) => change(r, v)) },

@@ -156,13 +156,15 @@ class DashboardBrowserIT {
                         "INSERT INTO items VALUES (4242, 101, 'Aptamil Profutura 2 800g', 0, 'Infant formula / 婴儿奶粉', "
                                 + "'Aptamil', 'DE', 26800);",
                         "INSERT INTO items (item_id, category_id, name, ts, category_name, brand, origin_country, price_cents)",
-                        "  SELECT i.item_id, i.category_id, 'Goods ' || i.item_id, 0, n.name,",
+                        "  SELECT i.item_id, i.category_id, (ARRAY['Aptamil', 'Kao', 'Shiseido', 'Blackmores'])[(i.item_id % 5)::int]",
+                        "         || ' ' || coalesce(n.product, 'goods') || ' No. ' || i.item_id % 1000, 0, n.name,",
                         "         (ARRAY['Aptamil', 'Kao', 'Shiseido', 'Blackmores'])[(i.item_id % 5)::int],",
                         "         (ARRAY['DE', 'JP', 'JP', 'AU'])[(i.item_id % 5)::int], 9900",
                         "  FROM (SELECT DISTINCT ON (item_id) item_id, category_id FROM (SELECT item_id, category_id FROM demand_trends",
                         "        UNION ALL SELECT item_id, category_id FROM sourcing_shortlist) u ORDER BY item_id) i",
-                        "  LEFT JOIN (VALUES (101, 'Infant formula / 婴儿奶粉'), (102, 'Diapers / 纸尿裤'), (103, 'Skin care / 护肤品'),",
-                        "        (104, 'Health supplements / 保健品'), (105, 'Snacks')) n(category_id, name) ON n.category_id = i.category_id",
+                        "  LEFT JOIN (VALUES (101, 'Infant formula / 婴儿奶粉', 'formula'), (102, 'Diapers / 纸尿裤', 'diapers'),",
+                        "        (103, 'Skin care / 护肤品', 'serum'), (104, 'Health supplements / 保健品', 'fish oil'),",
+                        "        (105, 'Snacks', 'snack box')) n(category_id, name, product) ON n.category_id = i.category_id",
                         "  WHERE i.item_id % 5 <> 0",
                         "  ON CONFLICT DO NOTHING;",
                         // A campaign with a hold-out and numbers to check by eye, and one without a hold-out:
@@ -289,7 +291,9 @@ class DashboardBrowserIT {
         assertThat(shown).isEqualTo(expected);
         // Items with a catalogue name, and items without one, shown by their id.
         List<String> everyItem = shown("section[data-scope] tbody tr", "[data-col='item']");
-        assertThat(everyItem).anyMatch(r -> r.matches("Goods (\\d+) \\1")).anyMatch(r -> r.matches("\\d+"));
+        assertThat(everyItem)
+                .anyMatch(r -> r.matches("[A-Za-z]+ [a-z ]+ No\\. \\d+ \\d+"))
+                .anyMatch(r -> r.matches("\\d+"));
         assertThat(sectionTitles()).isEqualTo(expectedSectionTitles("en"));
         assertThat(sectionTitles())
                 .contains(
@@ -434,7 +438,7 @@ class DashboardBrowserIT {
                         "[data-col='origin']",
                         "[data-col='order_units']"))
                 .containsExactly("999999|Aptamil Profutura 2 800g 4242|Aptamil|DE|1,077");
-        assertThat(shownShortlist()).anyMatch(r -> r.matches("[^|]+\\|\\d+\\|\\d+\\|–\\|–\\|.*"));
+        assertThat(shownShortlist()).anyMatch(r -> r.matches("(?s)[^|]+\\|\\d+\\|\\d+\\|–\\|–\\|.*"));
         assertThat(((Number) js("return document.querySelectorAll('script').length")).intValue())
                 .isEqualTo(scripts.intValue());
         assertNothingRan();
