@@ -5,7 +5,11 @@
 (function () {
   const body = document.body;
   const page = body.dataset.page;
+  const lang = body.dataset.lang;
   const L = JSON.parse(body.dataset.labels);
+  // The shop's offset from UTC: every time on the page is shown in it, labelled by TZ.
+  const TZ_OFFSET_MS = Number(body.dataset.tzOffset) * 1000;
+  const TZ = body.dataset.tz;
   const SVG = 'http://www.w3.org/2000/svg';
   let charts = [];
   let last = null;
@@ -29,10 +33,43 @@
     const s = Number(v).toFixed(digits);
     return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
   }
-  const int = (v) => (v === null || v === undefined ? '–' : String(v));
-  const pct = (v) => (v === null || v === undefined ? '–' : fixed(v * 100, 1) + '%');
-  const yuan = (cents) => (cents === null || cents === undefined ? '–' : fixed(cents / 100, 2));
-  const utc = (ms) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const missing = (v) => v === null || v === undefined;
+  const int = (v) => (missing(v) ? '–' : String(v));
+  // Digits grouped by thousands with commas, whatever the browser's locale (the tests read exact text).
+  const grouped = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  // A count: 12,345.
+  const count = (v) => (missing(v) ? '–' : (v < 0 ? '-' : '') + grouped(String(Math.abs(v))));
+  const pct = (v) => (missing(v) ? '–' : fixed(v * 100, 1) + '%');
+  // A change: with its sign, + or -, none on zero.
+  const signed = (text) => (/^[0.,]+$/.test(text) ? text : text.startsWith('-') ? text : '+' + text);
+  // Money, from cents (fen): per user in yuan with two decimals (¥12.34), totals in whole yuan
+  // with thousands separators (¥12,346); with sign when it is a change.
+  function yuan(cents, total, change) {
+    if (missing(cents)) return '–';
+    const v = cents / 100;
+    const digits = total ? grouped(fixed(Math.abs(v), 0)) : fixed(Math.abs(v), 2);
+    const zero = /^[0.,]+$/.test(digits);
+    const sign = zero ? '' : v < 0 ? '-' : change ? '+' : '';
+    return sign + '¥' + digits;
+  }
+  // Conversion differences in percentage points, relative ones in percent, both with sign.
+  const pp = (v) => (missing(v) ? '–' : signed(fixed(v * 100, 1)) + ' pp');
+  const relPct = (v) => (missing(v) ? '–' : signed(fixed(v * 100, 1)) + '%');
+  // A time in shop time, e.g. 2026-11-03 14:05; labelled: 2026-11-03 14:05 (UTC+08:00).
+  const shopTime = (ms) => new Date(ms + TZ_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+  const labelled = (ms) => shopTime(ms) + ' (' + TZ + ')';
+
+  // A catalogue name with its id small beside it (people search by either); the id alone when
+  // the catalogue has no record.
+  function named(name, id) {
+    if (missing(id)) return '–';
+    if (missing(name) || name === '') return el('span', { class: 'named' }, el('span', { class: 'name' }, String(id)));
+    return el('span', { class: 'named' }, el('span', { class: 'name' }, name), ' ', el('small', { class: 'id' }, String(id)));
+  }
+  function campaign(r) {
+    return r.campaign_id === '' ? el('span', { class: 'named' }, L['campaign.none']) : named(r.campaign_name, r.campaign_id);
+  }
+  const kind = (k) => (missing(k) ? '–' : L['kind.' + k] || k);
 
   // columns: [{key, label, cell(row) -> text or Node, num}]
   function table(id, columns, rows, rowKey) {
@@ -49,7 +86,7 @@
     charts.push(new Chart(canvas, {
       type: 'line',
       data: {
-        labels: points.map((p) => utc(p.window_end)),
+        labels: points.map((p) => shopTime(p.window_end)),
         datasets: [
           { label: L.views, data: points.map((p) => p.views), borderColor: '#c0392b', borderWidth: 1.5, pointRadius: 0 },
           { label: L.baseline, data: points.map((p) => p.baseline), borderColor: '#7f8c8d', borderWidth: 1,
@@ -67,7 +104,7 @@
 
   // Lift with its fixed-sample CI (dark) inside the always-valid CI (light), zero marked.
   function ciBar(r) {
-    const w = 160, h = 22;
+    const w = 120, h = 22;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('width', w);
     svg.setAttribute('height', h);
@@ -92,9 +129,17 @@
     return svg;
   }
 
-  function range(lo, hi) {
-    return el('span', { class: 'range' }, el('span', { class: 'lo' }, fixed(lo, 4)), ' … ', el('span', { class: 'hi' }, fixed(hi, 4)));
+  // Two values that may wrap between them, never inside one: an interval (-0.5 pp … +4.1 pp) or a
+  // move from control to treatment (3.2% → 5.0%).
+  function pair(a, b, sep) {
+    return el('span', { class: 'range' }, el('span', { class: 'lo' }, a), sep, el('span', { class: 'hi' }, b));
   }
+  const range = (lo, hi, format) => pair(format(lo), format(hi), ' … ');
+
+  // The unit of a scoreboard metric: conversion is a rate (differences in pp), the others money per user.
+  const isRate = (r) => r.metric === 'conversion';
+  const level = (r, v) => (isRate(r) ? pct(v) : yuan(v, false, false));
+  const change = (r, v) => (isRate(r) ? pp(v) : yuan(v, false, true));
 
   function move(r) {
     let kind, text;
@@ -114,9 +159,9 @@
     trending(d, main) {
       main.appendChild(el('h3', {}, L['trending.items']));
       main.appendChild(table('trending-items', [
-        { key: 'item_id', label: 'item', cell: (r) => int(r.item_id) },
-        { key: 'category_id', label: 'category', cell: (r) => int(r.category_id) },
-        { key: 'views', label: 'views', num: true, cell: (r) => int(r.views) },
+        { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },
+        { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
+        { key: 'views', label: 'views', num: true, cell: (r) => count(r.views) },
         { key: 'baseline', label: 'baseline', num: true, cell: (r) => fixed(r.baseline, 1) },
         { key: 'ratio', label: 'ratio', num: true, cell: (r) => fixed(r.ratio, 2) },
         { key: 'z', label: 'z', num: true, cell: (r) => fixed(r.z, 2) },
@@ -124,11 +169,11 @@
       ], d.items, (r) => r.item_id));
       main.appendChild(el('h3', {}, L['trending.categories']));
       main.appendChild(table('trending-categories', [
-        { key: 'category_id', label: 'category', cell: (r) => int(r.category_id) },
-        { key: 'views', label: 'views', num: true, cell: (r) => int(r.views) },
-        { key: 'active_items', label: 'active_items', num: true, cell: (r) => int(r.active_items) },
+        { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
+        { key: 'views', label: 'views', num: true, cell: (r) => count(r.views) },
+        { key: 'active_items', label: 'active_items', num: true, cell: (r) => count(r.active_items) },
         { key: 'ratio', label: 'ratio', num: true, cell: (r) => fixed(r.ratio, 2) },
-        { key: 'trending_items', label: 'trending_items', num: true, cell: (r) => int(r.trending_items) },
+        { key: 'trending_items', label: 'trending_items', num: true, cell: (r) => count(r.trending_items) },
         { key: 'trend', label: 'trend', cell: (r) => sparkline(d.category_history[String(r.category_id)]) },
       ], d.categories, (r) => r.category_id));
     },
@@ -138,12 +183,14 @@
       for (const r of d.items) if (!scopes.includes(r.scope)) scopes.push(r.scope);
       if (!scopes.length) main.appendChild(el('p', { class: 'empty' }, L.empty));
       for (const scope of scopes) {
-        const section = el('section', { class: 'scope', 'data-scope': scope },
-          el('h3', {}, scope === 'all' ? L['scope.all'] : L.category + ' ' + scope));
+        const first = d.items.find((r) => r.scope === scope);
+        const title = scope === 'all' ? L['scope.all']
+          : missing(first.scope_name) ? L.category + ' ' + scope : named(first.scope_name, scope);
+        const section = el('section', { class: 'scope', 'data-scope': scope }, el('h3', {}, title));
         section.appendChild(table('hot-' + scopes.indexOf(scope), [
           { key: 'rank', label: 'rank', num: true, cell: (r) => int(r.rank) },
-          { key: 'item_id', label: 'item', cell: (r) => int(r.item_id) },
-          { key: 'views', label: 'views', num: true, cell: (r) => int(r.views) },
+          { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },
+          { key: 'views', label: 'views', num: true, cell: (r) => count(r.views) },
           { key: 'move', label: 'move', cell: move },
         ], d.items.filter((r) => r.scope === scope), (r) => r.item_id));
         main.appendChild(section);
@@ -153,50 +200,59 @@
     campaigns(d, main) {
       main.appendChild(el('h3', {}, L.scoreboard));
       main.appendChild(table('scoreboard', [
-        { key: 'campaign_id', label: 'campaign', cell: (r) => r.campaign_id },
-        { key: 'metric', label: 'metric', cell: (r) => r.metric },
-        { key: 'n', label: 'n', num: true, cell: (r) => int(r.n_treatment) + ' / ' + int(r.n_control) },
-        { key: 'lift_abs', label: 'lift', num: true, cell: (r) => fixed(r.lift_abs, 4) },
-        { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high) },
-        { key: 'anytime_ci', label: 'anytime_ci', num: true, cell: (r) => range(r.anytime_ci_low, r.anytime_ci_high) },
+        { key: 'campaign', label: 'campaign', cell: campaign },
+        { key: 'kind', label: 'kind', cell: (r) => kind(r.campaign_kind) },
+        { key: 'metric', label: 'metric', cell: (r) => L['metric.' + r.metric] || r.metric },
+        { key: 'n', label: 'n', num: true, cell: (r) => count(r.n_treatment) + ' / ' + count(r.n_control) },
+        { key: 'means', label: 'means', num: true, cell: (r) => pair(level(r, r.mean_control), level(r, r.mean_treatment), ' → ') },
+        { key: 'lift_abs', label: 'lift', num: true, cell: (r) => change(r, r.lift_abs) },
+        { key: 'lift_rel', label: 'lift_rel', num: true, cell: (r) => relPct(r.lift_rel) },
+        { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high, (v) => change(r, v)) },
+        { key: 'anytime_ci', label: 'anytime_ci', num: true,
+          cell: (r) => range(r.anytime_ci_low, r.anytime_ci_high, (v) => change(r, v)) },
         { key: 'ci_bar', label: 'ci_bar', cell: ciBar },
         { key: 'srm', label: 'srm', cell: (r) => (r.srm_warning
           ? el('span', { class: 'srm-warning', 'data-srm': 'warning' }, '⚠ ' + L['srm.warning'])
           : el('span', { class: 'srm-ok', 'data-srm': 'ok' }, L['srm.ok'])) },
-        { key: 'incremental_revenue', label: 'incremental_revenue', num: true, cell: (r) => yuan(r.incremental_revenue_cents) },
+        { key: 'incremental_revenue', label: 'incremental_revenue', num: true,
+          cell: (r) => yuan(r.incremental_revenue_cents, true, true) },
       ], d.scoreboard, (r) => r.campaign_id + '|' + r.metric));
       main.appendChild(el('h3', {}, L.did));
       main.appendChild(table('did', [
-        { key: 'campaign_id', label: 'campaign', cell: (r) => r.campaign_id },
+        { key: 'campaign', label: 'campaign', cell: campaign },
+        { key: 'kind', label: 'kind', cell: (r) => kind(r.campaign_kind) },
         { key: 'method', label: 'method', cell: (r) => r.method },
-        { key: 'lift_rel', label: 'lift_rel', num: true, cell: (r) => pct(r.lift_rel) },
-        { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high) },
-        { key: 'incremental_gmv', label: 'incremental_gmv', num: true, cell: (r) => yuan(r.incremental_gmv_cents) },
+        { key: 'lift_rel', label: 'lift_rel', num: true, cell: (r) => relPct(r.lift_rel) },
+        { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high, relPct) },
+        { key: 'incremental_gmv', label: 'incremental_gmv', num: true, cell: (r) => yuan(r.incremental_gmv_cents, true, true) },
       ], d.did, (r) => r.campaign_id));
       main.appendChild(el('h3', {}, L.channels));
       main.appendChild(table('channels', [
         { key: 'channel', label: 'channel', cell: (r) => r.channel },
-        { key: 'campaign_id', label: 'campaign', cell: (r) => r.campaign_id },
-        { key: 'sessions', label: 'sessions', num: true, cell: (r) => int(r.sessions) },
-        { key: 'orders', label: 'orders', num: true, cell: (r) => int(r.orders) },
-        { key: 'gmv', label: 'gmv', num: true, cell: (r) => yuan(r.gmv_cents) },
-        { key: 'new_users', label: 'new_users', num: true, cell: (r) => int(r.new_users) },
+        { key: 'campaign', label: 'campaign', cell: campaign },
+        { key: 'sessions', label: 'sessions', num: true, cell: (r) => count(r.sessions) },
+        { key: 'orders', label: 'orders', num: true, cell: (r) => count(r.orders) },
+        { key: 'gmv', label: 'gmv', num: true, cell: (r) => yuan(r.gmv_cents, true, false) },
+        { key: 'new_users', label: 'new_users', num: true, cell: (r) => count(r.new_users) },
       ], d.channels, (r) => r.channel + '|' + r.campaign_id));
     },
 
     sourcing(d, main) {
-      main.appendChild(el('p', {}, el('a', { id: 'export', href: '/export/sourcing.csv', download: 'sourcing-shortlist.csv' }, L.export)));
+      const csv = '/export/sourcing.csv' + (lang === 'zh' ? '?lang=zh' : '');
+      main.appendChild(el('p', {}, el('a', { id: 'export', href: csv, download: 'sourcing-shortlist.csv' }, L.export)));
       main.appendChild(table('shortlist', [
-        { key: 'category_id', label: 'category', cell: (r) => int(r.category_id) },
+        { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
         { key: 'rank', label: 'rank', num: true, cell: (r) => int(r.rank) },
-        { key: 'item_id', label: 'item', cell: (r) => int(r.item_id) },
+        { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },
+        { key: 'brand', label: 'brand', cell: (r) => (missing(r.brand) ? '–' : r.brand) },
+        { key: 'origin', label: 'origin', cell: (r) => (missing(r.origin_country) ? '–' : r.origin_country) },
         { key: 'score', label: 'score', num: true, cell: (r) => fixed(r.score, 2) },
         { key: 'forecast', label: 'forecast', num: true, cell: (r) => fixed(r.forecast_daily_units, 2) },
         { key: 'conversion', label: 'conversion', num: true, cell: (r) => pct(r.conversion_rate) },
         { key: 'rating', label: 'rating', num: true, cell: (r) => fixed(r.avg_rating, 1) },
         { key: 'return_rate', label: 'return_rate', num: true, cell: (r) => pct(r.return_rate) },
         { key: 'complaint_rate', label: 'complaint_rate', num: true, cell: (r) => pct(r.complaint_rate) },
-        { key: 'order_units', label: 'order_units', num: true, cell: (r) => int(r.recommended_order_units) },
+        { key: 'order_units', label: 'order_units', num: true, cell: (r) => count(r.recommended_order_units) },
         { key: 'reasons', label: 'reasons', cell: (r) => el('ul', { class: 'reasons' }, ...r.reasons.map((x) => el('li', {}, x))) },
       ], d.shortlist, (r) => r.category_id + '|' + r.rank));
     },
@@ -208,7 +264,7 @@
     charts.push(new Chart(canvas, {
       type: 'line',
       data: {
-        labels: points.map((p) => utc(p.window_start)),
+        labels: points.map((p) => shopTime(p.window_start)),
         datasets: [
           { label: L.pv, data: points.map((p) => p.pv), borderColor: '#c0392b', borderWidth: 1.5, pointRadius: 0, yAxisID: 'pv' },
           { label: L.uv, data: points.map((p) => p.uv), borderColor: '#2c7fb8', borderWidth: 1.5, pointRadius: 0, yAxisID: 'uv',
@@ -229,35 +285,35 @@
     main.appendChild(table('traffic-now', [
       { key: 'dimension', label: 'dimension', cell: (r) => r.dimension },
       { key: 'value', label: 'value', cell: (r) => r.value },
-      { key: 'pv', label: 'pv', num: true, cell: (r) => int(r.pv) },
-      { key: 'uv', label: 'uv', num: true, cell: (r) => int(r.uv) },
+      { key: 'pv', label: 'pv', num: true, cell: (r) => count(r.pv) },
+      { key: 'uv', label: 'uv', num: true, cell: (r) => count(r.uv) },
     ], d.now, (r) => r.dimension + '|' + r.value));
     main.appendChild(el('h3', {}, L['traffic.hourly']));
     main.appendChild(hourlyChart(d.hourly));
     if (d.hourly.some((p) => !p.uv_exact)) main.appendChild(el('p', { class: 'note' }, L['uv.estimate']));
     main.appendChild(el('h3', {}, L.funnel));
     main.appendChild(table('funnel', [
-      { key: 'category_id', label: 'category', cell: (r) => int(r.category_id) },
-      { key: 'viewers', label: 'viewers', num: true, cell: (r) => int(r.viewers) },
-      { key: 'carters', label: 'carters', num: true, cell: (r) => int(r.carters) },
-      { key: 'orderers', label: 'orderers', num: true, cell: (r) => int(r.orderers) },
-      { key: 'payers', label: 'payers', num: true, cell: (r) => int(r.payers) },
+      { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
+      { key: 'viewers', label: 'viewers', num: true, cell: (r) => count(r.viewers) },
+      { key: 'carters', label: 'carters', num: true, cell: (r) => count(r.carters) },
+      { key: 'orderers', label: 'orderers', num: true, cell: (r) => count(r.orderers) },
+      { key: 'payers', label: 'payers', num: true, cell: (r) => count(r.payers) },
       { key: 'view_to_cart', label: 'view_to_cart', num: true, cell: (r) => pct(r.view_to_cart) },
       { key: 'cart_to_order', label: 'cart_to_order', num: true, cell: (r) => pct(r.cart_to_order) },
       { key: 'order_to_paid', label: 'order_to_paid', num: true, cell: (r) => pct(r.order_to_paid) },
     ], d.funnel, (r) => r.category_id));
     main.appendChild(el('h3', {}, L.unpaid));
     main.appendChild(table('unpaid', [
-      { key: 'hour', label: 'hour', cell: (r) => utc(r.hour_start) },
-      { key: 'timed_out', label: 'timed_out', num: true, cell: (r) => int(r.timed_out) },
-      { key: 'paid_late', label: 'paid_late', num: true, cell: (r) => int(r.paid_late) },
+      { key: 'hour', label: 'hour', cell: (r) => shopTime(r.hour_start) },
+      { key: 'timed_out', label: 'timed_out', num: true, cell: (r) => count(r.timed_out) },
+      { key: 'paid_late', label: 'paid_late', num: true, cell: (r) => count(r.paid_late) },
     ], d.unpaid, (r) => r.hour_start));
     main.appendChild(el('h3', {}, L.bots));
     main.appendChild(table('bots', [
-      { key: 'hour', label: 'hour', cell: (r) => utc(r.hour_start) },
+      { key: 'hour', label: 'hour', cell: (r) => shopTime(r.hour_start) },
       { key: 'rule', label: 'rule', cell: (r) => r.rule },
-      { key: 'clicks', label: 'clicks', num: true, cell: (r) => int(r.clicks) },
-      { key: 'users', label: 'users', num: true, cell: (r) => int(r.users) },
+      { key: 'clicks', label: 'clicks', num: true, cell: (r) => count(r.clicks) },
+      { key: 'users', label: 'users', num: true, cell: (r) => count(r.users) },
     ], d.bots, (r) => r.hour_start + '|' + r.rule));
   };
 
@@ -268,14 +324,27 @@
       p.textContent = L['freshness.none'];
       return;
     }
-    const minutes = Math.max(0, Math.round(f.age_seconds / 60));
+    if (f.simulated) {
+      // Event time is simulated: how far the tables lag behind what was streamed, in shop time;
+      // the wall clock says nothing about it.
+      let text = L['freshness.sim'].replace('{t}', labelled(f.newest));
+      if (!missing(f.behind_seconds)) text += L.sep + span(f.behind_seconds, 'freshness.behind.');
+      p.textContent = text;
+    } else {
+      p.textContent = L['freshness.wall'].replace('{t}', labelled(f.newest)).replace('{age}', span(f.age_seconds, 'freshness.age.'));
+    }
+  }
+
+  // A duration in the label family prefix: minutes up to 2 h, hours up to 2 days, then days.
+  function span(seconds, prefix) {
+    const minutes = Math.max(0, Math.round(seconds / 60));
     const [n, unit] = minutes < 120 ? [minutes, 'min'] : minutes < 2880 ? [Math.round(minutes / 60), 'h'] : [Math.round(minutes / 1440), 'd'];
-    p.textContent = L.freshness + ': ' + utc(f.newest) + ' (' + L['freshness.age.' + unit].replace('{n}', String(n)) + ')';
+    return L[prefix + unit].replace('{n}', String(n));
   }
 
   async function refresh() {
     try {
-      const response = await fetch('/api/' + page, { cache: 'no-store' });
+      const response = await fetch('/api/' + page + '?lang=' + lang, { cache: 'no-store' });
       if (!response.ok) throw new Error('HTTP ' + response.status);
       const data = await response.json();
       freshness(data.freshness);

@@ -1,8 +1,12 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.common.Durations;
+import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.dashboard.DashboardServer;
+import io.haitaopulse.dashboard.ShopClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -11,7 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code pulse dashboard}: serves the dashboard ({@link DashboardServer}) until Ctrl-C. It logs in
  * as a member of {@code pulse_dashboard}; the password comes from {@code PULSE_DASHBOARD_PASSWORD}
- * so it never shows in a process list or shell history (unset: trust authentication).
+ * so it never shows in a process list or shell history (unset: trust authentication). Times are
+ * shown in the shop's offset from UTC, {@code --timezone-offset}, which should be the jobs'
+ * {@code pulse.timezone-offset}; data freshness is an age against the wall clock.
  */
 @Command(
         name = "dashboard",
@@ -47,6 +53,13 @@ final class DashboardCommand implements Callable<Integer> {
             description = "Address to listen on (default: 127.0.0.1, this machine only).")
     String host = "127.0.0.1";
 
+    @Option(
+            names = "--timezone-offset",
+            paramLabel = "OFFSET",
+            description = "The shop's offset from UTC, as the jobs' pulse.timezone-offset: every time is shown in it "
+                    + "(default: 8h, China; e.g. -5h, 330m).")
+    String timezoneOffset = Durations.format(PulseOptions.TIMEZONE_OFFSET.defaultValue());
+
     @Override
     public Integer call() throws Exception {
         if (!postgresUrl.startsWith("jdbc:postgresql:")) {
@@ -66,7 +79,14 @@ final class DashboardCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("--host " + host + " is not a known address");
         }
-        DashboardServer server = DashboardServer.start(postgresUrl, user, System.getenv(PASSWORD_ENV), address, port);
+        ZoneOffset offset;
+        try {
+            offset = ShopClock.parseOffset(timezoneOffset);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--timezone-offset: " + e.getMessage());
+        }
+        DashboardServer server = DashboardServer.start(
+                postgresUrl, user, System.getenv(PASSWORD_ENV), address, port, ShopClock.wall(offset));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

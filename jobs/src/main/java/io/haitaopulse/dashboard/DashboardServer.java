@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * shortlist, and Chart.js from its WebJar on the classpath. It reads only the {@code v_*} views of
  * deploy/sql/002_views.sql, as a login role that is a member of {@code pulse_dashboard}, over
  * read-only connections. {@link #start} fails when the views cannot be read with the given login.
- * Pages are in English, or Chinese with {@code ?lang=zh}. Close it to stop serving.
+ * Pages are in English, or Chinese with {@code ?lang=zh} (category names too: the part of
+ * "English / 中文" for the page's language); items and campaigns show their names with the id
+ * beside them; times are in the shop's offset from UTC and the freshness line words the
+ * {@link ShopClock}. Close it to stop serving.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -43,23 +46,28 @@ public final class DashboardServer implements AutoCloseable {
     private final ExecutorService executor;
     private final ViewReader views;
     private final String chartJsPath;
+    private final ShopClock clock;
 
-    private DashboardServer(HttpServer http, ExecutorService executor, ViewReader views, String chartJsPath) {
+    private DashboardServer(
+            HttpServer http, ExecutorService executor, ViewReader views, String chartJsPath, ShopClock clock) {
         this.http = http;
         this.executor = executor;
         this.views = views;
         this.chartJsPath = chartJsPath;
+        this.clock = clock;
     }
 
     /**
      * Starts serving on {@code host:port} ({@code port} 0: any free port) after checking that the
-     * views answer to {@code user}; {@code password} may be null (trust authentication).
+     * views answer to {@code user}; {@code password} may be null (trust authentication). Times are
+     * shown, and data freshness worded, by {@code clock}.
      *
      * @throws IllegalStateException when the views cannot be read, the login may read or write the
      *     tables themselves (not a read-only dashboard login), or the port cannot be bound
      */
-    public static DashboardServer start(String jdbcUrl, String user, String password, InetAddress host, int port) {
-        ViewReader views = new ViewReader(jdbcUrl, user, password);
+    public static DashboardServer start(
+            String jdbcUrl, String user, String password, InetAddress host, int port, ShopClock clock) {
+        ViewReader views = new ViewReader(jdbcUrl, user, password, clock);
         try {
             views.check();
         } catch (SQLException e) {
@@ -81,7 +89,7 @@ public final class DashboardServer implements AutoCloseable {
             return t;
         };
         ExecutorService executor = Executors.newFixedThreadPool(4, daemons);
-        DashboardServer server = new DashboardServer(http, executor, views, chartJs);
+        DashboardServer server = new DashboardServer(http, executor, views, chartJs, clock);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -123,17 +131,22 @@ public final class DashboardServer implements AutoCloseable {
 
     private void route(HttpExchange ex, String path, String lang) throws IOException, SQLException {
         switch (path) {
-            case "/" -> send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell("trending", lang, chartJsPath)));
+            case "/" ->
+                send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell("trending", lang, chartJsPath, clock)));
             case "/trending", "/hot", "/campaigns", "/sourcing", "/traffic" ->
-                send(ex, 200, "text/html; charset=utf-8", bytes(Pages.shell(path.substring(1), lang, chartJsPath)));
-            case "/api/trending" -> json(ex, views.trending());
-            case "/api/hot" -> json(ex, views.hot());
-            case "/api/campaigns" -> json(ex, views.campaigns());
-            case "/api/sourcing" -> json(ex, views.sourcing());
-            case "/api/traffic" -> json(ex, views.traffic());
+                send(
+                        ex,
+                        200,
+                        "text/html; charset=utf-8",
+                        bytes(Pages.shell(path.substring(1), lang, chartJsPath, clock)));
+            case "/api/trending" -> json(ex, views.trending(lang));
+            case "/api/hot" -> json(ex, views.hot(lang));
+            case "/api/campaigns" -> json(ex, views.campaigns(lang));
+            case "/api/sourcing" -> json(ex, views.sourcing(lang));
+            case "/api/traffic" -> json(ex, views.traffic(lang));
             case "/export/sourcing.csv" -> {
                 ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"sourcing-shortlist.csv\"");
-                send(ex, 200, "text/csv; charset=utf-8", bytes(Csv.write(views.shortlistCells())));
+                send(ex, 200, "text/csv; charset=utf-8", bytes(Csv.write(views.shortlistCells(lang))));
             }
             case "/static/dashboard.js" -> resource(ex, "dashboard/dashboard.js", "text/javascript; charset=utf-8");
             case "/static/dashboard.css" -> resource(ex, "dashboard/dashboard.css", "text/css; charset=utf-8");

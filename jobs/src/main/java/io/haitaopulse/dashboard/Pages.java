@@ -34,11 +34,19 @@ final class Pages {
         label("loading", "Loading…", "加载中…");
         label("error", "Cannot read the data", "无法读取数据");
         label("empty", "No rows yet", "暂无数据");
-        label("freshness", "Newest data", "最新数据");
+        // {t}: a time in shop time with its offset, {age}: one of freshness.age.*, {n}: a number.
+        label("freshness.wall", "Newest data: {t}, {age}", "最新数据：{t}，{age}");
         label("freshness.age.min", "{n} min old", "{n} 分钟前");
         label("freshness.age.h", "{n} h old", "{n} 小时前");
         label("freshness.age.d", "{n} days old", "{n} 天前");
+        label("freshness.sim", "Simulated shop time: tables at {t}", "模拟店铺时间：数据表已到 {t}");
+        label("freshness.behind.min", "{n} min behind the stream", "落后数据流 {n} 分钟");
+        label("freshness.behind.h", "{n} h behind the stream", "落后数据流 {n} 小时");
+        label("freshness.behind.d", "{n} days behind the stream", "落后数据流 {n} 天");
         label("freshness.none", "No data yet", "暂无数据");
+        label("sep", ", ", "，");
+        label("timezone", "Times in shop time, {tz}", "时间均为店铺时间（{tz}）");
+        label("timezone.sim", "Times in simulated shop time, {tz}", "时间均为模拟店铺时间（{tz}）");
         label("trending.items", "Trending items", "趋势商品");
         label("trending.categories", "Categories", "品类");
         label("item", "Item", "商品");
@@ -62,8 +70,19 @@ final class Pages {
         label("move.same", "same", "持平");
         label("scoreboard", "Uplift (A/B hold-out)", "增量效果（A/B 对照）");
         label("campaign", "Campaign", "活动");
+        label("campaign.none", "No campaign", "无活动");
+        label("kind", "Kind", "类型");
+        label("kind.HOLIDAY_DISCOUNT", "Holiday discount", "节日折扣");
+        label("kind.NEW_USER_COUPON", "New-user coupon", "新客券");
+        label("kind.REFERRAL", "Referral", "推荐有礼");
+        label("kind.FLASH_SALE", "Flash sale", "限时抢购");
+        label("kind.SOCIAL", "Social", "社交传播");
         label("metric", "Metric", "指标");
+        label("metric.conversion", "Conversion", "转化率");
+        label("metric.revenue_per_user", "Revenue per user", "人均收入");
+        label("metric.returns_per_user", "Returns per user", "人均退货额");
         label("n", "Treatment / control", "实验组 / 对照组");
+        label("means", "Control → treatment", "对照组 → 实验组");
         label("lift", "Lift", "提升");
         label("ci", "95% CI (fixed)", "95% 置信区间（固定样本）");
         label("anytime_ci", "95% CI (always valid)", "95% 置信区间（随时有效）");
@@ -71,18 +90,20 @@ final class Pages {
         label("srm", "Split check", "分流检验");
         label("srm.warning", "SRM: split broken, do not trust", "SRM：分流异常，结果不可信");
         label("srm.ok", "ok", "正常");
-        label("incremental_revenue", "Incremental revenue (¥)", "增量收入（元）");
+        label("incremental_revenue", "Incremental revenue", "增量收入");
         label("did", "Without hold-out (difference in differences)", "无对照组（双重差分）");
         label("method", "Method", "方法");
         label("lift_rel", "Relative lift", "相对提升");
-        label("incremental_gmv", "Incremental GMV (¥)", "增量 GMV（元）");
+        label("incremental_gmv", "Incremental GMV", "增量 GMV");
         label("channels", "Channels, last 24 h", "渠道（近 24 小时）");
         label("channel", "Channel", "渠道");
         label("sessions", "Sessions", "会话");
         label("orders", "Orders", "订单");
-        label("gmv", "GMV (¥)", "GMV（元）");
+        label("gmv", "GMV", "GMV");
         label("new_users", "New users", "新用户");
         label("shortlist", "Sourcing shortlist", "选品清单");
+        label("brand", "Brand", "品牌");
+        label("origin", "Origin", "原产地");
         label("score", "Score", "得分");
         label("forecast", "Forecast units/day", "预测日销量");
         label("conversion", "Conversion", "转化率");
@@ -126,8 +147,11 @@ final class Pages {
         return "zh".equals(lang) ? ZH : EN;
     }
 
-    /** The shell of {@code page} in {@code lang} ("en" or "zh"); {@code chartJs} is the script path of Chart.js. */
-    static String shell(String page, String lang, String chartJs) {
+    /**
+     * The shell of {@code page} in {@code lang} ("en" or "zh"); {@code chartJs} is the script path of
+     * Chart.js; {@code clock} gives the shop's offset, which the page states and its script shows times in.
+     */
+    static String shell(String page, String lang, String chartJs, ShopClock clock) {
         Map<String, String> l = labels(lang);
         String labelsJson;
         try {
@@ -157,10 +181,14 @@ final class Pages {
                 + "<script src=\"/static/dashboard.js\" defer></script></head>"
                 // Labels travel as an escaped attribute: JSON inside HTML, no script block to break out of.
                 + "<body data-page=\"" + esc(page) + "\" data-lang=\"" + esc(lang) + "\" data-labels=\""
-                + esc(labelsJson) + "\">"
+                + esc(labelsJson) + "\" data-tz-offset=\"" + clock.offset().getTotalSeconds() + "\" data-tz=\""
+                + esc(clock.label()) + "\">"
                 + "<header><h1>" + esc(l.get("title")) + "</h1><nav>" + nav + "</nav>"
                 + "<a id=\"lang\" href=\"/" + esc(page) + "?lang=" + other + "\">" + esc(l.get("lang.other")) + "</a>"
-                + "<p id=\"freshness\" class=\"freshness\">" + esc(l.get("loading")) + "</p></header>"
+                + "<p id=\"freshness\" class=\"freshness\">" + esc(l.get("loading")) + "</p>"
+                + "<p id=\"timezone\" class=\"timezone\">"
+                + esc(l.get(clock.isSimulated() ? "timezone.sim" : "timezone").replace("{tz}", clock.label()))
+                + "</p></header>"
                 + "<main id=\"content\"><h2>" + esc(l.get("page." + page)) + "</h2></main></body></html>\n";
     }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  * JSON. Every query names a {@code v_*} view of deploy/sql/002_views.sql; the connection is
  * read-only and belongs to a member of {@code pulse_dashboard}. A connection per request: a
  * dashboard asks a few times a second at most, and a broken connection then never outlives one
- * request.
+ * request. Category names ("English / 中文") come out in the language asked for
+ * ({@link #inLanguage}); the freshness of every answer is worded for its {@link ShopClock}.
  */
 final class ViewReader {
 
@@ -28,37 +29,52 @@ final class ViewReader {
 
     static final int HISTORY_POINTS = 48;
 
+    /** Columns holding a catalogue category name, "English / 中文", shown in the page's language. */
+    private static final List<String> CATEGORY_NAME_COLUMNS = List.of("category_name", "scope_name");
+
     static final String TRENDING_SQL =
-            "SELECT window_end, item_id, category_id, views, carts, buys, baseline, ratio, z "
+            "SELECT window_end, item_id, item_name, category_id, category_name, views, carts, buys, baseline, ratio, z "
                     + "FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id LIMIT "
                     + TRENDING_LIMIT;
     static final String CATEGORIES_SQL =
-            "SELECT window_end, category_id, views, carts, buys, active_items, baseline, ratio, z, "
+            "SELECT window_end, category_id, category_name, views, carts, buys, active_items, baseline, ratio, z, "
                     + "trending, trending_items, top_trending_item_id FROM v_category_trends_now "
                     + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id";
     static final String HOT_SQL =
-            "SELECT window_end, scope, rank, item_id, views, previous_rank FROM v_hot_items_current "
+            "SELECT window_end, scope, scope_name, rank, item_id, item_name, views, previous_rank FROM v_hot_items_current "
                     + "ORDER BY scope = 'all' DESC, scope, rank";
+    /**
+     * A/B rows only: a campaign without a hold-out (planned hold-out 0, or unknown and no control
+     * user) or without any exposed user has no A/B comparison, however many rows the job writes for
+     * it; the observational estimate of {@link #DID_SQL} is its place. A campaign with a planned
+     * hold-out but an empty control arm stays: that is a broken split to see.
+     */
     static final String SCOREBOARD_SQL =
-            "SELECT campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control, "
-                    + "lift_abs, lift_rel, ci_low, ci_high, rel_ci_low, rel_ci_high, anytime_ci_low, anytime_ci_high, srm_p, srm_warning, "
-                    + "incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric";
-    static final String DID_SQL = "SELECT campaign_id, as_of, method, lift_rel, ci_low, ci_high, incremental_gmv_cents "
-            + "FROM v_campaign_did ORDER BY campaign_id";
+            "SELECT campaign_id, campaign_name, campaign_kind, metric, as_of, n_treatment, n_control, mean_treatment, "
+                    + "mean_control, lift_abs, lift_rel, ci_low, ci_high, rel_ci_low, rel_ci_high, anytime_ci_low, "
+                    + "anytime_ci_high, srm_p, srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard "
+                    + "WHERE n_treatment + n_control > 0 AND coalesce(holdout_pct > 0, n_control > 0) "
+                    + "ORDER BY campaign_id, metric";
+
+    static final String DID_SQL =
+            "SELECT campaign_id, campaign_name, campaign_kind, as_of, method, lift_rel, ci_low, ci_high, "
+                    + "incremental_gmv_cents FROM v_campaign_did ORDER BY campaign_id";
     static final String CHANNELS_SQL =
-            "SELECT channel, campaign_id, sessions, orders, gmv_cents, new_users, window_end "
+            "SELECT channel, campaign_id, campaign_name, sessions, orders, gmv_cents, new_users, window_end "
                     + "FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id";
+    /** The shortlist as the page and the CSV show it: names beside the ids, brand and origin for the buyer's call. */
     static final String SHORTLIST_SQL =
-            "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, "
-                    + "avg_rating, return_rate, complaint_rate, recommended_order_units, reasons FROM v_sourcing_shortlist "
-                    + "ORDER BY category_id, rank";
+            "SELECT as_of, category_id, category_name, rank, item_id, item_name, brand, origin_country, score, "
+                    + "forecast_daily_units, conversion_rate, avg_rating, return_rate, complaint_rate, "
+                    + "recommended_order_units, reasons FROM v_sourcing_shortlist ORDER BY category_id, rank";
+
     static final String TRAFFIC_NOW_SQL = "SELECT window_start, dimension, value, pv, uv FROM v_traffic_now "
             + "ORDER BY dimension <> 'all', dimension, pv DESC, value";
     static final String TRAFFIC_HOURLY_SQL =
             "SELECT window_start, pv, uv, uv_exact FROM v_traffic_hourly WHERE dimension = 'all' "
                     + "ORDER BY window_start";
     static final String FUNNEL_SQL =
-            "SELECT window_start, category_id, viewers, carters, orderers, payers, view_to_cart, "
+            "SELECT window_start, category_id, category_name, viewers, carters, orderers, payers, view_to_cart, "
                     + "cart_to_order, order_to_paid FROM v_funnel_hourly WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) "
                     + "ORDER BY viewers DESC, category_id";
     static final String UNPAID_SQL = "SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
@@ -71,11 +87,29 @@ final class ViewReader {
     private final String url;
     private final String user;
     private final String password;
+    private final ShopClock clock;
 
-    ViewReader(String url, String user, String password) {
+    ViewReader(String url, String user, String password, ShopClock clock) {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.clock = clock;
+    }
+
+    /**
+     * The part of a catalogue category name for {@code lang}: "Infant formula / 婴儿奶粉" is
+     * "Infant formula" in English and "婴儿奶粉" in Chinese ({@code zh}); a name without " / " is
+     * itself in every language, null stays null.
+     */
+    static String inLanguage(String name, String lang) {
+        if (name == null) {
+            return null;
+        }
+        int slash = name.indexOf(" / ");
+        if (slash < 0) {
+            return name;
+        }
+        return ("zh".equals(lang) ? name.substring(slash + 3) : name.substring(0, slash)).strip();
     }
 
     /**
@@ -98,10 +132,10 @@ final class ViewReader {
         }
     }
 
-    Map<String, Object> trending() throws SQLException {
+    Map<String, Object> trending(String lang) throws SQLException {
         try (Connection c = open()) {
-            List<Map<String, Object>> items = rows(c, TRENDING_SQL);
-            List<Map<String, Object>> categories = rows(c, CATEGORIES_SQL);
+            List<Map<String, Object>> items = rows(c, TRENDING_SQL, lang);
+            List<Map<String, Object>> categories = rows(c, CATEGORIES_SQL, lang);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("items", items);
             out.put("categories", categories);
@@ -124,16 +158,16 @@ final class ViewReader {
         }
     }
 
-    Map<String, Object> hot() throws SQLException {
+    Map<String, Object> hot(String lang) throws SQLException {
         try (Connection c = open()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("items", rows(c, HOT_SQL));
+            out.put("items", rows(c, HOT_SQL, lang));
             out.put("freshness", freshness(c));
             return out;
         }
     }
 
-    Map<String, Object> campaigns() throws SQLException {
+    Map<String, Object> campaigns(String lang) throws SQLException {
         try (Connection c = open()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("scoreboard", rows(c, SCOREBOARD_SQL));
@@ -144,21 +178,21 @@ final class ViewReader {
         }
     }
 
-    Map<String, Object> sourcing() throws SQLException {
+    Map<String, Object> sourcing(String lang) throws SQLException {
         try (Connection c = open()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("shortlist", rows(c, SHORTLIST_SQL));
+            out.put("shortlist", rows(c, SHORTLIST_SQL, lang));
             out.put("freshness", freshness(c));
             return out;
         }
     }
 
-    Map<String, Object> traffic() throws SQLException {
+    Map<String, Object> traffic(String lang) throws SQLException {
         try (Connection c = open()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("now", rows(c, TRAFFIC_NOW_SQL));
             out.put("hourly", rows(c, TRAFFIC_HOURLY_SQL));
-            out.put("funnel", rows(c, FUNNEL_SQL));
+            out.put("funnel", rows(c, FUNNEL_SQL, lang));
             out.put("unpaid", rows(c, UNPAID_SQL));
             out.put("bots", rows(c, BOTS_SQL));
             out.put("freshness", freshness(c));
@@ -166,8 +200,11 @@ final class ViewReader {
         }
     }
 
-    /** The shortlist as PostgreSQL prints each value (exact, no float re-rendering), header first. */
-    List<List<String>> shortlistCells() throws SQLException {
+    /**
+     * The shortlist as PostgreSQL prints each value (exact, no float re-rendering), header first;
+     * the category name in {@code lang}.
+     */
+    List<List<String>> shortlistCells(String lang) throws SQLException {
         try (Connection c = open();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(SHORTLIST_SQL)) {
@@ -188,8 +225,12 @@ final class ViewReader {
                                 Arrays.stream((Object[]) a.getArray())
                                         .map(String::valueOf)
                                         .toList()));
+                    } else if (v == null) {
+                        row.add("");
+                    } else if (CATEGORY_NAME_COLUMNS.contains(md.getColumnLabel(i))) {
+                        row.add(inLanguage(rs.getString(i), lang));
                     } else {
-                        row.add(v == null ? "" : rs.getString(i));
+                        row.add(rs.getString(i));
                     }
                 }
                 out.add(row);
@@ -205,9 +246,25 @@ final class ViewReader {
         return c;
     }
 
-    private static Map<String, Object> freshness(Connection c) throws SQLException {
+    /**
+     * The newest event time the tables reflect; for a real shop with its age now, for a simulated
+     * one with the newest event time streamed ({@code stream_newest}) and how far the tables are
+     * behind it ({@code behind_seconds}, shop time; both null before the first event is sent).
+     */
+    private Map<String, Object> freshness(Connection c) throws SQLException {
         List<Map<String, Object>> r = rows(c, FRESHNESS_SQL);
-        return r.isEmpty() ? Map.of() : r.get(0);
+        Map<String, Object> f = r.isEmpty() ? new LinkedHashMap<>() : r.get(0);
+        if (clock.isSimulated()) {
+            // Event time is not wall time here: an age against now would say "30 days old" of a minute-old row.
+            f.remove("age_seconds");
+            f.put("simulated", true);
+            long sent = clock.streamNewest().getAsLong();
+            Object newest = f.get("newest");
+            boolean streaming = sent != Long.MIN_VALUE;
+            f.put("stream_newest", streaming ? sent : null);
+            f.put("behind_seconds", streaming && newest instanceof Long n ? Math.max(0, sent - n) / 1000 : null);
+        }
+        return f;
     }
 
     private static List<Long> ids(List<Map<String, Object>> rows, String column) {
@@ -238,6 +295,19 @@ final class ViewReader {
             }
         }
         return out;
+    }
+
+    /** Rows of {@code sql}, category names in {@code lang}. */
+    private static List<Map<String, Object>> rows(Connection c, String sql, String lang) throws SQLException {
+        List<Map<String, Object>> rows = rows(c, sql);
+        for (Map<String, Object> row : rows) {
+            for (String column : CATEGORY_NAME_COLUMNS) {
+                if (row.get(column) instanceof String name) {
+                    row.put(column, inLanguage(name, lang));
+                }
+            }
+        }
+        return rows;
     }
 
     private static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {

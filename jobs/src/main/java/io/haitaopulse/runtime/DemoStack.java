@@ -1,6 +1,7 @@
 package io.haitaopulse.runtime;
 
 import io.haitaopulse.dashboard.DashboardServer;
+import io.haitaopulse.dashboard.ShopClock;
 import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.live.KafkaSecurity;
 import io.haitaopulse.stack.LocalKafka;
@@ -42,7 +43,7 @@ public final class DemoStack implements AutoCloseable {
     private LocalKafka kafka;
     private DashboardServer dashboard;
     private JobClient job;
-    private EventProducer producer;
+    private volatile EventProducer producer;
 
     /** A stack whose services keep their data under {@code work} and report stopping on {@code out}. */
     public DemoStack(Path work, PrintStream out) {
@@ -69,9 +70,18 @@ public final class DemoStack implements AutoCloseable {
         return kafka;
     }
 
-    /** Starts the dashboard on the loopback address and {@code port}, reading PostgreSQL as {@code user}. */
-    public DashboardServer startDashboard(String user, String password, int port) {
-        dashboard = DashboardServer.start(postgres.jdbcUrl(), user, password, InetAddress.getLoopbackAddress(), port);
+    /**
+     * Starts the dashboard on the loopback address and {@code port}, reading PostgreSQL as {@code user},
+     * showing times in the shop's {@code timezoneOffset}. Event time is simulated: the dashboard
+     * measures the tables against the newest event time the producer has sent, not the wall clock.
+     */
+    public DashboardServer startDashboard(String user, String password, int port, Duration timezoneOffset) {
+        ShopClock clock = ShopClock.simulated(ShopClock.offsetOf(timezoneOffset), () -> {
+            EventProducer sending = producer;
+            return sending == null ? Long.MIN_VALUE : sending.newestEventTs();
+        });
+        dashboard = DashboardServer.start(
+                postgres.jdbcUrl(), user, password, InetAddress.getLoopbackAddress(), port, clock);
         started.push(dashboard::close);
         return dashboard;
     }

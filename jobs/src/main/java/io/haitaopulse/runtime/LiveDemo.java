@@ -128,7 +128,11 @@ public final class LiveDemo {
                     pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
             // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
             // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
-            DashboardServer dashboard = stack.startDashboard("dashboard", password, portOrFree(DASHBOARD_PORT));
+            DashboardServer dashboard = stack.startDashboard(
+                    "dashboard",
+                    password,
+                    portOrFree(DASHBOARD_PORT),
+                    conf.get(io.haitaopulse.common.PulseOptions.TIMEZONE_OFFSET));
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             Live.build(env, "all", conf);

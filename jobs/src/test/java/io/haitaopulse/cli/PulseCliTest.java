@@ -109,6 +109,7 @@ class PulseCliTest {
                 "--postgres-url mysql://h/x --user u                              | --postgres-url must be a PostgreSQL JDBC URL",
                 "--postgres-url jdbc:postgresql://127.0.0.1:1/x --user u --port 70000 | --port must be between 0 and 65535, not 70000",
                 "--postgres-url jdbc:postgresql://127.0.0.1:1/x --user u --port x | Invalid value for option '--port'",
+                "--postgres-url jdbc:postgresql://127.0.0.1:1/x --user u --timezone-offset UTC+8 | --timezone-offset: 'UTC+8' is not a time zone offset",
             })
     void badDashboardArgumentsPrintOneLineAndExit2(String args, String message) {
         List<String> all = new java.util.ArrayList<>(List.of("dashboard"));

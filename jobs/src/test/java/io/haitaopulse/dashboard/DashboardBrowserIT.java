@@ -3,6 +3,8 @@ package io.haitaopulse.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.io.InputFormat;
@@ -10,6 +12,7 @@ import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.PostgresUpsertSink;
 import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.stack.LocalPostgres;
+import io.haitaopulse.testutil.CatalogueTables;
 import io.haitaopulse.testutil.LiveStack;
 import java.io.File;
 import java.math.BigDecimal;
@@ -36,6 +39,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -56,10 +61,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, through Selenium): a replay of the
- * small simulated shop is loaded into a fresh PostgreSQL, the dashboard reads it as a member of
- * {@code pulse_dashboard}, and every page must show exactly the numbers the views hold (read here
- * with plain JDBC), refresh by itself, show freshness, speak Chinese on request, and show hostile
- * names as text without running them. Screenshots land in target/dashboard-screenshots.
+ * small simulated shop is loaded into a fresh PostgreSQL with a catalogue of item and campaign
+ * names (some items, categories and campaigns deliberately without one), the dashboard reads it as
+ * a member of {@code pulse_dashboard}, and every page must show exactly what the views hold (read
+ * here with plain JDBC and formatted here independently): names with their ids, money in yuan,
+ * conversion differences in percentage points, times in the shop's UTC+08:00; refresh by itself,
+ * word freshness against the wall clock or, for the demo, against the stream, speak Chinese on
+ * request, and show hostile names as text without running them. Screenshots land in
+ * target/dashboard-screenshots.
  */
 class DashboardBrowserIT {
 
@@ -78,8 +87,14 @@ class DashboardBrowserIT {
             "order_timeouts");
     private static final String SCRIPT = "<script>window.__xss=1;alert(1)</script>";
     private static final String IMG = "<img src=x onerror=\"window.__xss=1;alert(1)\">";
-    private static final DateTimeFormatter UTC =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final ZoneOffset SHOP = ZoneOffset.ofHours(8);
+    private static final DateTimeFormatter SHOP_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(SHOP);
+    /** An unpaid order timing out at 16:15 UTC, after every order of the replay: 00:00 the next day in the shop. */
+    private static final long LATE_TIMEOUT = 1_793_722_500_000L;
+
+    private static final String A_B_ROWS =
+            "WHERE n_treatment + n_control > 0 AND coalesce(holdout_pct > 0, n_control > 0)";
 
     @TempDir
     static Path tmp;
@@ -87,8 +102,11 @@ class DashboardBrowserIT {
     private static String url;
     private static PostgresUpsertSink.Settings owner;
     private static DashboardServer server;
+    private static DashboardServer simulated;
+    private static final AtomicLong STREAM_NEWEST = new AtomicLong(Long.MIN_VALUE);
     private static WebDriver driver;
     private static String base;
+    private static String simulatedBase;
 
     @BeforeAll
     static void start() throws Exception {
@@ -105,6 +123,7 @@ class DashboardBrowserIT {
         url = LiveStack.freshDatabase("dashboard");
         owner = new PostgresUpsertSink.Settings(
                 url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
+        LiveSetup.execute(owner, CatalogueTables.DDL);
         for (String script : LiveSetup.SQL_SCRIPTS) {
             LiveSetup.execute(owner, LiveSetup.script(script));
         }
@@ -121,12 +140,53 @@ class DashboardBrowserIT {
                         1, "[" + String.join(",", Files.readAllLines(out.resolve("suspicious_events.jsonl"))) + "]");
                 ps.executeUpdate();
             }
+            // The simulated campaigns, with their names, as the catalogue table holds them.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO campaigns SELECT * FROM json_populate_recordset(NULL::campaigns, ?::json)")) {
+                ps.setString(1, "[" + String.join(",", Files.readAllLines(events.resolve("campaigns.jsonl"))) + "]");
+                ps.executeUpdate();
+            }
         }
-        // Hostile text where the dashboard shows text: a campaign, a channel and a hot-items scope.
         LiveSetup.execute(
                 owner,
                 String.join(
                         "\n",
+                        // The item catalogue: items whose id is a multiple of 5 have no record, categories
+                        // 106 to 110 no category name (as the Taobao sample has none): they show their ids.
+                        "INSERT INTO items VALUES (4242, 101, 'Aptamil Profutura 2 800g', 0, 'Infant formula / 婴儿奶粉', "
+                                + "'Aptamil', 'DE', 26800);",
+                        "INSERT INTO items (item_id, category_id, name, ts, category_name, brand, origin_country, price_cents)",
+                        "  SELECT i.item_id, i.category_id, (ARRAY['Aptamil', 'Kao', 'Shiseido', 'Blackmores'])[(i.item_id % 5)::int]",
+                        "         || ' ' || coalesce(n.product, 'goods') || ' No. ' || i.item_id % 1000, 0, n.name,",
+                        "         (ARRAY['Aptamil', 'Kao', 'Shiseido', 'Blackmores'])[(i.item_id % 5)::int],",
+                        "         (ARRAY['DE', 'JP', 'JP', 'AU'])[(i.item_id % 5)::int], 9900",
+                        "  FROM (SELECT DISTINCT ON (item_id) item_id, category_id FROM (SELECT item_id, category_id FROM demand_trends",
+                        "        UNION ALL SELECT item_id, category_id FROM sourcing_shortlist) u ORDER BY item_id) i",
+                        "  LEFT JOIN (VALUES (101, 'Infant formula / 婴儿奶粉', 'formula'), (102, 'Diapers / 纸尿裤', 'diapers'),",
+                        "        (103, 'Skin care / 护肤品', 'serum'), (104, 'Health supplements / 保健品', 'fish oil'),",
+                        "        (105, 'Snacks', 'snack box')) n(category_id, name, product) ON n.category_id = i.category_id",
+                        "  WHERE i.item_id % 5 <> 0",
+                        "  ON CONFLICT DO NOTHING;",
+                        // A campaign with a hold-out and numbers to check by eye, and one without a hold-out:
+                        // the job writes A/B rows for it all the same (no control arm), its place is the DiD table.
+                        "INSERT INTO campaigns VALUES ('c-1111', 'HOLIDAY_DISCOUNT', 0, 1, 0.1, NULL, NULL, 'Singles'' Day 11.11'),",
+                        "  ('c-618', 'FLASH_SALE', 0, 1, 0.0, '{101}', NULL, '618 mid-year sale');",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control,",
+                        "  lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents)",
+                        "  SELECT 'c-1111', 'conversion', max(as_of), 12345, 1372, 0.05, 0.032, 0.018, 0.5624, -0.0051, 0.0412,",
+                        "    -0.0203, 0.0561, 0.5, 73792283 FROM campaign_uplift",
+                        "  UNION ALL SELECT 'c-1111', 'revenue_per_user', max(as_of), 12345, 1372, 18007.4471, 12030, 5977.4471,",
+                        "    0.49687, 1234.0, 10754.4, -830.0, 12890.6, 0.5, 73792283 FROM campaign_uplift",
+                        "  UNION ALL SELECT 'c-618', 'conversion', max(as_of), 500, 0, 0.2, NULL, NULL, NULL, NULL, NULL, NULL, NULL,",
+                        "    1.0, NULL FROM campaign_uplift;",
+                        "INSERT INTO campaign_did (campaign_id, as_of, method, pre_slots, post_slots, treated_pre_cents,",
+                        "  treated_post_cents, control_pre_cents, control_post_cents, lift_rel, ci_low, ci_high, incremental_gmv_cents)",
+                        "  SELECT 'c-618', max(as_of), 'observational: difference-in-differences vs untreated categories', 1, 1, 1, 1,",
+                        "    1, 1, 0.1234, -0.0213, 0.2667, 1234567 FROM campaign_did;",
+                        "INSERT INTO order_timeouts VALUES ('late-fixture', 'p-fixture', " + (LATE_TIMEOUT - 900_000L)
+                                + ", " + LATE_TIMEOUT + ", NULL);",
+                        // Hostile text where the dashboard shows text: a campaign, a channel and a hot-items
+                        // scope, none of them in the catalogue.
                         "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, ci_low, ci_high,",
                         "  anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents)",
                         "  SELECT '" + SCRIPT
@@ -147,8 +207,17 @@ class DashboardBrowserIT {
         String role = "dash_browser_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
         String password = Long.toHexString(Double.doubleToLongBits(Math.random()));
         LiveSetup.execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
-        server = DashboardServer.start(url, role, password, InetAddress.getLoopbackAddress(), 0);
+        server = DashboardServer.start(url, role, password, InetAddress.getLoopbackAddress(), 0, ShopClock.wall(SHOP));
         base = "http://localhost:" + server.port();
+        // What the demo starts: event time simulated, measured against the newest event streamed.
+        simulated = DashboardServer.start(
+                url,
+                role,
+                password,
+                InetAddress.getLoopbackAddress(),
+                0,
+                ShopClock.simulated(SHOP, STREAM_NEWEST::get));
+        simulatedBase = "http://localhost:" + simulated.port();
         driver = chromium();
     }
 
@@ -159,6 +228,9 @@ class DashboardBrowserIT {
         }
         if (server != null) {
             server.close();
+        }
+        if (simulated != null) {
+            simulated.close();
         }
     }
 
@@ -200,39 +272,59 @@ class DashboardBrowserIT {
     // ---- pages ----
 
     @Test
-    void hotItemsShowTheViewsRowsWithRankMoves() throws Exception {
+    void hotItemsShowNamesWithIdsAndRankMoves() throws Exception {
         open("/hot", "hot");
-        List<String> expected = rows("SELECT rank, item_id, views, CASE WHEN previous_rank IS NULL THEN 'new' "
-                + "WHEN previous_rank > rank THEN 'up' WHEN previous_rank < rank THEN 'down' ELSE 'same' END "
-                + "FROM v_hot_items_current WHERE scope = 'all' ORDER BY rank");
+        List<String> expected = values(
+                        "SELECT rank, item_name, item_id, views, CASE WHEN previous_rank IS NULL THEN 'new' "
+                                + "WHEN previous_rank > rank THEN 'up' WHEN previous_rank < rank THEN 'down' ELSE 'same' END "
+                                + "FROM v_hot_items_current WHERE scope = 'all' ORDER BY rank")
+                .stream()
+                .map(r -> r.get(0) + "|" + named(r.get(1), r.get(2)) + "|" + count(r.get(3)) + "|" + r.get(4))
+                .toList();
         assertThat(expected).isNotEmpty();
         List<String> shown = shown(
                 "section[data-scope='all'] tbody tr",
                 "[data-col='rank']",
-                "[data-col='item_id']",
+                "[data-col='item']",
                 "[data-col='views']",
                 "[data-move]@data-move");
         assertThat(shown).isEqualTo(expected);
-        assertThat(driver.findElements(By.cssSelector("section[data-scope]")))
-                .hasSize(Integer.parseInt(rows("SELECT count(DISTINCT scope) FROM v_hot_items_current")
-                        .get(0)));
+        // Items with a catalogue name, and items without one, shown by their id.
+        List<String> everyItem = shown("section[data-scope] tbody tr", "[data-col='item']");
+        assertThat(everyItem)
+                .anyMatch(r -> r.matches("[A-Za-z]+ [a-z ]+ No\\. \\d+ \\d+"))
+                .anyMatch(r -> r.matches("\\d+"));
+        assertThat(sectionTitles()).isEqualTo(expectedSectionTitles("en"));
+        assertThat(sectionTitles())
+                .contains(
+                        "all|All categories",
+                        "101|Infant formula 101",
+                        "105|Snacks 105",
+                        "107|Category 107",
+                        SCRIPT + "|Category " + SCRIPT);
+        assertThat(shown("section[data-scope='" + SCRIPT.replace("'", "\\'") + "'] tbody tr", "[data-col='item']"))
+                .containsExactly("Aptamil Profutura 2 800g 4242");
         assertShownAsText(driver.findElement(By.cssSelector("main")).getText(), SCRIPT);
         screenshot("hot");
     }
 
     @Test
-    void trendingShowsItemsAndCategoriesWithSparklines() throws Exception {
+    void trendingShowsNamedItemsAndCategoriesWithSparklines() throws Exception {
         open("/trending", "trending");
-        List<String> items = rows(
-                "SELECT item_id, views FROM v_trending_now ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id "
-                        + "LIMIT 50");
-        List<String> categories = rows("SELECT category_id, views, active_items FROM v_category_trends_now "
-                + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id");
+        List<String> items = values("SELECT item_name, item_id, category_name, category_id, views FROM v_trending_now "
+                        + "ORDER BY z DESC NULLS LAST, ratio DESC NULLS LAST, item_id LIMIT 50")
+                .stream()
+                .map(r ->
+                        named(r.get(0), r.get(1)) + "|" + named(part(r.get(2), "en"), r.get(3)) + "|" + count(r.get(4)))
+                .toList();
+        List<String> categories = categoryRows("en");
         assertThat(items).hasSize(3);
         assertThat(categories).isNotEmpty();
-        assertThat(tableRows("trending-items", "item_id", "views")).isEqualTo(items);
-        assertThat(tableRows("trending-categories", "category_id", "views", "active_items"))
-                .isEqualTo(categories);
+        assertThat(tableRows("trending-items", "item", "category", "views")).isEqualTo(items);
+        assertThat(tableRows("trending-categories", "category", "views", "active_items"))
+                .isEqualTo(categories)
+                .anyMatch(r -> r.startsWith("Infant formula 101|"))
+                .anyMatch(r -> r.matches("1(0[6-9]|10)\\|.*"));
         // The sparklines are Chart.js charts, so the library loaded from this server (the page allows no other origin).
         Object charted = js(
                 "return Array.from(document.querySelectorAll('canvas.spark')).filter(c => Chart.getChart(c)).length");
@@ -241,52 +333,84 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void campaignsShowLiftCisSrmAndChannels() throws Exception {
+    void campaignsShowNamesMoneyInYuanLiftsInPointsAndNoEmptyABRows() throws Exception {
         open("/campaigns", "campaigns");
-        List<List<Object>> board = values(
-                "SELECT campaign_id, metric, lift_abs, ci_low, ci_high, anytime_ci_low, anytime_ci_high, "
-                        + "srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard ORDER BY campaign_id, metric");
-        assertThat(board).hasSizeGreaterThan(1);
+        List<List<Object>> board =
+                values("SELECT campaign_name, campaign_id, campaign_kind, metric, n_treatment, n_control, "
+                        + "mean_control, mean_treatment, lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, "
+                        + "srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard " + A_B_ROWS
+                        + " ORDER BY campaign_id, metric");
+        assertThat(board).hasSizeGreaterThan(4);
         List<String> expected = board.stream()
-                .map(r -> r.get(0) + "|" + r.get(1) + "|" + fixed(r.get(2), 4) + "|" + fixed(r.get(3), 4)
-                        + "|" + fixed(r.get(4), 4) + "|" + fixed(r.get(5), 4) + "|" + fixed(r.get(6), 4) + "|"
-                        + (Boolean.TRUE.equals(r.get(7)) ? "warning" : "ok") + "|"
-                        + (r.get(8) == null ? "–" : fixed(((Number) r.get(8)).doubleValue() / 100, 2)))
+                .map(r -> {
+                    boolean rate = "conversion".equals(r.get(3));
+                    return named(r.get(0), r.get(1)) + "|" + kind(r.get(2), "en") + "|" + metric(r.get(3)) + "|"
+                            + count(r.get(4)) + " / " + count(r.get(5)) + "|" + level(rate, r.get(6)) + " → "
+                            + level(rate, r.get(7)) + "|" + change(rate, r.get(8)) + "|" + relPct(r.get(9)) + "|"
+                            + change(rate, r.get(10)) + " … " + change(rate, r.get(11)) + "|" + change(rate, r.get(12))
+                            + " … " + change(rate, r.get(13)) + "|"
+                            + (Boolean.TRUE.equals(r.get(14)) ? "warning" : "ok")
+                            + "|" + yuan(r.get(15), true, true);
+                })
                 .toList();
         List<String> shown = shown(
                 "#scoreboard tbody tr",
-                "[data-col='campaign_id']",
+                "[data-col='campaign']",
+                "[data-col='kind']",
                 "[data-col='metric']",
+                "[data-col='n']",
+                "[data-col='means']",
                 "[data-col='lift_abs']",
-                "[data-col='ci'] .lo",
-                "[data-col='ci'] .hi",
-                "[data-col='anytime_ci'] .lo",
-                "[data-col='anytime_ci'] .hi",
+                "[data-col='lift_rel']",
+                "[data-col='ci']",
+                "[data-col='anytime_ci']",
                 "[data-srm]@data-srm",
                 "[data-col='incremental_revenue']");
         assertThat(shown).isEqualTo(expected);
         assertThat(shown)
-                .anyMatch(
-                        s -> s.startsWith(SCRIPT + "|conversion|-0.0123|-0.0500|0.0200|-0.0900|0.0700|warning|-12.34"));
+                .contains(
+                        "Singles' Day 11.11 c-1111|Holiday discount|Conversion|12,345 / 1,372|3.2% → 5.0%|+1.8 pp|+56.2%"
+                                + "|-0.5 pp … +4.1 pp|-2.0 pp … +5.6 pp|ok|+¥737,923",
+                        "Singles' Day 11.11 c-1111|Holiday discount|Revenue per user|12,345 / 1,372|¥120.30 → ¥180.07"
+                                + "|+¥59.77|+49.7%|+¥12.34 … +¥107.54|-¥8.30 … +¥128.91|ok|+¥737,923",
+                        SCRIPT
+                                + "|–|Conversion|100 / 90|– → –|-1.2 pp|–|-5.0 pp … +2.0 pp|-9.0 pp … +7.0 pp|warning|-¥12");
+        // A campaign without a hold-out has A/B rows in the table, but no A/B row on the page.
+        assertThat(rows("SELECT count(*) FROM v_campaign_scoreboard WHERE campaign_id = 'c-618'"))
+                .containsExactly("1");
+        assertThat(shown).noneMatch(r -> r.contains("c-618") || r.contains("|0 / 0|"));
         assertThat(driver.findElements(By.cssSelector("#scoreboard svg.ci-bar rect.fixed")))
                 .hasSizeGreaterThanOrEqualTo(1);
 
-        assertThat(tableRows("channels", "channel", "campaign_id", "sessions", "orders"))
-                .isEqualTo(
-                        rows(
-                                "SELECT channel, campaign_id, sessions, orders FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id"));
+        List<String> did = values("SELECT campaign_name, campaign_id, campaign_kind, lift_rel, ci_low, ci_high, "
+                        + "incremental_gmv_cents FROM v_campaign_did ORDER BY campaign_id")
+                .stream()
+                .map(r -> named(r.get(0), r.get(1)) + "|" + kind(r.get(2), "en") + "|" + relPct(r.get(3)) + "|"
+                        + relPct(r.get(4)) + " … " + relPct(r.get(5)) + "|" + yuan(r.get(6), true, true))
+                .toList();
+        assertThat(tableRows("did", "campaign", "kind", "lift_rel", "ci", "incremental_gmv"))
+                .isEqualTo(did)
+                .contains("618 mid-year sale c-618|Flash sale|+12.3%|-2.1% … +26.7%|+¥12,346");
+
+        List<String> channels = values("SELECT channel, campaign_name, campaign_id, sessions, orders, gmv_cents "
+                        + "FROM v_channel_attribution ORDER BY gmv_cents DESC, channel, campaign_id")
+                .stream()
+                .map(r -> r.get(0) + "|" + ("".equals(r.get(2)) ? "No campaign" : named(r.get(1), r.get(2))) + "|"
+                        + count(r.get(3)) + "|" + count(r.get(4)) + "|" + yuan(r.get(5), true, false))
+                .toList();
+        assertThat(tableRows("channels", "channel", "campaign", "sessions", "orders", "gmv"))
+                .isEqualTo(channels)
+                .contains(IMG + "|none|3|1|¥10");
         assertShownAsText(driver.findElement(By.id("channels")).getText(), IMG);
         assertShownAsText(driver.findElement(By.id("scoreboard")).getText(), SCRIPT);
         screenshot("campaigns");
     }
 
     @Test
-    void sourcingShowsTheShortlistRefreshesByItselfAndExportsCsv() throws Exception {
+    void sourcingShowsNamesBrandAndOriginRefreshesByItselfAndExportsCsvWithNames() throws Exception {
         open("/sourcing", "sourcing");
-        String shortlist = "SELECT category_id, rank, item_id, recommended_order_units, array_to_string(reasons, '\n') "
-                + "FROM v_sourcing_shortlist ORDER BY category_id, rank";
-        assertThat(rows(shortlist)).isNotEmpty();
-        assertThat(shownShortlist()).isEqualTo(rows(shortlist));
+        assertThat(expectedShortlist("en")).isNotEmpty();
+        assertThat(shownShortlist()).isEqualTo(expectedShortlist("en"));
         Number scripts = (Number) js("return document.querySelectorAll('script').length");
 
         // A new row in the newest shortlist appears without reloading the page: the 2 s refresh.
@@ -294,7 +418,7 @@ class DashboardBrowserIT {
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, null);
                 PreparedStatement ps =
                         c.prepareStatement("INSERT INTO sourcing_shortlist SELECT max(as_of), 999999, 1, 4242, "
-                                + "0.5, 1.5, 0.1, 4.0, 0.0, 0.0, 77, ? FROM sourcing_shortlist")) {
+                                + "0.5, 1.5, 0.1, 4.0, 0.0, 0.0, 1077, ? FROM sourcing_shortlist")) {
             ps.setArray(1, c.createArrayOf("text", reasons.toArray()));
             ps.executeUpdate();
         }
@@ -305,59 +429,59 @@ class DashboardBrowserIT {
                         "return Array.from(document.querySelectorAll(\"tr[data-key='999999|1'] [data-col='reasons'] li\"))"
                                 + ".map(li => li.textContent)"))
                 .isEqualTo(reasons);
-        assertThat(shownShortlist()).isEqualTo(rows(shortlist));
+        assertThat(shownShortlist()).isEqualTo(expectedShortlist("en"));
+        assertThat(shown(
+                        "tr[data-key='999999|1']",
+                        "[data-col='category']",
+                        "[data-col='item']",
+                        "[data-col='brand']",
+                        "[data-col='origin']",
+                        "[data-col='order_units']"))
+                .containsExactly("999999|Aptamil Profutura 2 800g 4242|Aptamil|DE|1,077");
+        assertThat(shownShortlist()).anyMatch(r -> r.matches("(?s)[^|]+\\|\\d+\\|\\d+\\|–\\|–\\|.*"));
         assertThat(((Number) js("return document.querySelectorAll('script').length")).intValue())
                 .isEqualTo(scripts.intValue());
         assertNothingRan();
         assertThat(driver.findElement(By.id("export")).getDomAttribute("href")).isEqualTo("/export/sourcing.csv");
         screenshot("sourcing");
 
-        HttpResponse<String> csv = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(base + "/export/sourcing.csv"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = get(base + "/export/sourcing.csv");
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
         List<List<String>> parsed = parseCsv(csv.body());
-        List<List<String>> fromDb = new ArrayList<>();
-        fromDb.add(List.of(
-                "as_of",
-                "category_id",
-                "rank",
-                "item_id",
-                "score",
-                "forecast_daily_units",
-                "conversion_rate",
-                "avg_rating",
-                "return_rate",
-                "complaint_rate",
-                "recommended_order_units",
-                "reasons"));
-        for (List<String> r : strings(
-                "SELECT as_of, category_id, rank, item_id, score, forecast_daily_units, conversion_rate, avg_rating, "
-                        + "return_rate, complaint_rate, recommended_order_units, array_to_string(reasons, '; ') FROM v_sourcing_shortlist "
-                        + "ORDER BY category_id, rank")) {
-            fromDb.add(r.stream().map(v -> v == null ? "" : v).toList());
-        }
+        List<List<String>> fromDb = csvFromDb("en");
         // The one difference a spreadsheet needs: text that starts like a formula is marked as text.
         String injected = String.join("; ", reasons);
         assertThat(parsed).hasSize(fromDb.size());
         for (int i = 0; i < parsed.size(); i++) {
             List<String> want = new ArrayList<>(fromDb.get(i));
-            if (want.get(11).startsWith("=")) {
-                want.set(11, "'" + want.get(11));
+            if (want.get(15).startsWith("=")) {
+                want.set(15, "'" + want.get(15));
             }
             assertThat(parsed.get(i)).as("CSV row %d", i).isEqualTo(want);
         }
-        assertThat(parsed).anyMatch(r -> r.get(11).equals(injected));
+        assertThat(parsed).anyMatch(r -> r.get(15).equals(injected));
+        assertThat(parsed)
+                .anyMatch(r -> r.subList(1, 8)
+                        .equals(List.of("999999", "", "1", "4242", "Aptamil Profutura 2 800g", "Aptamil", "DE")))
+                .anyMatch(r -> r.get(1).equals("101") && r.get(2).equals("Infant formula"));
+
+        // The Chinese page's export: category names in Chinese.
+        List<List<String>> zh =
+                parseCsv(get(base + "/export/sourcing.csv?lang=zh").body());
+        assertThat(zh.stream().map(r -> r.get(2)).toList())
+                .isEqualTo(csvFromDb("zh").stream().map(r -> r.get(2)).toList())
+                .contains("婴儿奶粉", "Snacks", "");
     }
 
     @Test
-    void trafficShowsTheNewestMinuteTheHourlyChartFunnelUnpaidOrdersAndBots() throws Exception {
+    void trafficShowsTimesInShopTimeAndNamedFunnelCategories() throws Exception {
         open("/traffic", "traffic");
-        List<String> now = rows(
-                "SELECT dimension, value, pv, uv FROM v_traffic_now ORDER BY dimension <> 'all', dimension, pv DESC, value");
+        List<String> now = values("SELECT dimension, value, pv, uv FROM v_traffic_now "
+                        + "ORDER BY dimension <> 'all', dimension, pv DESC, value")
+                .stream()
+                .map(r -> r.get(0) + "|" + r.get(1) + "|" + count(r.get(2)) + "|" + count(r.get(3)))
+                .toList();
         assertThat(now).isNotEmpty().first().asString().startsWith("all|all|");
         assertThat(tableRows("traffic-now", "dimension", "value", "pv", "uv")).isEqualTo(now);
         int hours = Integer.parseInt(rows("SELECT count(*) FROM v_traffic_hourly WHERE dimension = 'all'")
@@ -367,76 +491,152 @@ class DashboardBrowserIT {
                                 + "return c ? c.data.datasets[1].data.length : -1"))
                         .intValue())
                 .isEqualTo(hours);
+        assertThat(js("return Chart.getChart(document.getElementById('traffic-chart')).data.labels[0]"))
+                .isEqualTo(shopTime(
+                        Long.parseLong(rows("SELECT min(window_start) FROM v_traffic_hourly WHERE dimension = 'all'")
+                                .get(0))));
         List<List<Object>> funnel = values(
-                "SELECT category_id, viewers, payers, view_to_cart FROM v_funnel_hourly "
+                "SELECT category_name, category_id, viewers, payers, view_to_cart FROM v_funnel_hourly "
                         + "WHERE window_start = (SELECT max(window_start) FROM v_funnel_hourly) ORDER BY viewers DESC, category_id");
         assertThat(funnel).isNotEmpty();
-        assertThat(tableRows("funnel", "category_id", "viewers", "payers", "view_to_cart"))
+        assertThat(tableRows("funnel", "category", "viewers", "payers", "view_to_cart"))
                 .isEqualTo(funnel.stream()
-                        .map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2) + "|"
-                                + (r.get(3) == null ? "–" : fixed(((Number) r.get(3)).doubleValue() * 100, 1) + "%"))
-                        .toList());
-        List<String> unpaid =
-                rows("SELECT timed_out, paid_late FROM v_unpaid_orders_hourly ORDER BY hour_start DESC LIMIT 24");
-        assertThat(unpaid).isNotEmpty();
-        assertThat(tableRows("unpaid", "timed_out", "paid_late")).isEqualTo(unpaid);
-        List<String> bots =
-                rows("SELECT rule, clicks, users FROM v_bot_activity_hourly ORDER BY hour_start DESC, rule LIMIT 48");
+                        .map(r -> named(part(r.get(0), "en"), r.get(1)) + "|" + count(r.get(2)) + "|" + count(r.get(3))
+                                + "|" + pct(r.get(4)))
+                        .toList())
+                .anyMatch(r -> r.matches("[A-Za-z ]+ 10[1-5]\\|.*"));
+        List<String> unpaid = values("SELECT hour_start, timed_out, paid_late FROM v_unpaid_orders_hourly "
+                        + "ORDER BY hour_start DESC LIMIT 24")
+                .stream()
+                .map(r -> shopTime(((Number) r.get(0)).longValue()) + "|" + count(r.get(1)) + "|" + count(r.get(2)))
+                .toList();
+        // 16:00 UTC is midnight of the next day in the shop.
+        assertThat(tableRows("unpaid", "hour", "timed_out", "paid_late"))
+                .isEqualTo(unpaid)
+                .first()
+                .isEqualTo("2026-11-04 00:00|1|0");
+        List<String> bots = values(
+                        "SELECT hour_start, rule, clicks, users FROM v_bot_activity_hourly ORDER BY hour_start DESC, rule LIMIT 48")
+                .stream()
+                .map(r -> shopTime(((Number) r.get(0)).longValue()) + "|" + r.get(1) + "|" + count(r.get(2)) + "|"
+                        + count(r.get(3)))
+                .toList();
         assertThat(bots).isNotEmpty();
-        assertThat(tableRows("bots", "rule", "clicks", "users")).isEqualTo(bots);
+        assertThat(tableRows("bots", "hour", "rule", "clicks", "users")).isEqualTo(bots);
         screenshot("traffic");
     }
 
     @Test
-    void chineseLabelsWithLangZh() {
+    void chineseLabelsAndCategoryNamesWithLangZh() throws Exception {
         for (String page : Pages.PAGES) {
             open("/" + page + "?lang=zh", page);
             assertThat(driver.findElement(By.cssSelector("html")).getDomAttribute("lang"))
                     .isEqualTo("zh-CN");
             assertThat(driver.findElement(By.cssSelector("main h2")).getText())
                     .isEqualTo(Pages.labels("zh").get("page." + page));
-            assertThat(driver.findElement(By.id("freshness")).getText())
-                    .startsWith("最新数据: ")
-                    .matches("最新数据: .* UTC \\(\\d+ (分钟|小时|天)前\\)");
         }
         assertThat(driver.findElements(By.cssSelector("th")).stream().map(WebElement::getText))
-                .contains("排名", "建议采购量", "理由");
+                .contains("排名", "品牌", "原产地", "建议采购量", "理由");
         assertThat(driver.findElement(By.id("export")).getText()).isEqualTo("导出 CSV");
+        assertThat(driver.findElement(By.id("export")).getDomAttribute("href"))
+                .isEqualTo("/export/sourcing.csv?lang=zh");
+        assertThat(shownShortlist()).isEqualTo(expectedShortlist("zh")).anyMatch(r -> r.startsWith("婴儿奶粉 101|"));
         screenshot("sourcing-zh");
+
+        open("/hot?lang=zh", "hot");
+        assertThat(sectionTitles()).isEqualTo(expectedSectionTitles("zh"));
+        assertThat(sectionTitles()).contains("all|全部品类", "101|婴儿奶粉 101", "102|纸尿裤 102", "105|Snacks 105", "107|品类 107");
+        open("/trending?lang=zh", "trending");
+        assertThat(tableRows("trending-categories", "category", "views", "active_items"))
+                .isEqualTo(categoryRows("zh"))
+                .anyMatch(r -> r.startsWith("婴儿奶粉 101|"));
+        open("/campaigns?lang=zh", "campaigns");
+        assertThat(tableRows("scoreboard", "campaign", "kind", "metric", "lift_abs"))
+                .contains("Singles' Day 11.11 c-1111|节日折扣|转化率|+1.8 pp", "Singles' Day 11.11 c-1111|节日折扣|人均收入|+¥59.77");
+        assertThat(tableRows("did", "campaign", "kind")).contains("618 mid-year sale c-618|限时抢购");
+        screenshot("campaigns-zh");
+
         open("/hot", "hot");
         assertThat(driver.findElement(By.cssSelector("main h2")).getText()).isEqualTo("Hot items");
     }
 
     @Test
+    void theDemoWordsSimulatedShopTimeAndHowFarTheTablesAreBehindTheStream() throws Exception {
+        long newest = newest();
+        STREAM_NEWEST.set(Long.MIN_VALUE);
+        openAt(simulatedBase, "/trending", "trending");
+        assertThat(driver.findElement(By.id("timezone")).getText())
+                .isEqualTo("Times in simulated shop time, UTC+08:00");
+        String tables = "Simulated shop time: tables at " + shopTime(newest) + " (UTC+08:00)";
+        assertThat(driver.findElement(By.id("freshness")).getText()).isEqualTo(tables);
+
+        STREAM_NEWEST.set(newest + Duration.ofMinutes(37).toMillis());
+        waitForFreshness(tables + ", 37 min behind the stream");
+        screenshot("trending-simulated");
+
+        STREAM_NEWEST.set(newest + Duration.ofHours(3).toMillis());
+        openAt(simulatedBase, "/campaigns?lang=zh", "campaigns");
+        assertThat(driver.findElement(By.id("timezone")).getText()).isEqualTo("时间均为模拟店铺时间（UTC+08:00）");
+        waitForFreshness("模拟店铺时间：数据表已到 " + shopTime(newest) + " (UTC+08:00)，落后数据流 3 小时");
+
+        // The JSON carries the stream clock, never an age against the wall clock.
+        JsonNode f = new ObjectMapper()
+                .readTree(get(simulatedBase + "/api/hot").body())
+                .get("freshness");
+        assertThat(f.get("simulated").asBoolean()).isTrue();
+        assertThat(f.get("newest").asLong()).isEqualTo(newest);
+        assertThat(f.get("stream_newest").asLong()).isEqualTo(newest + 10_800_000L);
+        assertThat(f.get("behind_seconds").asLong()).isEqualTo(10_800L);
+        assertThat(f.has("age_seconds")).isFalse();
+    }
+
+    @Test
     void refusesALoginThatCanTouchTheTables() {
-        assertThatThrownBy(
-                        () -> DashboardServer.start(url, LocalPostgres.USER, null, InetAddress.getLoopbackAddress(), 0))
+        assertThatThrownBy(() -> DashboardServer.start(
+                        url, LocalPostgres.USER, null, InetAddress.getLoopbackAddress(), 0, ShopClock.wall(SHOP)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(LocalPostgres.USER + " is not a read-only dashboard login");
     }
 
     // ---- helpers ----
 
-    /** Loads {@code path}, waits until the page's script rendered data, checks the freshness line against v_freshness. */
-    private static void open(String path, String page) {
-        driver.get(base + path);
+    /**
+     * Loads {@code path}, waits until the page's script rendered data, checks the shop-time label and
+     * the freshness line: the newest event time in UTC+08:00 and its age against the wall clock.
+     */
+    private static void open(String path, String page) throws Exception {
+        openAt(base, path, page);
+        boolean zh = path.contains("lang=zh");
+        assertThat(driver.findElement(By.id("timezone")).getText())
+                .isEqualTo(zh ? "时间均为店铺时间（UTC+08:00）" : "Times in shop time, UTC+08:00");
+        String newest = shopTime(newest()) + " (UTC+08:00)";
+        String freshness = driver.findElement(By.id("freshness")).getText();
+        if (zh) {
+            assertThat(freshness).startsWith("最新数据：" + newest + "，").matches("最新数据：.*，\\d+ (分钟|小时|天)前");
+        } else {
+            assertThat(freshness)
+                    .as("freshness on %s", path)
+                    .startsWith("Newest data: " + newest + ", ")
+                    .matches("Newest data: .*, \\d+ (min|h|days) old");
+        }
+    }
+
+    private static void openAt(String at, String path, String page) {
+        driver.get(at + path);
         new WebDriverWait(driver, Duration.ofSeconds(30))
                 .until(d -> d.findElement(By.tagName("body")).getDomAttribute("data-rendered") != null);
         assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-page"))
                 .isEqualTo(page);
-        String newest;
-        try {
-            newest = UTC.format(Instant.ofEpochMilli(
-                    Long.parseLong(rows("SELECT max(newest) FROM v_freshness").get(0))));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        String freshness = driver.findElement(By.id("freshness")).getText();
-        assertThat(freshness).as("freshness on %s", path).contains(newest + " UTC");
-        if (!path.contains("lang=zh")) {
-            assertThat(freshness).matches("Newest data: .* UTC \\(\\d+ (min|h|days) old\\)");
-        }
         assertNothingRan();
+    }
+
+    private static void waitForFreshness(String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(d -> d.findElement(By.id("freshness")).getText().equals(text));
+    }
+
+    private static long newest() throws Exception {
+        return Long.parseLong(rows("SELECT max(newest) FROM v_freshness").get(0));
     }
 
     private static void assertShownAsText(String shown, String hostile) {
@@ -450,14 +650,84 @@ class DashboardBrowserIT {
         assertThat(js("return typeof window.__xss")).isEqualTo("undefined");
     }
 
+    /** The hot-items sections in page order, each as scope|title. */
+    private static List<String> sectionTitles() {
+        return shown("section[data-scope]", "section@data-scope", "h3");
+    }
+
+    private static List<String> expectedSectionTitles(String lang) throws Exception {
+        String category = "zh".equals(lang) ? "品类" : "Category";
+        return values("SELECT scope, scope_name FROM (SELECT DISTINCT scope, scope_name FROM v_hot_items_current) s "
+                        + "ORDER BY scope = 'all' DESC, scope")
+                .stream()
+                .map(r -> r.get(0) + "|"
+                        + ("all".equals(r.get(0))
+                                ? ("zh".equals(lang) ? "全部品类" : "All categories")
+                                : r.get(1) == null ? category + " " + r.get(0) : named(part(r.get(1), lang), r.get(0))))
+                .toList();
+    }
+
+    private static List<String> categoryRows(String lang) throws Exception {
+        return values("SELECT category_name, category_id, views, active_items FROM v_category_trends_now "
+                        + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id")
+                .stream()
+                .map(r -> named(part(r.get(0), lang), r.get(1)) + "|" + count(r.get(2)) + "|" + count(r.get(3)))
+                .toList();
+    }
+
     private static List<String> shownShortlist() {
         return shown(
                 "#shortlist tbody tr",
-                "[data-col='category_id']",
+                "[data-col='category']",
                 "[data-col='rank']",
-                "[data-col='item_id']",
+                "[data-col='item']",
+                "[data-col='brand']",
+                "[data-col='origin']",
                 "[data-col='order_units']",
                 "[data-col='reasons']@reasons");
+    }
+
+    private static List<String> expectedShortlist(String lang) throws Exception {
+        return values("SELECT category_name, category_id, rank, item_name, item_id, brand, origin_country, "
+                        + "recommended_order_units, array_to_string(reasons, '\n') FROM v_sourcing_shortlist "
+                        + "ORDER BY category_id, rank")
+                .stream()
+                .map(r -> named(part(r.get(0), lang), r.get(1)) + "|" + r.get(2) + "|" + named(r.get(3), r.get(4)) + "|"
+                        + (r.get(5) == null ? "–" : r.get(5)) + "|" + (r.get(6) == null ? "–" : r.get(6)) + "|"
+                        + count(r.get(7)) + "|" + r.get(8))
+                .toList();
+    }
+
+    /** The CSV the export must produce: header, then every value as PostgreSQL prints it, category names in {@code lang}. */
+    private static List<List<String>> csvFromDb(String lang) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        out.add(List.of(
+                "as_of",
+                "category_id",
+                "category_name",
+                "rank",
+                "item_id",
+                "item_name",
+                "brand",
+                "origin_country",
+                "score",
+                "forecast_daily_units",
+                "conversion_rate",
+                "avg_rating",
+                "return_rate",
+                "complaint_rate",
+                "recommended_order_units",
+                "reasons"));
+        for (List<String> r : strings(
+                "SELECT as_of, category_id, category_name, rank, item_id, item_name, brand, origin_country, score, "
+                        + "forecast_daily_units, conversion_rate, avg_rating, return_rate, complaint_rate, "
+                        + "recommended_order_units, array_to_string(reasons, '; ') FROM v_sourcing_shortlist "
+                        + "ORDER BY category_id, rank")) {
+            List<String> row = new ArrayList<>(r);
+            row.set(2, part(row.get(2), lang));
+            out.add(row.stream().map(v -> v == null ? "" : v).toList());
+        }
+        return out;
     }
 
     private static List<String> tableRows(String id, String... columns) {
@@ -469,13 +739,15 @@ class DashboardBrowserIT {
     /**
      * The rows matching {@code rowCss}, each as its cells joined by "|", read in one script so a
      * refresh cannot swap the table halfway. A cell is the text of a CSS match, or with
-     * {@code css@attr} that attribute, or with {@code css@reasons} its list items joined by newlines.
+     * {@code css@attr} that attribute (of the row itself when css is its tag), or with
+     * {@code css@reasons} its list items joined by newlines.
      */
     private static List<String> shown(String rowCss, String... cells) {
         Object rows = js(
                 "const [rowCss, cells] = arguments;"
                         + "return Array.from(document.querySelectorAll(rowCss)).map(tr => cells.map(spec => {"
-                        + "  const [css, attr] = spec.split('@'); const e = tr.querySelector(css);"
+                        + "  const [css, attr] = spec.split('@');"
+                        + "  const e = tr.matches(css) ? tr : tr.querySelector(css);"
                         + "  if (e === null) return '<missing ' + css + '>';"
                         + "  if (attr === 'reasons') return Array.from(e.querySelectorAll('li')).map(li => li.textContent).join('\\n');"
                         + "  return attr ? e.getAttribute(attr) : e.textContent; }).join('|'));",
@@ -492,6 +764,11 @@ class DashboardBrowserIT {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    private static HttpResponse<String> get(String address) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(address)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void screenshot(String name) {
         try {
             Path dir = Paths.get("target", "dashboard-screenshots");
@@ -503,14 +780,84 @@ class DashboardBrowserIT {
         }
     }
 
-    /** As the page formats: round half away from zero on the exact double (JS toFixed), no minus on zero. */
-    private static String fixed(Object v, int digits) {
-        if (v == null) {
+    // ---- the page's formats, written here independently ----
+
+    /** A time in the shop's UTC+08:00. */
+    private static String shopTime(long ms) {
+        return SHOP_TIME.format(Instant.ofEpochMilli(ms));
+    }
+
+    /** A catalogue name with its id beside it; the id alone without a name. */
+    private static String named(Object name, Object id) {
+        return name == null || "".equals(name) ? String.valueOf(id) : name + " " + id;
+    }
+
+    /** The part of "English / 中文" for {@code lang}; a name without " / " is the same in both. */
+    private static String part(Object name, String lang) {
+        if (name == null) {
+            return null;
+        }
+        String[] parts = ((String) name).split(" / ", 2);
+        return parts.length == 1 ? parts[0] : "zh".equals(lang) ? parts[1] : parts[0];
+    }
+
+    private static String kind(Object kind, String lang) {
+        return kind == null ? "–" : Pages.labels(lang).get("kind." + kind);
+    }
+
+    private static String metric(Object metric) {
+        return Pages.labels("en").get("metric." + metric);
+    }
+
+    private static String count(Object v) {
+        return v == null ? "–" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
+    }
+
+    private static String pct(Object v) {
+        return v == null ? "–" : fixed(((Number) v).doubleValue() * 100, 1) + "%";
+    }
+
+    private static String signed(String s) {
+        return s.matches("[0.,]+") || s.startsWith("-") ? s : "+" + s;
+    }
+
+    private static String pp(Object v) {
+        return v == null ? "–" : signed(fixed(((Number) v).doubleValue() * 100, 1)) + " pp";
+    }
+
+    private static String relPct(Object v) {
+        return v == null ? "–" : signed(fixed(((Number) v).doubleValue() * 100, 1)) + "%";
+    }
+
+    /** Cents in yuan: two decimals per user, whole yuan with thousands separators for totals, a sign on changes. */
+    private static String yuan(Object cents, boolean total, boolean change) {
+        if (cents == null) {
             return "–";
         }
-        return new BigDecimal(((Number) v).doubleValue())
-                .setScale(digits, RoundingMode.HALF_UP)
-                .toPlainString();
+        double v = ((Number) cents).doubleValue() / 100;
+        String digits = total
+                ? String.format(
+                        Locale.ROOT,
+                        "%,d",
+                        new BigDecimal(Math.abs(v))
+                                .setScale(0, RoundingMode.HALF_UP)
+                                .longValueExact())
+                : fixed(Math.abs(v), 2);
+        String sign = digits.matches("[0.,]+") ? "" : v < 0 ? "-" : change ? "+" : "";
+        return sign + "¥" + digits;
+    }
+
+    private static String level(boolean rate, Object v) {
+        return rate ? pct(v) : yuan(v, false, false);
+    }
+
+    private static String change(boolean rate, Object v) {
+        return rate ? pp(v) : yuan(v, false, true);
+    }
+
+    /** As the page formats: round half away from zero on the exact double (JS toFixed), no minus on zero. */
+    private static String fixed(double v, int digits) {
+        return new BigDecimal(v).setScale(digits, RoundingMode.HALF_UP).toPlainString();
     }
 
     /** Rows of {@code sql} as PostgreSQL prints them, columns joined by "|". */

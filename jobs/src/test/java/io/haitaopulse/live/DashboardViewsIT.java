@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haitaopulse.stack.LocalPostgres;
+import io.haitaopulse.testutil.CatalogueTables;
 import io.haitaopulse.testutil.LiveStack;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/sql against a real PostgreSQL: the scripts apply (twice, they are idempotent), the views
- * answer what dashboards ask with hand-checked rows, and the dashboard role reads the views and
- * nothing else.
+ * answer what dashboards ask with hand-checked rows, names from the catalogue tables included (and
+ * rows without a catalogue record kept), and the dashboard role reads the views and nothing else.
  */
 class DashboardViewsIT {
 
@@ -27,6 +28,7 @@ class DashboardViewsIT {
         url = LiveStack.freshDatabase("views");
         owner = new PostgresUpsertSink.Settings(
                 url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
+        LiveSetup.execute(owner, CatalogueTables.DDL);
         for (int round = 0; round < 2; round++) {
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(owner, LiveSetup.script(script));
@@ -53,7 +55,13 @@ class DashboardViewsIT {
                         "  ('o3', 'p3', 3100000, 4000000, null);",
                         "INSERT INTO suspicious_events VALUES ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":1000}', 'repeat-item', 0, 3600000, 'r1'),",
                         "  ('{\"type\":\"click\",\"user_id\":\"b1\",\"ts\":2000}', 'repeat-item', 0, 3600000, 'r2'),",
-                        "  ('{\"type\":\"click\",\"user_id\":\"b2\",\"ts\":3700000}', 'no-dwell', 3700000, 7300000, 'r3');"));
+                        "  ('{\"type\":\"click\",\"user_id\":\"b2\",\"ts\":3700000}', 'no-dwell', 3700000, 7300000, 'r3');",
+                        // Items 10 and 30 and category 5 have no catalogue record; of category 7's two items the
+                        // newer record names the category.
+                        "INSERT INTO items VALUES (11, 7, 'Aptamil Profutura 2 800g', 100, 'Infant formula / 婴儿奶粉', 'Aptamil', 'DE', 26800),",
+                        "  (12, 7, 'Merries diapers M 64', 50, 'Diapers / 纸尿裤', 'Kao', 'JP', 12900),",
+                        "  (31, 3, 'Blackmores Fish Oil 1000mg', 10, 'Health supplements / 保健品', 'Blackmores', 'AU', 15900);",
+                        "INSERT INTO campaigns VALUES ('c1', 'HOLIDAY_DISCOUNT', 0, 1000, 0.1, null, null, 'Singles'' Day');"));
     }
 
     @Test
@@ -78,6 +86,37 @@ class DashboardViewsIT {
                         "hot_items|900",
                         "sourcing_shortlist|200",
                         "traffic|7200000");
+    }
+
+    @Test
+    void viewsCarryCatalogueNamesAndKeepRowsWithoutThem() throws Exception {
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT category_id, category_name FROM v_category_names ORDER BY 1"))
+                .containsExactly("3|Health supplements / 保健品", "7|Infant formula / 婴儿奶粉");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT scope, rank, item_id, item_name, scope_name FROM v_hot_items_current "
+                                + "ORDER BY scope DESC, rank"))
+                .containsExactly(
+                        "all|1|11|Aptamil Profutura 2 800g|null",
+                        "all|2|12|Merries diapers M 64|null",
+                        "all|3|10|null|null",
+                        "7|1|12|Merries diapers M 64|Infant formula / 婴儿奶粉");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT item_id, item_name, category_name, brand, origin_country FROM v_sourcing_shortlist"))
+                .containsExactly("31|Blackmores Fish Oil 1000mg|Health supplements / 保健品|Blackmores|AU");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT campaign_id, metric, campaign_name, campaign_kind, holdout_pct FROM v_campaign_scoreboard "
+                                + "ORDER BY metric"))
+                .containsExactly(
+                        "c1|conversion|Singles' Day|HOLIDAY_DISCOUNT|0.1",
+                        "c1|revenue_per_user|Singles' Day|HOLIDAY_DISCOUNT|0.1");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url, "SELECT DISTINCT campaign_id, campaign_name, campaign_kind FROM v_campaign_history"))
+                .containsExactly("c1|Singles' Day|HOLIDAY_DISCOUNT");
+        assertThat(PostgresUpsertSinkIT.rows(url, "SELECT category_id, category_name FROM v_funnel_hourly"))
+                .containsExactly("5|null");
     }
 
     @Test
@@ -111,6 +150,10 @@ class DashboardViewsIT {
                 Statement st = c.createStatement()) {
             st.executeQuery("SELECT * FROM v_hot_items_current").close();
             st.executeQuery("SELECT * FROM v_campaign_scoreboard").close();
+            st.executeQuery("SELECT * FROM v_category_names").close();
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM items"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> st.executeQuery("SELECT * FROM hot_items"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");

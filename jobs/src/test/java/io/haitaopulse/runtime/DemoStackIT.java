@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,7 +36,7 @@ class DemoStackIT {
         try (DemoStack stack = new DemoStack(work, out)) {
             LocalPostgres pg = stack.startPostgres(0);
             kafka = stack.startKafka(0, null);
-            assertThatThrownBy(() -> stack.startDashboard(LocalPostgres.USER, null, 0))
+            assertThatThrownBy(() -> stack.startDashboard(LocalPostgres.USER, null, 0, Duration.ofHours(8)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(pg.jdbcUrl());
             running = children();
