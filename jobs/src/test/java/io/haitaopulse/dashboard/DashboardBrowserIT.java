@@ -12,7 +12,6 @@ import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.PostgresUpsertSink;
 import io.haitaopulse.runtime.Replay;
 import io.haitaopulse.stack.LocalPostgres;
-import io.haitaopulse.testutil.CatalogueTables;
 import io.haitaopulse.testutil.LiveStack;
 import java.io.File;
 import java.math.BigDecimal;
@@ -123,7 +122,6 @@ class DashboardBrowserIT {
         url = LiveStack.freshDatabase("dashboard");
         owner = new PostgresUpsertSink.Settings(
                 url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
-        LiveSetup.execute(owner, CatalogueTables.DDL);
         for (String script : LiveSetup.SQL_SCRIPTS) {
             LiveSetup.execute(owner, LiveSetup.script(script));
         }

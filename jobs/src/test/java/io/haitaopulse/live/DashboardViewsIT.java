@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haitaopulse.stack.LocalPostgres;
-import io.haitaopulse.testutil.CatalogueTables;
 import io.haitaopulse.testutil.LiveStack;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +27,6 @@ class DashboardViewsIT {
         url = LiveStack.freshDatabase("views");
         owner = new PostgresUpsertSink.Settings(
                 url, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
-        LiveSetup.execute(owner, CatalogueTables.DDL);
         for (int round = 0; round < 2; round++) {
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(owner, LiveSetup.script(script));
