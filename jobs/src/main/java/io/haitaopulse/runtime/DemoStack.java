@@ -3,6 +3,10 @@ package io.haitaopulse.runtime;
 import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.live.KafkaSecurity;
+import io.haitaopulse.stack.FlinkClient;
+import io.haitaopulse.stack.JdkFlags;
+import io.haitaopulse.stack.Leftovers;
+import io.haitaopulse.stack.LocalCluster;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
@@ -13,16 +17,24 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * What the live demo runs: PostgreSQL, a Kafka broker, the dashboard, the Flink jobs and the
- * producer streaming the simulated shop into Kafka, each started by one method. {@link #close}
+ * What the live demo runs: PostgreSQL, a Kafka broker, the dashboard, a Flink standalone cluster
+ * (or none: a MiniCluster in this JVM), the Flink jobs and the producer streaming the simulated
+ * shop into Kafka, each started by one method. {@link #close}
  * stops whatever was started, in reverse order of start — also when start-up failed half-way —
  * and carries on past a service that fails to stop, so that no process outlives the demo; the
  * first such failure is thrown at the end, the others suppressed on it.
@@ -41,6 +53,7 @@ public final class DemoStack implements AutoCloseable {
     private LocalPostgres postgres;
     private LocalKafka kafka;
     private DashboardServer dashboard;
+    private LocalCluster cluster;
     private JobClient job;
     private EventProducer producer;
 
@@ -74,6 +87,51 @@ public final class DemoStack implements AutoCloseable {
         dashboard = DashboardServer.start(postgres.jdbcUrl(), user, password, InetAddress.getLoopbackAddress(), port);
         started.push(dashboard::close);
         return dashboard;
+    }
+
+    /**
+     * Starts a Flink standalone session cluster — a JobManager and one TaskManager, JVMs of their
+     * own — in {@code work/cluster} with its REST API and web UI on {@code restPort}, configured by
+     * {@code template}; returns once the TaskManager offers its slots. Stopping stops both JVMs,
+     * also when start-up failed half-way. Their pid files let the next demo stop them if this JVM
+     * is killed ({@link Leftovers}).
+     */
+    public LocalCluster startCluster(Path template, int restPort) throws IOException, InterruptedException {
+        LocalCluster c = new LocalCluster(work.resolve(Leftovers.CLUSTER_DIR), template, restPort, 1, JdkFlags.FLAGS);
+        // Before start: a JobManager that is up when the TaskManager fails to come is stopped too.
+        started.push(c::stop);
+        c.start(Duration.ofMinutes(2));
+        cluster = c;
+        return c;
+    }
+
+    /**
+     * Submits {@code pulse run --job JOB --config FILE} to the {@link #startCluster cluster} at
+     * {@code parallelism}, exactly as {@code pulse submit} does (Flink's client in a child JVM);
+     * stopping cancels the job.
+     */
+    public JobClient submitJobs(String jobName, Path config, int parallelism) throws Exception {
+        FlinkClient.Result r =
+                new FlinkClient(cluster.restAddress()).submitJob(jobName, config, Map.of(), parallelism, null, false);
+        if (r.exitCode() != 0 || r.jobId() == null) {
+            throw new IllegalStateException("the Flink client could not submit the jobs: " + r.tail());
+        }
+        Configuration rest = new Configuration();
+        rest.set(RestOptions.ADDRESS, "localhost");
+        rest.set(RestOptions.PORT, Integer.parseInt(cluster.restAddress().substring("localhost:".length())));
+        // The adapter closes the client it gets after every request, so each request gets a new one.
+        job = new ClusterClientJobClientAdapter<>(
+                () -> {
+                    try {
+                        return new RestClusterClient<>(rest, StandaloneClusterId.getInstance());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("no REST client for " + cluster.restAddress(), e);
+                    }
+                },
+                JobID.fromHexString(r.jobId()),
+                DemoStack.class.getClassLoader());
+        started.push(this::cancelJob);
+        return job;
     }
 
     /** Submits the jobs built in {@code env} as one Flink job named {@code name}; stopping cancels it. */
@@ -126,6 +184,11 @@ public final class DemoStack implements AutoCloseable {
         return job;
     }
 
+    /** The standalone cluster, or null when the jobs run in this JVM. */
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
     public EventProducer producer() {
         return producer;
     }
@@ -176,6 +239,7 @@ public final class DemoStack implements AutoCloseable {
         } else if (failure != null) {
             throw (IOException) failure;
         }
-        out.println("Stopped: job cancelled, Kafka and PostgreSQL shut down. Data stays in " + work);
+        out.println("Stopped: job cancelled, " + (cluster != null ? "Flink cluster, " : "")
+                + "Kafka and PostgreSQL shut down. Data stays in " + work);
     }
 }

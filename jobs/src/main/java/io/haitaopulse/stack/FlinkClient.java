@@ -51,6 +51,16 @@ public final class FlinkClient {
             return last;
         }
 
+        /** The last three lines of its output, where Flink puts the cause of a failure, as one line. */
+        public String tail() {
+            String[] lines = output.strip().split("\n");
+            StringBuilder b = new StringBuilder();
+            for (int i = Math.max(0, lines.length - 3); i < lines.length; i++) {
+                b.append(b.length() == 0 ? "" : " | ").append(lines[i].strip());
+            }
+            return b.toString();
+        }
+
         /** The savepoint path it printed, or null. */
         public String savepointPath() {
             Matcher m = SAVEPOINT.matcher(output);
