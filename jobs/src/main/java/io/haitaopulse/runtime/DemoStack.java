@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +55,7 @@ public final class DemoStack implements AutoCloseable {
     private LocalKafka kafka;
     private DashboardServer dashboard;
     private LocalCluster cluster;
+    private FutureTask<LocalCluster> clusterStart;
     private JobClient job;
     private EventProducer producer;
 
@@ -97,12 +99,48 @@ public final class DemoStack implements AutoCloseable {
      * is killed ({@link Leftovers}).
      */
     public LocalCluster startCluster(Path template, int restPort) throws IOException, InterruptedException {
+        startClusterInBackground(template, restPort);
+        return awaitCluster();
+    }
+
+    /**
+     * {@link #startCluster} from a thread of its own, so that the JVMs start while this thread
+     * does other work; {@link #awaitCluster} waits for it. Stopping interrupts a start still under
+     * way, waits for its thread, then stops whatever JVM it launched.
+     */
+    public void startClusterInBackground(Path template, int restPort) {
         LocalCluster c = new LocalCluster(work.resolve(Leftovers.CLUSTER_DIR), template, restPort, 1, JdkFlags.FLAGS);
+        FutureTask<LocalCluster> task = new FutureTask<>(() -> {
+            c.start(Duration.ofMinutes(2));
+            return c;
+        });
+        Thread thread = new Thread(task, "pulse-demo-cluster-start");
+        thread.setDaemon(true);
         // Before start: a JobManager that is up when the TaskManager fails to come is stopped too.
-        started.push(c::stop);
-        c.start(Duration.ofMinutes(2));
-        cluster = c;
-        return c;
+        started.push(() -> {
+            task.cancel(true);
+            // The start thread writes a pid file right after each launch: once it has ended, stop sees them all.
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+            c.stop();
+        });
+        clusterStart = task;
+        thread.start();
+    }
+
+    /** Waits for the cluster {@link #startClusterInBackground} started; throws what its start threw. */
+    public LocalCluster awaitCluster() throws IOException, InterruptedException {
+        try {
+            cluster = clusterStart.get();
+            return cluster;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("the Flink cluster did not start: " + e.getCause(), e.getCause());
+        }
     }
 
     /**

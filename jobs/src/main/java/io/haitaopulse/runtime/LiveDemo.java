@@ -134,7 +134,16 @@ public final class LiveDemo {
         runner = Thread.currentThread();
         Thread hook = stopOnCtrlC(stopped);
         try (DemoStack stack = new DemoStack(work, out)) {
-            out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")…");
+            out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")"
+                    + (miniCluster ? "" : " while a Flink cluster starts (JobManager and TaskManager JVMs)") + "…");
+            if (!miniCluster) {
+                // The JobManager and TaskManager start while the shop is simulated and the broker and
+                // database start: JVM start-ups leave cores idle, so this saves much of the wait.
+                int port = flinkPort == 0 ? 0 : portOrFree(flinkPort);
+                stack.startClusterInBackground(
+                        Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "config.yaml"),
+                        port == 0 ? LocalKafka.freePort() : port);
+            }
             Path events = work.resolve("events");
             long lines = new MarketSimulator(cfg, seed).run(events);
             out.printf(
@@ -170,11 +179,8 @@ public final class LiveDemo {
                 Live.build(env, "all", conf);
                 stack.startJobs(env, "pulse demo (all jobs)");
             } else {
-                out.println("Starting a Flink cluster (JobManager and TaskManager JVMs) and submitting the jobs…");
-                int port = flinkPort == 0 ? 0 : portOrFree(flinkPort);
-                stack.startCluster(
-                        Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "config.yaml"),
-                        port == 0 ? LocalKafka.freePort() : port);
+                out.println("Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs)…");
+                stack.awaitCluster();
                 // The file 'pulse submit --config' reads: the job is built by Flink's client, in a JVM of its own.
                 Path config = work.resolve(BackgroundStack.CONFIG_FILE);
                 BackgroundStack.writeConfig(
