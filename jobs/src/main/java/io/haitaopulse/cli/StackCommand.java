@@ -95,6 +95,7 @@ final class StackCommand implements Callable<Integer> {
         out.println("  PostgreSQL  " + s.jdbcUrl() + "   user " + "postgres, no password (pid " + pid(s.postgres())
                 + "; tables, v_* views, roles)");
         out.println("              " + s.psqlCommand());
+        out.println("  Dashboard   " + dashboardCommand(stack, s));
         if (started.keyInfo() != null) {
             out.println("  Key         user ids pseudonymised with key " + started.keyInfo() + ", stored in "
                     + stack.dir().resolve(BackgroundStack.KEY_FILE));
@@ -121,6 +122,7 @@ final class StackCommand implements Callable<Integer> {
                         .orElse("not running"));
         if (s.running()) {
             out.println("Config        " + stack.configFile());
+            out.println("Dashboard     " + dashboardCommand(stack, s));
             return 0;
         }
         out.println(
@@ -128,6 +130,12 @@ final class StackCommand implements Callable<Integer> {
                         ? "stack not running in " + stack.dir() + " ('bin/pulse stack start' starts it)"
                         : "stack half running in " + stack.dir() + " ('bin/pulse stack start' restarts it)");
         return NOT_RUNNING;
+    }
+
+    /** How to serve the dashboard from this stack's PostgreSQL, as its read-only login. */
+    private static String dashboardCommand(BackgroundStack stack, BackgroundStack.Status s) throws Exception {
+        return "PULSE_DASHBOARD_PASSWORD=" + stack.dashboardPassword() + " bin/pulse dashboard --postgres-url "
+                + s.jdbcUrl() + " --user dashboard";
     }
 
     private static String pid(java.util.Optional<Leftovers.Server> server) {

@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +49,12 @@ public final class BackgroundStack {
     public static final String CONFIG_FILE = "pulse.yaml";
     /** The pseudonymisation key the configuration file names. */
     public static final String KEY_FILE = "pseudonym.key";
+    /** The password of the read-only login {@code dashboard}, for {@code pulse dashboard}. */
+    public static final String DASHBOARD_PASSWORD_FILE = "dashboard.password";
 
     /** Everything a stack writes into its directory; a directory holding only these may be emptied. */
-    static final List<String> ENTRIES = List.of("postgres", "kafka", "checkpoints", KEY_FILE, CONFIG_FILE);
+    static final List<String> ENTRIES =
+            List.of("postgres", "kafka", "checkpoints", KEY_FILE, CONFIG_FILE, DASHBOARD_PASSWORD_FILE);
 
     private static final Pattern LISTENER_PORT = Pattern.compile("(?m)^listeners=[A-Z_]+://[^:,]+:(\\d+)");
 
@@ -164,6 +169,12 @@ public final class BackgroundStack {
                 for (String script : LiveSetup.SQL_SCRIPTS) {
                     LiveSetup.execute(LiveOptions.postgres(conf), LiveSetup.script(script));
                 }
+                // The dashboard refuses any login that could touch the tables: it gets one of its own.
+                String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+                LiveSetup.execute(
+                        LiveOptions.postgres(conf),
+                        "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+                writePrivate(dir.resolve(DASHBOARD_PASSWORD_FILE), password + "\n");
                 PseudonymKey key = writeKey(dir.resolve(KEY_FILE));
                 Map<String, String> config = new LinkedHashMap<>();
                 config.put(LiveOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
@@ -227,9 +238,20 @@ public final class BackgroundStack {
         comments.forEach(c -> b.append("# ").append(c).append('\n'));
         entries.forEach(
                 (k, v) -> b.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+        writePrivate(file, b.toString());
+    }
+
+    /** The dashboard login's password, or null when the stack has none. */
+    public String dashboardPassword() throws IOException {
+        Path file = dir.resolve(DASHBOARD_PASSWORD_FILE);
+        return Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+    }
+
+    /** Writes {@code text} to a new {@code file} that only this user can read. */
+    private static void writePrivate(Path file, String text) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /**
