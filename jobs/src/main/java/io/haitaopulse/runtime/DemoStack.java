@@ -65,9 +65,14 @@ public final class DemoStack implements AutoCloseable {
         this.out = out;
     }
 
-    /** Starts PostgreSQL in {@code work/postgres} on {@code port} (0: any free port). */
+    /**
+     * Starts PostgreSQL in {@code work/postgres} on {@code port} (0: any free port). Like the
+     * broker it is started detached — no shutdown hook of its own stops it — so that on Ctrl-C it
+     * stops only in its turn, after the job has ended; its pid file lets the next demo stop it if
+     * this JVM dies without closing the stack.
+     */
     public LocalPostgres startPostgres(int port) throws IOException {
-        postgres = LocalPostgres.start(work.resolve("postgres"), port);
+        postgres = LocalPostgres.startDetached(work.resolve("postgres"), port);
         started.push(postgres::close);
         return postgres;
     }
@@ -75,11 +80,12 @@ public final class DemoStack implements AutoCloseable {
     /**
      * Starts a Kafka broker in {@code work/kafka} on {@code port} (0: any free port): with
      * SASL/SCRAM and ACLs and an administrator of {@code adminPassword}, or open when it is null.
+     * Detached (a session of its own, no shutdown hook of its own): a Ctrl-C reaches neither it
+     * directly nor through a hook racing the stack's, so it stops only after the job, whose
+     * exactly-once sinks otherwise wait for a broker that is gone while they are cancelled.
      */
     public LocalKafka startKafka(int port, String adminPassword) throws IOException, InterruptedException {
-        kafka = adminPassword != null
-                ? LocalKafka.startSecured(work.resolve("kafka"), port, Duration.ofSeconds(90), adminPassword)
-                : LocalKafka.start(work.resolve("kafka"), port, Duration.ofSeconds(90));
+        kafka = LocalKafka.startDetached(work.resolve("kafka"), port, Duration.ofSeconds(90), adminPassword);
         started.push(kafka::close);
         return kafka;
     }

@@ -72,6 +72,15 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /**
+     * {@link #startDetached(Path, int, Duration)}, secured as {@link #startSecured} when
+     * {@code adminPassword} is not null.
+     */
+    public static LocalKafka startDetached(Path dir, int port, Duration timeout, String adminPassword)
+            throws IOException, InterruptedException {
+        return start(dir, port, timeout, adminPassword, true);
+    }
+
+    /**
      * {@link #start(Path, int, Duration)} with SASL/SCRAM-SHA-512 on the client listener and ACLs
      * enforced (StandardAuthorizer, nothing allowed without an ACL): the local stack's secured
      * mode. {@code adminPassword} is the password of super user {@code admin}, created when the
