@@ -25,9 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pulse demo}: the embedded default of CONTRACTS §1. Starts Kafka, PostgreSQL and Flink on
- * this machine, streams the simulated shop through every job and shows progress until Ctrl-C
- * ({@link LiveDemo}). {@code --offline} instead replays the real Taobao sample through the trends
+ * {@code pulse demo}: the embedded default of CONTRACTS §1. Starts Kafka, PostgreSQL and a Flink
+ * standalone cluster on this machine (with {@code --minicluster}: Flink in this JVM), streams the
+ * simulated shop through every job and shows progress until Ctrl-C ({@link LiveDemo}). {@code --offline} instead replays the real Taobao sample through the trends
  * job and prints the hot items of the latest window, with each item's move against the previous
  * slide.
  */
@@ -89,6 +89,19 @@ final class DemoCommand implements Callable<Integer> {
     int postgresPort = 5432;
 
     @Option(
+            names = "--flink-port",
+            paramLabel = "PORT",
+            description =
+                    "REST API and web UI port of the demo's Flink cluster (default: 8081, or a free one if taken).")
+    int flinkPort = LiveDemo.FLINK_PORT;
+
+    @Option(
+            names = "--minicluster",
+            description = "Run the jobs in a Flink MiniCluster inside the demo's JVM instead of a standalone "
+                    + "cluster (JobManager and TaskManager JVMs): less memory, no web UI.")
+    boolean miniCluster;
+
+    @Option(
             names = "--input",
             paramLabel = "FILE",
             description = "With --offline: UserBehavior CSV (default: data/taobao/UserBehavior.csv in the project).")
@@ -113,6 +126,9 @@ final class DemoCommand implements Callable<Integer> {
             if (rate < 0) {
                 throw new IllegalArgumentException("--rate must not be negative");
             }
+            if (flinkPort < 0 || flinkPort > 65_535) {
+                throw new IllegalArgumentException("--flink-port must be a port number, got " + flinkPort);
+            }
             LiveDemo demo = new LiveDemo(
                     work != null ? work : home.resolve("demo-work"),
                     scenario,
@@ -122,6 +138,10 @@ final class DemoCommand implements Callable<Integer> {
                     kafkaPort,
                     postgresPort,
                     System.out);
+            demo.flinkPort(flinkPort);
+            if (miniCluster) {
+                demo.onMiniCluster();
+            }
             return (secureKafka ? demo.secureKafka() : demo).run();
         }
         return offline(home);

@@ -1,9 +1,7 @@
 package io.haitaopulse.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +25,7 @@ import picocli.CommandLine.Command;
             SavepointCommand.class,
             StopCommand.class,
             ClusterCommand.class,
+            StackCommand.class,
             GenerateCommand.class,
             DashboardCommand.class,
             CommandLine.HelpCommand.class
@@ -95,13 +94,7 @@ public final class PulseCli implements Runnable {
 
     /** The shaded jobs jar shipped to a cluster. */
     static Path jobJar() {
-        String home = System.getProperty("pulse.home");
-        Path jar = Paths.get(home == null ? "." : home, "jobs", "target", "haitao-pulse-jobs.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException(
-                    "jobs jar not found at " + jar + "; build it with 'mvn -DskipTests package'");
-        }
-        return jar;
+        return io.haitaopulse.stack.FlinkClient.jobJar();
     }
 
     private static String rootMessage(Throwable t) {

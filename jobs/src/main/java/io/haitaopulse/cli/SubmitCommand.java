@@ -5,9 +5,7 @@ import io.haitaopulse.runtime.JobSettings;
 import io.haitaopulse.stack.FlinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,11 +70,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
         // Fail here, in one line, rather than inside the cluster client.
         JobCatalog.jobs(job, JobSettings.from(RunCommand.configuration(config, overrides)));
-        List<String> programArgs = new ArrayList<>(
-                List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
-        overrides.forEach((k, v) -> programArgs.addAll(List.of("--conf", k + "=" + v)));
-        FlinkClient.Result r = new FlinkClient(jobManager)
-                .submit(PulseCli.jobJar(), parallelism, savepoint, allowNonRestored, programArgs);
+        FlinkClient.Result r =
+                new FlinkClient(jobManager).submitJob(job, config, overrides, parallelism, savepoint, allowNonRestored);
         if (r.exitCode() != 0 || r.jobId() == null) {
             throw new IllegalStateException("the Flink client could not submit the job: " + lastLines(r.output()));
         }

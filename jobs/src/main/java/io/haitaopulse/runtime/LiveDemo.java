@@ -18,15 +18,15 @@ import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +37,25 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The live demo: a real Kafka broker (child JVM), a real PostgreSQL (embedded), Flink (a
- * MiniCluster in this JVM) running every job, and the market simulator streaming into Kafka at a
- * steady rate. Prints where to look, then a progress line every two seconds ({@link DemoProgress})
- * until Ctrl-C or {@code --duration}; stopping ({@link DemoStack}) cancels the job and stops the
+ * The live demo: a real Kafka broker (child JVM), a real PostgreSQL (embedded), a real Flink
+ * standalone cluster (JobManager and TaskManager JVMs, {@link io.haitaopulse.stack.LocalCluster}) running every job —
+ * submitted as {@code pulse submit} does, with a configuration file in the work directory — and
+ * the market simulator streaming into Kafka at a steady rate. {@link #onMiniCluster} runs the
+ * jobs in a MiniCluster in this JVM instead (less memory, no web UI). Prints where to look, then
+ * a progress line every two seconds ({@link DemoProgress}) until Ctrl-C, {@link #stop} or
+ * {@code --duration}; stopping ({@link DemoStack}) cancels the job and stops the cluster, the
  * broker and the database, so no process outlives the demo.
  */
 public final class LiveDemo {
 
     /** The dashboard's port when it is free. */
     public static final int DASHBOARD_PORT = 8088;
+
+    /** The Flink web UI's port when it is free. */
+    public static final int FLINK_PORT = 8081;
+
+    /** Parallelism of the demo's job, on the cluster as in the MiniCluster. */
+    private static final int PARALLELISM = 2;
 
     private final Path work;
     private final String scenario;
@@ -56,7 +65,11 @@ public final class LiveDemo {
     private final int kafkaPort;
     private final int postgresPort;
     private final PrintStream out;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private volatile Thread runner;
     private boolean secureKafka;
+    private boolean miniCluster;
+    private int flinkPort = FLINK_PORT;
 
     public LiveDemo(
             Path work,
@@ -87,6 +100,27 @@ public final class LiveDemo {
         return this;
     }
 
+    /** Runs the jobs in a MiniCluster in this JVM instead of a standalone cluster. */
+    public LiveDemo onMiniCluster() {
+        this.miniCluster = true;
+        return this;
+    }
+
+    /** The cluster's REST and web UI port: this one when free, else any free port (0: any free port). */
+    public LiveDemo flinkPort(int port) {
+        this.flinkPort = port;
+        return this;
+    }
+
+    /** Asks a running demo to stop, as Ctrl-C does; {@link #run} then stops everything and returns. */
+    public void stop() {
+        stop.set(true);
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
     public int run() throws Exception {
         // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
         // baskets checked out and left unpaid.
@@ -95,12 +129,21 @@ public final class LiveDemo {
         if (!leftovers.isEmpty()) {
             out.println("Stopped what an earlier demo left running in " + work + ": " + String.join(", ", leftovers));
         }
-        clean(work);
-        AtomicBoolean stop = new AtomicBoolean();
+        BackgroundStack.emptyWorkDir(work, WORK_ENTRIES, "--work", "an empty or earlier demo directory");
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = stopOnCtrlC(stop, stopped);
+        runner = Thread.currentThread();
+        Thread hook = stopOnCtrlC(stopped);
         try (DemoStack stack = new DemoStack(work, out)) {
-            out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")…");
+            out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")"
+                    + (miniCluster ? "" : " while a Flink cluster starts (JobManager and TaskManager JVMs)") + "…");
+            if (!miniCluster) {
+                // The JobManager and TaskManager start while the shop is simulated and the broker and
+                // database start, rather than after them: the demo is up tens of seconds sooner.
+                int port = flinkPort == 0 ? 0 : portOrFree(flinkPort);
+                stack.startClusterInBackground(
+                        Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "config.yaml"),
+                        port == 0 ? LocalKafka.freePort() : port);
+            }
             Path events = work.resolve("events");
             long lines = new MarketSimulator(cfg, seed).run(events);
             out.printf(
@@ -118,7 +161,8 @@ public final class LiveDemo {
                 secureUsersAndTopics(kafka, KafkaSecurity.scram("admin", adminPassword), jobSecurity, producerSecurity);
             }
 
-            Configuration conf = jobConfiguration(kafka, jobSecurity, pg);
+            Map<String, String> jobConfig = jobConfiguration(kafka, jobSecurity, pg);
+            Configuration conf = Live.configure(Configuration.fromMap(jobConfig));
             PostgresUpsertSink.Settings pgSettings = LiveOptions.postgres(conf);
             for (String script : LiveSetup.SQL_SCRIPTS) {
                 LiveSetup.execute(pgSettings, LiveSetup.script(script));
@@ -134,9 +178,22 @@ public final class LiveDemo {
                     portOrFree(DASHBOARD_PORT),
                     conf.get(io.haitaopulse.common.PulseOptions.TIMEZONE_OFFSET));
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-            Live.build(env, "all", conf);
-            stack.startJobs(env, "pulse demo (all jobs)");
+            if (miniCluster) {
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
+                Live.build(env, "all", conf);
+                stack.startJobs(env, "pulse demo (all jobs)");
+            } else {
+                out.println("Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs)…");
+                stack.awaitCluster();
+                // The file 'pulse submit --config' reads: the job is built by Flink's client, in a JVM of its own.
+                Path config = work.resolve(BackgroundStack.CONFIG_FILE);
+                BackgroundStack.writeConfig(
+                        config,
+                        jobConfig,
+                        List.of(
+                                "The demo's jobs: written by 'bin/pulse demo', submitted with it to the demo's cluster."));
+                stack.submitJobs("all", config, PARALLELISM);
+            }
 
             List<Path> files;
             try (Stream<Path> s = Files.list(events)) {
@@ -144,7 +201,7 @@ public final class LiveDemo {
             }
             stack.startProducer(producerSecurity, files, rate);
 
-            printWhereToLook(kafka, pg, password, dashboard);
+            printWhereToLook(kafka, pg, password, dashboard, stack);
             new DemoProgress(out, duration).run(stack, stop);
             return 0;
         } finally {
@@ -161,12 +218,10 @@ public final class LiveDemo {
      * Installs the hook Ctrl-C runs: it asks the demo to stop, interrupts the thread running it and
      * waits (up to a minute) for {@code stopped}, so the services stop in order before the JVM exits.
      */
-    private static Thread stopOnCtrlC(AtomicBoolean stop, CountDownLatch stopped) {
-        Thread main = Thread.currentThread();
+    private Thread stopOnCtrlC(CountDownLatch stopped) {
         Thread hook = new Thread(
                 () -> {
-                    stop.set(true);
-                    main.interrupt();
+                    stop();
                     try {
                         // Let the main thread cancel the job and stop the services in order.
                         stopped.await(60, TimeUnit.SECONDS);
@@ -196,37 +251,42 @@ public final class LiveDemo {
                 + jobSecurity.password() + ", simulator as shop / " + producerSecurity.password());
     }
 
-    /** The configuration of the demo's jobs: this Kafka and PostgreSQL, demo pacing, the demo's key. */
-    private Configuration jobConfiguration(LocalKafka kafka, KafkaSecurity jobSecurity, LocalPostgres pg)
+    /**
+     * The configuration of the demo's jobs, as the entries of a configuration file: this Kafka and
+     * PostgreSQL, demo pacing, the demo's key.
+     */
+    private Map<String, String> jobConfiguration(LocalKafka kafka, KafkaSecurity jobSecurity, LocalPostgres pg)
             throws IOException {
-        Configuration conf = new Configuration();
-        conf.set(LiveOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put(LiveOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         if (secureKafka) {
-            conf.set(LiveOptions.SECURITY_PROTOCOL, jobSecurity.protocol());
-            conf.set(LiveOptions.SASL_USERNAME, jobSecurity.username());
-            conf.set(LiveOptions.SASL_PASSWORD, jobSecurity.password());
+            conf.put(LiveOptions.SECURITY_PROTOCOL.key(), jobSecurity.protocol().name());
+            conf.put(LiveOptions.SASL_USERNAME.key(), jobSecurity.username());
+            conf.put(LiveOptions.SASL_PASSWORD.key(), jobSecurity.password());
         }
-        conf.set(LiveOptions.GROUP_ID, "pulse-demo");
-        conf.set(LiveOptions.STARTING_OFFSETS, LiveOptions.StartingOffsets.EARLIEST);
-        conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
-        conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(5));
+        conf.put(LiveOptions.GROUP_ID.key(), "pulse-demo");
+        conf.put(LiveOptions.STARTING_OFFSETS.key(), LiveOptions.StartingOffsets.EARLIEST.name());
+        conf.put(LiveOptions.POSTGRES_URL.key(), pg.jdbcUrl());
+        conf.put(LiveOptions.POSTGRES_USER.key(), LocalPostgres.USER);
+        conf.put(CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), "5s");
         // The demo runs days of shop time in minutes: a topic quiet for 10 s of wall time (the
         // campaigns topic after its few records, an empty partition) is quiet for hours of shop
         // time and must stop holding event time back. Not shorter: with 2 s, a busy partition
         // whose reader the two cores starved for 2 s went idle, came back behind the others,
         // and the trends job dropped its panes as after purge (measured: 237,712 views in one
         // run, 2 or 3 runs in 8 with hot items or demand trends empty); 10 s: 0 in 5 runs.
-        conf.set(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT, Duration.ofSeconds(10));
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        conf.put(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT.key(), "10s");
+        conf.put(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
                 work.resolve("checkpoints").toUri().toString());
-        conf.set(PrivacyOptions.KEY_FILE, demoKey().toString());
-        return Live.configure(conf);
+        // An absolute path: Flink's client, which builds the job on the cluster path, reads it too.
+        conf.put(PrivacyOptions.KEY_FILE.key(), demoKey().toString());
+        return conf;
     }
 
     /** Where to look: the addresses and logins of every service, what runs, how to stop. */
-    private void printWhereToLook(LocalKafka kafka, LocalPostgres pg, String password, DashboardServer dashboard) {
+    private void printWhereToLook(
+            LocalKafka kafka, LocalPostgres pg, String password, DashboardServer dashboard, DemoStack stack) {
         out.println();
         out.println("Haitao Pulse is running.");
         out.println("  Kafka       " + kafka.bootstrapServers() + "   inputs: "
@@ -238,8 +298,17 @@ public final class LiveDemo {
                 + LocalPostgres.DATABASE + " (may read the v_* views only)");
         out.println("  Dashboard   http://localhost:" + dashboard.port()
                 + "/   (trending, hot items, traffic, campaigns, sourcing; ?lang=zh)");
-        out.println(
-                "  Flink       MiniCluster in this process: trends, uplift, sourcing and traffic (bot filter in front), checkpoints every 5 s");
+        if (stack.cluster() != null) {
+            out.println("  Flink       http://" + stack.cluster().restAddress()
+                    + "/   (web UI of the standalone cluster: " + "JobManager and TaskManager JVMs; job "
+                    + stack.job().getJobID() + ")");
+            out.println(
+                    "              trends, uplift, sourcing and traffic (bot filter in front), checkpoints every 5 s;"
+                            + " submitted with " + work.resolve(BackgroundStack.CONFIG_FILE));
+        } else {
+            out.println("  Flink       MiniCluster in this process: trends, uplift, sourcing and traffic (bot filter in"
+                    + " front), checkpoints every 5 s");
+        }
         out.println("  Streaming   " + (rate > 0 ? String.format("%,.0f events/s", rate) : "as fast as possible")
                 + " of simulated shop time into Kafka");
         out.println("Ctrl-C stops everything."
@@ -267,15 +336,10 @@ public final class LiveDemo {
      * would be, and the job reads it from there.
      */
     private Path demoKey() throws IOException {
-        String fromEnv = System.getenv(PrivacyOptions.KEY_ENV);
-        PseudonymKey key = fromEnv != null && !fromEnv.isBlank()
-                ? PseudonymKey.resolve(new Configuration(), System.getenv(), false)
-                : PseudonymKey.generate();
-        Path file = work.resolve("pseudonym.key");
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, key.toBase64() + "\n", StandardCharsets.US_ASCII);
-        out.println("  user ids pseudonymised with key " + key.id() + " (" + key.origin() + "), stored in " + file);
+        Path file = work.resolve(BackgroundStack.KEY_FILE);
+        PseudonymKey key = BackgroundStack.writeKey(file);
+        out.println("  user ids pseudonymised with key " + key.id() + " (" + BackgroundStack.keyOrigin(key)
+                + "), stored in " + file);
         return file;
     }
 
@@ -283,24 +347,12 @@ public final class LiveDemo {
      * Everything a demo run writes into its work directory; a directory holding only these is an
      * earlier demo's, which the next run may empty.
      */
-    static final List<String> WORK_ENTRIES = List.of("events", "postgres", "kafka", "checkpoints", "pseudonym.key");
-
-    /** Empties the demo's own work directory (refuses anything that does not look like one). */
-    private static void clean(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                List<String> names = s.map(p -> p.getFileName().toString()).toList();
-                if (!WORK_ENTRIES.containsAll(names)) {
-                    throw new IllegalArgumentException("--work " + dir + " holds other files (" + names
-                            + "); give an empty or earlier demo directory");
-                }
-            }
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
-    }
+    static final List<String> WORK_ENTRIES = List.of(
+            "events",
+            "postgres",
+            "kafka",
+            Leftovers.CLUSTER_DIR,
+            "checkpoints",
+            BackgroundStack.KEY_FILE,
+            BackgroundStack.CONFIG_FILE);
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,11 +51,52 @@ public final class FlinkClient {
             return last;
         }
 
+        /** The last three lines of its output, where Flink puts the cause of a failure, as one line. */
+        public String tail() {
+            String[] lines = output.strip().split("\n");
+            StringBuilder b = new StringBuilder();
+            for (int i = Math.max(0, lines.length - 3); i < lines.length; i++) {
+                b.append(b.length() == 0 ? "" : " | ").append(lines[i].strip());
+            }
+            return b.toString();
+        }
+
         /** The savepoint path it printed, or null. */
         public String savepointPath() {
             Matcher m = SAVEPOINT.matcher(output);
             return m.find() ? m.group(1) : null;
         }
+    }
+
+    /**
+     * What {@code pulse submit} sends: {@code pulse run --job JOB --config FILE} (plus a
+     * {@code --conf KEY=VALUE} per override) in the {@link #jobJar() jobs jar}, detached. The
+     * program's {@code main} runs in the client JVM, so {@code config} and the key file it names
+     * are read on this machine. {@code savepoint} may be null.
+     */
+    public Result submitJob(
+            String job,
+            Path config,
+            Map<String, String> overrides,
+            int parallelism,
+            String savepoint,
+            boolean allowNonRestoredState)
+            throws IOException, InterruptedException {
+        List<String> programArgs = new ArrayList<>(
+                List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
+        overrides.forEach((k, v) -> programArgs.addAll(List.of("--conf", k + "=" + v)));
+        return submit(jobJar(), parallelism, savepoint, allowNonRestoredState, programArgs);
+    }
+
+    /** The shaded jobs jar shipped to a cluster, under {@code pulse.home}. */
+    public static Path jobJar() {
+        String home = System.getProperty("pulse.home");
+        Path jar = Paths.get(home == null ? "." : home, "jobs", "target", "haitao-pulse-jobs.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException(
+                    "jobs jar not found at " + jar + "; build it with 'mvn -DskipTests package'");
+        }
+        return jar;
     }
 
     /** Submits {@code jar} detached with {@code programArgs}; {@code savepoint} may be null. */

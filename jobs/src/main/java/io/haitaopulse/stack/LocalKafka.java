@@ -34,17 +34,21 @@ public final class LocalKafka implements AutoCloseable {
     /** The start of the system property that marks a broker JVM's command line with its directory. */
     public static final String BROKER_MARK = "-Dpulse.local-kafka=";
 
+    private static final String SETSID = "/usr/bin/setsid";
+
     private final Process process;
     private final int port;
     private final Path dir;
     private final Thread shutdownHook;
 
-    private LocalKafka(Process process, int port, Path dir) {
+    private LocalKafka(Process process, int port, Path dir, boolean detached) {
         this.process = process;
         this.port = port;
         this.dir = dir;
-        this.shutdownHook = new Thread(this::stopProcess, "local-kafka-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.shutdownHook = detached ? null : new Thread(this::stopProcess, "local-kafka-shutdown");
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /**
@@ -53,7 +57,27 @@ public final class LocalKafka implements AutoCloseable {
      * {@code dir/broker.log}.
      */
     public static LocalKafka start(Path dir, int port, Duration timeout) throws IOException, InterruptedException {
-        return start(dir, port, timeout, null);
+        return start(dir, port, timeout, null, false);
+    }
+
+    /**
+     * {@link #start(Path, int, Duration)} for a broker that outlives this JVM: no shutdown hook
+     * stops it, and it runs in a session of its own (setsid), so neither this JVM's exit nor a
+     * Ctrl-C or hang-up of the terminal that started it reaches it. It is stopped through its pid
+     * file ({@link Leftovers}); {@link #close} still stops it if called.
+     */
+    public static LocalKafka startDetached(Path dir, int port, Duration timeout)
+            throws IOException, InterruptedException {
+        return start(dir, port, timeout, null, true);
+    }
+
+    /**
+     * {@link #startDetached(Path, int, Duration)}, secured as {@link #startSecured} when
+     * {@code adminPassword} is not null.
+     */
+    public static LocalKafka startDetached(Path dir, int port, Duration timeout, String adminPassword)
+            throws IOException, InterruptedException {
+        return start(dir, port, timeout, adminPassword, true);
     }
 
     /**
@@ -66,10 +90,10 @@ public final class LocalKafka implements AutoCloseable {
      */
     public static LocalKafka startSecured(Path dir, int port, Duration timeout, String adminPassword)
             throws IOException, InterruptedException {
-        return start(dir, port, timeout, adminPassword);
+        return start(dir, port, timeout, adminPassword, false);
     }
 
-    private static LocalKafka start(Path dir, int port, Duration timeout, String adminPassword)
+    private static LocalKafka start(Path dir, int port, Duration timeout, String adminPassword, boolean detached)
             throws IOException, InterruptedException {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
@@ -136,7 +160,7 @@ public final class LocalKafka implements AutoCloseable {
             format.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
         }
         run(format, log, Duration.ofSeconds(60));
-        return launch(dir, brokerPort, timeout);
+        return launch(dir, brokerPort, timeout, detached);
     }
 
     /**
@@ -146,22 +170,27 @@ public final class LocalKafka implements AutoCloseable {
      */
     public LocalKafka restart(Duration timeout) throws IOException, InterruptedException {
         close();
-        return launch(dir, port, timeout);
+        return launch(dir, port, timeout, shutdownHook == null);
     }
 
-    private static LocalKafka launch(Path dir, int brokerPort, Duration timeout)
+    private static LocalKafka launch(Path dir, int brokerPort, Duration timeout, boolean detached)
             throws IOException, InterruptedException {
         String classpath = brokerClasspath();
         Path props = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>();
+        if (detached && Files.isExecutable(Paths.get(SETSID))) {
+            // A session of its own, as the local cluster's JVMs: the terminal's signals do not reach it.
+            cmd.add(SETSID);
+        }
+        cmd.addAll(List.of(
                 javaBin(),
                 "-Xmx768m",
                 "-XX:+UseG1GC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 // Before the long classpath: how Leftovers recognises this broker by its command line
                 // (which the JDK may truncate).
-                BROKER_MARK + dir.toAbsolutePath(),
+                BROKER_MARK + dir.toAbsolutePath().normalize(),
                 "-cp",
                 classpath,
                 "kafka.Kafka",
@@ -169,8 +198,9 @@ public final class LocalKafka implements AutoCloseable {
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        LocalKafka kafka = new LocalKafka(p, brokerPort, dir);
+        LocalKafka kafka = new LocalKafka(p, brokerPort, dir, detached);
         // Found by the next run if this JVM is killed before it can stop the broker.
         Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n", StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -215,6 +245,9 @@ public final class LocalKafka implements AutoCloseable {
     @Override
     public void close() {
         stopProcess();
+        if (shutdownHook == null) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -283,7 +316,8 @@ public final class LocalKafka implements AutoCloseable {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static int freePort() throws IOException {
+    /** A port no server listens on right now (the OS's choice). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();

@@ -34,6 +34,20 @@ public final class LocalPostgres implements AutoCloseable {
      * {@link #close} (for {@link #reopen} and for looking at after a demo).
      */
     public static LocalPostgres start(Path dir, int port) throws IOException {
+        return start(dir, port, false);
+    }
+
+    /**
+     * {@link #start(Path, int)} for a server that outlives this JVM: no shutdown hook stops it
+     * (PostgreSQL's {@code pg_ctl} already runs the server in a session of its own), and its log
+     * goes to {@code dir/postgres.log} rather than through this JVM. It is stopped through
+     * {@code dir/data/postmaster.pid} ({@link Leftovers}); {@link #close} still stops it if called.
+     */
+    public static LocalPostgres startDetached(Path dir, int port) throws IOException {
+        return start(dir, port, true);
+    }
+
+    private static LocalPostgres start(Path dir, int port, boolean detached) throws IOException {
         Files.createDirectories(dir);
         Path data = dir.resolve("data");
         if (Files.exists(data)) {
@@ -46,6 +60,11 @@ public final class LocalPostgres implements AutoCloseable {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off");
+        if (detached) {
+            ProcessBuilder.Redirect log =
+                    ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
+            b.setRegisterShutdownHook(false).setOutputRedirector(log).setErrorRedirector(log);
+        }
         if (port != 0) {
             b.setPort(port);
         }

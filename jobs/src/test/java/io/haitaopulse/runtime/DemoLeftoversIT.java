@@ -3,6 +3,7 @@ package io.haitaopulse.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.stack.JdkFlags;
+import io.haitaopulse.stack.Leftovers;
 import io.haitaopulse.stack.LocalKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,14 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo as a user runs it, in a JVM of its own: killed with SIGKILL, it leaves its PostgreSQL
- * and Kafka broker running (they are processes of their own and no shutdown hook runs), and the
- * next demo in the same directory stops them, says so, and starts; stopped with SIGINT (Ctrl-C), it
- * stops everything it started and exits.
+ * The demo as a user runs it, in a JVM of its own, on its standalone cluster: killed with SIGKILL,
+ * it leaves its Flink JobManager and TaskManager, PostgreSQL and Kafka broker running (they are
+ * processes of their own and no shutdown hook runs), and the next demo in the same directory stops
+ * them, says so, and starts; stopped with SIGINT (Ctrl-C), it stops everything it started — the
+ * cluster's JVMs too — and exits.
  */
 class DemoLeftoversIT {
 
@@ -31,6 +34,12 @@ class DemoLeftoversIT {
 
     @TempDir
     Path tmp;
+
+    /** Whatever a failed test left running in its demo directory. */
+    @AfterEach
+    void stopLeftovers() throws Exception {
+        Leftovers.stop(tmp.resolve("demo"));
+    }
 
     @Test
     void aDemoAfterAKilledOneStopsWhatItLeftAndStarts() throws Exception {
@@ -45,21 +54,31 @@ class DemoLeftoversIT {
                 .orElseThrow(() -> new AssertionError("the killed demo's PostgreSQL is not running"));
         ProcessHandle broker = server(work.resolve("kafka").resolve(LocalKafka.PID_FILE))
                 .orElseThrow(() -> new AssertionError("the killed demo's Kafka broker is not running"));
+        ProcessHandle jobManager = server(work.resolve("cluster/jobmanager.pid"))
+                .orElseThrow(() -> new AssertionError("the killed demo's JobManager is not running"));
+        ProcessHandle taskManager = server(work.resolve("cluster/taskmanager-0.pid"))
+                .orElseThrow(() -> new AssertionError("the killed demo's TaskManager is not running"));
 
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        int code = new LiveDemo(work, "small", 1, 0, Duration.ofSeconds(6), 0, 0, out).run();
+        // In one JVM, to keep the test short: what it must do first does not depend on where its jobs run.
+        int code = new LiveDemo(work, "small", 1, 0, Duration.ofSeconds(6), 0, 0, out)
+                .onMiniCluster()
+                .run();
 
         String printed = buf.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
         assertThat(printed)
                 .contains(
-                        "Stopped what an earlier demo left running in " + work + ": PostgreSQL (pid " + postgres.pid()
-                                + "), Kafka broker (pid " + broker.pid() + ")",
+                        "Stopped what an earlier demo left running in " + work + ": Flink TaskManager (pid "
+                                + taskManager.pid() + "), Flink JobManager (pid " + jobManager.pid()
+                                + "), PostgreSQL (pid " + postgres.pid() + "), Kafka broker (pid " + broker.pid() + ")",
                         RUNNING,
                         "Stopped: job cancelled");
         assertThat(postgres.isAlive()).as("the earlier PostgreSQL").isFalse();
         assertThat(broker.isAlive()).as("the earlier broker").isFalse();
+        assertThat(jobManager.isAlive()).as("the earlier JobManager").isFalse();
+        assertThat(taskManager.isAlive()).as("the earlier TaskManager").isFalse();
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
                 .as("processes the second demo left running")
                 .isEmpty();
@@ -79,6 +98,9 @@ class DemoLeftoversIT {
             List<ProcessHandle> started =
                     demo.descendants().filter(ProcessHandle::isAlive).toList();
             assertThat(started).as("the broker the demo started").isNotEmpty();
+            List<ProcessHandle> cluster = LiveDemoIT.clusterProcesses(work.resolve("cluster"));
+            assertThat(cluster).as("the demo's JobManager and TaskManager").hasSize(2);
+            assertThat(started).as("processes the demo started").containsAll(cluster);
 
             long t0 = System.nanoTime();
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
@@ -90,7 +112,8 @@ class DemoLeftoversIT {
                     .isTrue();
             System.out.printf("demo stopped %.1f s after SIGINT%n", (System.nanoTime() - t0) / 1e9);
 
-            assertThat(Files.readString(log)).contains("Stopped: job cancelled, Kafka and PostgreSQL shut down.");
+            assertThat(Files.readString(log))
+                    .contains("Stopped: job cancelled, Flink cluster, Kafka and PostgreSQL shut down.");
             assertThat(started.stream().filter(ProcessHandle::isAlive))
                     .as("processes the demo started, after Ctrl-C")
                     .isEmpty();
@@ -110,14 +133,14 @@ class DemoLeftoversIT {
         cmd.addAll(JdkFlags.FLAGS);
         cmd.add("-Xmx1g");
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=error");
-        for (String p : List.of("pulse.home", "pulse.kafka.broker-classpath")) {
+        for (String p : List.of("pulse.home", "pulse.kafka.broker-classpath", "pulse.cluster.classpath")) {
             if (System.getProperty(p) != null) {
                 cmd.add("-D" + p + "=" + System.getProperty(p));
             }
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.haitaopulse.cli.PulseCli", "demo"));
         cmd.addAll(List.of("--work", work.toString(), "--scenario", "small", "--rate", "500", "--duration", "10m"));
-        cmd.addAll(List.of("--kafka-port", "0", "--postgres-port", "0"));
+        cmd.addAll(List.of("--kafka-port", "0", "--postgres-port", "0", "--flink-port", "0"));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
