@@ -54,7 +54,7 @@ final class CatalogueNames {
                             new Brand(
                                     "Bellamy's Organic",
                                     "AU",
-                                    List.of("Organic step 1 800 g", "Organic step 2 800 g", "Organic step 3 800 g")),
+                                    List.of("step 1 formula 800 g", "step 2 formula 800 g", "step 3 formula 800 g")),
                             new Brand("Karicare", "NZ", List.of("Gold+ stage 2 900 g", "Goat milk stage 3 900 g")),
                             new Brand("Morinaga", "JP", List.of("Hagukumi formula 800 g", "Chilmil stage 2 800 g")),
                             new Brand("Wakodo", "JP", List.of("Haihai formula 810 g", "Gun-gun stage 2 850 g")),

@@ -47,7 +47,7 @@ class MarketSimulatorGoldenTest {
         expected.put("exposures.jsonl", "dc3eae34c637ea95892b3b50e6883d29a257189cea2d88437a13a6b2737b7c9f");
         expected.put("reviews.jsonl", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         expected.put("truth.json", "865493f1178a8df6db8060d68320d3aedccaa6a8924501c8360fe9ee16ae1916");
-        expected.put("items.jsonl", "c6230a95a306b257fd0093b7bca85d5548a22650cd0e0da2368447b62b6a020e");
+        expected.put("items.jsonl", "5b559148cfb83f1b5177acbbbdfd7077e31dc4299b255c04f13e1221592eafcc");
         assertThat(digests(out)).isEqualTo(expected);
     }
 
@@ -66,7 +66,7 @@ class MarketSimulatorGoldenTest {
         expected.put("exposures.jsonl", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         expected.put("reviews.jsonl", "d0607453885515d1a29eeadb7403815464ed29ca55c161f6d83de1263c5ac485");
         expected.put("truth.json", "23ba4b604f66195543bb2980d6255dbf433f38fefdb79684817a61e26380d95b");
-        expected.put("items.jsonl", "24b71500b3138caa2af7f9f5e1d8780b435c60dc838970c23877f8b5aab09bae");
+        expected.put("items.jsonl", "e3b94fe5bcedb6eb88d316919b20c3e3c08dba9fd2a45c59251b16da3ac780f6");
         assertThat(digests(out)).isEqualTo(expected);
     }
 
