@@ -4,12 +4,14 @@ import io.haitaopulse.io.OutputTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +165,25 @@ public final class LiveSetup {
             throw new IllegalArgumentException("PostgreSQL at " + pg.url() + " as " + pg.user() + ": "
                     + e.getMessage().replaceAll("\\s+", " "));
         }
+    }
+
+    /**
+     * Applies every script of {@link #SQL_SCRIPTS} as {@code owner}, then creates the login
+     * {@code dashboard} in role {@code pulse_dashboard} (views only) with a random password, which it
+     * returns. For the local stacks (the demo and {@code pulse stack}), whose databases are new.
+     */
+    public static String prepareDatabaseWithDashboardLogin(PostgresUpsertSink.Settings owner) {
+        for (String script : SQL_SCRIPTS) {
+            execute(owner, script(script));
+        }
+        String password = randomSecret();
+        execute(owner, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+        return password;
+    }
+
+    /** 16 random hex digits: a password for a local, throw-away service account. */
+    public static String randomSecret() {
+        return HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
     }
 
     /** A SQL script of {@code deploy/sql/}, as shipped in the jar. */

@@ -15,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,14 +164,8 @@ public final class BackgroundStack {
                 Configuration conf = new Configuration();
                 conf.set(LiveOptions.POSTGRES_URL, pg.jdbcUrl());
                 conf.set(LiveOptions.POSTGRES_USER, LocalPostgres.USER);
-                for (String script : LiveSetup.SQL_SCRIPTS) {
-                    LiveSetup.execute(LiveOptions.postgres(conf), LiveSetup.script(script));
-                }
                 // The dashboard refuses any login that could touch the tables: it gets one of its own.
-                String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-                LiveSetup.execute(
-                        LiveOptions.postgres(conf),
-                        "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+                String password = LiveSetup.prepareDatabaseWithDashboardLogin(LiveOptions.postgres(conf));
                 writePrivate(dir.resolve(DASHBOARD_PASSWORD_FILE), password + "\n");
                 PseudonymKey key = writeKey(dir.resolve(KEY_FILE));
                 Map<String, String> config = new LinkedHashMap<>();

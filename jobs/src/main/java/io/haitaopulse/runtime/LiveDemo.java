@@ -21,9 +21,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,11 +150,12 @@ public final class LiveDemo {
 
             out.println("Starting PostgreSQL and a Kafka broker…");
             LocalPostgres pg = stack.startPostgres(portOrFree(postgresPort));
-            String adminPassword = secureKafka ? randomSecret() : null;
+            String adminPassword = secureKafka ? LiveSetup.randomSecret() : null;
             LocalKafka kafka = stack.startKafka(portOrFree(kafkaPort), adminPassword);
-            KafkaSecurity jobSecurity = secureKafka ? KafkaSecurity.scram("pulse", randomSecret()) : KafkaSecurity.NONE;
+            KafkaSecurity jobSecurity =
+                    secureKafka ? KafkaSecurity.scram("pulse", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
             KafkaSecurity producerSecurity =
-                    secureKafka ? KafkaSecurity.scram("shop", randomSecret()) : KafkaSecurity.NONE;
+                    secureKafka ? KafkaSecurity.scram("shop", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
             if (secureKafka) {
                 secureUsersAndTopics(kafka, KafkaSecurity.scram("admin", adminPassword), jobSecurity, producerSecurity);
             }
@@ -164,12 +163,7 @@ public final class LiveDemo {
             Map<String, String> jobConfig = jobConfiguration(kafka, jobSecurity, pg);
             Configuration conf = Live.configure(Configuration.fromMap(jobConfig));
             PostgresUpsertSink.Settings pgSettings = LiveOptions.postgres(conf);
-            for (String script : LiveSetup.SQL_SCRIPTS) {
-                LiveSetup.execute(pgSettings, LiveSetup.script(script));
-            }
-            String password = randomSecret();
-            LiveSetup.execute(
-                    pgSettings, "CREATE ROLE dashboard LOGIN PASSWORD '" + password + "' IN ROLE pulse_dashboard");
+            String password = LiveSetup.prepareDatabaseWithDashboardLogin(pgSettings);
             // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
             // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
             DashboardServer dashboard = stack.startDashboard(
@@ -324,10 +318,6 @@ public final class LiveDemo {
         } catch (IOException taken) {
             return 0;
         }
-    }
-
-    private static String randomSecret() {
-        return HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
     }
 
     /**
