@@ -3,6 +3,7 @@ package io.haitaopulse.trends;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.DemandTrend;
+import io.haitaopulse.schema.TrendAlert;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -39,6 +40,10 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     /** The category_trends rows. */
     public static final OutputTag<CategoryTrend> CATEGORY_TRENDS =
             new OutputTag<>("category-trends", new AvroTypeInfo<>(CategoryTrend.class));
+
+    /** The trend_alerts rows: one per trending window of an episode and one when it ends. */
+    public static final OutputTag<TrendAlert> TREND_ALERTS =
+            new OutputTag<>("trend-alerts", new AvroTypeInfo<>(TrendAlert.class));
 
     private final TrendModel model;
     /** Items holding panes: the ones a window evaluation visits. */
@@ -181,7 +186,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     long recentViews = p.paneViewersIn(recentStart, end);
                     z = model.z(recentViews, recentExpected);
                     // Without a full day of the category's rhythm, the morning rise would look like a trend.
-                    if (views >= model.minViews && model.profileReady(s)) {
+                    if (views >= model.minViews && ratio != null && model.profileReady(s)) {
                         trending = model.trending(views, p.viewersIn(start, end), recentViews, recentExpected);
                     }
                 }
@@ -196,16 +201,30 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     out.collect(new DemandTrend(
                             ws, we, e.getKey(), categoryId, views, carts, buys, baseline, ratio, z, trending));
                 }
+                if (trending) {
+                    if (item.episode == null) {
+                        item.episode = TrendEpisode.start(end, ratio, z, views);
+                    } else {
+                        item.episode.extend(end, ratio, z, views);
+                    }
+                    ctx.output(TREND_ALERTS, alert(item.episode, e.getKey(), categoryId, null));
+                }
+            }
+            // Every window the item is evaluated in without trending, active or not, ends its episode.
+            if (item.episode != null && item.episode.lastWindowEnd != end) {
+                ctx.output(TREND_ALERTS, alert(item.episode, e.getKey(), categoryId, end));
+                item.episode = null;
             }
             item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
             item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
             p.retainFrom(nextStart);
-            if (p.size == 0) {
+            if (p.size == 0 && item.episode == null) {
                 it.remove();
                 idle.put(e.getKey(), item);
                 continue;
             }
-            nextPane = Math.min(nextPane, p.firstStartFrom(nextStart));
+            // An item in an episode stays to be evaluated in the next window, which ends it if quiet.
+            nextPane = Math.min(nextPane, p.size == 0 ? nextStart : p.firstStartFrom(nextStart));
             e.setValue(item);
         }
         if (activeItems > 0) {
@@ -225,6 +244,18 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         c.viewerBaseline.foldThrough(nextStart - model.pane(), c.totals, model, s, false, true);
         c.totals.retainFrom(nextStart);
         return nextPane;
+    }
+
+    private static TrendAlert alert(TrendEpisode e, long itemId, long categoryId, Long endedAt) {
+        return new TrendAlert(
+                itemId,
+                categoryId,
+                Instant.ofEpochMilli(e.startedAt),
+                endedAt == null ? null : Instant.ofEpochMilli(endedAt),
+                Instant.ofEpochMilli(e.lastWindowEnd),
+                e.peakRatio,
+                e.peakZ,
+                e.peakViews);
     }
 
     private void emitCategory(

@@ -1,6 +1,9 @@
 package io.haitaopulse.trends;
 
-/** Trend state of one item: the panes still needed, its baseline and its last activity. A Flink POJO. */
+/**
+ * Trend state of one item: the panes still needed, its baselines, its last activity and its open
+ * trending episode (trend_alerts). A Flink POJO.
+ */
 public class ItemTrend {
     public PaneSeries panes = PaneSeries.withViewers();
     public Baseline baseline = new Baseline();
@@ -8,6 +11,12 @@ public class ItemTrend {
     public Baseline viewerBaseline = new Baseline();
 
     public long lastActivePane = Long.MIN_VALUE;
+
+    /**
+     * The open trending episode, null when none. A separate object so that state written before
+     * episodes existed restores as "no episode".
+     */
+    public TrendEpisode episode;
 
     public ItemTrend() {}
 }

@@ -7,7 +7,9 @@ import io.haitaopulse.common.DistinctUsers;
 import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.DemandTrend;
+import io.haitaopulse.schema.TrendAlert;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -149,5 +151,65 @@ class CategoryTrendsTest {
         h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
         h.processWatermark(Long.MAX_VALUE);
         assertThat(h.extractOutputValues()).extracting(DemandTrend::getTrending).containsOnly(false);
+    }
+
+    private static List<TrendAlert> alerts(
+            KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> h) {
+        return h.getSideOutput(CategoryTrends.TREND_ALERTS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+    }
+
+    @Test
+    void aTrendingWindowOpensAnEpisodeAndTheNextWindowWithoutTrendingEndsIt() throws Exception {
+        // Item 1 trends in the window ending at 15 only (see the table above): one row as the
+        // episode opens, one when the window ending at 20 is evaluated without trending.
+        List<TrendAlert> alerts = alerts(run(5));
+        TrendAlert open = new TrendAlert(
+                1L, 7L, Instant.ofEpochMilli(15), null, Instant.ofEpochMilli(15), 2.5, 6 / Math.sqrt(2), 10L);
+        TrendAlert ended = new TrendAlert(
+                1L,
+                7L,
+                Instant.ofEpochMilli(15),
+                Instant.ofEpochMilli(20),
+                Instant.ofEpochMilli(15),
+                2.5,
+                6 / Math.sqrt(2),
+                10L);
+        assertThat(alerts).containsExactly(open, ended);
+    }
+
+    @Test
+    void anEpisodeLastsWhileConsecutiveWindowsTrendKeepsItsPeaksAndEndsWhenTheItemFallsQuiet() throws Exception {
+        // Panes 0 and 5 give a level of 1 viewer per pane; then 4 and 6 viewers: trending at 15
+        // (recent 4 vs 1) and at 20 (recent 6 vs 1 + 0.5 * (4 - 1) = 2.5, ratio 2.4); after pane 15
+        // nothing, so the window ending at 25 (6 views, no recent viewers) ends the episode.
+        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(5))))),
+                a -> a.categoryId,
+                Types.LONG);
+        h.open();
+        h.processElement(views(1, 0, 1, "a"), 0);
+        h.processElement(views(1, 5, 1, "b"), 0);
+        h.processElement(views(1, 10, 4, "c", "d", "e", "f"), 0);
+        h.processElement(views(1, 15, 6, "g", "h", "i", "j", "k", "l"), 0);
+        h.processWatermark(Long.MAX_VALUE);
+        List<DemandTrend> rows = h.extractOutputValues();
+        assertThat(rows).extracting(r -> r.getWindowEnd().toEpochMilli()).containsExactly(10L, 15L, 20L, 25L);
+        assertThat(rows).extracting(DemandTrend::getTrending).containsExactly(false, true, true, false);
+        DemandTrend w15 = rows.get(1);
+        DemandTrend w20 = rows.get(2);
+        List<TrendAlert> alerts = alerts(h);
+        assertThat(alerts).hasSize(3);
+        assertThat(alerts).extracting(TrendAlert::getStartedAt).containsOnly(Instant.ofEpochMilli(15));
+        assertThat(alerts)
+                .extracting(TrendAlert::getLastWindowEnd)
+                .containsExactly(Instant.ofEpochMilli(15), Instant.ofEpochMilli(20), Instant.ofEpochMilli(20));
+        assertThat(alerts).extracting(TrendAlert::getEndedAt).containsExactly(null, null, Instant.ofEpochMilli(25));
+        TrendAlert last = alerts.get(2);
+        assertThat(last.getPeakViews()).isEqualTo(Math.max(w15.getViews(), w20.getViews()));
+        assertThat(last.getPeakRatio()).isEqualTo(Math.max(w15.getRatio(), w20.getRatio()));
+        assertThat(last.getPeakZ()).isEqualTo(Math.max(w15.getZ(), w20.getZ()));
+        assertThat(h.numKeyedStateEntries()).isZero();
     }
 }
