@@ -12,6 +12,11 @@ public class Baseline {
     public int historyPanes;
     /** Start of the last pane folded, {@link Long#MIN_VALUE} before the first. */
     public long foldedThrough = Long.MIN_VALUE;
+    /**
+     * Sum of the squared weights of the panes in {@link #level}: its variance per unit of
+     * per-pane variance, 1/n while the level is a plain mean of n panes, about a / (2 - a) later.
+     */
+    public double weightSq;
 
     public Baseline() {}
 
@@ -49,6 +54,7 @@ public class Baseline {
             // a young series is not stuck near its first pane.
             double a = Math.max(m.levelAlpha, 1.0 / (historyPanes + 1));
             level += a * (x - level);
+            weightSq = (1 - a) * (1 - a) * weightSq + a * a;
             started = true;
             historyPanes++;
             if (learnSeasonality) {
@@ -60,6 +66,14 @@ public class Baseline {
 
     private static long firstActive(PaneSeries series) {
         return series.size == 0 ? Long.MAX_VALUE : series.starts[0];
+    }
+
+    /**
+     * Relative variance of {@link #level} as an estimate of the series' mean per pane, with
+     * Poisson counts: {@code weightSq / level}; infinite for a zero level.
+     */
+    double relativeVariance() {
+        return level > 0 ? weightSq / level : Double.POSITIVE_INFINITY;
     }
 
     /** Whether enough history has been folded to trust the level. */

@@ -5,7 +5,9 @@ import io.haitaopulse.schema.CategoryTrend;
 import io.haitaopulse.schema.DemandTrend;
 import io.haitaopulse.schema.TrendAlert;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -140,6 +142,31 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         category.update(c);
     }
 
+    /** One item's figures in the window being evaluated. */
+    private static final class Evaluated {
+        final long itemId;
+        final ItemTrend item;
+        long views;
+        long carts;
+        long buys;
+        Double baseline;
+        Double ratio;
+        Double z;
+        /** The item's tail probability, when it has a test. */
+        double p = Double.NaN;
+        /** Passes support, effect size and z: trending if also a discovery of its family. */
+        boolean candidate;
+
+        Evaluated(long itemId, ItemTrend item) {
+            this.itemId = itemId;
+            this.item = item;
+        }
+
+        boolean active() {
+            return views + carts + buys > 0;
+        }
+    }
+
     /** Evaluates the window ending at {@code end}; returns the first pane held for a later window. */
     private long evaluate(
             CategoryTrendState c, long end, long categoryId, OnTimerContext ctx, Collector<DemandTrend> out)
@@ -147,15 +174,98 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         SlidingWindows w = windows();
         long start = end - w.size();
         long recentStart = end - model.recent;
-        long foldThrough = recentStart - model.pane();
+        long foldThrough = end - model.tested() - model.pane();
         Seasonality s = c.seasonality;
         c.baseline.foldThrough(foldThrough, c.totals, model, s, true);
         c.viewerBaseline.foldThrough(foldThrough, c.totals, model, s, false, true);
+        c.viewSum().foldThrough(foldThrough, c.totals, false, model);
+        c.viewerSum().foldThrough(foldThrough, c.totals, true, model);
+        // Decided once per window: the profile may complete while this window's panes are folded.
+        boolean seasonal = model.profileReady(s);
         double windowFactors = model.factorSum(s, start, end);
         double recentFactors = model.factorSum(s, recentStart, end);
+        long categoryWindowViews = PaneSeries.sum(c.totals, c.totals.views, start, end);
+        int spans = model.spans;
+        double[] spanFactors = new double[spans];
+        long[] categorySpanViewers = new long[spans];
+        for (int k = 0; k < spans; k++) {
+            long from = end - (k + 1) * model.recent;
+            spanFactors[k] = model.factorSum(s, from, end);
+            categorySpanViewers[k] = c.totals.paneViewersIn(from, end);
+        }
         // Panes before the next window are dropped below; fold them first so none is skipped.
         long nextStart = start + w.slide();
 
+        // Pass 1: every item's figures and test. Items are a family: which are trending is decided
+        // over all of them together (Benjamini–Hochberg), so rows wait for the whole pass.
+        List<Evaluated> evaluated = new ArrayList<>();
+        int tested = 0;
+        for (Map.Entry<Long, ItemTrend> e : items.entries()) {
+            Evaluated ev = new Evaluated(e.getKey(), e.getValue());
+            evaluated.add(ev);
+            ItemTrend item = ev.item;
+            PaneSeries p = item.panes;
+            item.baseline.foldThrough(foldThrough, p, model, s, false);
+            item.viewerBaseline.foldThrough(foldThrough, p, model, s, false, true);
+            item.viewShare().foldThrough(foldThrough, p, c.totals, c.viewSum(), false, model);
+            item.viewerShare().foldThrough(foldThrough, p, c.totals, c.viewerSum(), true, model);
+            ev.views = PaneSeries.sum(p, p.views, start, end);
+            ev.carts = PaneSeries.sum(p, p.carts, start, end);
+            ev.buys = PaneSeries.sum(p, p.buys, start, end);
+            if (!ev.active() || !item.baseline.warm(model)) {
+                continue;
+            }
+            long[] spanViewers = new long[spans];
+            for (int k = 0; k < spans; k++) {
+                spanViewers[k] = p.paneViewersIn(end - (k + 1) * model.recent, end);
+            }
+            TrendModel.ItemTest test;
+            if (seasonal) {
+                ev.baseline = item.baseline.level * windowFactors;
+                ev.ratio = ev.baseline > 0 ? ev.views / ev.baseline : null;
+                // The test counts viewers: one user viewing an item ten times is one person.
+                double[] expected = new double[spans];
+                for (int k = 0; k < spans; k++) {
+                    expected[k] = item.viewerBaseline.level * spanFactors[k];
+                }
+                test = model.seasonal(spanViewers, expected, item.viewerBaseline.relativeVariance());
+            } else {
+                // Expected views of the window: the item's share of the rest of its category.
+                double viewShare = item.viewShare().share(c.viewSum(), model);
+                if (viewShare >= 0 && viewShare < TrendModel.MAX_SHARE) {
+                    ev.baseline = viewShare / (1 - viewShare) * (categoryWindowViews - ev.views);
+                    ev.ratio = ev.baseline > 0 ? ev.views / ev.baseline : null;
+                }
+                CategoryShare viewers = item.viewerShare();
+                test = model.share(
+                        spanViewers,
+                        categorySpanViewers,
+                        viewers.share(c.viewerSum(), model),
+                        viewers.relativeVariance());
+            }
+            if (test != null) {
+                ev.z = test.z();
+                ev.p = test.p();
+                tested++;
+                ev.candidate = ev.ratio != null && model.candidate(ev.views, p.viewersIn(start, end), test);
+            }
+        }
+
+        // Pass 2: the family's Benjamini–Hochberg cut over every tested item.
+        double[] pValues = new double[tested];
+        int n = 0;
+        for (Evaluated ev : evaluated) {
+            if (!Double.isNaN(ev.p)) {
+                pValues[n++] = ev.p;
+            }
+        }
+        double cut = TrendTail.cut(pValues, n, model.fdr);
+
+        // The shares' category sums move on first: the items' shares fold against them below.
+        c.viewSum().foldThrough(nextStart - model.pane(), c.totals, false, model);
+        c.viewerSum().foldThrough(nextStart - model.pane(), c.totals, true, model);
+
+        // Pass 3: rows, episodes, state.
         Instant ws = Instant.ofEpochMilli(start);
         Instant we = Instant.ofEpochMilli(end);
         int trendingItems = 0;
@@ -163,69 +273,60 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         double topZ = Double.NEGATIVE_INFINITY;
         long activeItems = 0;
         long nextPane = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<Long, ItemTrend>> it = items.iterator(); it.hasNext(); ) {
-            Map.Entry<Long, ItemTrend> e = it.next();
-            ItemTrend item = e.getValue();
+        for (Evaluated ev : evaluated) {
+            ItemTrend item = ev.item;
             PaneSeries p = item.panes;
-            item.baseline.foldThrough(foldThrough, p, model, s, false);
-            item.viewerBaseline.foldThrough(foldThrough, p, model, s, false, true);
-            long views = PaneSeries.sum(p, p.views, start, end);
-            long carts = PaneSeries.sum(p, p.carts, start, end);
-            long buys = PaneSeries.sum(p, p.buys, start, end);
-            if (views + carts + buys > 0) {
+            boolean trending = ev.candidate && ev.p <= cut;
+            if (ev.active()) {
                 activeItems++;
-                Double baseline = null;
-                Double ratio = null;
-                Double z = null;
-                boolean trending = false;
-                if (item.baseline.warm(model)) {
-                    baseline = item.baseline.level * windowFactors;
-                    ratio = baseline > 0 ? views / baseline : null;
-                    // The test counts viewers: one user viewing an item ten times is one person.
-                    double recentExpected = item.viewerBaseline.level * recentFactors;
-                    long recentViews = p.paneViewersIn(recentStart, end);
-                    z = model.z(recentViews, recentExpected);
-                    // Without a full day of the category's rhythm, the morning rise would look like a trend.
-                    if (views >= model.minViews && ratio != null && model.profileReady(s)) {
-                        trending = model.trending(views, p.viewersIn(start, end), recentViews, recentExpected);
-                    }
-                }
                 if (trending) {
                     trendingItems++;
-                    if (z > topZ || (z == topZ && e.getKey() < topItem)) {
-                        topZ = z;
-                        topItem = e.getKey();
+                    if (ev.z > topZ || (ev.z == topZ && ev.itemId < topItem)) {
+                        topZ = ev.z;
+                        topItem = ev.itemId;
                     }
                 }
-                if (trending || views >= model.rowMinViews) {
+                if (trending || ev.views >= model.rowMinViews) {
                     out.collect(new DemandTrend(
-                            ws, we, e.getKey(), categoryId, views, carts, buys, baseline, ratio, z, trending));
+                            ws,
+                            we,
+                            ev.itemId,
+                            categoryId,
+                            ev.views,
+                            ev.carts,
+                            ev.buys,
+                            ev.baseline,
+                            ev.ratio,
+                            ev.z,
+                            trending));
                 }
                 if (trending) {
                     if (item.episode == null) {
-                        item.episode = TrendEpisode.start(end, ratio, z, views);
+                        item.episode = TrendEpisode.start(end, ev.ratio, ev.z, ev.views);
                     } else {
-                        item.episode.extend(end, ratio, z, views);
+                        item.episode.extend(end, ev.ratio, ev.z, ev.views);
                     }
-                    ctx.output(TREND_ALERTS, alert(item.episode, e.getKey(), categoryId, null));
+                    ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId, categoryId, null));
                 }
             }
             // Every window the item is evaluated in without trending, active or not, ends its episode.
             if (item.episode != null && item.episode.lastWindowEnd != end) {
-                ctx.output(TREND_ALERTS, alert(item.episode, e.getKey(), categoryId, end));
+                ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId, categoryId, end));
                 item.episode = null;
             }
             item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
             item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
+            item.viewShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewSum(), false, model);
+            item.viewerShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewerSum(), true, model);
             p.retainFrom(nextStart);
             if (p.size == 0 && item.episode == null) {
-                it.remove();
-                idle.put(e.getKey(), item);
+                items.remove(ev.itemId);
+                idle.put(ev.itemId, item);
                 continue;
             }
             // An item in an episode stays to be evaluated in the next window, which ends it if quiet.
             nextPane = Math.min(nextPane, p.size == 0 ? nextStart : p.firstStartFrom(nextStart));
-            e.setValue(item);
+            items.put(ev.itemId, item);
         }
         if (activeItems > 0) {
             emitCategory(

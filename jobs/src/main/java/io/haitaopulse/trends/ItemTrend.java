@@ -12,6 +12,11 @@ public class ItemTrend {
 
     public long lastActivePane = Long.MIN_VALUE;
 
+    /** The item's share of its category's views and of its viewers (the day-one test). */
+    public CategoryShare viewShare = new CategoryShare();
+
+    public CategoryShare viewerShare = new CategoryShare();
+
     /**
      * The open trending episode, null when none. A separate object so that state written before
      * episodes existed restores as "no episode".
@@ -19,4 +24,19 @@ public class ItemTrend {
     public TrendEpisode episode;
 
     public ItemTrend() {}
+
+    // State written before the shares existed restores them as null.
+    CategoryShare viewShare() {
+        if (viewShare == null) {
+            viewShare = new CategoryShare();
+        }
+        return viewShare;
+    }
+
+    CategoryShare viewerShare() {
+        if (viewerShare == null) {
+            viewerShare = new CategoryShare();
+        }
+        return viewerShare;
+    }
 }

@@ -71,6 +71,18 @@ public class PaneSeries {
         return i;
     }
 
+    /** Views (or distinct viewers) of the pane starting at {@code paneStart}, 0 when it holds none. */
+    long countAt(long paneStart, boolean countViewers) {
+        for (int i = 0; i < size; i++) {
+            if (starts[i] == paneStart) {
+                return countViewers ? viewers[i].count() : views[i];
+            } else if (starts[i] > paneStart) {
+                break;
+            }
+        }
+        return 0;
+    }
+
     /** Sum of {@code counts} over panes starting in {@code [from, to)}. */
     static long sum(PaneSeries s, long[] counts, long from, long to) {
         long total = 0;

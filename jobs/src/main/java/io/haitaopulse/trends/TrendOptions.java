@@ -16,6 +16,15 @@ public final class TrendOptions {
                     "Span at the end of each window whose views are tested against the baseline. Positive; clamped to "
                             + "pulse.window and rounded down to whole panes (at least one).");
 
+    public static final ConfigOption<Duration> MAX_RECENT = key("pulse.trends.max-recent")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(30))
+            .withDescription(
+                    "Longest recent span tested: spans of pulse.trends.recent, twice that, … up to this (clamped to "
+                            + "pulse.window) are each tested and the strongest counts (its tail multiplied by the number of "
+                            + "spans). Short spans see a big item's jump at once, long ones gather the evidence of a small "
+                            + "item. Baselines exclude the longest span.");
+
     public static final ConfigOption<Duration> HALF_LIFE = key("pulse.trends.half-life")
             .durationType()
             .defaultValue(Duration.ofHours(6))
@@ -39,8 +48,17 @@ public final class TrendOptions {
             .booleanType()
             .defaultValue(true)
             .withDescription(
-                    "When true, nothing trends before its category's hour-of-day profile has seen every hour once (the "
-                            + "first day of a run).");
+                    "When true, an item is compared with its hour-of-day baseline only once its category's profile has "
+                            + "seen every hour (after the first day of a run); before that it is tested on its share of the "
+                            + "category, which the daily rhythm does not move. When false, the baseline test runs from the "
+                            + "start with a flat profile (for data without a daily rhythm).");
+
+    public static final ConfigOption<Double> FDR = key("pulse.trends.fdr")
+            .doubleType()
+            .defaultValue(0.001)
+            .withDescription(
+                    "False discovery rate q of the Benjamini-Hochberg selection among the items of one category and "
+                            + "window: the expected share of false alarms among the items flagged together. Within (0, 0.5).");
 
     public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views")
             .longType()
@@ -62,7 +80,8 @@ public final class TrendOptions {
             .doubleType()
             .defaultValue(3.5)
             .withDescription(
-                    "Standardised deviation (z) of recent viewers from their baseline needed to be trending. A finite number.");
+                    "Standardised deviation (z) of recent viewers from their expectation needed to be trending, beside the "
+                            + "exact test. A finite number.");
 
     public static final ConfigOption<Double> OVERDISPERSION = key("pulse.trends.overdispersion")
             .doubleType()

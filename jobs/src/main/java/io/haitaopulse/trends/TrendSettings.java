@@ -1,5 +1,6 @@
 package io.haitaopulse.trends;
 
+import io.haitaopulse.common.Durations;
 import io.haitaopulse.common.OptionChecks;
 import io.haitaopulse.common.PulseSettings;
 import java.io.Serializable;
@@ -11,10 +12,13 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param pulse the common job options (windows, top, timezone)
  * @param recent span at the end of each window tested against the baseline; positive
+ * @param maxRecent longest recent span tested; at least {@code recent}
  * @param halfLife half-life of an item's baseline level; positive
  * @param seasonalHalfLife half-life of a category's hour-of-day profile; positive
  * @param warmup history an item needs before its baseline is trusted; not negative
- * @param requireDailyProfile whether nothing trends before its category's profile has seen every hour
+ * @param requireDailyProfile whether items are tested on their share of the category until its profile has
+ *     seen every hour (rather than against a flat profile)
+ * @param fdr Benjamini–Hochberg false discovery rate per category and window; in (0, 0.5)
  * @param minViews views in the window an item needs to be trending; not negative
  * @param minUsers distinct viewers in the window an item needs to be trending; not negative
  * @param minRatio recent viewers over baseline needed to be trending; not negative
@@ -26,10 +30,12 @@ import org.apache.flink.configuration.Configuration;
 public record TrendSettings(
         PulseSettings pulse,
         Duration recent,
+        Duration maxRecent,
         Duration halfLife,
         Duration seasonalHalfLife,
         Duration warmup,
         boolean requireDailyProfile,
+        double fdr,
         long minViews,
         long minUsers,
         double minRatio,
@@ -38,6 +44,28 @@ public record TrendSettings(
         long rowMinViews,
         Duration idleTtl)
         implements Serializable {
+
+    private static Duration maxRecent(Configuration conf) {
+        Duration max = OptionChecks.positive(conf, TrendOptions.MAX_RECENT);
+        Duration recent = conf.get(TrendOptions.RECENT);
+        if (max.compareTo(recent) < 0) {
+            throw OptionChecks.invalid(
+                    TrendOptions.MAX_RECENT,
+                    "must be at least pulse.trends.recent (" + Durations.format(recent) + ")",
+                    Durations.format(max));
+        }
+        return max;
+    }
+
+    private static double fdr(Configuration conf) {
+        double q = conf.get(TrendOptions.FDR);
+        // Above one half the cut could reach tails of counts at or below expectation, which the
+        // test reports as 1 rather than computing.
+        if (!(q > 0 && q < 0.5)) {
+            throw OptionChecks.invalid(TrendOptions.FDR, "must be within (0, 0.5)", Double.toString(q));
+        }
+        return q;
+    }
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
     public static TrendSettings from(Configuration conf) {
@@ -53,10 +81,12 @@ public record TrendSettings(
         return new TrendSettings(
                 pulse,
                 OptionChecks.positive(conf, TrendOptions.RECENT),
+                maxRecent(conf),
                 OptionChecks.positive(conf, TrendOptions.HALF_LIFE),
                 OptionChecks.positive(conf, TrendOptions.SEASONAL_HALF_LIFE),
                 OptionChecks.notNegative(conf, TrendOptions.WARMUP),
                 conf.get(TrendOptions.REQUIRE_DAILY_PROFILE),
+                fdr(conf),
                 OptionChecks.atLeastLong(conf, TrendOptions.MIN_VIEWS, 0),
                 OptionChecks.atLeastLong(conf, TrendOptions.MIN_USERS, 0),
                 OptionChecks.atLeast(conf, TrendOptions.MIN_RATIO, 0.0),

@@ -20,15 +20,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Windows of 10 ms sliding by 5 ms, recent span 5 ms, half-life one pane (a = 0.5), warm after
- * one pane, thresholds: 3 views, 2 viewers, ratio 2, z 1, no overdispersion; rows for items with
- * 2+ views. Category 7: item 1 has 2, 2, 8 views in panes 0, 5, 10; item 2 one view in pane 0.
+ * one pane, thresholds: 3 views, 2 viewers, ratio 2, z 1, false discovery rate 0.1, no
+ * overdispersion; rows for items with 2+ views; a flat profile. Category 7: item 1 has 2, 2, 8
+ * views (and viewers) in panes 0, 5, 10; item 2 one view in pane 0.
  *
  * <pre>
- * item 1  window end  fold   level  baseline  recent exp.  views  recent  ratio  z
- *         5           -      -      -         -            2      2       -      -
- *         10          p0=2   2      4         2            4      2       1.0    0
- *         15          p5=2   2      4         2            10     8       2.5    (8-2)/sqrt 2   trending
- *         20          p10=8  5      10        5            8      0       0.8    -5/sqrt 5
+ * item 1  window end  fold   level  W2     baseline  recent exp.  views  recent  ratio  z
+ *         5           -      -      -      -         -            2      2       -      -
+ *         10          p0=2   2      1      4         2            4      2       1.0    0
+ *         15          p5=2   2      0.5    4         2            10     8       2.5    6/sqrt(2 + 0.25*4)   trending
+ *         20          p10=8  5      0.375  10        5            8      0       0.8    -5/sqrt(5 + 0.075*25)
+ * W2: sum of squared weights, (1 - a)^2 W2 + a^2; the level's relative variance v = W2 / level.
+ * At 15 the tail of a negative binomial with mean 2 and inverse size 0.25 at 8 is 0.0088232
+ * (summed independently), the only item tested: a discovery at q = 0.1.
  * category (3, 2, 8 views): level 3 → 2.5 → 5.25
  * </pre>
  */
@@ -39,6 +43,7 @@ class CategoryTrendsTest {
         c.set(PulseOptions.WINDOW, Duration.ofMillis(10));
         c.set(PulseOptions.SLIDE, Duration.ofMillis(5));
         c.set(TrendOptions.RECENT, Duration.ofMillis(5));
+        c.set(TrendOptions.MAX_RECENT, Duration.ofMillis(5));
         c.set(TrendOptions.HALF_LIFE, Duration.ofMillis(5));
         c.set(TrendOptions.WARMUP, Duration.ofMillis(warmupMs));
         c.set(TrendOptions.MIN_VIEWS, 3L);
@@ -46,6 +51,7 @@ class CategoryTrendsTest {
         c.set(TrendOptions.MIN_RATIO, 2.0);
         c.set(TrendOptions.MIN_Z, 1.0);
         c.set(TrendOptions.OVERDISPERSION, 0.0);
+        c.set(TrendOptions.FDR, 0.1);
         c.set(TrendOptions.ROW_MIN_VIEWS, 2L);
         c.set(TrendOptions.IDLE_TTL, Duration.ofMillis(100));
         c.set(TrendOptions.TIMEZONE_OFFSET, Duration.ZERO);
@@ -97,10 +103,10 @@ class CategoryTrendsTest {
         assertThat(rows.get(1).getZ()).isEqualTo(0.0);
         assertThat(rows.get(2).getBaseline()).isEqualTo(4.0);
         assertThat(rows.get(2).getRatio()).isEqualTo(2.5);
-        assertThat(rows.get(2).getZ()).isCloseTo(6 / Math.sqrt(2), within(1e-12));
+        assertThat(rows.get(2).getZ()).isCloseTo(6 / Math.sqrt(3), within(1e-12));
         assertThat(rows.get(3).getBaseline()).isEqualTo(10.0);
         assertThat(rows.get(3).getRatio()).isEqualTo(0.8);
-        assertThat(rows.get(3).getZ()).isCloseTo(-5 / Math.sqrt(5), within(1e-12));
+        assertThat(rows.get(3).getZ()).isCloseTo(-5 / Math.sqrt(6.875), within(1e-12));
 
         List<CategoryTrend> cats = h.getSideOutput(CategoryTrends.CATEGORY_TRENDS).stream()
                 .map(StreamRecord::getValue)
@@ -166,7 +172,7 @@ class CategoryTrendsTest {
         // episode opens, one when the window ending at 20 is evaluated without trending.
         List<TrendAlert> alerts = alerts(run(5));
         TrendAlert open = new TrendAlert(
-                1L, 7L, Instant.ofEpochMilli(15), null, Instant.ofEpochMilli(15), 2.5, 6 / Math.sqrt(2), 10L);
+                1L, 7L, Instant.ofEpochMilli(15), null, Instant.ofEpochMilli(15), 2.5, 6 / Math.sqrt(3), 10L);
         TrendAlert ended = new TrendAlert(
                 1L,
                 7L,
@@ -174,31 +180,23 @@ class CategoryTrendsTest {
                 Instant.ofEpochMilli(20),
                 Instant.ofEpochMilli(15),
                 2.5,
-                6 / Math.sqrt(2),
+                6 / Math.sqrt(3),
                 10L);
         assertThat(alerts).containsExactly(open, ended);
     }
 
     @Test
     void anEpisodeLastsWhileConsecutiveWindowsTrendKeepsItsPeaksAndEndsWhenTheItemFallsQuiet() throws Exception {
-        // Panes 0 and 5 give a level of 1 viewer per pane; then 4 and 6 viewers: trending at 15
-        // (recent 4 vs 1) and at 20 (recent 6 vs 1 + 0.5 * (4 - 1) = 2.5, ratio 2.4); after pane 15
-        // nothing, so the window ending at 25 (6 views, no recent viewers) ends the episode.
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(5))))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
-        h.processElement(views(1, 0, 1, "a"), 0);
-        h.processElement(views(1, 5, 1, "b"), 0);
-        h.processElement(views(1, 10, 4, "c", "d", "e", "f"), 0);
-        h.processElement(views(1, 15, 6, "g", "h", "i", "j", "k", "l"), 0);
-        h.processWatermark(Long.MAX_VALUE);
-        List<DemandTrend> rows = h.extractOutputValues();
+        // Panes 0 and 5 give a level of 1 viewer per pane (W2 = 0.5); then 4 and 6 viewers:
+        // trending at 15 (recent 4 vs 1, tail 0.0452675) and at 20 (recent 6 vs 1 + 0.5 * (4 - 1) =
+        // 2.5, ratio 2.4, W2 = 0.375, tail 0.0692148); after pane 15 nothing, so the window ending
+        // at 25 (6 views, no recent viewers) ends the episode.
+        List<DemandTrend> rows = risingItem(conf(5)).extractOutputValues();
         assertThat(rows).extracting(r -> r.getWindowEnd().toEpochMilli()).containsExactly(10L, 15L, 20L, 25L);
         assertThat(rows).extracting(DemandTrend::getTrending).containsExactly(false, true, true, false);
         DemandTrend w15 = rows.get(1);
         DemandTrend w20 = rows.get(2);
+        var h = risingItem(conf(5));
         List<TrendAlert> alerts = alerts(h);
         assertThat(alerts).hasSize(3);
         assertThat(alerts).extracting(TrendAlert::getStartedAt).containsOnly(Instant.ofEpochMilli(15));
@@ -211,5 +209,126 @@ class CategoryTrendsTest {
         assertThat(last.getPeakRatio()).isEqualTo(Math.max(w15.getRatio(), w20.getRatio()));
         assertThat(last.getPeakZ()).isEqualTo(Math.max(w15.getZ(), w20.getZ()));
         assertThat(h.numKeyedStateEntries()).isZero();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> risingItem(
+            Configuration c) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        h.open();
+        h.processElement(views(1, 0, 1, "a"), 0);
+        h.processElement(views(1, 5, 1, "b"), 0);
+        h.processElement(views(1, 10, 4, "c", "d", "e", "f"), 0);
+        h.processElement(views(1, 15, 6, "g", "h", "i", "j", "k", "l"), 0);
+        h.processWatermark(Long.MAX_VALUE);
+        return h;
+    }
+
+    @Test
+    void theExactTailDecidesAgainstTheFalseDiscoveryRate() throws Exception {
+        // Tails 0.0452675 (window 15) and 0.0692148 (window 20): at q = 0.05 only the first is a
+        // discovery, at q = 0.04 neither, although ratio and z pass in both.
+        Configuration c = conf(5);
+        c.set(TrendOptions.FDR, 0.05);
+        assertThat(risingItem(c).extractOutputValues())
+                .extracting(DemandTrend::getTrending)
+                .containsExactly(false, true, false, false);
+        c.set(TrendOptions.FDR, 0.04);
+        assertThat(risingItem(c).extractOutputValues())
+                .extracting(DemandTrend::getTrending)
+                .containsOnly(false);
+    }
+
+    @Test
+    void itemsOfAWindowAreOneFamily() throws Exception {
+        // Item 1 alone trends at 15 with tail 0.0088232 <= 0.1 / 1. With item 3 tested beside it
+        // (2 viewers per pane throughout: recent 2 vs 2, tail 1), the family has two members and
+        // the cut for the smallest tail is 0.1 / 2 = 0.05: still a discovery. With q = 0.015 it is
+        // alone (0.0088 <= 0.015) but not among two (0.0088 > 0.0075).
+        Configuration c = conf(5);
+        c.set(TrendOptions.FDR, 0.015);
+        var alone = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        alone.open();
+        var pair = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        pair.open();
+        for (var h : List.of(alone, pair)) {
+            h.processElement(views(1, 0, 2, "a", "b"), 0);
+            h.processElement(views(1, 5, 2, "a", "c"), 0);
+            h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
+        }
+        for (long pane = 0; pane <= 10; pane += 5) {
+            pair.processElement(views(3, pane, 2, "x", "y"), 0);
+        }
+        alone.processWatermark(Long.MAX_VALUE);
+        pair.processWatermark(Long.MAX_VALUE);
+        assertThat(alone.extractOutputValues())
+                .filteredOn(r -> r.getItemId() == 1L)
+                .extracting(DemandTrend::getTrending)
+                .containsExactly(false, false, true, false);
+        assertThat(pair.extractOutputValues())
+                .filteredOn(r -> r.getItemId() == 1L)
+                .extracting(DemandTrend::getTrending)
+                .containsOnly(false);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> dayOne(double fdr)
+            throws Exception {
+        Configuration c = conf(5);
+        // Milliseconds of data never complete a daily profile: the share test decides.
+        c.set(TrendOptions.REQUIRE_DAILY_PROFILE, true);
+        c.set(TrendOptions.FDR, fdr);
+        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        h.open();
+        h.processElement(views(1, 0, 2, "a", "b"), 0);
+        h.processElement(views(1, 5, 2, "a", "c"), 0);
+        h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
+        for (long pane = 0; pane <= 10; pane += 5) {
+            h.processElement(views(2, pane, 6, "p", "q", "r", "s", "t", "u"), 0);
+        }
+        h.processWatermark(Long.MAX_VALUE);
+        return h;
+    }
+
+    /**
+     * Before the daily profile is complete, item 1 (2, 2, 8 viewers) is tested on its share of
+     * category 7 (8, 8, 14 viewers per pane, item 2 the rest). Decay 0.5 per pane. Window 15:
+     * the item's discounted viewers 0.5 * 2 + 2 = 3 (squared weights 0.25 * 2 + 2 = 2.5) over the
+     * category's 0.5 * 8 + 8 = 12: share 0.25, relative variance 2.5 / 9. Beta concentration
+     * 0.75 / (0.25 * 2.5 / 9) - 1 = 9.8, so 8 of 14 viewers of pane 10 against a beta-binomial
+     * (14, 2.45, 7.35): mean 3.5, variance 14 * 0.25 * 0.75 * 23.8 / 10.8, z = 1.8709891, tail
+     * 0.0672937 (summed independently); rest of the category 6 viewers, expected 6 / 3 = 2: ratio
+     * 4. Views of the window [5, 15): 10 of the category's 22, share of views 0.25, baseline
+     * 12 / 3 = 4, ratio 2.5. Two items tested: a discovery when 0.0673 <= q / 2.
+     */
+    @Test
+    void onDayOneItemsAreTestedOnTheirShareOfTheCategory() throws Exception {
+        List<DemandTrend> rows = dayOne(0.2).extractOutputValues().stream()
+                .filter(r -> r.getItemId() == 1L)
+                .toList();
+        assertThat(rows).extracting(r -> r.getWindowEnd().toEpochMilli()).containsExactly(5L, 10L, 15L, 20L);
+        DemandTrend w15 = rows.get(2);
+        assertThat(w15.getBaseline()).isCloseTo(4.0, within(1e-12));
+        assertThat(w15.getRatio()).isCloseTo(2.5, within(1e-12));
+        assertThat(w15.getZ()).isCloseTo(1.8709891074231402, within(1e-12));
+        assertThat(rows).extracting(DemandTrend::getTrending).containsExactly(false, false, true, false);
+        // Item 2 is below its share at 15: never trending.
+        assertThat(dayOne(0.2).extractOutputValues())
+                .filteredOn(r -> r.getItemId() == 2L)
+                .extracting(DemandTrend::getTrending)
+                .containsOnly(false);
+        assertThat(dayOne(0.13).extractOutputValues())
+                .extracting(DemandTrend::getTrending)
+                .containsOnly(false);
     }
 }
