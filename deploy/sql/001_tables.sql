@@ -44,6 +44,18 @@ CREATE TABLE IF NOT EXISTS category_trends (
     PRIMARY KEY (window_end, category_id)
 );
 
+CREATE TABLE IF NOT EXISTS trend_alerts (
+    item_id BIGINT NOT NULL,
+    category_id BIGINT NOT NULL,
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    last_window_end BIGINT NOT NULL,
+    peak_ratio DOUBLE PRECISION,
+    peak_z DOUBLE PRECISION,
+    peak_views BIGINT NOT NULL,
+    PRIMARY KEY (item_id, started_at)
+);
+
 CREATE TABLE IF NOT EXISTS campaign_uplift (
     campaign_id TEXT NOT NULL,
     metric TEXT NOT NULL,

@@ -56,6 +56,28 @@ CREATE OR REPLACE VIEW v_category_history AS
 SELECT window_end, to_timestamp(window_end / 1000.0) AS window_end_at, category_id, views, baseline, ratio, z, trending
 FROM category_trends;
 
+-- Trend alerts: every trending episode still open, and those that ended within the last 6 hours of
+-- event time before the newest evaluated window (as_of, the newest window_end of category_trends).
+-- status: 'new' (open, started in one of the three newest evaluated windows), 'ongoing' (open,
+-- older), 'ended'. duration_ms runs from started_at to ended_at, or to the newest window while the
+-- episode lasts.
+CREATE OR REPLACE VIEW v_trend_alerts AS
+WITH cur AS (SELECT max(window_end) AS window_end FROM category_trends),
+     recent AS (SELECT min(window_end) AS window_end
+                FROM (SELECT DISTINCT window_end FROM category_trends ORDER BY window_end DESC LIMIT 3) w)
+SELECT a.item_id, a.category_id, a.started_at, a.ended_at, a.last_window_end, a.peak_ratio, a.peak_z, a.peak_views,
+       CASE WHEN a.ended_at IS NOT NULL THEN 'ended' WHEN a.started_at >= recent.window_end THEN 'new' ELSE 'ongoing' END
+           AS status,
+       coalesce(a.ended_at, greatest(cur.window_end, a.last_window_end)) - a.started_at AS duration_ms,
+       to_timestamp(a.started_at / 1000.0) AS started_time, to_timestamp(a.ended_at / 1000.0) AS ended_time,
+       cur.window_end AS as_of, i.name AS item_name, cn.category_name
+FROM trend_alerts a
+CROSS JOIN cur
+CROSS JOIN recent
+LEFT JOIN items i ON i.item_id = a.item_id
+LEFT JOIN v_category_names cn ON cn.category_id = a.category_id
+WHERE a.ended_at IS NULL OR a.ended_at > cur.window_end - 21600000;
+
 -- The live campaign scoreboard: the newest row of every campaign and metric, with the SRM flag
 -- spelled out (below 0.001 the split is broken and no number of that campaign can be trusted).
 -- holdout_pct is the campaign's planned hold-out (null without a catalogue record): a campaign

@@ -71,9 +71,9 @@
   }
   const kind = (k) => (missing(k) ? '–' : L['kind.' + k] || k);
 
-  // columns: [{key, label, cell(row) -> text or Node, num}]
-  function table(id, columns, rows, rowKey) {
-    if (!rows.length) return el('p', { class: 'empty', id: id }, L.empty);
+  // columns: [{key, label, cell(row) -> text or Node, num}]; empty: the label key shown without rows.
+  function table(id, columns, rows, rowKey, empty) {
+    if (!rows.length) return el('p', { class: 'empty', id: id }, L[empty || 'empty']);
     const head = el('tr', {}, ...columns.map((c) => el('th', { class: c.num ? 'num' : null }, L[c.label] || c.label)));
     const bodyRows = rows.map((r) => el('tr', { 'data-key': rowKey(r) },
       ...columns.map((c) => el('td', { 'data-col': c.key, class: c.num ? 'num' : null }, c.cell(r)))));
@@ -155,8 +155,48 @@
     return el('span', { class: 'move ' + kind, 'data-move': kind, title: L['move.' + kind] }, text);
   }
 
+  // A duration from milliseconds, in whole minutes: 45 min, 2 h, 1 h 35 min.
+  function duration(ms) {
+    if (missing(ms)) return '–';
+    const minutes = Math.max(0, Math.round(ms / 60000));
+    const h = Math.floor(minutes / 60), m = minutes % 60;
+    if (h === 0) return L['duration.min'].replace('{n}', String(m));
+    return (m === 0 ? L['duration.h'] : L['duration.hmin'].replace('{m}', String(m))).replace('{h}', String(h));
+  }
+  // How far above its baseline an episode peaked: 4.2×.
+  const times = (v) => (missing(v) ? '–' : fixed(v, 1) + '×');
+
+  // Trend alerts: open episodes (new or ongoing), then those that ended lately, greyed.
+  function alerts(d, main) {
+    const section = el('section', { class: 'alerts' }, el('h3', {}, L.alerts));
+    section.appendChild(table('trend-alerts', [
+      { key: 'status', label: 'status',
+        cell: (r) => el('span', { class: 'status ' + r.status, 'data-status': r.status }, L['status.' + r.status] || r.status) },
+      { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },
+      { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
+      { key: 'started', label: 'started', cell: (r) => shopTime(r.started_at) },
+      { key: 'duration', label: 'duration', num: true, cell: (r) => duration(r.duration_ms) },
+      { key: 'peak_ratio', label: 'peak_ratio', num: true, cell: (r) => times(r.peak_ratio) },
+      { key: 'peak_views', label: 'peak_views', num: true, cell: (r) => count(r.peak_views) },
+    ], d.alerts, (r) => r.item_id + '|' + r.started_at, 'alerts.none'));
+    section.appendChild(el('h4', {}, L['alerts.ended']));
+    const ended = table('trend-alerts-ended', [
+      { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },
+      { key: 'category', label: 'category', cell: (r) => named(r.category_name, r.category_id) },
+      { key: 'started', label: 'started', cell: (r) => shopTime(r.started_at) },
+      { key: 'ended', label: 'ended', cell: (r) => shopTime(r.ended_at) },
+      { key: 'duration', label: 'duration', num: true, cell: (r) => duration(r.duration_ms) },
+      { key: 'peak_ratio', label: 'peak_ratio', num: true, cell: (r) => times(r.peak_ratio) },
+      { key: 'peak_views', label: 'peak_views', num: true, cell: (r) => count(r.peak_views) },
+    ], d.ended_alerts, (r) => r.item_id + '|' + r.started_at, 'alerts.ended.none');
+    ended.classList.add('ended');
+    section.appendChild(ended);
+    main.appendChild(section);
+  }
+
   const render = {
     trending(d, main) {
+      alerts(d, main);
       main.appendChild(el('h3', {}, L['trending.items']));
       main.appendChild(table('trending-items', [
         { key: 'item', label: 'item', cell: (r) => named(r.item_name, r.item_id) },

@@ -47,6 +47,22 @@ final class Pages {
         label("sep", ", ", "，");
         label("timezone", "Times in shop time, {tz}", "时间均为店铺时间（{tz}）");
         label("timezone.sim", "Times in simulated shop time, {tz}", "时间均为模拟店铺时间（{tz}）");
+        label("alerts", "Alerts", "趋势预警");
+        label("alerts.none", "No item is trending", "暂无商品处于趋势中");
+        label("alerts.ended", "Recently ended (last 6 h)", "近期结束（近 6 小时）");
+        label("alerts.ended.none", "None ended in the last 6 h", "近 6 小时内没有结束的预警");
+        label("status", "Status", "状态");
+        label("status.new", "new", "新");
+        label("status.ongoing", "ongoing", "持续中");
+        label("started", "Started", "开始");
+        label("ended", "Ended", "结束");
+        label("duration", "Duration", "持续时间");
+        // {n}: minutes; {h} and {m}: hours and the minutes beyond them.
+        label("duration.min", "{n} min", "{n} 分钟");
+        label("duration.h", "{h} h", "{h} 小时");
+        label("duration.hmin", "{h} h {m} min", "{h} 小时 {m} 分钟");
+        label("peak_ratio", "Peak ratio", "峰值倍数");
+        label("peak_views", "Peak views", "峰值浏览");
         label("trending.items", "Trending items", "趋势商品");
         label("trending.categories", "Categories", "品类");
         label("item", "Item", "商品");

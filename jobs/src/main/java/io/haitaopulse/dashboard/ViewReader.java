@@ -40,6 +40,17 @@ final class ViewReader {
             "SELECT window_end, category_id, category_name, views, carts, buys, active_items, baseline, ratio, z, "
                     + "trending, trending_items, top_trending_item_id FROM v_category_trends_now "
                     + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id";
+    /** Open trend episodes, the newest first: new ones (started in the newest few windows), then ongoing ones. */
+    static final String ALERTS_SQL =
+            "SELECT status, item_id, item_name, category_id, category_name, started_at, duration_ms, peak_ratio, "
+                    + "peak_views FROM v_trend_alerts WHERE status <> 'ended' "
+                    + "ORDER BY started_at DESC, peak_z DESC NULLS LAST, item_id LIMIT " + TRENDING_LIMIT;
+    /** Episodes that ended within the view's few hours, the most recently ended first. */
+    static final String ENDED_ALERTS_SQL =
+            "SELECT item_id, item_name, category_id, category_name, started_at, ended_at, duration_ms, peak_ratio, "
+                    + "peak_views FROM v_trend_alerts WHERE status = 'ended' "
+                    + "ORDER BY ended_at DESC, started_at DESC, item_id LIMIT " + TRENDING_LIMIT;
+
     static final String HOT_SQL =
             "SELECT window_end, scope, scope_name, rank, item_id, item_name, views, previous_rank FROM v_hot_items_current "
                     + "ORDER BY scope = 'all' DESC, scope, rank";
@@ -137,6 +148,8 @@ final class ViewReader {
             List<Map<String, Object>> items = rows(c, TRENDING_SQL, lang);
             List<Map<String, Object>> categories = rows(c, CATEGORIES_SQL, lang);
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("alerts", rows(c, ALERTS_SQL, lang));
+            out.put("ended_alerts", rows(c, ENDED_ALERTS_SQL, lang));
             out.put("items", items);
             out.put("categories", categories);
             out.put(

@@ -17,6 +17,7 @@ import io.haitaopulse.schema.ReferralCredit;
 import io.haitaopulse.schema.SourcingShortlist;
 import io.haitaopulse.schema.SuspiciousEvent;
 import io.haitaopulse.schema.Traffic;
+import io.haitaopulse.schema.TrendAlert;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -47,6 +48,13 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
             new OutputTable<>("demand_trends", DemandTrend.class, true, List.of("window_end", "item_id"));
     public static final OutputTable<CategoryTrend> CATEGORY_TRENDS =
             new OutputTable<>("category_trends", CategoryTrend.class, true, List.of("window_end", "category_id"));
+    /**
+     * One row per trending episode of an item, rewritten as the episode opens, extends and ends:
+     * the newest row of a key is the episode's current state.
+     */
+    public static final OutputTable<TrendAlert> TREND_ALERTS =
+            new OutputTable<>("trend_alerts", TrendAlert.class, true, List.of("item_id", "started_at"));
+
     public static final OutputTable<CampaignUplift> CAMPAIGN_UPLIFT =
             new OutputTable<>("campaign_uplift", CampaignUplift.class, true, List.of("campaign_id", "metric", "as_of"));
     public static final OutputTable<CampaignDid> CAMPAIGN_DID =
@@ -84,6 +92,7 @@ public final class OutputTable<T extends SpecificRecordBase> implements Serializ
                 HOT_ITEMS,
                 DEMAND_TRENDS,
                 CATEGORY_TRENDS,
+                TREND_ALERTS,
                 CAMPAIGN_UPLIFT,
                 CAMPAIGN_DID,
                 COUPON_FUNNEL,

@@ -32,7 +32,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * What a live job needs before it starts: the topics and tables exist and both systems answer.
  * Missing topics are created with {@code pulse.kafka.partitions} partitions (the catalogue topic
- * {@code items} compacted, {@link #configOf}) and missing tables
+ * {@code items} and the output topic {@code trend_alerts} compacted, {@link #configOf}) and missing tables
  * with the DDL of {@link PgTable} (the same as {@code deploy/sql/001_tables.sql}); nothing that
  * exists is changed. Failures become one-line {@link IllegalArgumentException}s naming the
  * address that did not answer.
@@ -123,11 +123,19 @@ public final class LiveSetup {
 
     /**
      * The topic configuration Pulse creates topic {@code name} with: {@code cleanup.policy=compact}
-     * for the {@link Topics#COMPACTED} inputs, the broker's defaults (empty) for every other.
+     * for the {@link Topics#COMPACTED} inputs, {@code cleanup.policy=compact,delete} for the
+     * {@link Topics#COMPACTED_OUTPUTS}, the broker's defaults (empty) for every other.
      */
     public static Map<String, String> configOf(String name) {
-        boolean compacted = Topics.COMPACTED.stream().anyMatch(t -> t.name().equals(name));
-        return compacted ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of();
+        if (Topics.COMPACTED.stream().anyMatch(t -> t.name().equals(name))) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        if (Topics.COMPACTED_OUTPUTS.stream().anyMatch(t -> Topics.output(t).equals(name))) {
+            return Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
+        }
+        return Map.of();
     }
 
     /**

@@ -25,7 +25,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  *
  * <p>Output topics are named exactly like their table (CONTRACTS §3) and keyed by the table's
  * key fields joined with {@code '|'}, so a compacted topic keeps the last version of each row,
- * like the upsert into PostgreSQL.
+ * like the upsert into PostgreSQL. Of the output topics only {@code trend_alerts} is compacted
+ * ({@link #COMPACTED_OUTPUTS}).
  */
 public final class Topics {
 
@@ -96,6 +97,17 @@ public final class Topics {
      * per key is what counts, kept for every key instead of for a retention time.
      */
     public static final List<Input<?>> COMPACTED = List.of(ITEMS);
+
+    /**
+     * Output topics created with {@code cleanup.policy=compact,delete}: tables whose rows are
+     * mostly updates of the same key. An episode of {@code trend_alerts} is written again every
+     * window it lasts, and only its newest row counts, so compaction lets a reader that starts
+     * from the beginning read one row per episode instead of all its versions; {@code delete}
+     * still drops episodes that ended longer than the retention time ago, as every other output
+     * topic drops its rows. The other upsert tables rarely write a key twice (a window re-fired by
+     * allowed lateness, a late payment): compaction would buy them nothing.
+     */
+    public static final List<OutputTable<?>> COMPACTED_OUTPUTS = List.of(OutputTable.TREND_ALERTS);
 
     private Topics() {}
 

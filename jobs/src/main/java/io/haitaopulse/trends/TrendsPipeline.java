@@ -18,14 +18,15 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The {@code trends} job for buying teams: hot items (sliding-window Top-N of VIEW clicks,
- * globally and per category) and demand trends (which items and categories are taking off).
+ * globally and per category), demand trends (which items and categories are taking off) and trend
+ * alerts (each item's trending episodes, as they open, extend and end).
  *
  * <pre>
  * sources ─ bot filter (all inputs, keyed by user) ─ route ─┬─ ViewPaneAggregator     (chained: views per item, category, pane)
  *                                                          │    ├─ keyBy(category)   ─ ScopeTopN[CATEGORY]  ──────────────────────────┐
  *                                                          │    └─ keyBy(item shard) ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
  *                                                          └─ ActivityPaneAggregator (chained: views, viewers, carts, buys per item, category, pane)
- *                                                               └─ keyBy(category)   ─ CategoryTrends ─ demand_trends, category_trends
+ *                                                               └─ keyBy(category)   ─ CategoryTrends ─ demand_trends, category_trends, trend_alerts
  * </pre>
  *
  * The global ranking is computed in {@value #ALL_SHARDS} shards of the item space ({@link #shardOf}), so
@@ -57,7 +58,11 @@ public final class TrendsPipeline implements PulseJob {
 
     @Override
     public List<OutputTable<?>> tables() {
-        return List.of(OutputTable.HOT_ITEMS, OutputTable.DEMAND_TRENDS, OutputTable.CATEGORY_TRENDS);
+        return List.of(
+                OutputTable.HOT_ITEMS,
+                OutputTable.DEMAND_TRENDS,
+                OutputTable.CATEGORY_TRENDS,
+                OutputTable.TREND_ALERTS);
     }
 
     @Override
@@ -81,6 +86,9 @@ public final class TrendsPipeline implements PulseJob {
                 .uid("demand-trends");
         sinks.write(OutputTable.DEMAND_TRENDS, trends);
         sinks.write(OutputTable.CATEGORY_TRENDS, trends.getSideOutput(CategoryTrends.CATEGORY_TRENDS));
+        // An episode's rows all come from the subtask of its category, in order: a sink that keeps
+        // the order of its input (every one does) ends with the episode's newest row per key.
+        sinks.write(OutputTable.TREND_ALERTS, trends.getSideOutput(CategoryTrends.TREND_ALERTS));
         return routed.late();
     }
 

@@ -174,7 +174,8 @@ class PulseCliTest {
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .startsWith(
                         "replay trends: read 2 events (1 valid, 1 dead-lettered, 0 late); rows written: hot_items 24,"
-                                + " demand_trends 0, category_trends 12, items 0, late_events 0, dead_letters 1, suspicious_events 0;")
+                                + " demand_trends 0, category_trends 12, trend_alerts 0, items 0, late_events 0, dead_letters 1,"
+                                + " suspicious_events 0;")
                 .containsPattern(
                         "\nuser ids pseudonymised with key [0-9a-f]{8} \\(ephemeral: pseudonyms differ from run to run; "
                                 + "set PULSE_PSEUDONYM_KEY to keep them\\); segment rows under k = 10 users suppressed: 0\\R"

@@ -23,6 +23,7 @@ import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.PgRows;
+import io.haitaopulse.trends.TrendOptions;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
  * day's clicks, stopped with a savepoint, resumed from it at parallelism 2 on the second third,
  * stopped with a savepoint again and resumed at parallelism 1 on the rest (1→2→1, each
  * resume a new submission of the jar, as an upgrade is). The tables equal a replay of the whole
- * day in one piece, row for row.
+ * day in one piece, row for row (trend_alerts: each episode's final row, though episodes were open
+ * in the savepoints).
  *
  * <p>The live job is unbounded, so the test closes event time with one sentinel click per
  * partition two hours after the last real click: every window holding real data is then final,
@@ -77,8 +79,11 @@ class ClusterSavepointRescaleIT {
         new MarketSimulator(small.withDisorder(small.maxDelay(), 0.0, 0.0), 11).run(events);
         Path clicks = events.resolve("clicks.jsonl");
         Path replay = work.resolve("replay");
-        Replay.run(new Replay.Spec(
-                "trends", List.of(clicks), replay, InputFormat.JSONL, new Configuration(), 2, null, null));
+        // One simulated day is all the history there is: trending on the hour-of-day profile seen so
+        // far puts open trend episodes into the savepoints, which must carry them across rescaling.
+        Configuration options = new Configuration();
+        options.set(TrendOptions.REQUIRE_DAILY_PROFILE, false);
+        Replay.run(new Replay.Spec("trends", List.of(clicks), replay, InputFormat.JSONL, options, 2, null, null));
 
         List<String> lines = Files.readAllLines(clicks, StandardCharsets.UTF_8);
         Path first = work.resolve("first/clicks.jsonl");
@@ -136,6 +141,7 @@ class ClusterSavepointRescaleIT {
                                 // bulk is never taken for idle (its events would then be late); the empty topics
                                 // stop holding event time back after it.
                                 "pulse.idle-timeout: 20s",
+                                TrendOptions.REQUIRE_DAILY_PROFILE.key() + ": false",
                                 "execution.checkpointing.interval: 1s",
                                 ""));
                 List<String> args = List.of("run", "--job", "trends", "--config", config.toString());
@@ -207,8 +213,14 @@ class ClusterSavepointRescaleIT {
                         .as("late events (the data has none)")
                         .isZero();
 
-                for (OutputTable<?> table :
-                        List.of(OutputTable.HOT_ITEMS, OutputTable.DEMAND_TRENDS, OutputTable.CATEGORY_TRENDS)) {
+                assertThat(ReplayOutput.readRows(replay.resolve("trend_alerts.jsonl")))
+                        .as("trend episodes")
+                        .isNotEmpty();
+                for (OutputTable<?> table : List.of(
+                        OutputTable.HOT_ITEMS,
+                        OutputTable.DEMAND_TRENDS,
+                        OutputTable.CATEGORY_TRENDS,
+                        OutputTable.TREND_ALERTS)) {
                     List<String> want = sorted(ReplayOutput.readRows(replay.resolve(table.name() + ".jsonl")));
                     assertThat(sorted(PgRows.read(pgUrl, table)))
                             .as(table.name())

@@ -77,6 +77,7 @@ class DashboardBrowserIT {
             "hot_items",
             "demand_trends",
             "category_trends",
+            "trend_alerts",
             "campaign_uplift",
             "campaign_did",
             "channel_attribution",
@@ -199,7 +200,18 @@ class DashboardBrowserIT {
                         "  WHERE window_end = (SELECT max(window_end) FROM demand_trends) ORDER BY views DESC, item_id LIMIT 3);",
                         "INSERT INTO hot_items SELECT window_start, window_end, '" + SCRIPT
                                 + "', 1, 4242, 7 FROM hot_items",
-                        "  ORDER BY window_end DESC LIMIT 1;"));
+                        "  ORDER BY window_end DESC LIMIT 1;",
+                        // Trend episodes around the newest evaluated window W: item 4242 new (started 10 min
+                        // before W), item 999995 (no catalogue record, category 107 unnamed) ongoing for 95 min;
+                        // both ended earlier, 4242 after 45 min, 4h15m before W, 999995 after exactly 2 h; an
+                        // episode of 4242 that ended 6h05m before W is too old to show.
+                        "INSERT INTO trend_alerts SELECT a.* FROM (SELECT max(window_end) AS w FROM category_trends) c,",
+                        "  LATERAL (VALUES (4242::bigint, 101::bigint, w - 600000, NULL::bigint, w, 4.23, 6.1, 1234::bigint),",
+                        "    (999995, 107, w - 5700000, NULL, w, 12.34, 9.9, 98765),",
+                        "    (4242, 101, w - 18000000, w - 15300000, w - 15600000, 3.27, 5.0, 75),",
+                        "    (999995, 107, w - 21000000, w - 13800000, w - 14100000, 2.61, 4.4, 300),",
+                        "    (4242, 101, w - 24900000, w - 21900000, w - 22200000, 8.0, 8.0, 800)) a",
+                        "  ON CONFLICT DO NOTHING;"));
 
         // Role names are cluster-wide and the test server may be reused: a name of this run only.
         String role = "dash_browser_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
@@ -328,6 +340,36 @@ class DashboardBrowserIT {
                 "return Array.from(document.querySelectorAll('canvas.spark')).filter(c => Chart.getChart(c)).length");
         assertThat(((Number) charted).intValue()).isEqualTo(items.size() + categories.size());
         screenshot("trending");
+    }
+
+    @Test
+    void trendingListsNewAndOngoingAlertsAndGreysTheRecentlyEnded() throws Exception {
+        open("/trending", "trending");
+        long w = newestWindow();
+        assertThat(driver.findElement(By.cssSelector("section.alerts h3")).getText())
+                .isEqualTo("Alerts");
+        assertThat(driver.findElement(By.cssSelector("section.alerts h4")).getText())
+                .isEqualTo("Recently ended (last 6 h)");
+        // The replay ends every episode at the end of its input: the open ones are the two planted here.
+        assertThat(shownAlerts())
+                .isEqualTo(expectedAlerts("en"))
+                .containsExactly(
+                        "new|new|Aptamil Profutura 2 800g 4242|Infant formula 101|" + shopTime(w - 600_000)
+                                + "|10 min|4.2×|1,234",
+                        "ongoing|ongoing|999995|107|" + shopTime(w - 5_700_000) + "|1 h 35 min|12.3×|98,765");
+        assertThat(shownEndedAlerts())
+                .isEqualTo(expectedEndedAlerts("en"))
+                .contains(
+                        "Aptamil Profutura 2 800g 4242|Infant formula 101|" + shopTime(w - 18_000_000) + "|"
+                                + shopTime(w - 15_300_000) + "|45 min|3.3×|75",
+                        "999995|107|" + shopTime(w - 21_000_000) + "|" + shopTime(w - 13_800_000) + "|2 h|2.6×|300")
+                .noneMatch(r -> r.contains(shopTime(w - 24_900_000)));
+        // Ended episodes are greyed, open ones in the page's text colour.
+        assertThat(js("return getComputedStyle(document.querySelector('#trend-alerts-ended tbody td')).color"))
+                .isEqualTo("rgb(136, 136, 136)");
+        assertThat(js("return getComputedStyle(document.querySelector('#trend-alerts tbody td')).color"))
+                .isEqualTo("rgb(34, 34, 34)");
+        screenshot("trending-alerts");
     }
 
     @Test
@@ -548,6 +590,29 @@ class DashboardBrowserIT {
         assertThat(tableRows("trending-categories", "category", "views", "active_items"))
                 .isEqualTo(categoryRows("zh"))
                 .anyMatch(r -> r.startsWith("婴儿奶粉 101|"));
+        long w = newestWindow();
+        assertThat(driver.findElement(By.cssSelector("section.alerts h3")).getText())
+                .isEqualTo("趋势预警");
+        assertThat(driver.findElement(By.cssSelector("section.alerts h4")).getText())
+                .isEqualTo("近期结束（近 6 小时）");
+        assertThat(driver.findElements(By.cssSelector("#trend-alerts th")).stream()
+                        .map(WebElement::getText))
+                .containsExactly("状态", "商品", "品类", "开始", "持续时间", "峰值倍数", "峰值浏览");
+        assertThat(driver.findElements(By.cssSelector("#trend-alerts-ended th")).stream()
+                        .map(WebElement::getText))
+                .containsExactly("商品", "品类", "开始", "结束", "持续时间", "峰值倍数", "峰值浏览");
+        assertThat(shownAlerts())
+                .isEqualTo(expectedAlerts("zh"))
+                .containsExactly(
+                        "new|新|Aptamil Profutura 2 800g 4242|婴儿奶粉 101|" + shopTime(w - 600_000) + "|10 分钟|4.2×|1,234",
+                        "ongoing|持续中|999995|107|" + shopTime(w - 5_700_000) + "|1 小时 35 分钟|12.3×|98,765");
+        assertThat(shownEndedAlerts())
+                .isEqualTo(expectedEndedAlerts("zh"))
+                .contains(
+                        "Aptamil Profutura 2 800g 4242|婴儿奶粉 101|" + shopTime(w - 18_000_000) + "|"
+                                + shopTime(w - 15_300_000) + "|45 分钟|3.3×|75",
+                        "999995|107|" + shopTime(w - 21_000_000) + "|" + shopTime(w - 13_800_000) + "|2 小时|2.6×|300");
+        screenshot("trending-zh");
         open("/campaigns?lang=zh", "campaigns");
         assertThat(tableRows("scoreboard", "campaign", "kind", "metric", "lift_abs"))
                 .contains("Singles' Day 11.11 c-1111|节日折扣|转化率|+1.8 pp", "Singles' Day 11.11 c-1111|节日折扣|人均收入|+¥59.77");
@@ -670,6 +735,55 @@ class DashboardBrowserIT {
                         + "ORDER BY ratio DESC NULLS LAST, views DESC, category_id")
                 .stream()
                 .map(r -> named(part(r.get(0), lang), r.get(1)) + "|" + count(r.get(2)) + "|" + count(r.get(3)))
+                .toList();
+    }
+
+    /** The newest evaluated window: what the alerts' ages are measured against. */
+    private static long newestWindow() throws Exception {
+        return Long.parseLong(
+                rows("SELECT max(window_end) FROM category_trends").get(0));
+    }
+
+    /** The open alerts on the page: status (attribute, then text), item, category, start, duration, peaks. */
+    private static List<String> shownAlerts() {
+        return shown(
+                "#trend-alerts tbody tr",
+                "[data-status]@data-status",
+                "[data-col='status']",
+                "[data-col='item']",
+                "[data-col='category']",
+                "[data-col='started']",
+                "[data-col='duration']",
+                "[data-col='peak_ratio']",
+                "[data-col='peak_views']");
+    }
+
+    private static List<String> expectedAlerts(String lang) throws Exception {
+        return values("SELECT status, item_name, item_id, category_name, category_id, started_at, duration_ms, "
+                        + "peak_ratio, peak_views FROM v_trend_alerts WHERE status <> 'ended' "
+                        + "ORDER BY started_at DESC, peak_z DESC NULLS LAST, item_id LIMIT 50")
+                .stream()
+                .map(r -> r.get(0) + "|" + ("zh".equals(lang) ? ("new".equals(r.get(0)) ? "新" : "持续中") : r.get(0))
+                        + "|" + named(r.get(1), r.get(2)) + "|" + named(part(r.get(3), lang), r.get(4)) + "|"
+                        + shopTime(((Number) r.get(5)).longValue()) + "|" + duration(r.get(6), lang) + "|"
+                        + times(r.get(7)) + "|" + count(r.get(8)))
+                .toList();
+    }
+
+    private static List<String> shownEndedAlerts() {
+        return tableRows(
+                "trend-alerts-ended", "item", "category", "started", "ended", "duration", "peak_ratio", "peak_views");
+    }
+
+    private static List<String> expectedEndedAlerts(String lang) throws Exception {
+        return values("SELECT item_name, item_id, category_name, category_id, started_at, ended_at, duration_ms, "
+                        + "peak_ratio, peak_views FROM v_trend_alerts WHERE status = 'ended' "
+                        + "ORDER BY ended_at DESC, started_at DESC, item_id LIMIT 50")
+                .stream()
+                .map(r -> named(r.get(0), r.get(1)) + "|" + named(part(r.get(2), lang), r.get(3)) + "|"
+                        + shopTime(((Number) r.get(4)).longValue()) + "|"
+                        + shopTime(((Number) r.get(5)).longValue()) + "|" + duration(r.get(6), lang) + "|"
+                        + times(r.get(7)) + "|" + count(r.get(8)))
                 .toList();
     }
 
@@ -809,6 +923,22 @@ class DashboardBrowserIT {
 
     private static String count(Object v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
+    }
+
+    /** Whole minutes: "45 min", "2 h", "1 h 35 min"; in Chinese 分钟 and 小时. */
+    private static String duration(Object ms, String lang) {
+        long minutes = Math.round(((Number) ms).longValue() / 60_000.0);
+        long h = minutes / 60;
+        long m = minutes % 60;
+        boolean zh = "zh".equals(lang);
+        String min = zh ? " 分钟" : " min";
+        String hours = zh ? " 小时" : " h";
+        return h == 0 ? m + min : m == 0 ? h + hours : h + hours + " " + m + min;
+    }
+
+    /** A ratio as a multiple, one decimal: "4.2×". */
+    private static String times(Object v) {
+        return v == null ? "–" : fixed(((Number) v).doubleValue(), 1) + "×";
     }
 
     private static String pct(Object v) {

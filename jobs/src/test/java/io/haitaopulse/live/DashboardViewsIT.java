@@ -59,7 +59,19 @@ class DashboardViewsIT {
                         "INSERT INTO items VALUES (11, 7, 'Aptamil Profutura 2 800g', 100, 'Infant formula / 婴儿奶粉', 'Aptamil', 'DE', 26800),",
                         "  (12, 7, 'Merries diapers M 64', 50, 'Diapers / 纸尿裤', 'Kao', 'JP', 12900),",
                         "  (31, 3, 'Blackmores Fish Oil 1000mg', 10, 'Health supplements / 保健品', 'Blackmores', 'AU', 15900);",
-                        "INSERT INTO campaigns VALUES ('c1', 'HOLIDAY_DISCOUNT', 0, 1000, 0.1, null, null, 'Singles'' Day');"));
+                        "INSERT INTO campaigns VALUES ('c1', 'HOLIDAY_DISCOUNT', 0, 1000, 0.1, null, null, 'Singles'' Day');",
+                        // Evaluated windows every 5 min up to 86,400,000 (one day), newest three from 85,800,000.
+                        "INSERT INTO category_trends (window_start, window_end, category_id, views, carts, buys, active_items,",
+                        "  trending, trending_items) SELECT e - 3600000, e, 7, 1, 0, 0, 1, false, 0",
+                        "  FROM generate_series(85200000, 86400000, 300000) e;",
+                        // Item 11: new (started in the third newest window); item 12: a new episode started in the
+                        // newest window and one that ended 70 min before it; item 10 (no catalogue record, category
+                        // 5 unnamed): ongoing for 110 min; item 31: ended 6 h 30 min before the newest window,
+                        // gone; item 30: ended exactly 6 h before it, gone too.
+                        "INSERT INTO trend_alerts VALUES (11, 7, 85800000, null, 86400000, 3.5, 4.25, 60),",
+                        "  (12, 7, 86400000, null, 86400000, 2.75, 3.75, 41), (12, 7, 81000000, 82200000, 81900000, 5.25, 6.5, 90),",
+                        "  (10, 5, 79800000, null, 86400000, 9.5, 12.0, 300), (31, 3, 60000000, 63000000, 62700000, 2.6, 4.0, 30),",
+                        "  (30, 3, 64200000, 64800000, 64500000, 2.6, 4.0, 30);"));
     }
 
     @Test
@@ -80,6 +92,7 @@ class DashboardViewsIT {
                         url, "SELECT tbl, newest FROM v_freshness WHERE newest IS NOT NULL ORDER BY tbl"))
                 .containsExactly(
                         "campaign_uplift|200",
+                        "category_trends|86400000",
                         "funnel|90000000",
                         "hot_items|900",
                         "sourcing_shortlist|200",
@@ -118,6 +131,19 @@ class DashboardViewsIT {
     }
 
     @Test
+    void trendAlertsShowOpenEpisodesAsNewOrOngoingAndThoseEndedInTheLastSixHours() throws Exception {
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT status, item_id, item_name, category_name, started_at, ended_at, duration_ms, peak_ratio, "
+                                + "peak_views, as_of FROM v_trend_alerts ORDER BY status, started_at"))
+                .containsExactly(
+                        "ended|12|Merries diapers M 64|Infant formula / 婴儿奶粉|81000000|82200000|1200000|5.25|90|86400000",
+                        "new|11|Aptamil Profutura 2 800g|Infant formula / 婴儿奶粉|85800000|null|600000|3.5|60|86400000",
+                        "new|12|Merries diapers M 64|Infant formula / 婴儿奶粉|86400000|null|0|2.75|41|86400000",
+                        "ongoing|10|null|null|79800000|null|6600000|9.5|300|86400000");
+    }
+
+    @Test
     void trafficFunnelUnpaidAndBotViews() throws Exception {
         assertThat(PostgresUpsertSinkIT.rows(
                         url,
@@ -149,6 +175,10 @@ class DashboardViewsIT {
             st.executeQuery("SELECT * FROM v_hot_items_current").close();
             st.executeQuery("SELECT * FROM v_campaign_scoreboard").close();
             st.executeQuery("SELECT * FROM v_category_names").close();
+            st.executeQuery("SELECT * FROM v_trend_alerts").close();
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM trend_alerts"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> st.executeQuery("SELECT * FROM items"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("permission denied");

@@ -15,13 +15,16 @@ import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
 import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.Review;
+import io.haitaopulse.schema.TrendAlert;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.RawIdScan;
 import io.haitaopulse.testutil.TopicRecords;
+import io.haitaopulse.trends.TrendOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,17 +35,20 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 /**
  * The live path against real Kafka and PostgreSQL gives exactly the replay's rows: a simulated
  * day with disorder, late events and malformed lines, run through {@code --job all} live (bounded
- * at the offsets present at start). Every table in PostgreSQL equals the replay file row for row;
- * Kafka's read_committed hot_items topic holds each row exactly once; every malformed line is in
- * dead_letters, and so is every bad record only the wire can carry. The simulator's catalogue
- * goes through the compacted items topic into the PostgreSQL items table, and the reference tables
- * are not written back to Kafka.
+ * at the offsets present at start). Every table in PostgreSQL equals the replay file row for row
+ * (upsert tables: the newest row per key, trend_alerts among them); Kafka's read_committed
+ * hot_items topic holds each row exactly once, and the trend_alerts topic, read as a consumer
+ * would (newest record per key), holds each episode's final row; every malformed line is in
+ * dead_letters, and so is every bad record only the wire can carry. The simulator's catalogue goes
+ * through the compacted items topic into the PostgreSQL items table, and the reference tables are
+ * not written back to Kafka.
  */
 class LiveEquivalenceIT extends LiveFixture {
 
@@ -50,6 +56,16 @@ class LiveEquivalenceIT extends LiveFixture {
     SimulatorConfig config() {
         SimulatorConfig small = SimulatorConfig.scenario("small");
         return small.withDisorder(small.maxDelay(), 0.002, 0.002);
+    }
+
+    /**
+     * One simulated day is all the history there is: trending on the hour-of-day profile seen so
+     * far gives dozens of episodes, many over several windows, so trend_alerts has rows written in
+     * several versions to compare.
+     */
+    @Override
+    void jobOptions(Configuration conf) {
+        conf.set(TrendOptions.REQUIRE_DAILY_PROFILE, false);
     }
 
     @Test
@@ -79,8 +95,46 @@ class LiveEquivalenceIT extends LiveFixture {
                 .as("dead_letters topic, read_committed")
                 .hasSize(replayRows(OutputTable.DEAD_LETTERS).size() + wireOnly.size());
 
+        assertTrendAlertsTopicHoldsEachEpisodesFinalRowUnderItsKey();
         assertNoRawUserIdAnywhere(url);
         assertCatalogueTopicsAreInputsOnly();
+    }
+
+    /**
+     * trend_alerts on Kafka as a downstream consumer reads it: read_committed, the newest record
+     * per key wins. Every version of an episode is keyed {@code item_id|started_at}, and the newest
+     * per key equals the replay's row; the topic is compacted (and still deleted by retention).
+     */
+    private void assertTrendAlertsTopicHoldsEachEpisodesFinalRowUnderItsKey() throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        String topic = Topics.output(OutputTable.TREND_ALERTS);
+        AvroWire.Decoder<TrendAlert> decoder = AvroWire.decoder(TrendAlert.class);
+        Map<String, TrendAlert> newest = new LinkedHashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.read(client, topic, "read_committed");
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            TrendAlert row = decoder.decode(r.value());
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertThat(key).isEqualTo(row.getItemId() + "|" + row.getStartedAt().toEpochMilli());
+            newest.put(key, row);
+        }
+        List<JsonNode> expected = replayRows(OutputTable.TREND_ALERTS);
+        assertThat(expected).as("episodes in the replay").hasSizeGreaterThan(20);
+        assertThat(records.size())
+                .as("records on the topic: an episode is written again for every window it lasts and when it ends")
+                .isGreaterThan(newest.size());
+        assertThat(canonical(newest.values().stream().map(r -> json(r)).toList()))
+                .isEqualTo(canonical(expected));
+        try (Admin admin = Admin.create(client)) {
+            ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            assertThat(admin.describeConfigs(List.of(alerts))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(alerts)
+                            .get("cleanup.policy")
+                            .value())
+                    .isEqualTo("compact,delete");
+        }
     }
 
     /**

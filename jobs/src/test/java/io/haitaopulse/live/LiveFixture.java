@@ -101,14 +101,19 @@ abstract class LiveFixture {
     }
 
     /**
-     * {@code conf} with this fixture's pseudonymisation key: the replay and every live run share
-     * it, so rows that carry a pseudonym (late events, dead letters, referral credits) compare.
-     * Random per run of the test class; no key lives in the repository.
+     * {@code conf} with this fixture's pseudonymisation key and {@link #jobOptions}: the replay and
+     * every live run share them, so rows that carry a pseudonym (late events, dead letters, referral
+     * credits) compare, and both run the same jobs. The key is random per run of the test class; no
+     * key lives in the repository.
      */
     Configuration keyed(Configuration conf) {
         conf.set(PrivacyOptions.PSEUDONYM_SECRET, key.toBase64());
+        jobOptions(conf);
         return conf;
     }
+
+    /** Job options the replay and every live run of this fixture set on {@code conf}; none by default. */
+    void jobOptions(Configuration conf) {}
 
     void runLive(Configuration conf, Path failMarker) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.schema.HotItem;
+import io.haitaopulse.schema.TrendAlert;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -75,5 +76,39 @@ class PgTableTest {
                         " ON CONFLICT (item_id) DO UPDATE SET category_id = EXCLUDED.category_id, name = EXCLUDED.name,"
                                 + " ts = EXCLUDED.ts, category_name = EXCLUDED.category_name, brand = EXCLUDED.brand,"
                                 + " origin_country = EXCLUDED.origin_country, price_cents = EXCLUDED.price_cents");
+    }
+
+    @Test
+    void trendAlertsAreUpsertedByItemAndEpisodeStart() {
+        PgTable<TrendAlert> t = new PgTable<>(OutputTable.TREND_ALERTS);
+        // v_trend_alerts and the documented query for open episodes are written against these columns.
+        assertThat(t.ddl())
+                .isEqualTo("CREATE TABLE IF NOT EXISTS trend_alerts (\n"
+                        + "    item_id BIGINT NOT NULL,\n"
+                        + "    category_id BIGINT NOT NULL,\n"
+                        + "    started_at BIGINT NOT NULL,\n"
+                        + "    ended_at BIGINT,\n"
+                        + "    last_window_end BIGINT NOT NULL,\n"
+                        + "    peak_ratio DOUBLE PRECISION,\n"
+                        + "    peak_z DOUBLE PRECISION,\n"
+                        + "    peak_views BIGINT NOT NULL,\n"
+                        + "    PRIMARY KEY (item_id, started_at)\n"
+                        + ");\n");
+        // A later version of the episode (extended, then ended) overwrites everything but its key.
+        assertThat(t.onConflict())
+                .isEqualTo(" ON CONFLICT (item_id, started_at) DO UPDATE SET category_id = EXCLUDED.category_id,"
+                        + " ended_at = EXCLUDED.ended_at, last_window_end = EXCLUDED.last_window_end,"
+                        + " peak_ratio = EXCLUDED.peak_ratio, peak_z = EXCLUDED.peak_z,"
+                        + " peak_views = EXCLUDED.peak_views");
+        assertThat(t.keyOf(new TrendAlert(
+                        42L,
+                        101L,
+                        Instant.ofEpochMilli(1_793_620_800_000L),
+                        null,
+                        Instant.ofEpochMilli(1_793_620_800_000L),
+                        3.5,
+                        4.25,
+                        60L)))
+                .isEqualTo("42\u00001793620800000\u0000");
     }
 }

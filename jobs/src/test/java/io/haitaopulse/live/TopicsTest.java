@@ -3,6 +3,9 @@ package io.haitaopulse.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.schema.TrendAlert;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.acl.AclBinding;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The catalogue on Kafka: an input topic keyed by item id and compacted, readable by the jobs and
  * writable by producers; the reference tables have no output topic of their own (theirs would be
- * the input of the same name).
+ * the input of the same name). Of the outputs, trend_alerts alone is compacted.
  */
 class TopicsTest {
 
@@ -28,6 +31,38 @@ class TopicsTest {
             }
         }
         assertThat(LiveSetup.configOf("hot_items")).isEmpty();
+    }
+
+    @Test
+    void trendAlertsIsTheOneCompactedOutputKeyedByItemAndEpisodeStart() {
+        assertThat(LiveSetup.configOf("trend_alerts")).isEqualTo(Map.of("cleanup.policy", "compact,delete"));
+        for (String topic : Topics.outputs(OutputTable.all())) {
+            if (!topic.equals("trend_alerts")) {
+                assertThat(LiveSetup.configOf(topic)).as(topic).isEmpty();
+            }
+        }
+        // Every version of one episode has the same key, so compaction keeps its newest row.
+        TrendAlert open = new TrendAlert(
+                10100001L,
+                101L,
+                Instant.ofEpochMilli(1_793_620_800_000L),
+                null,
+                Instant.ofEpochMilli(1_793_620_800_000L),
+                3.5,
+                4.25,
+                60L);
+        TrendAlert ended = TrendAlert.newBuilder(open)
+                .setLastWindowEnd(Instant.ofEpochMilli(1_793_621_400_000L))
+                .setEndedAt(Instant.ofEpochMilli(1_793_621_700_000L))
+                .setPeakViews(75L)
+                .build();
+        for (TrendAlert row : List.of(open, ended)) {
+            assertThat(new String(TableRecordSerializer.key(OutputTable.TREND_ALERTS, row), StandardCharsets.UTF_8))
+                    .isEqualTo("10100001|1793620800000");
+        }
+        assertThat(grants(KafkaAcls.jobUser("pulse"), "trend_alerts"))
+                .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
+        assertThat(grants(KafkaAcls.producerUser("shop"), "trend_alerts")).isEmpty();
     }
 
     @Test
