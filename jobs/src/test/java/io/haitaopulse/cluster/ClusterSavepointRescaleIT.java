@@ -22,8 +22,8 @@ import io.haitaopulse.stack.LocalCluster;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
+import io.haitaopulse.testutil.LooseTrends;
 import io.haitaopulse.testutil.PgRows;
-import io.haitaopulse.trends.TrendOptions;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,10 +79,9 @@ class ClusterSavepointRescaleIT {
         new MarketSimulator(small.withDisorder(small.maxDelay(), 0.0, 0.0), 11).run(events);
         Path clicks = events.resolve("clicks.jsonl");
         Path replay = work.resolve("replay");
-        // One simulated day is all the history there is: trending on the hour-of-day profile seen so
-        // far puts open trend episodes into the savepoints, which must carry them across rescaling.
-        Configuration options = new Configuration();
-        options.set(TrendOptions.REQUIRE_DAILY_PROFILE, false);
+        // Loosened trend thresholds put open trend episodes, and the items' shares of their
+        // categories, into the savepoints, which must carry them across rescaling.
+        Configuration options = LooseTrends.apply(new Configuration());
         Replay.run(new Replay.Spec("trends", List.of(clicks), replay, InputFormat.JSONL, options, 2, null, null));
 
         List<String> lines = Files.readAllLines(clicks, StandardCharsets.UTF_8);
@@ -141,7 +140,7 @@ class ClusterSavepointRescaleIT {
                                 // bulk is never taken for idle (its events would then be late); the empty topics
                                 // stop holding event time back after it.
                                 "pulse.idle-timeout: 20s",
-                                TrendOptions.REQUIRE_DAILY_PROFILE.key() + ": false",
+                                String.join("\n", LooseTrends.yamlLines()),
                                 "execution.checkpointing.interval: 1s",
                                 ""));
                 List<String> args = List.of("run", "--job", "trends", "--config", config.toString());
