@@ -229,6 +229,18 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     expected[k] = item.viewerBaseline.level * spanFactors[k];
                 }
                 test = model.seasonal(spanViewers, expected, item.viewerBaseline.relativeVariance());
+                // The item must also stand out from its category: a swing of the whole category
+                // (or of a night hour that a day of profile has not pinned down) is not an item's
+                // trend. Both tests must reject, so the larger tail speaks (intersection-union).
+                CategoryShare viewers = item.viewerShare();
+                TrendModel.ItemTest guard = model.share(
+                        spanViewers,
+                        categorySpanViewers,
+                        viewers.share(c.viewerSum(), model),
+                        viewers.relativeVariance());
+                if (test != null && guard != null) {
+                    test = test.withTail(Math.max(test.p(), guard.p()));
+                }
             } else {
                 // Expected views of the window: the item's share of the rest of its category.
                 double viewShare = item.viewShare().share(c.viewSum(), model);

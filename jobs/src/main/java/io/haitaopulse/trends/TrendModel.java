@@ -223,7 +223,11 @@ final class TrendModel implements Serializable {
      */
     record ItemTest(long observed, double expected, double z, double p) {
         ItemTest bonferroni(int spans) {
-            return new ItemTest(observed, expected, z, Math.min(1.0, p * spans));
+            return withTail(Math.min(1.0, p * spans));
+        }
+
+        ItemTest withTail(double tail) {
+            return new ItemTest(observed, expected, z, tail);
         }
     }
 }

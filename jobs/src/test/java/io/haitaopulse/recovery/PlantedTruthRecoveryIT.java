@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every job replayed on three simulated days (scenario default, seed 1) must recover what the
- * simulator planted (truth.json): shocks trend, steady best-sellers mostly do not, true campaign
+ * simulator planted (truth.json): shocks trend, steady best-sellers never do, true campaign
  * lifts lie in their confidence intervals and the A/A campaign shows nothing, the non-randomised
  * campaign's observational lift is positive, bad items are out of the final sourcing shortlist and
  * star items rank high in it. A MiniCluster test, but over a minute of replay on two cores: it runs
@@ -55,40 +55,45 @@ class PlantedTruthRecoveryIT {
     }
 
     @Test
-    void plantedShocksTrendWithinFifteenMinutesWhileSteadyBestSellersDoNot() {
+    void plantedShocksTrendWithinHalfAnHourWhileSteadyBestSellersNeverDo() {
         Map<Long, List<Long>> trending = new HashMap<>();
         Set<Long> steady = new HashSet<>();
         truth.get("steady_high_volume_items")
                 .forEach(s -> steady.add(s.get("item_id").asLong()));
         long steadyWindows = 0;
-        long steadyFlagged = 0;
+        Set<Long> steadyFlagged = new HashSet<>();
         for (JsonNode r : rows("demand_trends")) {
+            long item = r.get("item_id").asLong();
             if (r.get("trending").asBoolean()) {
-                trending.computeIfAbsent(r.get("item_id").asLong(), k -> new ArrayList<>())
+                trending.computeIfAbsent(item, k -> new ArrayList<>())
                         .add(r.get("window_end").asLong());
+                if (steady.contains(item)) {
+                    steadyFlagged.add(item);
+                }
             }
-            if (steady.contains(r.get("item_id").asLong()) && !r.get("baseline").isNull()) {
+            if (steady.contains(item) && !r.get("baseline").isNull()) {
                 steadyWindows++;
-                steadyFlagged += r.get("trending").asBoolean() ? 1 : 0;
             }
         }
-        int shocks = 0;
-        int inTime = 0;
+        List<Long> delays = new ArrayList<>();
         for (JsonNode s : truth.get("shock_items")) {
             long onset = s.get("onset_ts").asLong();
-            long first = trending.getOrDefault(s.get("item_id").asLong(), List.of()).stream()
+            trending.getOrDefault(s.get("item_id").asLong(), List.of()).stream()
                     .filter(e -> e >= onset)
                     .min(Long::compare)
-                    .orElse(Long.MAX_VALUE);
-            shocks++;
-            inTime += first - onset <= 15 * 60_000L ? 1 : 0;
+                    .ifPresentOrElse(first -> delays.add(first - onset), () -> delays.add(Long.MAX_VALUE));
         }
-        assertThat(shocks).isGreaterThanOrEqualTo(5);
-        assertThat((double) inTime / shocks).as("recall within 15 minutes").isGreaterThanOrEqualTo(0.9);
+        delays.sort(Long::compare);
+        assertThat(delays).hasSizeGreaterThanOrEqualTo(5);
+        long inTime = delays.stream().filter(d -> d <= 30 * 60_000L).count();
+        assertThat((double) inTime / delays.size())
+                .as("recall within 30 minutes")
+                .isGreaterThanOrEqualTo(0.9);
+        assertThat(delays.get((delays.size() - 1) / 2))
+                .as("median time to detection")
+                .isLessThanOrEqualTo(15 * 60_000L);
         assertThat(steadyWindows).isGreaterThan(10_000);
-        assertThat((double) steadyFlagged / steadyWindows)
-                .as("steady windows flagged")
-                .isLessThan(0.005);
+        assertThat(steadyFlagged).as("steady best-sellers ever flagged").isEmpty();
     }
 
     @Test

@@ -331,4 +331,49 @@ class CategoryTrendsTest {
                 .extracting(DemandTrend::getTrending)
                 .containsOnly(false);
     }
+
+    private static List<DemandTrend> itemOneBesideItemTwo(double fdr, int itemTwoLastPaneViewers) throws Exception {
+        Configuration c = conf(5);
+        c.set(TrendOptions.FDR, fdr);
+        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        h.open();
+        h.processElement(views(1, 0, 2, "a", "b"), 0);
+        h.processElement(views(1, 5, 2, "a", "c"), 0);
+        h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
+        h.processElement(views(2, 0, 6, "p", "q", "r", "s", "t", "u"), 0);
+        h.processElement(views(2, 5, 6, "p", "q", "r", "s", "t", "u"), 0);
+        String[] users = new String[itemTwoLastPaneViewers];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = "v" + i;
+        }
+        h.processElement(views(2, 10, users.length, users), 0);
+        h.processWatermark(Long.MAX_VALUE);
+        return h.extractOutputValues().stream().filter(r -> r.getItemId() == 1L).toList();
+    }
+
+    /**
+     * With the profile in use, item 1 (the table above: tail 0.0088232 against its level) must
+     * also stand out from its category, the share test of {@link #onDayOneItemsAreTestedOnTheirShareOfTheCategory}
+     * (tail 0.0672937), and the larger tail decides. Two items tested: a discovery at q = 0.2
+     * (0.0673 <= 0.1), none at q = 0.1 (0.0673 > 0.05), though the level test alone would pass.
+     * When the whole category rises fourfold (item 2 too: 6, 6, 24 viewers) the item's share does
+     * not move, and it does not trend even at q = 0.2.
+     */
+    @Test
+    void withTheProfileAnItemMustAlsoStandOutFromItsCategory() throws Exception {
+        assertThat(itemOneBesideItemTwo(0.2, 6))
+                .extracting(DemandTrend::getTrending)
+                .containsExactly(false, false, true, false);
+        assertThat(itemOneBesideItemTwo(0.1, 6))
+                .extracting(DemandTrend::getTrending)
+                .containsOnly(false);
+        List<DemandTrend> categoryRises = itemOneBesideItemTwo(0.2, 24);
+        assertThat(categoryRises.get(2).getRatio())
+                .as("still 2.5 times its own baseline")
+                .isEqualTo(2.5);
+        assertThat(categoryRises).extracting(DemandTrend::getTrending).containsOnly(false);
+    }
 }
