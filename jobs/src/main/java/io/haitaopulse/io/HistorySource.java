@@ -277,11 +277,7 @@ public final class HistorySource implements Source<Ingested, HistorySource.Split
         @Override
         public InputStatus pollNext(ReaderOutput<Ingested> output) throws Exception {
             if (all == null) {
-                if (noMoreSplits) {
-                    return InputStatus.END_OF_INPUT;
-                }
-                available = new CompletableFuture<>();
-                return InputStatus.NOTHING_AVAILABLE;
+                return idle();
             }
             if (out == null) {
                 out = output.createOutputForSplit(SPLIT_ID);
@@ -292,13 +288,24 @@ public final class HistorySource implements Source<Ingested, HistorySource.Split
                 closeAll();
                 all = null;
                 out = null;
-                return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+                return idle();
             }
             out.collect(next.take());
             if (next.advance()) {
                 cursors.add(next);
             }
             return InputStatus.MORE_AVAILABLE;
+        }
+
+        /**
+         * Without a split: the end of input once there will be none, else nothing yet. Either way
+         * the availability future is a fresh one that only a new split or the end of splits
+         * completes: a {@code HybridSource} keeps asking a finished reader until it switches to the
+         * next source, and a completed future would make that a busy loop.
+         */
+        private InputStatus idle() {
+            available = new CompletableFuture<>();
+            return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
         }
 
         @Override
@@ -352,8 +359,10 @@ public final class HistorySource implements Source<Ingested, HistorySource.Split
 
         @Override
         public void notifyNoMoreSplits() {
-            noMoreSplits = true;
-            available.complete(null);
+            if (!noMoreSplits) {
+                noMoreSplits = true;
+                available.complete(null);
+            }
         }
 
         @Override

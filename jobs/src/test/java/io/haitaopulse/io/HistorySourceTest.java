@@ -216,6 +216,10 @@ class HistorySourceTest {
             }
             if (out.records.size() < max) {
                 assertThat(status).isEqualTo(InputStatus.END_OF_INPUT);
+                // A hybrid source polls a finished reader whenever it says it is available.
+                assertThat(reader.isAvailable()).as("available after the end").isNotDone();
+                assertThat(reader.pollNext(out)).isEqualTo(InputStatus.END_OF_INPUT);
+                assertThat(reader.isAvailable()).isNotDone();
             }
             return new Read(out.records, reader.snapshotState(1L));
         } finally {
