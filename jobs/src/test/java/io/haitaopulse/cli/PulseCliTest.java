@@ -277,6 +277,22 @@ class PulseCliTest {
         assertThat(run("run", "--job", "trends", "--config", conf.toString(), "--backfill-format", "userbehavior"))
                 .isEqualTo(2);
         assertThat(stderr()).isEqualTo("pulse: --backfill-format needs --backfill PATH" + System.lineSeparator());
+
+        // submit checks the history here, before it starts Flink's client (nothing listens on port 1).
+        err.reset();
+        assertThat(run(
+                        "submit",
+                        "--job",
+                        "trends",
+                        "--config",
+                        conf.toString(),
+                        "--jobmanager",
+                        "127.0.0.1:1",
+                        "--backfill",
+                        missing.toString()))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .isEqualTo("pulse: --backfill: input " + missing + " does not exist" + System.lineSeparator());
     }
 
     @Test
