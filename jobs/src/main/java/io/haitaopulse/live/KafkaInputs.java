@@ -26,8 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>With a {@link Backfill}, each topic's source is a {@link HybridSource}: first the history's
  * events of the topic's type ({@link HistorySource}, the history's dead letters on
- * {@link Backfill#DEAD_LETTERS_TOPIC}), then the same Kafka source as without. The watermark
- * generator is the same through both parts and never goes back at the switch. Its uid is
+ * {@link Backfill#DEAD_LETTERS_TOPIC}), then the same Kafka source as without. The same watermark
+ * strategy serves both parts, and the source's watermark never goes back at the switch. Its uid is
  * {@code backfill-source-<topic>}, not {@code kafka-source-<topic>}: the two keep different state
  * (a hybrid source remembers which part it reads), and every operator after the source keeps its
  * uid, so the job's own state is the same in both graphs.
