@@ -2,11 +2,16 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.config.ConfigCatalog;
 import io.haitaopulse.config.ConfigFile;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.live.Backfill;
+import io.haitaopulse.live.LiveSinks;
 import io.haitaopulse.runtime.JobCatalog;
 import io.haitaopulse.runtime.JobSettings;
 import io.haitaopulse.runtime.Live;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -49,10 +54,25 @@ final class RunCommand implements Callable<Integer> {
             description = "Default parallelism (default: parallelism.default, else the cores).")
     Integer parallelism;
 
+    @Option(
+            names = "--backfill",
+            paramLabel = "PATH",
+            description = "History to read before the topics, in the same job (file or directory, as replay's --input; "
+                    + "repeat for several). Restart such a job with the same --backfill (docs/operations/live.md).")
+    List<Path> backfill = new ArrayList<>();
+
+    @Option(
+            names = "--backfill-format",
+            paramLabel = "FORMAT",
+            converter = FormatConverter.class,
+            description = "Format of the --backfill files: jsonl (default) or userbehavior.")
+    InputFormat backfillFormat;
+
     @Override
     public Integer call() throws Exception {
         Configuration conf = configuration(config, overrides);
         JobCatalog.jobs(job, JobSettings.from(conf)); // an unknown job fails here, before any connection is made
+        Backfill history = backfill(backfill, backfillFormat); // so does a bad --backfill
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (parallelism != null) {
             if (parallelism < 1) {
@@ -60,15 +80,33 @@ final class RunCommand implements Callable<Integer> {
             }
             env.setParallelism(parallelism);
         }
-        Live.build(env, job, conf);
+        Live.build(env, job, conf, new LiveSinks(conf, job), history);
         io.haitaopulse.privacy.PseudonymKey key =
                 io.haitaopulse.privacy.PseudonymKey.resolve(conf, System.getenv(), false);
         System.out.println("pulse run: user ids pseudonymised with key " + key.id() + " (" + key.origin() + ")");
+        if (history != null) {
+            System.out.println("pulse run: reading " + history.files().size() + " history file(s) (" + history.format()
+                    + ") before the topics");
+        }
         System.out.println(
                 "pulse run: starting job '" + job + "' (Ctrl-C stops it; it resumes from its last checkpoint "
                         + "when started with the same consumer group)");
         env.execute("pulse " + job);
         return 0;
+    }
+
+    /**
+     * The history of {@code --backfill} in {@code format} (default jsonl), or null without one;
+     * throws {@link IllegalArgumentException} with one line for a bad path or a format without paths.
+     */
+    static Backfill backfill(List<Path> paths, InputFormat format) {
+        if (paths == null || paths.isEmpty()) {
+            if (format != null) {
+                throw new IllegalArgumentException("--backfill-format needs --backfill PATH");
+            }
+            return null;
+        }
+        return Backfill.of(paths, format == null ? InputFormat.JSONL : format);
     }
 
     /**

@@ -1,11 +1,15 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.live.Backfill;
 import io.haitaopulse.runtime.JobCatalog;
 import io.haitaopulse.runtime.JobSettings;
 import io.haitaopulse.stack.FlinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code pulse submit}: the jobs jar to a running session cluster, detached, through Flink's own
  * client. The cluster runs {@code pulse run --job JOB --config FILE} (the same main class and
- * graph as a local {@code run}); the configuration file is read where this command runs.
+ * graph as a local {@code run}); the configuration file is read where this command runs. With
+ * {@code --backfill} the program reads that history first; the TaskManagers read the files.
  */
 @Command(
         name = "submit",
@@ -60,6 +65,20 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Overrides a key of the configuration file.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(
+            names = "--backfill",
+            paramLabel = "PATH",
+            description = "As for 'pulse run': history read before the topics; the path must be the same "
+                    + "on this machine and on the TaskManagers.")
+    List<Path> backfill = new ArrayList<>();
+
+    @Option(
+            names = "--backfill-format",
+            paramLabel = "FORMAT",
+            converter = FormatConverter.class,
+            description = "Format of the --backfill files: jsonl (default) or userbehavior.")
+    InputFormat backfillFormat;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -70,8 +89,16 @@ final class SubmitCommand implements Callable<Integer> {
         }
         // Fail here, in one line, rather than inside the cluster client.
         JobCatalog.jobs(job, JobSettings.from(RunCommand.configuration(config, overrides)));
-        FlinkClient.Result r =
-                new FlinkClient(jobManager).submitJob(job, config, overrides, parallelism, savepoint, allowNonRestored);
+        Backfill history = RunCommand.backfill(backfill, backfillFormat);
+        List<String> runArgs = new ArrayList<>();
+        if (history != null) {
+            for (Path p : backfill) {
+                runArgs.addAll(List.of("--backfill", p.toAbsolutePath().toString()));
+            }
+            runArgs.addAll(List.of("--backfill-format", history.format().cliName()));
+        }
+        FlinkClient.Result r = new FlinkClient(jobManager)
+                .submitJob(job, config, overrides, parallelism, savepoint, allowNonRestored, runArgs);
         if (r.exitCode() != 0 || r.jobId() == null) {
             throw new IllegalStateException("the Flink client could not submit the job: " + lastLines(r.output()));
         }

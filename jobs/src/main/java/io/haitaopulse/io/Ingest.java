@@ -232,7 +232,7 @@ public final class Ingest {
         /** {@code d}'s raw with its identifiers pseudonymised, or withheld (and said so) when that fails. */
         private String redactedOrWithheld(DeadLetter d) {
             try {
-                return redactor.redact(d.getRaw(), pseudonyms);
+                return redactor.redact(d.getRaw(), d.getSource(), pseudonyms);
             } catch (RuntimeException | StackOverflowError e) {
                 d.setReason(d.getReason() + "; raw withheld: " + DeadLetters.failure("redaction", e));
                 return DeadLetters.withheld(d.getRaw().length() + " characters");

@@ -1,5 +1,8 @@
 package io.haitaopulse.io;
 
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.Order;
+
 /** The replay input formats of CONTRACTS §2, by their command-line names. */
 public enum InputFormat {
     /** One JSON object per line, discriminated by {@code type}. */
@@ -8,12 +11,22 @@ public enum InputFormat {
         public LineParser parser() {
             return new JsonLinesParser();
         }
+
+        @Override
+        public boolean carries(Class<?> type) {
+            return true;
+        }
     },
     /** The public Tianchi UserBehavior CSV. */
     USERBEHAVIOR("userbehavior") {
         @Override
         public LineParser parser() {
             return new UserBehaviorParser();
+        }
+
+        @Override
+        public boolean carries(Class<?> type) {
+            return type == Click.class || type == Order.class;
         }
     };
 
@@ -30,6 +43,9 @@ public enum InputFormat {
 
     /** A fresh parser for this format. */
     public abstract LineParser parser();
+
+    /** Whether a line of this format can be an event of {@code type} (an input type of the schemas). */
+    public abstract boolean carries(Class<?> type);
 
     /** The format with the given command-line name; throws {@link IllegalArgumentException} otherwise. */
     public static InputFormat fromCliName(String name) {

@@ -62,10 +62,27 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
 
         private boolean eof;
 
+        /** Offset in the stream of {@code buf[0]}. */
+        private long base;
+
         Reader(InputStream in, String source, LineParser parser) {
+            this(in, source, parser, 0L);
+        }
+
+        /** A reader of {@code in}, which is positioned at {@code offset} of its file. */
+        Reader(InputStream in, String source, LineParser parser, long offset) {
             this.in = in;
             this.source = source;
             this.parser = parser;
+            this.base = offset;
+        }
+
+        /**
+         * The file offset of the first byte not yet consumed: where the line the next {@link #read}
+         * returns (or a blank line before it) starts. Reading from here again yields the same records.
+         */
+        long position() {
+            return base + start;
         }
 
         @Override
@@ -153,6 +170,7 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
 
         private void fill() throws IOException {
             if (start > 0) {
+                base += start;
                 System.arraycopy(buf, start, buf, 0, end - start);
                 end -= start;
                 scanned = Math.max(0, scanned - start);

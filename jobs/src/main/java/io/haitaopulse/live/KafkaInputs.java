@@ -1,16 +1,21 @@
 package io.haitaopulse.live;
 
 import io.haitaopulse.io.ClockSkew;
+import io.haitaopulse.io.HistorySource;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.hybrid.HybridSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -18,6 +23,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * source. The Kafka source runs the watermark generator per partition and emits the minimum over
  * its partitions, so one slow partition holds event time back instead of making the others' events
  * late; an idle partition stops holding it back after {@code pulse.idle-timeout}.
+ *
+ * <p>With a {@link Backfill}, each topic's source is a {@link HybridSource}: first the history's
+ * events of the topic's type ({@link HistorySource}, the history's dead letters on
+ * {@link Backfill#DEAD_LETTERS_TOPIC}), then the same Kafka source as without. The same watermark
+ * strategy serves both parts, and the source's watermark never goes back at the switch. Its uid is
+ * {@code backfill-source-<topic>}, not {@code kafka-source-<topic>}: the two keep different state
+ * (a hybrid source remembers which part it reads), and every operator after the source keeps its
+ * uid, so the job's own state is the same in both graphs.
  */
 public final class KafkaInputs {
 
@@ -34,17 +47,55 @@ public final class KafkaInputs {
             WatermarkStrategy<Ingested> watermarks,
             String job,
             Map<String, Integer> partitions) {
+        return open(env, conf, watermarks, job, partitions, null);
+    }
+
+    /**
+     * {@link #open(StreamExecutionEnvironment, Configuration, WatermarkStrategy, String, Map)}, each
+     * topic read after its part of {@code backfill} (none: exactly the sources without it).
+     */
+    public static List<Ingest.Source> open(
+            StreamExecutionEnvironment env,
+            Configuration conf,
+            WatermarkStrategy<Ingested> watermarks,
+            String job,
+            Map<String, Integer> partitions,
+            Backfill backfill) {
         List<Ingest.Source> streams = new ArrayList<>();
         for (Topics.Input<?> topic : Topics.INPUTS) {
             int readers = Math.max(
                     1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
-            streams.add(new Ingest.Source(
-                    topic.name(),
-                    env.fromSource(source(topic, conf, job), watermarks, "kafka:" + topic.name())
+            KafkaSource<Ingested> kafka = source(topic, conf, job);
+            DataStream<Ingested> stream = backfill == null
+                    ? env.fromSource(kafka, watermarks, "kafka:" + topic.name())
                             .uid("kafka-source-" + topic.name())
-                            .setParallelism(readers)));
+                            .setParallelism(readers)
+                    : env.fromSource(
+                                    HybridSource.<Ingested, SplitEnumerator<?, ?>>builder(
+                                                    history(topic, backfill, ClockSkew.of(conf)))
+                                            .addSource(kafka)
+                                            .build(),
+                                    watermarks,
+                                    "backfill+kafka:" + topic.name(),
+                                    new AvroTypeInfo<>(Ingested.class))
+                            .uid("backfill-source-" + topic.name())
+                            .setParallelism(readers);
+            streams.add(new Ingest.Source(topic.name(), stream));
         }
         return streams;
+    }
+
+    /**
+     * The history of {@code topic}: the events of its type in the backfill files, parsed and checked
+     * as replay does (clock skew against the wall clock), plus every line that is no event when it is
+     * {@link Backfill#DEAD_LETTERS_TOPIC}. No file when the format cannot hold the type.
+     */
+    static HistorySource history(Topics.Input<?> topic, Backfill backfill, ClockSkew skew) {
+        boolean deadLetters = topic == Backfill.DEAD_LETTERS_TOPIC;
+        List<java.nio.file.Path> files =
+                deadLetters || backfill.format().carries(topic.type()) ? backfill.files() : List.of();
+        return HistorySource.of(
+                files, skew.checking(HistorySource.forRecords(backfill.format().parser(), topic.type(), deadLetters)));
     }
 
     static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSource<Ingested> source(

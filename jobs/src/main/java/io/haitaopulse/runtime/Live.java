@@ -5,6 +5,7 @@ import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.live.Backfill;
 import io.haitaopulse.live.KafkaInputs;
 import io.haitaopulse.live.LiveSetup;
 import io.haitaopulse.live.LiveSinks;
@@ -85,6 +86,16 @@ public final class Live {
 
     /** {@link #build(StreamExecutionEnvironment, String, Configuration)} writing to {@code sinks} (tests wrap the live sinks). */
     public static void build(StreamExecutionEnvironment env, String job, Configuration conf, TableSinks sinks) {
+        build(env, job, conf, sinks, null);
+    }
+
+    /**
+     * The live graph of {@code job} reading {@code backfill} before the topics ({@link KafkaInputs});
+     * without a backfill (null) exactly the graph of {@link #build(StreamExecutionEnvironment, String,
+     * Configuration, TableSinks)}.
+     */
+    public static void build(
+            StreamExecutionEnvironment env, String job, Configuration conf, TableSinks sinks, Backfill backfill) {
         JobSettings settings = JobSettings.from(conf);
         // Before any connection: a live job's pseudonyms must be the same after every restart and
         // upgrade, so there is no ephemeral key here.
@@ -99,8 +110,10 @@ public final class Live {
                 PulseWatermarks.strategy(
                         settings.pulse().maxDelay(), settings.pulse().idleTimeout()),
                 job,
-                partitions);
+                partitions,
+                backfill);
         // Kafka values that are text are JSON written to the wrong topic more often than not.
-        JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key), RawRedactor.JSON, sinks);
+        RawRedactor redactor = backfill == null ? RawRedactor.JSON : backfill.redactor();
+        JobCatalog.wire(sources, jobs, settings.bots(), new Pseudonymizer(key), redactor, sinks);
     }
 }

@@ -82,9 +82,26 @@ public final class FlinkClient {
             String savepoint,
             boolean allowNonRestoredState)
             throws IOException, InterruptedException {
+        return submitJob(job, config, overrides, parallelism, savepoint, allowNonRestoredState, List.of());
+    }
+
+    /**
+     * {@link #submitJob(String, Path, Map, int, String, boolean)} with {@code runArgs} appended to
+     * the {@code pulse run} arguments (a backfill: {@code --backfill PATH …}).
+     */
+    public Result submitJob(
+            String job,
+            Path config,
+            Map<String, String> overrides,
+            int parallelism,
+            String savepoint,
+            boolean allowNonRestoredState,
+            List<String> runArgs)
+            throws IOException, InterruptedException {
         List<String> programArgs = new ArrayList<>(
                 List.of("run", "--job", job, "--config", config.toAbsolutePath().toString()));
         overrides.forEach((k, v) -> programArgs.addAll(List.of("--conf", k + "=" + v)));
+        programArgs.addAll(runArgs);
         return submit(jobJar(), parallelism, savepoint, allowNonRestoredState, programArgs);
     }
 

@@ -224,6 +224,78 @@ class PulseCliTest {
         assertThat(stderr()).startsWith("pulse: unknown job 'nope'");
     }
 
+    /**
+     * A bad {@code --backfill} is one line and exit 2 before any connection: the configuration
+     * points at ports where nothing listens, so a connection attempt would fail differently.
+     */
+    @Test
+    void runRejectsABadBackfillInOneLineBeforeConnecting() throws Exception {
+        Path conf = tmp.resolve("nowhere.yaml");
+        Files.writeString(
+                conf,
+                "pulse.kafka.bootstrap-servers: 127.0.0.1:1\npulse.postgres.url: jdbc:postgresql://127.0.0.1:1/x\n");
+        Path missing = tmp.resolve("history/missing.jsonl");
+        assertThat(run("run", "--job", "trends", "--config", conf.toString(), "--backfill", missing.toString()))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .isEqualTo("pulse: --backfill: input " + missing + " does not exist" + System.lineSeparator());
+
+        Path jsonOnly = tmp.resolve("json-only");
+        Files.createDirectories(jsonOnly);
+        Files.writeString(jsonOnly.resolve("clicks.jsonl"), "");
+        err.reset();
+        assertThat(run(
+                        "run",
+                        "--job",
+                        "all",
+                        "--config",
+                        conf.toString(),
+                        "--backfill",
+                        jsonOnly.toString(),
+                        "--backfill-format",
+                        "userbehavior"))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .isEqualTo("pulse: --backfill: input directory " + jsonOnly + " holds no .csv files"
+                        + System.lineSeparator());
+
+        err.reset();
+        assertThat(run(
+                        "run",
+                        "--job",
+                        "trends",
+                        "--config",
+                        conf.toString(),
+                        "--backfill",
+                        jsonOnly.toString(),
+                        "--backfill-format",
+                        "xml"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("unknown format 'xml'").doesNotContain("\tat ");
+        assertThat(stderr().strip().lines()).hasSize(1);
+
+        err.reset();
+        assertThat(run("run", "--job", "trends", "--config", conf.toString(), "--backfill-format", "userbehavior"))
+                .isEqualTo(2);
+        assertThat(stderr()).isEqualTo("pulse: --backfill-format needs --backfill PATH" + System.lineSeparator());
+
+        // submit checks the history here, before it starts Flink's client (nothing listens on port 1).
+        err.reset();
+        assertThat(run(
+                        "submit",
+                        "--job",
+                        "trends",
+                        "--config",
+                        conf.toString(),
+                        "--jobmanager",
+                        "127.0.0.1:1",
+                        "--backfill",
+                        missing.toString()))
+                .isEqualTo(2);
+        assertThat(stderr())
+                .isEqualTo("pulse: --backfill: input " + missing + " does not exist" + System.lineSeparator());
+    }
+
     @Test
     void configFileKeepsFlinkKeysAndQuotedValues() throws Exception {
         Path f = tmp.resolve("c.yaml");

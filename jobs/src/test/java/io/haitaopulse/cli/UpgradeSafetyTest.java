@@ -9,6 +9,9 @@ import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.live.Backfill;
+import io.haitaopulse.live.KafkaInputs;
+import io.haitaopulse.live.Topics;
 import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
@@ -68,6 +71,66 @@ class UpgradeSafetyTest {
         assertThat(uids(graph(List.of("clicks.jsonl", "orders.jsonl")))).noneMatch(u -> u.matches(".*-\\d+$"));
     }
 
+    /**
+     * A savepoint of the live graph restores into the live graph of the next version, so its source
+     * uids stay {@code kafka-source-<topic>}. With {@code --backfill} only the sources differ (a hybrid
+     * source keeps other state than a Kafka source): every operator after them keeps its uid, and
+     * with it the job's state.
+     */
+    @Test
+    void theBackfillGraphDiffersFromTheLiveGraphInItsSourceUidsOnly() throws Exception {
+        Path history = dir.resolve("history.jsonl");
+        Files.writeString(history, "");
+        Set<String> live = uids(kafkaGraph(null));
+        Set<String> backfill = uids(kafkaGraph(Backfill.of(List.of(history), InputFormat.JSONL)));
+        List<String> topics = Topics.INPUTS.stream().map(Topics.Input::name).toList();
+        assertThat(live)
+                .filteredOn(u -> u.contains("source"))
+                .containsExactlyInAnyOrderElementsOf(
+                        topics.stream().map(t -> "kafka-source-" + t).toList());
+        assertThat(backfill)
+                .filteredOn(u -> !live.contains(u))
+                .containsExactlyInAnyOrderElementsOf(
+                        topics.stream().map(t -> "backfill-source-" + t).toList());
+        assertThat(live)
+                .filteredOn(u -> !backfill.contains(u))
+                .containsExactlyInAnyOrderElementsOf(
+                        topics.stream().map(t -> "kafka-source-" + t).toList());
+    }
+
+    /** The live graph of every job as {@code run} builds it (sources from {@link KafkaInputs}), sinks discarded. */
+    private static StreamExecutionEnvironment kafkaGraph(Backfill backfill) {
+        Configuration conf = Live.configure(new Configuration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        List<Ingest.Source> sources = KafkaInputs.open(
+                env,
+                conf,
+                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                "all",
+                java.util.Map.of(),
+                backfill);
+        wireAll(env, conf, sources);
+        return env;
+    }
+
+    private static void wireAll(StreamExecutionEnvironment env, Configuration conf, List<Ingest.Source> sources) {
+        JobCatalog.wire(
+                sources,
+                JobCatalog.jobs("all", JobSettings.from(conf)),
+                JobSettings.from(conf).bots(),
+                new Pseudonymizer(PseudonymKey.generate()),
+                RawRedactor.JSON,
+                new TableSinks() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                        rows.sinkTo(new DiscardingSink<>())
+                                .name("discard-" + table.name())
+                                .uid("discard-" + table.name());
+                    }
+                });
+    }
+
     /** The graph of every job, as {@code run} builds it, over file inputs of these names. */
     private StreamExecutionEnvironment graph(List<String> names) throws Exception {
         Configuration conf = Live.configure(new Configuration());
@@ -85,20 +148,7 @@ class UpgradeSafetyTest {
                 InputFormat.JSONL,
                 PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 ClockSkew.of(conf));
-        JobCatalog.wire(
-                sources,
-                JobCatalog.jobs("all", JobSettings.from(conf)),
-                JobSettings.from(conf).bots(),
-                new Pseudonymizer(PseudonymKey.generate()),
-                RawRedactor.JSON,
-                new TableSinks() {
-                    @Override
-                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
-                        rows.sinkTo(new DiscardingSink<>())
-                                .name("discard-" + table.name())
-                                .uid("discard-" + table.name());
-                    }
-                });
+        wireAll(env, conf, sources);
         return env;
     }
 

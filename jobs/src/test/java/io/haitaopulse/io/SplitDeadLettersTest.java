@@ -79,9 +79,36 @@ class SplitDeadLettersTest {
         h.close();
     }
 
+    /**
+     * One stream with UserBehavior history lines and Kafka records (a backfill of the clicks topic):
+     * each dead letter's raw is redacted as its own source's format is.
+     */
+    @Test
+    void deadLettersOfTwoFormatsInOneStreamAreEachRedactedByTheirSource() throws Exception {
+        String csv = "987650004,14,1,zz,10200";
+        String json = "{\"user_id\":\"u42\",\"rating\":9}";
+        RawRedactor bySource = RawRedactor.bySource(
+                java.util.Set.of("/h/UserBehavior.csv"), RawRedactor.USER_BEHAVIOR, RawRedactor.JSON);
+        OneInputStreamOperatorTestHarness<Ingested, Ingested> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new Ingest.SplitDeadLetters(pseudonyms, bySource, "clicks"));
+        h.processElement(dead(csv, "unknown behavior 'zz'", "/h/UserBehavior.csv", 1L));
+        h.processElement(dead(json, "not an Avro record", "clicks", 2L));
+        assertThat(h.getSideOutput(Ingest.DEAD_LETTERS).stream()
+                        .map(r -> r.getValue().getRaw())
+                        .toList())
+                .containsExactly(
+                        pseudonyms.pseudonym("987650004") + ",14,1,zz,10200",
+                        "{\"user_id\":\"" + pseudonyms.pseudonym("u42") + "\",\"rating\":9}");
+        h.close();
+    }
+
     private static StreamRecord<Ingested> dead(String raw, String reason, long ts) {
+        return dead(raw, reason, "f.jsonl", ts);
+    }
+
+    private static StreamRecord<Ingested> dead(String raw, String reason, String source, long ts) {
         byte[] b = raw.getBytes(StandardCharsets.UTF_8);
-        return new StreamRecord<>(DeadLetters.of(b, 0, b.length, "f.jsonl", reason, 7L), ts);
+        return new StreamRecord<>(DeadLetters.of(b, 0, b.length, source, reason, 7L), ts);
     }
 
     /** An event as a source hands it on (whatever other fields Ingested has keep their defaults). */

@@ -59,22 +59,31 @@ abstract class LiveFixture {
     /** The simulated market. */
     abstract SimulatorConfig config();
 
+    /** What the replay reads (files or directories) and which files are streamed into Kafka. */
+    record Inputs(List<Path> replay, List<Path> produced) {}
+
+    /** By default the replay reads every event file and the same files go to Kafka. */
+    Inputs inputs(Path events, List<Path> files) throws java.io.IOException {
+        return new Inputs(List.of(events), files);
+    }
+
     @BeforeAll
     void simulateReplayAndProduce(@TempDir Path dir) throws Exception {
         work = dir;
         Path events = work.resolve("events");
         new MarketSimulator(config(), 5).run(events);
-        replayOut = work.resolve("replay");
-        Replay.run(new Replay.Spec(
-                "all", List.of(events), replayOut, InputFormat.JSONL, keyed(new Configuration()), 2, null, null));
         try (Stream<Path> s = Files.list(events)) {
             eventFiles = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
         }
+        Inputs inputs = inputs(events, eventFiles);
+        replayOut = work.resolve("replay");
+        Replay.run(new Replay.Spec(
+                "all", inputs.replay(), replayOut, InputFormat.JSONL, keyed(new Configuration()), 2, null, null));
         kafka = LiveStack.newKafka();
         // One partition per topic: the same order per source as the replay's one file per source.
         LiveSetup.createTopics(kafka.bootstrapServers(), 1, List.of());
         try (EventProducer producer = new EventProducer(kafka.bootstrapServers())) {
-            producer.send(eventFiles, 0);
+            producer.send(inputs.produced(), 0);
         }
     }
 
