@@ -79,17 +79,17 @@ public final class TrendQuality implements Callable<Integer> {
     @Option(
             names = "--seeds",
             split = ",",
-            defaultValue = "1,2",
+            defaultValue = "1,2,3",
             paramLabel = "N",
-            description = "Seeds (default: 1,2).")
+            description = "Seeds (default: 1,2,3).")
     List<Long> seeds;
 
     @Option(
             names = "--multipliers",
             split = ",",
             paramLabel = "X",
-            defaultValue = "2,4,8",
-            description = "Spike multipliers, one run each (default: 2,4,8).")
+            defaultValue = "2,3,4,6,8",
+            description = "Spike multipliers, one run each (default: 2,3,4,6,8).")
     List<Double> multipliers;
 
     @Option(
@@ -170,6 +170,11 @@ public final class TrendQuality implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report to this file.")
     Path out;
 
+    @Option(
+            names = "--false-alarms",
+            description = "List every episode of an item not planted as a spike (when, what kind, peak z).")
+    boolean listAlarms;
+
     /** Runs the tool; exit code 0 on success, 2 on a bad argument. */
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new TrendQuality());
@@ -224,7 +229,7 @@ public final class TrendQuality implements Callable<Integer> {
                 deleteTree(dir);
             }
         }
-        String report = report(setup, seeds, spikes, bandList, shapeList, decoys, decoyMultiplier, runs)
+        String report = report(setup, seeds, spikes, bandList, shapeList, decoys, decoyMultiplier, runs, listAlarms)
                 + String.format(
                         Locale.ROOT,
                         "%nTotal %.1f min for %d replays.%n",
@@ -363,9 +368,17 @@ public final class TrendQuality implements Callable<Integer> {
     }
 
     /**
+     * An episode of an item that was not planted as a spike: {@code what} it is in truth.json
+     * ({@code decoy}, {@code star}, {@code bad}, {@code best-seller} — a steady high-volume item —
+     * or {@code other}), the end of its first trending window, how many windows it lasted, and its
+     * largest z and views.
+     */
+    public record Alarm(long itemId, String what, long firstWindowEnd, int windows, double peakZ, long peakViews) {}
+
+    /**
      * The score of one replay: scored spikes, the other (neither planted nor decoy) items flagged
-     * and their episodes, the decoys flagged, and the items flagged in all and among the planted
-     * after their onset.
+     * and their episodes, the decoys flagged, the items flagged in all and among the planted after
+     * their onset, and every episode of an item not planted as a spike.
      */
     public record Score(
             List<SpikeOutcome> spikes,
@@ -375,7 +388,8 @@ public final class TrendQuality implements Callable<Integer> {
             Set<Long> decoysFlagged,
             int decoys,
             int flaggedItems,
-            int plantedFlaggedAfterOnset) {
+            int plantedFlaggedAfterOnset,
+            List<Alarm> alarms) {
 
         /** Share of scored spikes found within the deadline (NaN without spikes). */
         public double recall() {
@@ -403,10 +417,13 @@ public final class TrendQuality implements Callable<Integer> {
     public static Score score(
             JsonNode truth, List<JsonNode> demandTrends, long dataEnd, Duration within, Duration slide) {
         Map<Long, TreeSet<Long>> flagged = new TreeMap<>();
+        Map<Long, Map<Long, JsonNode>> flaggedRows = new HashMap<>();
         for (JsonNode r : demandTrends) {
             if (r.get("trending").asBoolean()) {
-                flagged.computeIfAbsent(r.get("item_id").asLong(), k -> new TreeSet<>())
-                        .add(r.get("window_end").asLong());
+                long item = r.get("item_id").asLong();
+                long end = r.get("window_end").asLong();
+                flagged.computeIfAbsent(item, k -> new TreeSet<>()).add(end);
+                flaggedRows.computeIfAbsent(item, k -> new HashMap<>()).put(end, r);
             }
         }
         Map<Long, JsonNode> planted = new HashMap<>();
@@ -437,20 +454,74 @@ public final class TrendQuality implements Callable<Integer> {
                     ends.floor(onset) != null));
         }
         spikes.sort(Comparator.comparingLong(SpikeOutcome::onset).thenComparingLong(SpikeOutcome::itemId));
+        Map<Long, String> what = new HashMap<>();
+        for (String[] list : new String[][] {
+            {"star_items", "star"}, {"bad_items", "bad"}, {"steady_high_volume_items", "best-seller"}
+        }) {
+            if (truth.has(list[0])) {
+                truth.get(list[0]).forEach(n -> what.put(n.get("item_id").asLong(), list[1]));
+            }
+        }
+        decoys.forEach(d -> what.put(d, "decoy"));
         Set<Long> others = new TreeSet<>();
         Set<Long> decoysFlagged = new TreeSet<>();
+        List<Alarm> alarms = new ArrayList<>();
         int otherEpisodes = 0;
         for (Map.Entry<Long, TreeSet<Long>> e : flagged.entrySet()) {
             long item = e.getKey();
+            if (planted.containsKey(item)) {
+                continue;
+            }
             if (decoys.contains(item)) {
                 decoysFlagged.add(item);
-            } else if (!planted.containsKey(item)) {
+            } else {
                 others.add(item);
                 otherEpisodes += episodes(e.getValue(), slide.toMillis());
             }
+            alarms.addAll(alarms(item, what.getOrDefault(item, "other"), flaggedRows.get(item), e.getValue(), slide));
         }
+        alarms.sort(Comparator.comparingLong(Alarm::firstWindowEnd).thenComparingLong(Alarm::itemId));
         return new Score(
-                spikes, within, others, otherEpisodes, decoysFlagged, decoys.size(), flagged.size(), plantedAfterOnset);
+                spikes,
+                within,
+                others,
+                otherEpisodes,
+                decoysFlagged,
+                decoys.size(),
+                flagged.size(),
+                plantedAfterOnset,
+                alarms);
+    }
+
+    private static List<Alarm> alarms(
+            long item, String what, Map<Long, JsonNode> rows, TreeSet<Long> ends, Duration slide) {
+        List<Alarm> out = new ArrayList<>();
+        long first = Long.MIN_VALUE;
+        long previous = Long.MIN_VALUE;
+        int windows = 0;
+        double peakZ = Double.NEGATIVE_INFINITY;
+        long peakViews = 0;
+        for (long end : ends) {
+            if (previous != Long.MIN_VALUE && end - previous > slide.toMillis()) {
+                out.add(new Alarm(item, what, first, windows, peakZ, peakViews));
+                first = Long.MIN_VALUE;
+            }
+            if (first == Long.MIN_VALUE) {
+                first = end;
+                windows = 0;
+                peakZ = Double.NEGATIVE_INFINITY;
+                peakViews = 0;
+            }
+            JsonNode r = rows.get(end);
+            windows++;
+            peakZ = Math.max(peakZ, r.path("z").asDouble(Double.NEGATIVE_INFINITY));
+            peakViews = Math.max(peakViews, r.path("views").asLong());
+            previous = end;
+        }
+        if (first != Long.MIN_VALUE) {
+            out.add(new Alarm(item, what, first, windows, peakZ, peakViews));
+        }
+        return out;
     }
 
     /** Runs of consecutive windows (ends {@code slide} apart) among the sorted {@code ends}. */
@@ -478,7 +549,8 @@ public final class TrendQuality implements Callable<Integer> {
             List<Shape> shapes,
             int decoys,
             double decoyMultiplier,
-            List<Run> runs) {
+            List<Run> runs,
+            boolean listAlarms) {
         StringBuilder b = new StringBuilder();
         SimulatorConfig shop = setup.shop();
         long within = setup.within().toMinutes();
@@ -592,13 +664,13 @@ public final class TrendQuality implements Callable<Integer> {
 
         b.append("\n### Per run\n\n");
         b.append("| variant | seed | × | events | replay (s) | spikes | recall | other items | other episodes "
-                + "| decoys flagged | planted flagged before onset | precision |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| decoys flagged | planted flagged before onset | precision | false-alarm episodes by item kind |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Run r : runs) {
             Score s = r.score();
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %s | %,d | %.1f | %d | %s | %d | %d | %d | %d | %s |%n",
+                    "| %s | %d | %s | %,d | %.1f | %d | %s | %d | %d | %d | %d | %s | %s |%n",
                     r.variant(),
                     r.seed(),
                     num(r.multiplier()),
@@ -610,9 +682,53 @@ public final class TrendQuality implements Callable<Integer> {
                     s.otherEpisodes(),
                     s.decoysFlagged().size(),
                     s.spikes().stream().filter(SpikeOutcome::flaggedBeforeOnset).count(),
-                    fmt(s.precision())));
+                    fmt(s.precision()),
+                    byKind(s.alarms())));
+        }
+        if (listAlarms) {
+            b.append("\n### False alarms (episodes of items not planted as spikes)\n\n");
+            b.append(
+                    "| variant | seed | × | item | kind | first flagged (shop time) | h after start | windows | peak z "
+                            + "| peak views |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            long start = shop.start().toEpochMilli();
+            for (Run r : runs) {
+                for (Alarm a : r.score().alarms()) {
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %s | %d | %s | %s | %.1f | %d | %.2f | %d |%n",
+                            r.variant(),
+                            r.seed(),
+                            num(r.multiplier()),
+                            a.itemId(),
+                            a.what(),
+                            shopTime(a.firstWindowEnd(), start),
+                            (a.firstWindowEnd() - start) / 3_600_000.0,
+                            a.windows(),
+                            a.peakZ(),
+                            a.peakViews()));
+                }
+            }
         }
         return b.toString();
+    }
+
+    /** "best-seller 2, other 1", "–" for none. */
+    private static String byKind(List<Alarm> alarms) {
+        Map<String, Integer> n = new TreeMap<>();
+        alarms.forEach(a -> n.merge(a.what(), 1, Integer::sum));
+        return n.isEmpty()
+                ? "–"
+                : n.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "));
+    }
+
+    /** "day 2 07:15": the shop's clock (UTC+8), days counted from the run's first. */
+    private static String shopTime(long ts, long start) {
+        long shift = 8 * 3_600_000L;
+        long day = Math.floorDiv(ts + shift, 86_400_000L) - Math.floorDiv(start + shift, 86_400_000L) + 1;
+        long minuteOfDay = Math.floorMod(ts + shift, 86_400_000L) / MINUTE;
+        return String.format(Locale.ROOT, "day %d %02d:%02d", day, minuteOfDay / 60, minuteOfDay % 60);
     }
 
     private record IntSummary(String mean, int max) {

@@ -60,7 +60,8 @@ class TrendQualityIT {
                 plan.shapes(),
                 plan.decoys(),
                 plan.decoyMultiplier(),
-                List.of(day2.get(0), day2.get(1), firstHours.get(0), firstHours.get(1))));
+                List.of(day2.get(0), day2.get(1), firstHours.get(0), firstHours.get(1)),
+                true));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haitaopulse.trends.TrendQuality.Alarm;
 import io.haitaopulse.trends.TrendQuality.Score;
 import io.haitaopulse.trends.TrendQuality.SpikeOutcome;
 import java.io.IOException;
@@ -40,6 +41,7 @@ class TrendQualityTest {
         shock(shocks, 1, 100 * M, "large", "step");
         shock(shocks, 2, 200 * M, "medium", "ramp");
         shock(shocks, 3, 590 * M, "small", "step");
+        t.putArray("steady_high_volume_items").addObject().put("item_id", 5);
         ArrayNode decoys = t.putArray("decoy_items");
         decoys.addObject().put("item_id", 8);
         decoys.addObject().put("item_id", 9);
@@ -60,6 +62,8 @@ class TrendQualityTest {
         return JSON.createObjectNode()
                 .put("item_id", item)
                 .put("window_end", windowEndMinutes * M)
+                .put("views", 20 + windowEndMinutes % 7)
+                .put("z", windowEndMinutes / 10.0)
                 .put("trending", trending);
     }
 
@@ -99,6 +103,13 @@ class TrendQualityTest {
         // Flagged: 1, 2, 3, 4, 5, 9; planted and flagged after their onset: 1, 2, 3.
         assertThat(s.flaggedItems()).isEqualTo(6);
         assertThat(s.precision()).isEqualTo(0.5);
+        // Every episode of an item not planted as a spike, in time order; item 5 is a best-seller.
+        assertThat(s.alarms())
+                .containsExactly(
+                        new Alarm(4, "other", 50 * M, 2, 5.5, 26),
+                        new Alarm(4, "other", 65 * M, 1, 6.5, 22),
+                        new Alarm(5, "best-seller", 300 * M, 1, 30.0, 26),
+                        new Alarm(9, "decoy", 400 * M, 1, 40.0, 21));
     }
 
     @Test
