@@ -2,6 +2,7 @@ package io.haitaopulse.cli;
 
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.generator.SpikePlan;
 import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.live.EventProducer;
@@ -9,6 +10,8 @@ import io.haitaopulse.live.LiveOptions;
 import io.haitaopulse.live.LiveSetup;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +29,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--scenario",
             paramLabel = "NAME",
-            description = "default, small, campaigns or shocks (default: default).")
+            description = "default, small, campaigns, shocks or trend-eval (default: default).")
     String scenario = "default";
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: 1).")
@@ -68,6 +71,93 @@ final class GenerateCommand implements Callable<Integer> {
     double unpaidShare;
 
     @Option(
+            names = "--start",
+            paramLabel = "INSTANT",
+            description = "First simulated instant, ISO-8601 UTC, e.g. 2026-11-01T22:00:00Z (overrides the scenario).")
+    String start;
+
+    @Option(
+            names = "--daily-cycle",
+            paramLabel = "S",
+            description = "Strength of the daily rhythm: 1 the shop's, 0 flat, 2 its square (default: 1).")
+    Double dailyCycle;
+
+    @Option(
+            names = "--spikes",
+            paramLabel = "N",
+            description = "Demand spikes to plant for measuring trend detection (trend-eval: 12; others: 0).")
+    Integer spikes;
+
+    @Option(
+            names = "--spike-multipliers",
+            split = ",",
+            paramLabel = "X",
+            description = "Demand multipliers dealt to the spikes, e.g. 4 or 2,3,4,6,8 (trend-eval: 4).")
+    List<Double> spikeMultipliers;
+
+    @Option(
+            names = "--spike-bands",
+            split = ",",
+            paramLabel = "BAND",
+            description = "Item size bands dealt to the spikes: small, medium, large (trend-eval: large,medium).")
+    List<String> spikeBands;
+
+    @Option(
+            names = "--spike-shapes",
+            split = ",",
+            paramLabel = "SHAPE",
+            description = "Onset shapes dealt to the spikes: step, ramp (10 minutes) (trend-eval: step,ramp).")
+    List<String> spikeShapes;
+
+    @Option(
+            names = "--spike-phases",
+            split = ",",
+            paramLabel = "PHASE",
+            description = "Onset phases dealt to the spikes: first-hours, day-2 (trend-eval: day-2).")
+    List<String> spikePhases;
+
+    @Option(
+            names = "--first-hours-onsets",
+            split = ",",
+            converter = DurationConverter.class,
+            paramLabel = "FROM,TO",
+            description = "Onset window of first-hours spikes after the start (default: 90m,5h).")
+    List<Duration> firstHoursOnsets;
+
+    @Option(
+            names = "--day-2-onsets",
+            split = ",",
+            converter = DurationConverter.class,
+            paramLabel = "FROM,TO",
+            description = "Onset window of day-2 spikes after the start (default: 27h,29h).")
+    List<Duration> day2Onsets;
+
+    @Option(
+            names = "--spike-duration",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long a spike lasts before demand returns to normal; 0: to the end (default: 0).")
+    Duration spikeDuration;
+
+    @Option(
+            names = "--decoys",
+            paramLabel = "N",
+            description = "Always-hot decoy items, boosted from the first minute (trend-eval: 10; others: 0).")
+    Integer decoys;
+
+    @Option(
+            names = "--decoy-multiplier",
+            paramLabel = "X",
+            description = "Demand multiplier of the decoys (default: 8).")
+    Double decoyMultiplier;
+
+    @Option(
+            names = "--decoy-band",
+            paramLabel = "BAND",
+            description = "Size band the decoys are drawn from (default: medium).")
+    String decoyBand;
+
+    @Option(
             names = "--kafka",
             paramLabel = "HOST:PORT",
             description =
@@ -100,6 +190,18 @@ final class GenerateCommand implements Callable<Integer> {
                 lateShare != null ? lateShare : cfg.lateShare(),
                 malformedShare != null ? malformedShare : cfg.malformedShare());
         cfg = cfg.withBotsAndUnpaid(bots, unpaidShare);
+        if (start != null) {
+            try {
+                cfg = cfg.withStart(Instant.parse(start));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(
+                        "--start: an ISO-8601 instant such as 2026-11-01T22:00:00Z, got '" + start + "'");
+            }
+        }
+        if (dailyCycle != null) {
+            cfg = cfg.withDailyCycle(dailyCycle);
+        }
+        cfg = cfg.withSpikePlan(spikePlan(cfg.spikePlan()));
         long started = System.nanoTime();
         long lines = new MarketSimulator(cfg.validate(), seed).run(out);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -119,5 +221,47 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The scenario's spike plan with the options given on the command line. */
+    private SpikePlan spikePlan(SpikePlan plan) {
+        SpikePlan p = plan;
+        if (spikes != null) {
+            p = p.withSpikes(spikes);
+        }
+        p = p.withDeal(
+                spikeMultipliers != null ? spikeMultipliers : p.multipliers(),
+                spikeBands != null
+                        ? spikeBands.stream().map(SpikePlan.SizeBand::parse).toList()
+                        : p.bands(),
+                spikeShapes != null
+                        ? spikeShapes.stream().map(SpikePlan.Shape::parse).toList()
+                        : p.shapes(),
+                spikePhases != null
+                        ? spikePhases.stream().map(SpikePlan.Phase::parse).toList()
+                        : p.phases());
+        List<Duration> fh = window("--first-hours-onsets", firstHoursOnsets, p.firstHoursFrom(), p.firstHoursTo());
+        List<Duration> d2 = window("--day-2-onsets", day2Onsets, p.day2From(), p.day2To());
+        p = p.withOnsets(fh.get(0), fh.get(1), d2.get(0), d2.get(1));
+        if (spikeDuration != null) {
+            p = p.withSpikeDuration(spikeDuration);
+        }
+        if (decoys != null || decoyMultiplier != null || decoyBand != null) {
+            p = p.withDecoys(
+                    decoys != null ? decoys : p.decoys(),
+                    decoyMultiplier != null ? decoyMultiplier : p.decoyMultiplier(),
+                    decoyBand != null ? SpikePlan.SizeBand.parse(decoyBand) : p.decoyBand());
+        }
+        return p;
+    }
+
+    private static List<Duration> window(String option, List<Duration> given, Duration from, Duration to) {
+        if (given == null) {
+            return List.of(from, to);
+        }
+        if (given.size() != 2) {
+            throw new IllegalArgumentException(option + " takes FROM,TO, e.g. 90m,5h");
+        }
+        return given;
     }
 }

@@ -38,6 +38,8 @@ final class Catalogue {
     static final int STAR = 1;
     static final int BAD = 2;
     static final int SHOCK = 3;
+    /** An always-hot decoy of a {@link SpikePlan}: boosted from the first minute, never changing. */
+    static final int DECOY = 4;
 
     private final SimulatorConfig cfg;
     private final SplittableRandom rnd;
@@ -52,6 +54,15 @@ final class Catalogue {
     final long[] shockOnset;
     final double[] shockMultiplier;
     final boolean[] shockRamp;
+    /** End of a shock (exclusive): demand is back to normal from then on; {@link Long#MAX_VALUE} for none. */
+    final long[] shockEnd;
+    /** Demand multiplier of a {@link #DECOY}. */
+    final double[] decoyMultiplier;
+    /** What a {@link SpikePlan} dealt each of its spikes, null for items it did not plant. */
+    final SpikePlan.Combination[] planned;
+    /** Popularity rank of every item (0 = most popular). */
+    final int[] rankOf;
+
     private final int[][] byCategory;
     private final double[] globalCumulative;
     private final double[][] categoryCumulative;
@@ -62,9 +73,10 @@ final class Catalogue {
 
     /**
      * Builds the catalogue of {@code cfg}, drawing prices, popularity and plants from {@code rnd},
-     * which also picks the items viewed later.
+     * which also picks the items viewed later; the spikes and decoys of the configuration's
+     * {@link SpikePlan} are drawn from {@code plans}, a generator of their own.
      */
-    Catalogue(SimulatorConfig cfg, SplittableRandom rnd) {
+    Catalogue(SimulatorConfig cfg, SplittableRandom rnd, SplittableRandom plans) {
         this.cfg = cfg;
         this.rnd = rnd;
         int perCat = cfg.itemsPerCategory();
@@ -78,6 +90,11 @@ final class Catalogue {
         shockOnset = new long[nItems];
         shockMultiplier = new double[nItems];
         shockRamp = new boolean[nItems];
+        shockEnd = new long[nItems];
+        Arrays.fill(shockEnd, Long.MAX_VALUE);
+        decoyMultiplier = new double[nItems];
+        planned = new SpikePlan.Combination[nItems];
+        rankOf = new int[nItems];
         byCategory = new int[CATEGORIES.size()][perCat];
         // Zipf popularity over a random permutation, so popular items spread over categories.
         int[] rank = new int[nItems];
@@ -134,10 +151,18 @@ final class Catalogue {
             }
         }
         plantShocks(byPopularity);
+        for (int r = 0; r < nItems; r++) {
+            rankOf[byPopularity[r]] = r;
+        }
+        if (cfg.spikePlan().active()) {
+            plantPlan(cfg.spikePlan(), plans);
+        }
         boosted = IntStream.range(0, nItems)
-                .filter(i -> kindOf[i] == STAR || kindOf[i] == SHOCK)
+                .filter(i -> kindOf[i] == STAR || kindOf[i] == SHOCK || kindOf[i] == DECOY)
                 .toArray();
-        shocked = IntStream.range(0, nItems).filter(i -> kindOf[i] == SHOCK).toArray();
+        shocked = IntStream.range(0, nItems)
+                .filter(i -> kindOf[i] == SHOCK || kindOf[i] == DECOY)
+                .toArray();
         starPopularity = new double[CATEGORIES.size()];
         starPopularityAll = 0;
         for (int i = 0; i < nItems; i++) {
@@ -168,6 +193,84 @@ final class Catalogue {
             shockMultiplier[i] = 4 + 4 * rnd.nextDouble();
             shockRamp[i] = planted % 2 == 0;
         }
+    }
+
+    /**
+     * Plants the spikes and decoys of {@code plan}, drawing only from {@code plans}: each on a
+     * random unplanted item of its size band, in a category holding the fewest of its kind so far
+     * (spikes land in distinct categories while there are any left; ties go by a shuffled order of
+     * the categories), with an onset uniform within its phase's window, on a whole minute.
+     */
+    private void plantPlan(SpikePlan plan, SplittableRandom plans) {
+        long start = cfg.start().toEpochMilli();
+        int nCats = CATEGORIES.size();
+        int[] catOrder = new int[nCats];
+        for (int c = 0; c < nCats; c++) {
+            catOrder[c] = c;
+        }
+        for (int c = nCats - 1; c > 0; c--) {
+            int j = plans.nextInt(c + 1);
+            int tmp = catOrder[c];
+            catOrder[c] = catOrder[j];
+            catOrder[j] = tmp;
+        }
+        int[] spikesIn = new int[nCats];
+        for (int k = 0; k < plan.spikes(); k++) {
+            SpikePlan.Combination deal = plan.combination(k);
+            int i = pickPlanned(deal.band(), catOrder, k, spikesIn, plans);
+            kindOf[i] = SHOCK;
+            planned[i] = deal;
+            boolean first = deal.phase() == SpikePlan.Phase.FIRST_HOURS;
+            long from = (first ? plan.firstHoursFrom() : plan.day2From()).toMillis();
+            long to = (first ? plan.firstHoursTo() : plan.day2To()).toMillis();
+            long onset = from + (to > from ? plans.nextLong(to - from + 1) : 0);
+            shockOnset[i] = start + Math.floorDiv(onset, MINUTE) * MINUTE;
+            shockMultiplier[i] = deal.multiplier();
+            shockRamp[i] = deal.shape() == SpikePlan.Shape.RAMP;
+            if (!plan.spikeDuration().isZero()) {
+                shockEnd[i] = shockOnset[i] + plan.spikeDuration().toMillis();
+            }
+        }
+        int[] decoysIn = new int[nCats];
+        for (int d = 0; d < plan.decoys(); d++) {
+            int i = pickPlanned(plan.decoyBand(), catOrder, d, decoysIn, plans);
+            kindOf[i] = DECOY;
+            decoyMultiplier[i] = plan.decoyMultiplier();
+        }
+    }
+
+    /**
+     * A random item of {@code band} that nothing is planted on yet, in the category with the
+     * fewest plants so far ({@code planted}, counted up here) that has one; among equals, the first
+     * in {@code catOrder} from position {@code k}.
+     */
+    private int pickPlanned(SpikePlan.SizeBand band, int[] catOrder, int k, int[] planted, SplittableRandom plans) {
+        int from = band.fromRank(nItems);
+        int to = Math.min(nItems, band.toRank(nItems));
+        int nCats = catOrder.length;
+        int[] best = null;
+        int bestCat = -1;
+        for (int step = 0; step < nCats; step++) {
+            int c = catOrder[(k + step) % nCats];
+            if (bestCat >= 0 && planted[c] >= planted[bestCat]) {
+                continue;
+            }
+            int[] free = IntStream.range(0, byCategory[c].length)
+                    .map(m -> byCategory[c][m])
+                    .filter(i -> rankOf[i] >= from && rankOf[i] < to && kindOf[i] == NORMAL)
+                    .toArray();
+            if (free.length > 0) {
+                best = free;
+                bestCat = c;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("--spikes/--decoys: the " + band.label() + " band (popularity ranks "
+                    + from + "-" + (to - 1) + ") has too few items for every spike and decoy; use more items per "
+                    + "category or fewer spikes");
+        }
+        planted[bestCat]++;
+        return best[plans.nextInt(best.length)];
     }
 
     /** Item indexes, most popular first (a stable sort: ties keep index order). */
@@ -239,9 +342,12 @@ final class Catalogue {
         return members == null ? k : members[k];
     }
 
-    /** Demand multiplier of an item at {@code ts}: shocks step or ramp up (over 10 minutes), stars grow 30 % a day. */
+    /**
+     * Demand multiplier of an item at {@code ts}: shocks step or ramp up (over 10 minutes) and last
+     * until their end, if they have one; stars grow 30 % a day; decoys are boosted throughout.
+     */
     private double boost(int i, long ts) {
-        if (kindOf[i] == SHOCK && ts >= shockOnset[i]) {
+        if (kindOf[i] == SHOCK && ts >= shockOnset[i] && ts < shockEnd[i]) {
             if (!shockRamp[i]) {
                 return shockMultiplier[i];
             }
@@ -250,6 +356,9 @@ final class Catalogue {
         }
         if (kindOf[i] == STAR) {
             return starGrowth(ts);
+        }
+        if (kindOf[i] == DECOY) {
+            return decoyMultiplier[i];
         }
         return 1.0;
     }

@@ -36,7 +36,8 @@ import org.apache.avro.specific.SpecificRecord;
  * iteration; the same seed and configuration give byte-identical files. Draws of what was added
  * later (devices, bots, unpaid orders) come from a second generator, so that adding them left
  * every earlier event of a seed exactly as it was; the catalogue's names are drawn from a third,
- * so writing it changed no other file.
+ * so writing it changed no other file, and the spikes and decoys of a {@link SpikePlan} from a
+ * fourth.
  */
 public final class MarketSimulator {
 
@@ -145,7 +146,8 @@ public final class MarketSimulator {
      */
     public long run(Output out) throws IOException {
         // The order of these steps is the order of the draws: changing it changes every seed's files.
-        catalogue = new Catalogue(cfg, rnd);
+        // A spike plan draws from a generator of its own, so runs without one are unchanged.
+        catalogue = new Catalogue(cfg, rnd, new SplittableRandom(seed ^ 0x3c6ef372fe94f82bL));
         Users users = new Users(cfg, seed, rnd, extra);
         campaigns = cfg.withCampaigns() ? PlantedCampaign.plant(cfg) : List.of();
         delivery = new Delivery(cfg, rnd, extra);
@@ -159,7 +161,7 @@ public final class MarketSimulator {
         Sessions sessions = new Sessions(rnd, catalogue, users, campaigns, delivery, orders);
         double perMinute = cfg.users() * cfg.sessionsPerUserPerDay() / 1440.0;
         for (long t = start; t < end; t += MINUTE) {
-            double expected = perMinute * Times.rhythm(t);
+            double expected = perMinute * Times.rhythm(t, cfg.dailyCycle());
             int n = Draws.poisson(rnd, expected);
             for (int s = 0; s < n; s++) {
                 int u = users.pick(t);

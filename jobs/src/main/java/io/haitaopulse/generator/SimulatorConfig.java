@@ -22,6 +22,10 @@ import java.util.List;
  *     everything without reading)
  * @param unpaidShare share of baskets a user checks out (an order CREATED) and never pays; every
  *     paid order is also CREATED first when this is above 0
+ * @param spikePlan demand spikes and always-hot decoys planted for measuring trend detection, on
+ *     top of {@code shocks} ({@link SpikePlan#none()} in every preset but {@code trend-eval})
+ * @param dailyCycle strength of the daily rhythm: 1 is the shop's, 0 flat, above 1 stronger (each
+ *     hour's activity raised to this power, rescaled to the same daily volume)
  */
 public record SimulatorConfig(
         Instant start,
@@ -35,13 +39,52 @@ public record SimulatorConfig(
         int shocks,
         boolean withCampaigns,
         int bots,
-        double unpaidShare) {
+        double unpaidShare,
+        SpikePlan spikePlan,
+        double dailyCycle) {
 
     /** Names of the presets. */
-    public static final List<String> SCENARIOS = List.of("default", "small", "campaigns", "shocks");
+    public static final List<String> SCENARIOS = List.of("default", "small", "campaigns", "shocks", "trend-eval");
 
     /** Default start: Monday 2026-11-02 00:00 Asia/Shanghai. */
     public static final Instant DEFAULT_START = Instant.parse("2026-11-01T16:00:00Z");
+
+    /**
+     * Start of scenario {@code trend-eval}: Monday 2026-11-02 06:00 Asia/Shanghai, so that its 30
+     * hours end at 12:00 on day 2 and the day-2 spikes start at shop hours.
+     */
+    public static final Instant TREND_EVAL_START = Instant.parse("2026-11-01T22:00:00Z");
+
+    /** A configuration without spike plan and with the shop's own daily rhythm. */
+    public SimulatorConfig(
+            Instant start,
+            Duration duration,
+            int users,
+            int itemsPerCategory,
+            double sessionsPerUserPerDay,
+            Duration maxDelay,
+            double lateShare,
+            double malformedShare,
+            int shocks,
+            boolean withCampaigns,
+            int bots,
+            double unpaidShare) {
+        this(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare,
+                SpikePlan.none(),
+                1.0);
+    }
 
     /** The preset {@code name}; throws {@link IllegalArgumentException} for an unknown one. */
     public static SimulatorConfig scenario(String name) {
@@ -102,6 +145,24 @@ public record SimulatorConfig(
                         false,
                         0,
                         0.0);
+            case "trend-eval" ->
+                // Trend detection measured: 30 hours of a 2,000-item shop, no campaigns, no
+                // disorder beyond the usual bound, and planted spikes and decoys (SpikePlan).
+                new SimulatorConfig(
+                        TREND_EVAL_START,
+                        Duration.ofHours(30),
+                        20_000,
+                        200,
+                        1.2,
+                        Duration.ofSeconds(5),
+                        0.0,
+                        0.0,
+                        0,
+                        false,
+                        0,
+                        0.0,
+                        SpikePlan.trendEval(),
+                        1.0);
             default ->
                 throw new IllegalArgumentException(
                         "unknown scenario '" + name + "'; use one of " + String.join(", ", SCENARIOS));
@@ -131,6 +192,10 @@ public record SimulatorConfig(
         if (maxDelay.isNegative()) {
             throw new IllegalArgumentException("--max-delay must not be negative");
         }
+        if (!(dailyCycle >= 0 && dailyCycle <= 4)) {
+            throw new IllegalArgumentException("--daily-cycle must be within [0, 4]");
+        }
+        spikePlan.validate(duration);
         return this;
     }
 
@@ -147,7 +212,9 @@ public record SimulatorConfig(
                 shocks,
                 withCampaigns,
                 bots,
-                unpaidShare);
+                unpaidShare,
+                spikePlan,
+                dailyCycle);
     }
 
     public SimulatorConfig withUsers(int u) {
@@ -163,7 +230,9 @@ public record SimulatorConfig(
                 shocks,
                 withCampaigns,
                 bots,
-                unpaidShare);
+                unpaidShare,
+                spikePlan,
+                dailyCycle);
     }
 
     public SimulatorConfig withDisorder(Duration delay, double late, double malformed) {
@@ -179,7 +248,9 @@ public record SimulatorConfig(
                 shocks,
                 withCampaigns,
                 bots,
-                unpaidShare);
+                unpaidShare,
+                spikePlan,
+                dailyCycle);
     }
 
     /** With {@code bots} planted bots and {@code unpaidShare} of baskets checked out and never paid. */
@@ -196,6 +267,65 @@ public record SimulatorConfig(
                 shocks,
                 withCampaigns,
                 b,
-                unpaid);
+                unpaid,
+                spikePlan,
+                dailyCycle);
+    }
+
+    /** Starting at {@code s} instead. */
+    public SimulatorConfig withStart(Instant s) {
+        return new SimulatorConfig(
+                s,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare,
+                spikePlan,
+                dailyCycle);
+    }
+
+    /** With {@code plan} planted instead of this configuration's spike plan. */
+    public SimulatorConfig withSpikePlan(SpikePlan plan) {
+        return new SimulatorConfig(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare,
+                plan,
+                dailyCycle);
+    }
+
+    /** With a daily rhythm of strength {@code strength} (1: the shop's). */
+    public SimulatorConfig withDailyCycle(double strength) {
+        return new SimulatorConfig(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare,
+                spikePlan,
+                strength);
     }
 }

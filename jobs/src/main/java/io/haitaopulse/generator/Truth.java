@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * {@code truth.json}: everything a run planted and counted — parameters, categories, lines per
  * file, late and malformed lines, bots, unpaid orders, shock, star, bad and steady items, and
- * per campaign its true effect from the coupled potential outcomes.
+ * per campaign its true effect from the coupled potential outcomes. A run with a
+ * {@link SpikePlan} also lists the plan, what each of its spikes was dealt and its decoys; a run
+ * without writes exactly the fields it always did.
  */
 final class Truth {
 
@@ -41,6 +43,12 @@ final class Truth {
         params.put("max_delay_ms", cfg.maxDelay().toMillis());
         params.put("late_share", cfg.lateShare());
         params.put("malformed_share", cfg.malformedShare());
+        if (cfg.dailyCycle() != 1.0) {
+            params.put("daily_cycle", cfg.dailyCycle());
+        }
+        if (cfg.spikePlan().active()) {
+            plan(params.putObject("spike_plan"), cfg.spikePlan());
+        }
         ArrayNode cats = t.putArray("categories");
         for (CategoryDef c : Catalogue.CATEGORIES) {
             cats.addObject()
@@ -65,6 +73,9 @@ final class Truth {
         orders.unpaidOrders().forEach(unpaidIds::add);
         t.put("malformed_lines", delivery.malformed());
         items(t, catalogue);
+        if (cfg.spikePlan().active()) {
+            decoys(t, catalogue, cfg.spikePlan());
+        }
         ArrayNode camps = t.putArray("campaigns");
         for (PlantedCampaign c : campaigns) {
             campaign(camps.addObject(), c);
@@ -94,13 +105,25 @@ final class Truth {
                             .put("category_id", cat)
                             .put("return_rate", returnRate[i])
                             .put("counterfeit_share_of_reviews", 0.4);
-                case Catalogue.SHOCK ->
-                    shocks.addObject()
+                case Catalogue.SHOCK -> {
+                    ObjectNode shock = shocks.addObject()
                             .put("item_id", itemId[i])
                             .put("category_id", cat)
                             .put("onset_ts", catalogue.shockOnset[i])
                             .put("kind", catalogue.shockRamp[i] ? "ramp" : "step")
                             .put("multiplier", catalogue.shockMultiplier[i]);
+                    SpikePlan.Combination deal = catalogue.planned[i];
+                    if (deal != null) {
+                        shock.put("size_band", deal.band().label())
+                                .put("popularity_rank", catalogue.rankOf[i])
+                                .put("phase", deal.phase().label());
+                        if (catalogue.shockEnd[i] == Long.MAX_VALUE) {
+                            shock.putNull("end_ts");
+                        } else {
+                            shock.put("end_ts", catalogue.shockEnd[i]);
+                        }
+                    }
+                }
                 default -> {}
             }
         }
@@ -111,6 +134,40 @@ final class Truth {
                 steady.addObject()
                         .put("item_id", itemId[i])
                         .put("category_id", catalogue.category(i).id());
+            }
+        }
+    }
+
+    private static void plan(ObjectNode n, SpikePlan plan) {
+        n.put("spikes", plan.spikes());
+        plan.multipliers().forEach(n.putArray("multipliers")::add);
+        plan.bands().forEach(b -> n.withArray("size_bands").add(b.label()));
+        plan.shapes().forEach(s -> n.withArray("shapes").add(s.label()));
+        plan.phases().forEach(p -> n.withArray("phases").add(p.label()));
+        // Onset windows as offsets from the start.
+        n.putObject("first_hours_onsets")
+                .put("from_ms", plan.firstHoursFrom().toMillis())
+                .put("to_ms", plan.firstHoursTo().toMillis());
+        n.putObject("day_2_onsets")
+                .put("from_ms", plan.day2From().toMillis())
+                .put("to_ms", plan.day2To().toMillis());
+        n.put("spike_duration_ms", plan.spikeDuration().toMillis());
+        n.put("decoys", plan.decoys());
+        n.put("decoy_multiplier", plan.decoyMultiplier());
+        n.put("decoy_size_band", plan.decoyBand().label());
+    }
+
+    /** The always-hot decoys: planted items that must never trend. */
+    private static void decoys(ObjectNode t, Catalogue catalogue, SpikePlan plan) {
+        ArrayNode decoys = t.putArray("decoy_items");
+        for (int i = 0; i < catalogue.nItems; i++) {
+            if (catalogue.kindOf[i] == Catalogue.DECOY) {
+                decoys.addObject()
+                        .put("item_id", catalogue.itemId[i])
+                        .put("category_id", catalogue.category(i).id())
+                        .put("multiplier", catalogue.decoyMultiplier[i])
+                        .put("size_band", plan.decoyBand().label())
+                        .put("popularity_rank", catalogue.rankOf[i]);
             }
         }
     }
