@@ -3,6 +3,7 @@ package io.haitaopulse.runtime;
 import io.haitaopulse.dashboard.DashboardServer;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
+import io.haitaopulse.generator.SpikePlan;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.live.KafkaAcls;
 import io.haitaopulse.live.KafkaSecurity;
@@ -119,10 +120,30 @@ public final class LiveDemo {
         }
     }
 
+    /**
+     * Two ×6 spikes of large items 2–3 shop hours in, lasting 4 hours: the simulated shop's own
+     * shocks come on its second day, a minute or two of the demo later, and the Trending page
+     * should not stay empty that long (with the first day's share test, items trend from about
+     * 1 h 35 min of shop time on).
+     */
+    static final SpikePlan FIRST_IMPRESSION = SpikePlan.trendEval()
+            .withSpikes(2)
+            .withDeal(
+                    List.of(6.0),
+                    List.of(SpikePlan.SizeBand.LARGE),
+                    List.of(SpikePlan.Shape.STEP),
+                    List.of(SpikePlan.Phase.FIRST_HOURS))
+            .withOnsets(Duration.ofHours(2), Duration.ofHours(3), Duration.ofHours(27), Duration.ofHours(29))
+            .withSpikeDuration(Duration.ofHours(4))
+            .withDecoys(0, 8.0, SpikePlan.SizeBand.MEDIUM);
+
     public int run() throws Exception {
         // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
         // baskets checked out and left unpaid.
         SimulatorConfig cfg = SimulatorConfig.scenario(scenario).withBotsAndUnpaid(2, 0.05);
+        if (!cfg.spikePlan().active()) {
+            cfg = cfg.withSpikePlan(FIRST_IMPRESSION);
+        }
         List<String> leftovers = Leftovers.stop(work);
         if (!leftovers.isEmpty()) {
             out.println("Stopped what an earlier demo left running in " + work + ": " + String.join(", ", leftovers));

@@ -55,14 +55,14 @@ public final class TrendOptions {
 
     public static final ConfigOption<Double> FDR = key("pulse.trends.fdr")
             .doubleType()
-            .defaultValue(0.001)
+            .defaultValue(0.03)
             .withDescription(
                     "False discovery rate q of the Benjamini-Hochberg selection among the items of one category and "
                             + "window: the expected share of false alarms among the items flagged together. Within (0, 0.5).");
 
     public static final ConfigOption<Long> MIN_VIEWS = key("pulse.trends.min-views")
             .longType()
-            .defaultValue(20L)
+            .defaultValue(30L)
             .withDescription("Views in the window an item needs to be trending. Not negative.");
 
     public static final ConfigOption<Long> MIN_USERS = key("pulse.trends.min-users")
@@ -72,9 +72,9 @@ public final class TrendOptions {
 
     public static final ConfigOption<Double> MIN_RATIO = key("pulse.trends.min-ratio")
             .doubleType()
-            .defaultValue(2.5)
+            .defaultValue(2.0)
             .withDescription(
-                    "Recent viewers over their baseline needed to be trending (2.5: two and a half times the usual). Not negative.");
+                    "Recent viewers over their expectation needed to be trending (2: twice the usual). Not negative.");
 
     public static final ConfigOption<Double> MIN_Z = key("pulse.trends.min-z")
             .doubleType()

@@ -49,7 +49,8 @@ class TrendModelTest {
         assertThat(m.trending(60, 20, 30, 10)).isTrue();
         assertThat(m.trending(19, 20, 30, 10)).as("too few views").isFalse();
         assertThat(m.trending(60, 9, 30, 10)).as("too few viewers").isFalse();
-        assertThat(m.trending(60, 20, 24, 10)).as("ratio 2.4").isFalse();
+        assertThat(m.trending(29, 20, 30, 10)).as("too few views").isFalse();
+        assertThat(m.trending(60, 20, 19, 10)).as("ratio 1.9").isFalse();
         // Ratio 2.5 but z = 6 / sqrt(4 + 0.16) < 3.5.
         assertThat(m.trending(60, 20, 10, 4)).as("not significant").isFalse();
     }
