@@ -25,7 +25,9 @@ class JobSettingsTest {
         assertThat(s.pulse().top()).isEqualTo(10);
         assertThat(s.privacy().k()).isEqualTo(10);
         assertThat(s.bots().enabled()).isTrue();
-        assertThat(s.trends().minViews()).isEqualTo(20L);
+        assertThat(s.trends().minViews()).isEqualTo(30L);
+        assertThat(s.trends().fdr()).isEqualTo(0.03);
+        assertThat(s.trends().maxRecent()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.trends().pulse()).isSameAs(s.pulse());
         assertThat(s.uplift().sessionGap()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.sourcing().orderQuantile()).isEqualTo(0.95);
@@ -51,6 +53,9 @@ class JobSettingsTest {
                 "pulse.trends.half-life           | 0s    | pulse.trends.half-life must be positive, got 0ms",
                 "pulse.trends.min-views           | -1    | pulse.trends.min-views must be at least 0, got -1",
                 "pulse.trends.overdispersion      | -0.1  | pulse.trends.overdispersion must be a number of at least 0.0, got -0.1",
+                "pulse.trends.fdr                 | 0.5   | pulse.trends.fdr must be within (0, 0.5), got 0.5",
+                "pulse.trends.fdr                 | 0     | pulse.trends.fdr must be within (0, 0.5), got 0.0",
+                "pulse.trends.max-recent          | 5min  | pulse.trends.max-recent must be at least pulse.trends.recent (10m), got 5m",
                 "pulse.uplift.tau-conversion      | 0     | pulse.uplift.tau-conversion must be positive, got 0.0",
                 "pulse.attribution.session-gap    | 0s    | pulse.attribution.session-gap must be positive, got 0ms",
                 "pulse.sourcing.cadence           | 7h    | pulse.sourcing.cadence must divide a day, got 7h",
