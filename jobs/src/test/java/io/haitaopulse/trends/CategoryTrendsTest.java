@@ -71,11 +71,7 @@ class CategoryTrendsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> run(long warmupMs)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(conf(warmupMs))))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
+        var h = harness(conf(warmupMs));
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(2, 0, 1, "z"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);
@@ -147,11 +143,7 @@ class CategoryTrendsTest {
     void tooFewDistinctViewersNeverTrend() throws Exception {
         Configuration c = conf(5);
         c.set(TrendOptions.MIN_USERS, 9L); // item 1 has 8 viewers in [5,15)
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
+        var h = harness(c);
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);
         h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
@@ -213,11 +205,7 @@ class CategoryTrendsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> risingItem(
             Configuration c) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
+        var h = harness(c);
         h.processElement(views(1, 0, 1, "a"), 0);
         h.processElement(views(1, 5, 1, "b"), 0);
         h.processElement(views(1, 10, 4, "c", "d", "e", "f"), 0);
@@ -249,16 +237,8 @@ class CategoryTrendsTest {
         // alone (0.0088 <= 0.015) but not among two (0.0088 > 0.0075).
         Configuration c = conf(5);
         c.set(TrendOptions.FDR, 0.015);
-        var alone = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        alone.open();
-        var pair = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        pair.open();
+        var alone = harness(c);
+        var pair = harness(c);
         for (var h : List.of(alone, pair)) {
             h.processElement(views(1, 0, 2, "a", "b"), 0);
             h.processElement(views(1, 5, 2, "a", "c"), 0);
@@ -285,11 +265,7 @@ class CategoryTrendsTest {
         // Milliseconds of data never complete a daily profile: the share test decides.
         c.set(TrendOptions.REQUIRE_DAILY_PROFILE, true);
         c.set(TrendOptions.FDR, fdr);
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
+        var h = harness(c);
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);
         h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
@@ -335,11 +311,7 @@ class CategoryTrendsTest {
     private static List<DemandTrend> itemOneBesideItemTwo(double fdr, int itemTwoLastPaneViewers) throws Exception {
         Configuration c = conf(5);
         c.set(TrendOptions.FDR, fdr);
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
-                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
-                a -> a.categoryId,
-                Types.LONG);
-        h.open();
+        var h = harness(c);
         h.processElement(views(1, 0, 2, "a", "b"), 0);
         h.processElement(views(1, 5, 2, "a", "c"), 0);
         h.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
@@ -375,5 +347,16 @@ class CategoryTrendsTest {
                 .as("still 2.5 times its own baseline")
                 .isEqualTo(2.5);
         assertThat(categoryRises).extracting(DemandTrend::getTrending).containsOnly(false);
+    }
+
+    /** An opened harness of {@link CategoryTrends} with the options of {@code c}. */
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> harness(Configuration c)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
+                new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
+                a -> a.categoryId,
+                Types.LONG);
+        h.open();
+        return h;
     }
 }
