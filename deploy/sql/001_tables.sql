@@ -74,8 +74,29 @@ CREATE TABLE IF NOT EXISTS campaign_uplift (
     anytime_ci_high DOUBLE PRECISION,
     srm_p DOUBLE PRECISION,
     incremental_revenue_cents BIGINT,
+    pre_mean_treatment DOUBLE PRECISION,
+    pre_mean_control DOUBLE PRECISION,
+    cuped_theta DOUBLE PRECISION,
+    cuped_lift_abs DOUBLE PRECISION,
+    cuped_ci_low DOUBLE PRECISION,
+    cuped_ci_high DOUBLE PRECISION,
+    variance_reduction DOUBLE PRECISION,
+    chance_to_win DOUBLE PRECISION,
+    risk_control DOUBLE PRECISION,
+    risk_treatment DOUBLE PRECISION,
     PRIMARY KEY (campaign_id, metric, as_of)
 );
+ALTER TABLE campaign_uplift
+    ADD COLUMN IF NOT EXISTS pre_mean_treatment DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS pre_mean_control DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS cuped_theta DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS cuped_lift_abs DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS cuped_ci_low DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS cuped_ci_high DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS variance_reduction DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS chance_to_win DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS risk_control DOUBLE PRECISION,
+    ADD COLUMN IF NOT EXISTS risk_treatment DOUBLE PRECISION;
 
 CREATE TABLE IF NOT EXISTS campaign_did (
     campaign_id TEXT NOT NULL,

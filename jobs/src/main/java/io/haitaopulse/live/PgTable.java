@@ -168,7 +168,33 @@ public final class PgTable<T extends SpecificRecordBase> implements Serializable
             b.append("    ").append(ROW_ID).append(" TEXT NOT NULL,\n");
         }
         b.append("    PRIMARY KEY (").append(String.join(", ", primaryKey)).append(")\n);\n");
+        // A database created by an earlier release has the table without the columns added since:
+        // add them (all nullable by the schema policy), so an upgrade needs no hand-written ALTER.
+        List<Column> added = addedColumns();
+        if (!added.isEmpty()) {
+            b.append("ALTER TABLE ").append(name());
+            for (int i = 0; i < added.size(); i++) {
+                Column c = added.get(i);
+                b.append(i == 0 ? "\n    " : ",\n    ")
+                        .append("ADD COLUMN IF NOT EXISTS ")
+                        .append(c.name())
+                        .append(' ')
+                        .append(c.sqlType());
+            }
+            b.append(";\n");
+        }
         return b.toString();
+    }
+
+    /** Columns the table did not have in the first release that had it, in schema order. */
+    List<Column> addedColumns() {
+        List<Schema> released =
+                ReleasedSchemas.of(SpecificData.get().getSchema(table.type()).getFullName());
+        if (released.isEmpty()) {
+            return List.of();
+        }
+        Schema first = released.get(0);
+        return columns.stream().filter(c -> first.getField(c.name()) == null).toList();
     }
 
     /**

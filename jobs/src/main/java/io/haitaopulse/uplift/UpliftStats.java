@@ -110,7 +110,17 @@ public final class UpliftStats {
                 anyLow,
                 anyHigh,
                 srmP(t.n(), c.n(), holdoutPct),
-                incrementalRevenueCents);
+                incrementalRevenueCents,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** Half-width of the mixture-SPRT confidence sequence for a normal estimate with variance {@code v}. */

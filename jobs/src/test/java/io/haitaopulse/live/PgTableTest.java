@@ -23,6 +23,28 @@ class PgTableTest {
     }
 
     @Test
+    void columnsAddedAfterATablesFirstReleaseAreAddedToExistingDatabases() {
+        assertThat(new PgTable<>(OutputTable.HOT_ITEMS).addedColumns()).isEmpty();
+        assertThat(new PgTable<>(OutputTable.CAMPAIGN_UPLIFT).addedColumns())
+                .extracting(PgTable.Column::name)
+                .containsExactly(
+                        "pre_mean_treatment",
+                        "pre_mean_control",
+                        "cuped_theta",
+                        "cuped_lift_abs",
+                        "cuped_ci_low",
+                        "cuped_ci_high",
+                        "variance_reduction",
+                        "chance_to_win",
+                        "risk_control",
+                        "risk_treatment");
+        assertThat(new PgTable<>(OutputTable.CAMPAIGN_UPLIFT).ddl())
+                .contains(
+                        "ALTER TABLE campaign_uplift\n    ADD COLUMN IF NOT EXISTS pre_mean_treatment DOUBLE PRECISION,\n")
+                .endsWith("    ADD COLUMN IF NOT EXISTS risk_treatment DOUBLE PRECISION;\n");
+    }
+
+    @Test
     void upsertStatementUpdatesEverythingButTheKey() {
         PgTable<HotItem> t = new PgTable<>(OutputTable.HOT_ITEMS);
         assertThat(t.upsertSql(2))

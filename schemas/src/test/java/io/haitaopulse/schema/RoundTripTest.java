@@ -95,7 +95,17 @@ class RoundTripTest {
                 -0.05,
                 0.09,
                 0.8,
-                12_345L);
+                12_345L,
+                0.11,
+                0.10,
+                0.9,
+                0.015,
+                0.001,
+                0.029,
+                0.35,
+                0.98,
+                0.0301,
+                0.0002);
         CampaignUplift emptyUplift = CampaignUplift.newBuilder()
                 .setCampaignId("c-1")
                 .setMetric("revenue_per_user")
