@@ -12,12 +12,18 @@ public class CampaignExposure {
     public int[] arms = new int[1];
 
     public int size;
-    /** Whether the user is counted on the scoreboard, in {@link #countedArm} with {@link #conv} and {@link #rev}. */
+    /** Whether the user is counted on the scoreboard, in {@link #countedArm} with the values of {@link #outcome()}. */
     public boolean counted;
 
     public int countedArm;
     public double conv;
     public double rev;
+    /** Returned value in the campaign interval, and the CUPED covariates (the metrics over the lookback). */
+    public double ret;
+
+    public double xConv;
+    public double xRev;
+    public double xRet;
     /** Coupon funnel: counted user placed their first order after exposure / redeemed a coupon of the campaign. */
     public boolean firstOrder;
 
@@ -26,6 +32,20 @@ public class CampaignExposure {
     public long firstSeen = Long.MAX_VALUE;
 
     public CampaignExposure() {}
+
+    /** What the user currently contributes (meaningful while {@link #counted}). */
+    Outcome outcome() {
+        return new Outcome(conv, rev, ret, xConv, xRev, xRet);
+    }
+
+    void setOutcome(Outcome o) {
+        conv = o.conv();
+        rev = o.rev();
+        ret = o.ret();
+        xConv = o.xConv();
+        xRev = o.xRev();
+        xRet = o.xRet();
+    }
 
     void add(long t, int arm) {
         if (size == ts.length) {

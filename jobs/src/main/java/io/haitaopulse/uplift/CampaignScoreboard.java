@@ -41,6 +41,9 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
 
     public static final String REVENUE = "revenue_per_user";
 
+    /** The guardrail: returned value per exposed user, lower is better. */
+    public static final String RETURNS = "returns_per_user";
+
     /** coupon_funnel rows of NEW_USER_COUPON campaigns. */
     public static final OutputTag<CouponFunnel> COUPON_FUNNEL =
             new OutputTag<>("coupon-funnel", new AvroTypeInfo<>(CouponFunnel.class));
@@ -169,22 +172,17 @@ public final class CampaignScoreboard extends KeyedBroadcastProcessFunction<Stri
 
     private void emit(ArmSums b, double holdoutPct, String id, long asOf, Collector<CampaignUplift> out) {
         Instant at = Instant.ofEpochMilli(asOf);
-        UpliftStats.Arm revT = new UpliftStats.Arm(b.nT, b.revT, b.revSqT);
-        UpliftStats.Arm revC = new UpliftStats.Arm(b.nC, b.revC, b.revSqC);
         Long incremental = null;
         if (b.nT > 0 && b.nC > 0) {
             incremental = Math.round((b.revT / b.nT - b.revC / b.nC) * b.nT);
         }
         out.collect(UpliftStats.row(
-                id,
-                CONVERSION,
-                at,
-                new UpliftStats.Arm(b.nT, b.convT, b.convSqT),
-                new UpliftStats.Arm(b.nC, b.convC, b.convSqC),
-                holdoutPct,
-                tauConversion,
-                incremental));
-        out.collect(UpliftStats.row(id, REVENUE, at, revT, revC, holdoutPct, tauRevenue, incremental));
+                id, CONVERSION, at, b.conversionT(), b.conversionC(), holdoutPct, tauConversion, incremental, false));
+        out.collect(UpliftStats.row(
+                id, REVENUE, at, b.revenueT(), b.revenueC(), holdoutPct, tauRevenue, incremental, false));
+        // Returns are cents like revenue: the always-valid interval uses the revenue's mixing scale.
+        out.collect(UpliftStats.row(
+                id, RETURNS, at, b.returnsT(), b.returnsC(), holdoutPct, tauRevenue, incremental, true));
     }
 
     private static CouponFunnel funnel(String id, long asOf, Arm arm, long exposed, long firstOrders, long redeemed) {

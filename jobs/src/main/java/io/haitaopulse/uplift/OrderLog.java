@@ -3,8 +3,9 @@ package io.haitaopulse.uplift;
 import java.util.Arrays;
 
 /**
- * A user's PAID and RETURNED order events still needed by some campaign: time, value in cents
- * (quantity × unit price − discount, over the event's lines) and kind. A Flink POJO.
+ * A user's PAID and RETURNED order events still needed by some campaign, or by the CUPED
+ * covariate of an exposure that may still come: time, value in cents (quantity × unit price −
+ * discount, over the event's lines) and kind. A Flink POJO.
  */
 public class OrderLog {
     public long[] ts = new long[2];
@@ -68,6 +69,17 @@ public class OrderLog {
         for (int i = 0; i < size; i++) {
             if (ts[i] >= from && ts[i] <= to) {
                 total += paid[i] ? value[i] : -value[i];
+            }
+        }
+        return total;
+    }
+
+    /** Value of RETURNED lines with time in {@code [from, to]}. */
+    long returnedValueWithin(long from, long to) {
+        long total = 0;
+        for (int i = 0; i < size; i++) {
+            if (!paid[i] && ts[i] >= from && ts[i] <= to) {
+                total += value[i];
             }
         }
         return total;

@@ -2,7 +2,8 @@ package io.haitaopulse.uplift;
 
 /**
  * Input of a campaign scoreboard: either a campaign definition or the change of one exposed
- * user's contribution to one arm (users added, Σy and Σy² per metric). A Flink POJO.
+ * user's contribution to one arm (users added; Σy, Σy², and for CUPED Σx, Σx², Σxy per metric).
+ * A Flink POJO.
  */
 public class ScoreInput {
     public String campaignId;
@@ -18,6 +19,19 @@ public class ScoreInput {
     public double dConvSq;
     public double dRev;
     public double dRevSq;
+    public double dRet;
+    public double dRetSq;
+    /** CUPED: changes of Σx, Σx² and Σxy per metric (x = the metric over the lookback before first exposure). */
+    public double dConvX;
+
+    public double dConvXSq;
+    public double dConvXY;
+    public double dRevX;
+    public double dRevXSq;
+    public double dRevXY;
+    public double dRetX;
+    public double dRetXSq;
+    public double dRetXY;
     public long dFirstOrders;
     public long dRedeemed;
     /** Campaign kind, on definitions. */
@@ -39,19 +53,16 @@ public class ScoreInput {
         return s;
     }
 
-    static ScoreInput change(
-            String campaignId, int arm, long dn, double conv0, double conv1, double rev0, double rev1, long ts) {
-        return change(campaignId, arm, dn, conv0, conv1, rev0, rev1, 0, 0, ts);
-    }
-
+    /**
+     * The change of one user's contribution to arm {@code arm}: {@code dn} users (−1, 0 or 1) whose
+     * values go from {@code before} to {@code after} ({@link Outcome#NONE} for a user added or removed).
+     */
     static ScoreInput change(
             String campaignId,
             int arm,
             long dn,
-            double conv0,
-            double conv1,
-            double rev0,
-            double rev1,
+            Outcome before,
+            Outcome after,
             long dFirstOrders,
             long dRedeemed,
             long ts) {
@@ -59,21 +70,37 @@ public class ScoreInput {
         s.campaignId = campaignId;
         s.arm = arm;
         s.dn = dn;
-        s.dConv = conv1 - conv0;
-        s.dConvSq = conv1 * conv1 - conv0 * conv0;
-        s.dRev = rev1 - rev0;
-        s.dRevSq = rev1 * rev1 - rev0 * rev0;
+        s.dConv = after.conv() - before.conv();
+        s.dConvSq = sq(after.conv()) - sq(before.conv());
+        s.dRev = after.rev() - before.rev();
+        s.dRevSq = sq(after.rev()) - sq(before.rev());
+        s.dRet = after.ret() - before.ret();
+        s.dRetSq = sq(after.ret()) - sq(before.ret());
+        s.dConvX = after.xConv() - before.xConv();
+        s.dConvXSq = sq(after.xConv()) - sq(before.xConv());
+        s.dConvXY = after.xConv() * after.conv() - before.xConv() * before.conv();
+        s.dRevX = after.xRev() - before.xRev();
+        s.dRevXSq = sq(after.xRev()) - sq(before.xRev());
+        s.dRevXY = after.xRev() * after.rev() - before.xRev() * before.rev();
+        s.dRetX = after.xRet() - before.xRet();
+        s.dRetXSq = sq(after.xRet()) - sq(before.xRet());
+        s.dRetXY = after.xRet() * after.ret() - before.xRet() * before.ret();
         s.dFirstOrders = dFirstOrders;
         s.dRedeemed = dRedeemed;
         s.ts = ts;
         return s;
     }
 
+    private static double sq(double v) {
+        return v * v;
+    }
+
     @Override
     public String toString() {
         return definition
                 ? "Definition{" + campaignId + " [" + start + ", " + end + "] holdout " + holdoutPct + "}"
-                : "Change{" + campaignId + " arm " + arm + " dn " + dn + " dConv " + dConv + " dRev " + dRev
+                : "Change{" + campaignId + " arm " + arm + " dn " + dn + " dConv " + dConv + " dRev " + dRev + " dRet "
+                        + dRet
                         + (dFirstOrders != 0 || dRedeemed != 0
                                 ? " dFirst " + dFirstOrders + " dRedeemed " + dRedeemed
                                 : "")

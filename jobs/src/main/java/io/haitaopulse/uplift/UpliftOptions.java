@@ -22,6 +22,15 @@ public final class UpliftOptions {
                     "Mixing standard deviation of the always-valid confidence interval for revenue per user, in cents "
                             + "(1000: 10 CNY). Positive.");
 
+    public static final ConfigOption<Duration> CUPED_LOOKBACK = key("pulse.uplift.cuped-lookback")
+            .durationType()
+            .defaultValue(Duration.ofDays(14))
+            .withDescription(
+                    "CUPED covariate period: a user's covariate is the same metric over this long before their first "
+                            + "exposure. Every user's PAID and RETURNED orders are kept this long (plus the allowed lateness), "
+                            + "whether or not a campaign runs; 0 turns the adjustment off (covariate 0, CUPED fields equal "
+                            + "the plain ones) and keeps no order history. Not negative.");
+
     public static final ConfigOption<Duration> UNKNOWN_CAMPAIGN_TTL = key("pulse.uplift.unknown-campaign-ttl")
             .durationType()
             .defaultValue(Duration.ofDays(30))

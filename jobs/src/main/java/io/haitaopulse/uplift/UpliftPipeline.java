@@ -55,6 +55,7 @@ public final class UpliftPipeline implements PulseJob {
     private final long didPrePeriod;
     private final int k;
     private final long maxDelay;
+    private final long cupedLookback;
 
     /** Builds the job from its validated settings. */
     public UpliftPipeline(UpliftSettings settings) {
@@ -70,6 +71,7 @@ public final class UpliftPipeline implements PulseJob {
         this.didPrePeriod = settings.didPrePeriod().toMillis();
         this.k = settings.privacy().k();
         this.maxDelay = settings.pulse().maxDelay().toMillis();
+        this.cupedLookback = settings.cupedLookback().toMillis();
     }
 
     @Override
@@ -109,7 +111,9 @@ public final class UpliftPipeline implements PulseJob {
                 .uid("uplift-user-events")
                 .keyBy(UpliftPipeline::userOf, Types.STRING)
                 .connect(broadcast)
-                .process(new UserOutcomes(slots, unknownCampaignTtl, userTtl), Types.POJO(ScoreInput.class))
+                .process(
+                        new UserOutcomes(slots, unknownCampaignTtl, userTtl, cupedLookback),
+                        Types.POJO(ScoreInput.class))
                 .name("uplift-user-outcomes")
                 .uid("uplift-user-outcomes");
         DataStream<ScoreInput> definitions = campaigns

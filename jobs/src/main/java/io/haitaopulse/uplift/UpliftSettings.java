@@ -20,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
  * @param attributionLookback how far back an order's credited touch may be; positive
  * @param attributionUserTtl silence after which a user is forgotten; positive
  * @param didPrePeriod longest pre-period of the diff-in-diff estimate; positive
+ * @param cupedLookback covariate period of CUPED before a user's first exposure; 0 turns it off
  */
 public record UpliftSettings(
         PulseSettings pulse,
@@ -30,7 +31,8 @@ public record UpliftSettings(
         Duration sessionGap,
         Duration attributionLookback,
         Duration attributionUserTtl,
-        Duration didPrePeriod)
+        Duration didPrePeriod,
+        Duration cupedLookback)
         implements Serializable {
 
     /** Reads and checks every option the job uses; throws {@link IllegalArgumentException} with one line naming the key. */
@@ -49,6 +51,7 @@ public record UpliftSettings(
                 OptionChecks.positive(conf, UpliftOptions.SESSION_GAP),
                 OptionChecks.positive(conf, UpliftOptions.ATTRIBUTION_LOOKBACK),
                 OptionChecks.positive(conf, UpliftOptions.ATTRIBUTION_USER_TTL),
-                OptionChecks.positive(conf, UpliftOptions.DID_PRE_PERIOD));
+                OptionChecks.positive(conf, UpliftOptions.DID_PRE_PERIOD),
+                OptionChecks.notNegative(conf, UpliftOptions.CUPED_LOOKBACK));
     }
 }

@@ -21,6 +21,8 @@ import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
  *   <li>{@code srm_p}: chi-square goodness of fit (1 df) of the arm counts against
  *       {@code holdout_pct}; for a hold-out of 0 or 1 it is 1 when every user is in the expected arm
  *       and 0 otherwise.</li>
+ *   <li>CUPED fields ({@link Cuped}) and the Bayesian fields ({@link Bayes}), as GrowthBook's
+ *       gbstats 0.8 computes them.</li>
  * </ul>
  */
 public final class UpliftStats {
@@ -35,9 +37,17 @@ public final class UpliftStats {
 
     private UpliftStats() {}
 
-    /** Sufficient statistics of one arm for one metric. */
-    public record Arm(long n, double sum, double sumSq) {
+    /**
+     * Sufficient statistics of one arm for one metric: users, Σy, Σy², and for CUPED Σx, Σx², Σxy
+     * (x: the same metric over the lookback before each user's first exposure).
+     */
+    public record Arm(long n, double sum, double sumSq, double sumX, double sumXSq, double sumXY) {
         public static final Arm EMPTY = new Arm(0, 0, 0);
+
+        /** An arm without covariates (all x = 0). */
+        public Arm(long n, double sum, double sumSq) {
+            this(n, sum, sumSq, 0, 0, 0);
+        }
 
         Double mean() {
             return n == 0 ? null : sum / n;
@@ -52,12 +62,16 @@ public final class UpliftStats {
             return Math.max(v, 0.0);
         }
 
-        Arm plus(long dn, double dSum, double dSumSq) {
-            return new Arm(n + dn, sum + dSum, sumSq + dSumSq);
+        Double meanX() {
+            return n == 0 ? null : sumX / n;
         }
     }
 
-    /** The row for one metric; {@code incrementalRevenueCents} is computed by the caller from the revenue metric. */
+    /**
+     * The row for one metric; {@code incrementalRevenueCents} is computed by the caller from the
+     * revenue metric; {@code lowerIsBetter} for a guardrail (the Bayesian fields then favour the
+     * arm with the lower mean).
+     */
     public static CampaignUplift row(
             String campaignId,
             String metric,
@@ -66,7 +80,8 @@ public final class UpliftStats {
             Arm c,
             double holdoutPct,
             double tau,
-            Long incrementalRevenueCents) {
+            Long incrementalRevenueCents,
+            boolean lowerIsBetter) {
         Double mt = t.mean();
         Double mc = c.mean();
         Double vt = t.variance();
@@ -93,6 +108,8 @@ public final class UpliftStats {
                 relHigh = liftRel + Z * se;
             }
         }
+        Cuped cuped = Cuped.of(t, c);
+        Bayes bayes = Bayes.of(t, c, lowerIsBetter);
         return new CampaignUplift(
                 campaignId,
                 metric,
@@ -111,16 +128,16 @@ public final class UpliftStats {
                 anyHigh,
                 srmP(t.n(), c.n(), holdoutPct),
                 incrementalRevenueCents,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+                t.meanX(),
+                c.meanX(),
+                cuped.theta(),
+                cuped.liftAbs(),
+                cuped.ciLow(),
+                cuped.ciHigh(),
+                cuped.varianceReduction(),
+                bayes == null ? null : bayes.chanceToWin(),
+                bayes == null ? null : bayes.riskControl(),
+                bayes == null ? null : bayes.riskTreatment());
     }
 
     /** Half-width of the mixture-SPRT confidence sequence for a normal estimate with variance {@code v}. */

@@ -29,8 +29,10 @@ import org.apache.flink.util.Collector;
 /**
  * Per user (the key): which campaigns the user is exposed to, in which arm, and the user's
  * outcome per campaign (CONTRACTS §3): conversion = any PAID order in
- * {@code [first exposure, end]}; revenue = PAID value minus RETURNED value in that interval.
- * Emits the change of the user's contribution to each campaign's scoreboard.
+ * {@code [first exposure, end]}; revenue = PAID value minus RETURNED value in that interval;
+ * returns = RETURNED value in it; and for CUPED the same three over the lookback
+ * {@code [first exposure − L, first exposure)}. Emits the change of the user's contribution to
+ * each campaign's scoreboard.
  *
  * <p>Work happens in event-time order: an event only registers a timer at its own time, and the
  * user's outcomes are recomputed when the watermark reaches it. So a scoreboard row as of
@@ -38,8 +40,9 @@ import org.apache.flink.util.Collector;
  * campaign definition (event time = its start) is known before its exposures are evaluated.
  *
  * <p>State is released: a campaign's entry once its last scoreboard row is final, exposures to a
- * campaign never defined after a TTL, an order once no campaign of the user and no future
- * exposure can need it, and the user's history (first PAID order, for the coupon funnel's "first
+ * campaign never defined after a TTL, an order once no campaign of the user, no future
+ * exposure and no future exposure's covariate (an order stays for the lookback L after its time,
+ * so the order history is bounded by the orders of the last L per user) can need it, and the user's history (first PAID order, for the coupon funnel's "first
  * order") a TTL after the user's last activity.
  */
 public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, Ingested, Campaign, ScoreInput> {
@@ -74,16 +77,19 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
 
     private final long unknownCampaignTtl;
     private final long historyTtl;
+    /** CUPED lookback L; 0: no covariate. */
+    private final long cupedLookback;
 
     private transient MapState<String, CampaignExposure> exposures;
     private transient ValueState<OrderLog> orders;
     /** First PAID order and last activity of the user, kept for the history TTL after the last activity. */
     private transient ValueState<UserHistory> history;
 
-    UserOutcomes(SlidingWindows slots, long unknownCampaignTtl, long historyTtl) {
+    UserOutcomes(SlidingWindows slots, long unknownCampaignTtl, long historyTtl, long cupedLookback) {
         this.slots = slots;
         this.unknownCampaignTtl = unknownCampaignTtl;
         this.historyTtl = historyTtl;
+        this.cupedLookback = cupedLookback;
     }
 
     @Override
@@ -165,7 +171,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
                 }
                 continue;
             }
-            recompute(entry.getKey(), c, x, log, first, timestamp, out);
+            recompute(entry.getKey(), c, x, log, first, timestamp, cupedLookback, out);
             entry.setValue(x);
             long end = c.getEndTs().toEpochMilli();
             long finalAt = slots.purgeTime(slots.lastWindowEnd(end));
@@ -196,7 +202,9 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
                     return true;
                 }
             }
-            long onTimeUntil = slots.purgeTime(slots.lastWindowEnd(t));
+            // The latest exposure that can still arrive on time and see this order in its lookback
+            // is at t + L (with L = 0, at t: the order may still be in its campaign interval).
+            long onTimeUntil = slots.purgeTime(slots.lastWindowEnd(t + cupedLookback));
             if (onTimeUntil > timestamp) {
                 orderDeadline[0] = Math.min(orderDeadline[0], onTimeUntil);
                 return true;
@@ -227,6 +235,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
      * Brings the user's contribution to campaign {@code id} up to event time {@code ts} and emits the
      * change. Only events at or before {@code ts} count, even if later ones have arrived already:
      * their own timers bring them in, so every change carries the time of the event that caused it.
+     * The covariates only see orders before the first exposure, which is at or before {@code ts}.
      */
     private static void recompute(
             String id,
@@ -235,33 +244,44 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
             OrderLog log,
             long firstPaidTs,
             long ts,
+            long lookback,
             Collector<ScoreInput> out) {
         long start = c.getStartTs().toEpochMilli();
         long end = Math.min(c.getEndTs().toEpochMilli(), ts);
         int first = x.firstWithin(start, end);
         boolean counted = first >= 0;
         int arm = counted ? x.arms[first] : 0;
-        double conv = 0;
-        double rev = 0;
+        Outcome now = Outcome.NONE;
         boolean firstOrder = false;
         boolean redeemed = false;
         if (counted) {
             long fe = x.ts[first];
-            conv = log.paidWithin(fe, end) ? 1 : 0;
-            rev = log.netValueWithin(fe, end);
+            double conv = log.paidWithin(fe, end) ? 1 : 0;
+            Outcome o = new Outcome(conv, log.netValueWithin(fe, end), log.returnedValueWithin(fe, end), 0, 0, 0);
+            if (lookback > 0) {
+                long from = fe - lookback;
+                long to = fe - 1;
+                o = new Outcome(
+                        o.conv(),
+                        o.rev(),
+                        o.ret(),
+                        log.paidWithin(from, to) ? 1 : 0,
+                        log.netValueWithin(from, to),
+                        log.returnedValueWithin(from, to));
+            }
+            now = o;
             firstOrder = conv == 1 && firstPaidTs >= fe;
             redeemed = log.redeemedWithin(id, fe, end);
         }
+        Outcome before = x.counted ? x.outcome() : Outcome.NONE;
         if (x.counted && counted && x.countedArm == arm) {
-            if (conv != x.conv || rev != x.rev || firstOrder != x.firstOrder || redeemed != x.redeemed) {
+            if (!now.equals(before) || firstOrder != x.firstOrder || redeemed != x.redeemed) {
                 out.collect(ScoreInput.change(
                         id,
                         arm,
                         0,
-                        x.conv,
-                        conv,
-                        x.rev,
-                        rev,
+                        before,
+                        now,
                         flag(firstOrder) - flag(x.firstOrder),
                         flag(redeemed) - flag(x.redeemed),
                         ts));
@@ -269,16 +289,15 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         } else {
             if (x.counted) {
                 out.collect(ScoreInput.change(
-                        id, x.countedArm, -1, x.conv, 0, x.rev, 0, -flag(x.firstOrder), -flag(x.redeemed), ts));
+                        id, x.countedArm, -1, before, Outcome.NONE, -flag(x.firstOrder), -flag(x.redeemed), ts));
             }
             if (counted) {
-                out.collect(ScoreInput.change(id, arm, 1, 0, conv, 0, rev, flag(firstOrder), flag(redeemed), ts));
+                out.collect(ScoreInput.change(id, arm, 1, Outcome.NONE, now, flag(firstOrder), flag(redeemed), ts));
             }
         }
         x.counted = counted;
         x.countedArm = arm;
-        x.conv = conv;
-        x.rev = rev;
+        x.setOutcome(now);
         x.firstOrder = firstOrder;
         x.redeemed = redeemed;
     }

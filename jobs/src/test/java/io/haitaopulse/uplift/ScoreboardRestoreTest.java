@@ -71,8 +71,8 @@ class ScoreboardRestoreTest {
     void aRestoreWhoseCampaignsSourceFinishesLastWritesEveryRowOfACampaignWithoutExposures() throws Exception {
         List<String> uninterrupted = uninterruptedRun();
         assertThat(uninterrupted)
-                .as("an uninterrupted run: every slot 12:05 … 24:00, both metrics")
-                .hasSize(2 * 144);
+                .as("an uninterrupted run: every slot 12:05 … 24:00, the three metrics")
+                .hasSize(3 * 144);
 
         TreeSet<String> postgres = new TreeSet<>();
         OperatorSubtaskState checkpointN;

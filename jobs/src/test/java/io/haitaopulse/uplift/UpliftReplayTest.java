@@ -32,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  *   u6    CONTROL    50 s            yes        1200                (exposure at −5 s is before the start; PAID at 45 s too early)
  *   u5    —          105 s: after the end, not exposed
  * </pre>
- * Expected statistics computed independently from these per-user values (Python).
+ * Returns in [first exposure, end]: u1 1000, everyone else 0. CUPED covariates (the same metric
+ * over the 14 days before first exposure): u1 converted (999 at 5 s), u6 converted (300 at 45 s),
+ * nobody returned; everyone else 0.
+ * Expected statistics computed independently from these per-user values (Python: numpy sample
+ * moments for CUPED, scipy's normal and truncated normal for the Bayesian fields).
  */
 class UpliftReplayTest {
 
@@ -89,8 +93,8 @@ class UpliftReplayTest {
 
         assertThat(r.late()).isEqualTo(1);
         List<JsonNode> rows = ReplayOutput.readRows(out.resolve("campaign_uplift.jsonl"));
-        // Rows as of 10 s, 20 s, ..., 110 s (the first multiple of 10 s after the end), for both metrics.
-        assertThat(rows).hasSize(22);
+        // Rows as of 10 s, 20 s, ..., 110 s (the first multiple of 10 s after the end), for the three metrics.
+        assertThat(rows).hasSize(33);
         assertThat(rows)
                 .extracting(n -> n.get("metric").asText() + "@" + n.get("as_of").asLong() / 1000)
                 .startsWith("conversion@10", "conversion@20")
@@ -126,6 +130,43 @@ class UpliftReplayTest {
         assertThat(rev.get("anytime_ci_low").asDouble()).isCloseTo(-2007.492667876902, within(1e-9));
         assertThat(rev.get("anytime_ci_high").asDouble()).isCloseTo(1574.159334543569, within(1e-9));
         assertThat(rev.get("incremental_revenue_cents").asLong()).isEqualTo(-433);
+
+        assertThat(conv.get("pre_mean_treatment").asDouble()).isCloseTo(0.5, within(1e-12));
+        assertThat(conv.get("pre_mean_control").asDouble()).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(conv.get("cuped_theta").asDouble()).isCloseTo(0.6666666666666665, within(1e-12));
+        assertThat(conv.get("cuped_lift_abs").asDouble()).isCloseTo(-0.27777777777777773, within(1e-12));
+        assertThat(conv.get("cuped_ci_low").asDouble()).isCloseTo(-0.9401230310769173, within(1e-12));
+        assertThat(conv.get("cuped_ci_high").asDouble()).isCloseTo(0.3845674755213618, within(1e-12));
+        assertThat(conv.get("variance_reduction").asDouble()).isCloseTo(0.6837606837606838, within(1e-12));
+        assertThat(conv.get("chance_to_win").asDouble()).isCloseTo(0.38279724199788207, within(1e-12));
+        assertThat(conv.get("risk_control").asDouble()).isCloseTo(0.22428181285557638, within(1e-12));
+        assertThat(conv.get("risk_treatment").asDouble()).isCloseTo(0.47428181285557625, within(1e-12));
+
+        assertThat(rev.get("pre_mean_treatment").asDouble()).isCloseTo(499.5, within(1e-9));
+        assertThat(rev.get("pre_mean_control").asDouble()).isCloseTo(100.0, within(1e-9));
+        assertThat(rev.get("cuped_theta").asDouble()).isCloseTo(0.6737721326311008, within(1e-12));
+        assertThat(rev.get("cuped_lift_abs").asDouble()).isCloseTo(-485.8386336527914, within(1e-9));
+        assertThat(rev.get("cuped_ci_low").asDouble()).isCloseTo(-1123.729684016842, within(1e-9));
+        assertThat(rev.get("cuped_ci_high").asDouble()).isCloseTo(152.0524167112593, within(1e-9));
+        assertThat(rev.get("variance_reduction").asDouble()).isCloseTo(0.6760284205063447, within(1e-12));
+        assertThat(rev.get("chance_to_win").asDouble()).isCloseTo(0.33520931739696147, within(1e-12));
+        assertThat(rev.get("risk_control").asDouble()).isCloseTo(0.16934253268279648, within(1e-12));
+        assertThat(rev.get("risk_treatment").asDouble()).isCloseTo(0.49434253268279643, within(1e-12));
+
+        JsonNode ret = row(rows, "returns_per_user", 110);
+        assertThat(ret.get("mean_treatment").asDouble()).isCloseTo(500.0, within(1e-9));
+        assertThat(ret.get("mean_control").asDouble()).isZero();
+        assertThat(ret.get("ci_low").asDouble()).isCloseTo(-480.0, within(1e-9));
+        assertThat(ret.get("ci_high").asDouble()).isCloseTo(1480.0, within(1e-9));
+        assertThat(ret.get("cuped_theta").asDouble())
+                .as("no covariate variance")
+                .isZero();
+        assertThat(ret.get("cuped_lift_abs").asDouble()).isCloseTo(500.0, within(1e-9));
+        assertThat(ret.get("variance_reduction").asDouble()).isZero();
+        assertThat(ret.get("chance_to_win").isNull())
+                .as("null while a mean is 0 in an arm")
+                .isTrue();
+        assertThat(ret.get("incremental_revenue_cents").asLong()).isEqualTo(-433);
 
         List<JsonNode> late = ReplayOutput.readRows(out.resolve("late_events.jsonl"));
         assertThat(late).hasSize(1);

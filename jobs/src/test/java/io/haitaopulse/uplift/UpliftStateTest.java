@@ -44,10 +44,28 @@ class UpliftStateTest {
                 Long.MIN_VALUE);
     }
 
+    private static Ingested order(String user, OrderStatus status, long ts, long cents) {
+        return new Ingested(
+                new Order(
+                        "o",
+                        user,
+                        status,
+                        Instant.ofEpochMilli(ts),
+                        List.of(new OrderLine(1L, 2L, 1, cents, 0L)),
+                        null,
+                        null),
+                Long.MIN_VALUE);
+    }
+
     private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness()
             throws Exception {
+        return userHarness(0);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Ingested, Campaign, ScoreInput> userHarness(
+            long cupedLookback) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new UserOutcomes(SLOTS, 1_000, 500),
+                new UserOutcomes(SLOTS, 1_000, 500, cupedLookback),
                 i -> i.getBody() instanceof Exposure e ? e.getUserId() : ((Order) i.getBody()).getUserId(),
                 Types.STRING,
                 UserOutcomes.CAMPAIGNS);
@@ -80,10 +98,79 @@ class UpliftStateTest {
         assertThat(out)
                 .extracting(ScoreInput::toString)
                 .containsExactly(
-                        "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 @5}",
-                        "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 dFirst 1 dRedeemed 0 @20}");
+                        "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 dRet 0.0 @5}",
+                        "Change{c1 arm 0 dn 0 dConv 1.0 dRev 700.0 dRet 0.0 dFirst 1 dRedeemed 0 @20}");
         assertThat(keyedEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void theCovariateIsTheMetricOverTheLookbackBeforeTheFirstExposure() throws Exception {
+        var h = userHarness(100);
+        h.processBroadcastElement(
+                new Campaign(
+                        "c1",
+                        CampaignKind.HOLIDAY_DISCOUNT,
+                        Instant.ofEpochMilli(200),
+                        Instant.ofEpochMilli(400),
+                        0.5,
+                        null,
+                        null,
+                        null),
+                0);
+        h.processElement(order("u1", OrderStatus.PAID, 149, 5_000), 149); // fe − 101: before the lookback
+        h.processElement(order("u1", OrderStatus.PAID, 150, 300), 150); // fe − 100: first instant of it
+        h.processElement(order("u1", OrderStatus.RETURNED, 249, 100), 249); // last instant of it
+        h.processElement(exposure("u1", Arm.TREATMENT, 250), 250);
+        h.processElement(order("u1", OrderStatus.PAID, 250, 700), 250); // at the exposure: outcome, not covariate
+        h.processElement(order("u1", OrderStatus.RETURNED, 300, 200), 300);
+        h.watermark(Long.MAX_VALUE);
+        List<ScoreInput> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        ScoreInput added = out.get(0);
+        assertThat(added.dn).isEqualTo(1);
+        assertThat(new double[] {added.dConv, added.dRev, added.dRet}).containsExactly(1, 700, 0);
+        assertThat(new double[] {added.dConvX, added.dRevX, added.dRetX}).containsExactly(1, 200, 100);
+        assertThat(new double[] {added.dConvXSq, added.dRevXSq, added.dRetXSq}).containsExactly(1, 40_000, 10_000);
+        assertThat(new double[] {added.dConvXY, added.dRevXY, added.dRetXY}).containsExactly(1, 140_000, 0);
+        ScoreInput returned = out.get(1);
+        assertThat(new double[] {returned.dn, returned.dConv, returned.dRev, returned.dRet})
+                .containsExactly(0, 0, -200, 200);
+        assertThat(new double[] {returned.dConvX, returned.dRevX, returned.dRetX})
+                .containsExactly(0, 0, 0);
+        assertThat(new double[] {returned.dRevXY, returned.dRetXY})
+                .as("x·y of the new values minus x·y of the old: 200·500 − 200·700, 100·200 − 100·0")
+                .containsExactly(-40_000, 20_000);
+        h.close();
+    }
+
+    @Test
+    void ordersAreKeptForTheLookbackAfterTheirTimeAndThenReleased() throws Exception {
+        var h = userHarness(100);
+        h.processElement(order("u1", OrderStatus.PAID, 5, 300), 5);
+        // An exposure at 105 (on time until its slot [100, 110) is final at 109) still sees it.
+        h.watermark(108);
+        assertThat(keyedEntries(h)).as("orders and history").isEqualTo(2);
+        h.watermark(109);
+        assertThat(keyedEntries(h))
+                .as("history only (first order, kept 500 after the last activity)")
+                .isEqualTo(1);
+        h.watermark(505);
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.close();
+    }
+
+    @Test
+    void withoutLookbackAnOrderNoCampaignNeedsGoesWhenItsSlotIsFinal() throws Exception {
+        var h = userHarness(0);
+        h.processElement(order("u1", OrderStatus.PAID, 5, 300), 5);
+        h.watermark(8);
+        assertThat(keyedEntries(h)).isEqualTo(2);
+        h.watermark(9);
+        assertThat(keyedEntries(h)).isEqualTo(1);
         h.close();
     }
 
@@ -127,20 +214,20 @@ class UpliftStateTest {
                 Types.STRING,
                 io.haitaopulse.io.InputExtent.STATE);
         h.processElement(ScoreInput.definition("c1", "SOCIAL", 0, 25, 0.5), 0);
-        h.processElement(ScoreInput.change("c1", 0, 1, 0, 1, 0, 500, 3), 0);
-        h.processElement(ScoreInput.change("c1", 1, 1, 0, 0, 0, 0, 12), 0);
+        h.processElement(ScoreInput.change("c1", 0, 1, Outcome.NONE, new Outcome(1, 500, 0, 0, 0, 0), 0, 0, 3), 0);
+        h.processElement(ScoreInput.change("c1", 1, 1, Outcome.NONE, Outcome.NONE, 0, 0, 12), 0);
         h.watermark(9);
         assertThat(h.extractOutputValues())
                 .extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n=" + r.getNTreatment() + "/"
                         + r.getNControl())
-                .containsExactly("conversion@10 n=1/0", "revenue_per_user@10 n=1/0");
+                .containsExactly("conversion@10 n=1/0", "revenue_per_user@10 n=1/0", "returns_per_user@10 n=1/0");
         h.getOutput().clear();
         h.watermark(Long.MAX_VALUE);
         assertThat(h.extractOutputValues())
                 .extracting(r -> r.getMetric() + "@" + r.getAsOf().toEpochMilli() + " n=" + r.getNTreatment() + "/"
                         + r.getNControl())
                 // The input ended: the row as of 20 reflects all of it (the last change is at 12), so rows stop.
-                .containsExactly("conversion@20 n=1/1", "revenue_per_user@20 n=1/1");
+                .containsExactly("conversion@20 n=1/1", "revenue_per_user@20 n=1/1", "returns_per_user@20 n=1/1");
         assertThat(((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries())
                 .isZero();
         assertThat(h.numEventTimeTimers()).isZero();

@@ -28,7 +28,8 @@ class UpliftStatsTest {
 
     @Test
     void conversionRowMatchesTheFormulas() {
-        CampaignUplift r = UpliftStats.row("c1", "conversion", AS_OF, arm(1, 0, 1, 1), arm(0, 1, 0), 0.5, 0.1, 2933L);
+        CampaignUplift r =
+                UpliftStats.row("c1", "conversion", AS_OF, arm(1, 0, 1, 1), arm(0, 1, 0), 0.5, 0.1, 2933L, false);
         assertThat(r.getNTreatment()).isEqualTo(4);
         assertThat(r.getNControl()).isEqualTo(3);
         assertThat(r.getMeanTreatment()).isCloseTo(0.75, within(E));
@@ -48,7 +49,7 @@ class UpliftStatsTest {
     @Test
     void revenueRowMatchesTheFormulas() {
         CampaignUplift r = UpliftStats.row(
-                "c1", "revenue_per_user", AS_OF, arm(1000, 0, 2500, 500), arm(0, 800, 0), 0.5, 1000, 2933L);
+                "c1", "revenue_per_user", AS_OF, arm(1000, 0, 2500, 500), arm(0, 800, 0), 0.5, 1000, 2933L, false);
         assertThat(r.getLiftAbs()).isCloseTo(733.3333333333333, within(E));
         assertThat(r.getCiLow()).isCloseTo(-447.1949853067199, within(1e-7));
         assertThat(r.getCiHigh()).isCloseTo(1913.8616519733864, within(1e-7));
@@ -61,12 +62,13 @@ class UpliftStatsTest {
     @Test
     void undefinedStatisticsAreNull() {
         CampaignUplift empty = UpliftStats.row(
-                "c", "conversion", AS_OF, UpliftStats.Arm.EMPTY, UpliftStats.Arm.EMPTY, 0.1, 0.01, null);
+                "c", "conversion", AS_OF, UpliftStats.Arm.EMPTY, UpliftStats.Arm.EMPTY, 0.1, 0.01, null, false);
         assertThat(empty.getMeanTreatment()).isNull();
         assertThat(empty.getLiftAbs()).isNull();
         assertThat(empty.getCiLow()).isNull();
         assertThat(empty.getSrmP()).isNull();
-        CampaignUplift zeroControl = UpliftStats.row("c", "conversion", AS_OF, arm(1, 0), arm(0, 0), 0.5, 0.01, null);
+        CampaignUplift zeroControl =
+                UpliftStats.row("c", "conversion", AS_OF, arm(1, 0), arm(0, 0), 0.5, 0.01, null, false);
         assertThat(zeroControl.getLiftAbs()).isEqualTo(0.5);
         assertThat(zeroControl.getLiftRel()).isNull();
         assertThat(zeroControl.getRelCiLow()).isNull();
