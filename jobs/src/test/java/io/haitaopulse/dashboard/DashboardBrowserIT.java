@@ -197,6 +197,15 @@ class DashboardBrowserIT {
                         "  SELECT 'c-1111', 'returns_per_user', max(as_of), 12345, 1372, 1523.0, 1105.0, 418.0, 0.37828, 130.0, 706.0,",
                         "    -120.0, 956.0, 0.5, 73792283, 800.0, 790.0, 0.5, 418.0, 301.0, 535.0, 0.58, 0.0004, 0.0002, 0.3791",
                         "  FROM campaign_uplift;",
+                        // Returns up by the fixed interval but not by the CUPED one, which speaks first: no warning.
+                        "INSERT INTO campaigns VALUES ('c-0520', 'SOCIAL', 0, 1, 0.1, NULL, NULL, '520 love day');",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control,",
+                        "  lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents,",
+                        "  pre_mean_treatment, pre_mean_control, cuped_theta, cuped_lift_abs, cuped_ci_low, cuped_ci_high,",
+                        "  variance_reduction, chance_to_win, risk_control, risk_treatment)",
+                        "  SELECT 'c-0520', 'returns_per_user', max(as_of), 2000, 220, 900.0, 800.0, 100.0, 0.125, 12.5, 187.5,",
+                        "    -60.0, 260.0, 0.5, 0, 500.0, 480.0, 0.5, 70.0, -10.0, 150.0, 0.25, 0.0412, 0.001, 0.1137",
+                        "  FROM campaign_uplift;",
                         "INSERT INTO campaign_did (campaign_id, as_of, method, pre_slots, post_slots, treated_pre_cents,",
                         "  treated_post_cents, control_pre_cents, control_post_cents, lift_rel, ci_low, ci_high, incremental_gmv_cents)",
                         "  SELECT 'c-618', max(as_of), 'observational: difference-in-differences vs untreated categories', 1, 1, 1, 1,",
@@ -477,7 +486,9 @@ class DashboardBrowserIT {
                                 + "|+¥23.46 … +¥96.00-21% variance|>99.9%|roll out <0.01%|stop 31.00%",
                         "Singles' Day 11.11 c-1111|Returns per user|warning|+¥3.01 … +¥5.35-58% variance|<0.1%"
                                 + "|roll out 37.91%|stop 0.02%",
-                        SCRIPT + "|Conversion|<missing [data-guardrail]>|–|–|roll out –|stop –");
+                        SCRIPT + "|Conversion|<missing [data-guardrail]>|–|–|roll out –|stop –",
+                        "520 love day c-0520|Returns per user|<missing [data-guardrail]>|-¥0.10 … +¥1.50-25% variance"
+                                + "|4.1%|roll out 11.37%|stop 0.10%");
         // The guardrail row: money in yuan, after the campaign's goal metrics.
         assertThat(tableRows("scoreboard", "campaign", "means", "lift_abs", "lift_rel", "ci", "anytime_ci"))
                 .containsSubsequence(
