@@ -146,9 +146,9 @@
 
   // A value that is missing: "–", with a tooltip saying why (one of the why.* labels).
   const na = (why) => el('span', { class: 'na', title: L[why], 'data-why': why }, '–');
-  // Why a statistic of scoreboard row r is missing: too few users, no control group, or (for the
-  // Bayesian reading, undefined while a mean or variance is 0) no variation yet; CUPED otherwise
-  // lacks users with a pre-period.
+  // Why a statistic of scoreboard row r is missing: no control group, too few users, or (for the
+  // Bayesian reading, undefined while a mean or variance is 0) no variation yet; CUPED is computed
+  // from two users per arm on, so a row without it predates it.
   function why(r, cuped) {
     if (missing(r.n_control) || r.n_control === 0) return 'why.no_control';
     if (r.n_treatment < 2 || r.n_control < 2) return 'why.few_users';

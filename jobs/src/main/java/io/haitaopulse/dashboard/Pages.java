@@ -134,10 +134,11 @@ final class Pages {
                 "why.no_variation",
                 "Not enough data yet: one group has no variation in this metric (e.g. no orders or no returns yet)",
                 "数据尚不足：某一组在该指标上尚无差异（如尚无订单或退货）");
+        // With two users in each arm the job always adjusts: a row without it was written by an earlier version.
         label(
                 "why.cuped",
-                "Not enough users with behaviour before the campaign yet to adjust for it",
-                "有活动前行为的用户尚不足，无法调整");
+                "No pre-period adjustment for this row: it was written by an earlier version of the jobs",
+                "此行无活动前调整：由早期版本的作业写入");
         label("why.no_control", "No control group yet", "尚无对照组用户");
         label("guardrail", "guardrail: lower is better", "护栏指标：越低越好");
         label("guardrail.warning.short", "Returns up beyond noise", "退货增加超出随机波动");

@@ -533,7 +533,7 @@ class DashboardBrowserIT {
                 .isEqualTo(
                         "Not enough data yet: one group has no variation in this metric (e.g. no orders or no returns yet)");
         assertThat(title(SCRIPT + "|conversion", "[data-col='cuped_ci'] [data-why]"))
-                .isEqualTo("Not enough users with behaviour before the campaign yet to adjust for it");
+                .isEqualTo("No pre-period adjustment for this row: it was written by an earlier version of the jobs");
         // Every missing value says why.
         assertThat(js("return Array.from(document.querySelectorAll('#scoreboard td .na'))"
                         + ".filter(e => !e.getAttribute('title')).length"))
