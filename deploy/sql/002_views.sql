@@ -82,23 +82,40 @@ WHERE a.ended_at IS NULL OR a.ended_at > cur.window_end - 21600000;
 -- spelled out (below 0.001 the split is broken and no number of that campaign can be trusted).
 -- holdout_pct is the campaign's planned hold-out (null without a catalogue record): a campaign
 -- with 0 has no control arm, only the observational estimate of v_campaign_did.
+-- The CUPED (pre-period adjusted) and Bayesian columns came with schema v8: they follow holdout_pct,
+-- because a view created by an earlier release can only gain columns at its end. They are null in
+-- rows written before v8, and where the job leaves them undefined.
+-- guardrail_warning: a guardrail metric (returns_per_user, lower is better) rose beyond noise: the
+-- 95 % interval of its lift lies entirely above 0; the CUPED interval (cuped_ci_low > 0) when the
+-- row has one, else the plain one (ci_low > 0). False on every other metric and without an interval.
 CREATE OR REPLACE VIEW v_campaign_scoreboard AS
-SELECT u.*, c.name AS campaign_name, c.kind AS campaign_kind, c.holdout_pct
+SELECT u.campaign_id, u.metric, u.as_of, u.as_of_at, u.n_treatment, u.n_control, u.mean_treatment, u.mean_control,
+       u.lift_abs, u.lift_rel, u.ci_low, u.ci_high, u.rel_ci_low, u.rel_ci_high, u.anytime_ci_low, u.anytime_ci_high,
+       u.srm_p, u.srm_warning, u.incremental_revenue_cents, c.name AS campaign_name, c.kind AS campaign_kind,
+       c.holdout_pct,
+       u.pre_mean_treatment, u.pre_mean_control, u.cuped_theta, u.cuped_lift_abs, u.cuped_ci_low, u.cuped_ci_high,
+       u.variance_reduction, u.chance_to_win, u.risk_control, u.risk_treatment,
+       (u.metric = 'returns_per_user' AND coalesce(u.cuped_ci_low > 0, u.ci_low > 0, false)) AS guardrail_warning
 FROM (
     SELECT DISTINCT ON (u.campaign_id, u.metric)
            u.campaign_id, u.metric, u.as_of, to_timestamp(u.as_of / 1000.0) AS as_of_at,
            u.n_treatment, u.n_control, u.mean_treatment, u.mean_control, u.lift_abs, u.lift_rel,
            u.ci_low, u.ci_high, u.rel_ci_low, u.rel_ci_high, u.anytime_ci_low, u.anytime_ci_high,
-           u.srm_p, (u.srm_p IS NOT NULL AND u.srm_p < 0.001) AS srm_warning, u.incremental_revenue_cents
+           u.srm_p, (u.srm_p IS NOT NULL AND u.srm_p < 0.001) AS srm_warning, u.incremental_revenue_cents,
+           u.pre_mean_treatment, u.pre_mean_control, u.cuped_theta, u.cuped_lift_abs, u.cuped_ci_low, u.cuped_ci_high,
+           u.variance_reduction, u.chance_to_win, u.risk_control, u.risk_treatment
     FROM campaign_uplift u
     ORDER BY u.campaign_id, u.metric, u.as_of DESC
 ) u
 LEFT JOIN campaigns c ON c.campaign_id = u.campaign_id;
 
--- Uplift over time, for CI-band charts.
+-- Uplift over time, for CI-band charts; the v8 columns at the end, as in v_campaign_scoreboard.
 CREATE OR REPLACE VIEW v_campaign_history AS
 SELECT u.campaign_id, u.metric, u.as_of, to_timestamp(u.as_of / 1000.0) AS as_of_at, u.lift_abs, u.ci_low, u.ci_high,
-       u.anytime_ci_low, u.anytime_ci_high, u.n_treatment, u.n_control, c.name AS campaign_name, c.kind AS campaign_kind
+       u.anytime_ci_low, u.anytime_ci_high, u.n_treatment, u.n_control, c.name AS campaign_name, c.kind AS campaign_kind,
+       u.mean_treatment, u.mean_control, u.pre_mean_treatment, u.pre_mean_control, u.cuped_theta, u.cuped_lift_abs,
+       u.cuped_ci_low, u.cuped_ci_high, u.variance_reduction, u.chance_to_win, u.risk_control, u.risk_treatment,
+       (u.metric = 'returns_per_user' AND coalesce(u.cuped_ci_low > 0, u.ci_low > 0, false)) AS guardrail_warning
 FROM campaign_uplift u
 LEFT JOIN campaigns c ON c.campaign_id = u.campaign_id;
 

@@ -104,12 +104,13 @@
 
   // Lift with its fixed-sample CI (dark) inside the always-valid CI (light), zero marked.
   function ciBar(r) {
-    const w = 120, h = 22;
+    const w = 100, h = 22;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('width', w);
     svg.setAttribute('height', h);
     svg.setAttribute('class', 'ci-bar');
-    const vals = [r.ci_low, r.ci_high, r.anytime_ci_low, r.anytime_ci_high, r.lift_abs, 0].filter((v) => v !== null && v !== undefined);
+    const vals = [r.ci_low, r.ci_high, r.anytime_ci_low, r.anytime_ci_high, r.cuped_ci_low, r.cuped_ci_high, r.lift_abs, 0]
+      .filter((v) => v !== null && v !== undefined);
     const lo = Math.min(...vals), hi = Math.max(...vals);
     const x = (v) => (hi === lo ? w / 2 : 4 + ((v - lo) / (hi - lo)) * (w - 8));
     const rect = (a, b, y, height, cls) => {
@@ -124,6 +125,8 @@
     };
     rect(r.anytime_ci_low, r.anytime_ci_high, 4, 14, 'anytime');
     rect(r.ci_low, r.ci_high, 8, 6, 'fixed');
+    // The CUPED interval as a thin line under the fixed one: narrower when the pre-period explains a lot.
+    rect(r.cuped_ci_low, r.cuped_ci_high, 15, 2, 'cuped');
     rect(0, 0, 0, h, 'zero');
     if (r.lift_abs !== null && r.lift_abs !== undefined) rect(r.lift_abs, r.lift_abs, 2, 18, 'lift');
     return svg;
@@ -140,6 +143,77 @@
   const isRate = (r) => r.metric === 'conversion';
   const level = (r, v) => (isRate(r) ? pct(v) : yuan(v, false, false));
   const change = (r, v) => (isRate(r) ? pp(v) : yuan(v, false, true));
+
+  // A value that is missing: "–", with a tooltip saying why (one of the why.* labels).
+  const na = (why) => el('span', { class: 'na', title: L[why], 'data-why': why }, '–');
+  // Why a statistic of scoreboard row r is missing: no control group, too few users, or (for the
+  // Bayesian reading, undefined while a mean or variance is 0) no variation yet; CUPED is computed
+  // from two users per arm on, so a row without it predates it.
+  function why(r, cuped) {
+    if (missing(r.n_control) || r.n_control === 0) return 'why.no_control';
+    if (r.n_treatment < 2 || r.n_control < 2) return 'why.few_users';
+    return cuped ? 'why.cuped' : 'why.no_variation';
+  }
+  // Probabilities in percent with one decimal; never a certain-looking 100.0% or 0.0%.
+  function chance(v) {
+    const s = fixed(v * 100, 1);
+    return s === '100.0' ? '>99.9%' : s === '0.0' ? '<0.1%' : s + '%';
+  }
+  // Risk, a relative expected loss, in percent of the control mean with two decimals.
+  function riskPct(v) {
+    const s = fixed(v * 100, 2);
+    return s === '0.00' && v > 0 ? '<0.01%' : s + '%';
+  }
+  const guardrail = (r) => r.metric === 'returns_per_user';
+
+  function metricCell(r) {
+    const cell = el('span', { class: 'metric' }, el('span', { class: 'metric-name' }, L['metric.' + r.metric] || r.metric));
+    if (!guardrail(r)) return cell;
+    cell.appendChild(el('small', { class: 'guardrail' }, L.guardrail));
+    if (r.guardrail_warning) {
+      cell.appendChild(el('span', { class: 'guardrail-warning', 'data-guardrail': 'warning', title: L['guardrail.warning'] },
+        '⚠ ' + L['guardrail.warning.short']));
+    }
+    return cell;
+  }
+
+  // The CUPED interval, and beneath it how much of the lift's variance the adjustment removed.
+  function cupedCell(r) {
+    if (missing(r.cuped_ci_low) || missing(r.cuped_ci_high)) return na(why(r, true));
+    const title = L['cuped.title'].replace('{c}', level(r, r.pre_mean_control)).replace('{t}', level(r, r.pre_mean_treatment));
+    const cell = el('span', { class: 'cuped', title: title }, range(r.cuped_ci_low, r.cuped_ci_high, (v) => change(r, v)));
+    if (!missing(r.variance_reduction)) {
+      cell.appendChild(el('small', { class: 'variance', 'data-variance': r.variance_reduction },
+        L['cuped.variance'].replace('{n}', signed(fixed(-r.variance_reduction * 100, 0)))));
+    }
+    return cell;
+  }
+
+  function chanceCell(r) {
+    if (missing(r.chance_to_win)) return na(why(r, false));
+    return el('span', { class: 'chance', title: L[guardrail(r) ? 'chance_to_win.title.returns' : 'chance_to_win.title'] },
+      chance(r.chance_to_win));
+  }
+
+  // The risk of each choice, relative to the control mean; the tooltip gives it per user in the metric's unit.
+  function riskCell(r) {
+    const line = (arm) => {
+      const v = r['risk_' + arm];
+      const value = missing(v) ? na(why(r, false))
+        : el('span', { class: 'value', title: L['risk.' + arm + '.title'].replace('{abs}', missing(r.mean_control) ? '–'
+          : (isRate(r) ? fixed(v * r.mean_control * 100, 2) + ' pp' : yuan(v * r.mean_control, false, false))) }, riskPct(v));
+      return el('span', { class: 'risk-line', 'data-risk': arm }, el('span', { class: 'choice' }, L['risk.' + arm]), ' ', value);
+    };
+    return el('span', { class: 'risk' }, line('treatment'), line('control'));
+  }
+
+  // Campaigns whose returns rose beyond noise, spelled out above the scoreboard.
+  function guardrailWarnings(rows) {
+    const hit = rows.filter((r) => guardrail(r) && r.guardrail_warning);
+    if (!hit.length) return null;
+    return el('div', { id: 'guardrail-warnings' }, ...hit.map((r) => el('p', { class: 'guardrail-banner', 'data-campaign': r.campaign_id },
+      '⚠ ', campaign(r), ': ', L['guardrail.warning'])));
+  }
 
   function move(r) {
     let kind, text;
@@ -239,18 +313,23 @@
 
     campaigns(d, main) {
       main.appendChild(el('h3', {}, L.scoreboard));
+      const warnings = guardrailWarnings(d.scoreboard);
+      if (warnings) main.appendChild(warnings);
       main.appendChild(table('scoreboard', [
         { key: 'campaign', label: 'campaign', cell: campaign },
         { key: 'kind', label: 'kind', cell: (r) => kind(r.campaign_kind) },
-        { key: 'metric', label: 'metric', cell: (r) => L['metric.' + r.metric] || r.metric },
-        { key: 'n', label: 'n', num: true, cell: (r) => count(r.n_treatment) + ' / ' + count(r.n_control) },
+        { key: 'metric', label: 'metric', cell: metricCell },
+        { key: 'n', label: 'n', num: true, cell: (r) => pair(count(r.n_treatment), count(r.n_control), ' / ') },
         { key: 'means', label: 'means', num: true, cell: (r) => pair(level(r, r.mean_control), level(r, r.mean_treatment), ' → ') },
         { key: 'lift_abs', label: 'lift', num: true, cell: (r) => change(r, r.lift_abs) },
         { key: 'lift_rel', label: 'lift_rel', num: true, cell: (r) => relPct(r.lift_rel) },
         { key: 'ci', label: 'ci', num: true, cell: (r) => range(r.ci_low, r.ci_high, (v) => change(r, v)) },
+        { key: 'cuped_ci', label: 'cuped_ci', num: true, cell: cupedCell },
         { key: 'anytime_ci', label: 'anytime_ci', num: true,
           cell: (r) => range(r.anytime_ci_low, r.anytime_ci_high, (v) => change(r, v)) },
         { key: 'ci_bar', label: 'ci_bar', cell: ciBar },
+        { key: 'chance_to_win', label: 'chance_to_win', num: true, cell: chanceCell },
+        { key: 'risk', label: 'risk', num: true, cell: riskCell },
         { key: 'srm', label: 'srm', cell: (r) => (r.srm_warning
           ? el('span', { class: 'srm-warning', 'data-srm': 'warning' }, '⚠ ' + L['srm.warning'])
           : el('span', { class: 'srm-ok', 'data-srm': 'ok' }, L['srm.ok'])) },

@@ -102,6 +102,50 @@ final class Pages {
         label("lift", "Lift", "提升");
         label("ci", "95% CI (fixed)", "95% 置信区间（固定样本）");
         label("anytime_ci", "95% CI (always valid)", "95% 置信区间（随时有效）");
+        label("cuped_ci", "95% CI adjusted for pre-period (CUPED)", "95% 置信区间（按活动前行为调整，CUPED）");
+        // {n}: the change of the lift's variance in whole percent, signed: "-34".
+        label("cuped.variance", "{n}% variance", "方差 {n}%");
+        // {c} and {t}: the control and treatment means over the period before exposure.
+        label(
+                "cuped.title",
+                "The lift's 95% interval after taking out what each user's behaviour before the campaign already"
+                        + " explains. Before exposure: control {c}, treatment {t}.",
+                "扣除用户活动前行为已能解释的部分后，提升的 95% 置信区间。曝光前：对照组 {c}，实验组 {t}。");
+        label("chance_to_win", "Chance to win", "胜出概率");
+        label("chance_to_win.title", "Probability that the treatment is better than the control", "实验组优于对照组的概率");
+        label(
+                "chance_to_win.title.returns",
+                "Probability that the treatment brings fewer returns per user than the control",
+                "实验组人均退货额低于对照组的概率");
+        label("risk", "Risk, share of the control mean", "风险（占对照组均值）");
+        label("risk.treatment", "roll out", "全量上线");
+        label("risk.control", "stop", "停止活动");
+        // {abs}: the same expected loss per user in the metric's own unit.
+        label(
+                "risk.treatment.title",
+                "Expected loss if you roll the campaign out to everyone and it is in fact worse: {abs} per user",
+                "若全量上线而活动实际更差，预期损失：每用户 {abs}");
+        label(
+                "risk.control.title",
+                "Expected loss if you stop the campaign and it was in fact better: {abs} per user",
+                "若停止活动而活动实际更好，预期损失：每用户 {abs}");
+        label("why.few_users", "Not enough users yet", "用户数尚不足");
+        label(
+                "why.no_variation",
+                "Not enough data yet: one group has no variation in this metric (e.g. no orders or no returns yet)",
+                "数据尚不足：某一组在该指标上尚无差异（如尚无订单或退货）");
+        // With two users in each arm the job always adjusts: a row without it was written by an earlier version.
+        label(
+                "why.cuped",
+                "No pre-period adjustment for this row: it was written by an earlier version of the jobs",
+                "此行无活动前调整：由早期版本的作业写入");
+        label("why.no_control", "No control group yet", "尚无对照组用户");
+        label("guardrail", "guardrail: lower is better", "护栏指标：越低越好");
+        label("guardrail.warning.short", "Returns up beyond noise", "退货增加超出随机波动");
+        label(
+                "guardrail.warning",
+                "Returns up beyond noise — a discount that sells more but brings returns back is not a win",
+                "退货增加超出随机波动——卖得更多却带回退货的折扣不算成功");
         label("ci_bar", "CI", "区间");
         label("srm", "Split check", "分流检验");
         label("srm.warning", "SRM: split broken, do not trust", "SRM：分流异常，结果不可信");

@@ -55,6 +55,12 @@ final class ViewReader {
             "SELECT window_end, scope, scope_name, rank, item_id, item_name, views, previous_rank FROM v_hot_items_current "
                     + "ORDER BY scope = 'all' DESC, scope, rank";
     /**
+     * Per campaign its goal metrics first (conversion, revenue per user), then its guardrail
+     * (returns per user): the order a marketer reads them in.
+     */
+    static final String SCOREBOARD_ORDER = "ORDER BY campaign_id, metric = 'returns_per_user', metric";
+
+    /**
      * A/B rows only: a campaign without a hold-out (planned hold-out 0, or unknown and no control
      * user) or without any exposed user has no A/B comparison, however many rows the job writes for
      * it; the observational estimate of {@link #DID_SQL} is its place. A campaign with a planned
@@ -63,9 +69,11 @@ final class ViewReader {
     static final String SCOREBOARD_SQL =
             "SELECT campaign_id, campaign_name, campaign_kind, metric, as_of, n_treatment, n_control, mean_treatment, "
                     + "mean_control, lift_abs, lift_rel, ci_low, ci_high, rel_ci_low, rel_ci_high, anytime_ci_low, "
-                    + "anytime_ci_high, srm_p, srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard "
+                    + "anytime_ci_high, srm_p, srm_warning, incremental_revenue_cents, pre_mean_treatment, "
+                    + "pre_mean_control, cuped_lift_abs, cuped_ci_low, cuped_ci_high, variance_reduction, chance_to_win, "
+                    + "risk_control, risk_treatment, guardrail_warning FROM v_campaign_scoreboard "
                     + "WHERE n_treatment + n_control > 0 AND coalesce(holdout_pct > 0, n_control > 0) "
-                    + "ORDER BY campaign_id, metric";
+                    + SCOREBOARD_ORDER;
 
     static final String DID_SQL =
             "SELECT campaign_id, campaign_name, campaign_kind, as_of, method, lift_rel, ci_low, ci_high, "

@@ -95,6 +95,8 @@ class DashboardBrowserIT {
 
     private static final String A_B_ROWS =
             "WHERE n_treatment + n_control > 0 AND coalesce(holdout_pct > 0, n_control > 0)";
+    /** Per campaign its goal metrics, then its guardrail, returns per user. */
+    private static final String SCOREBOARD_ORDER = " ORDER BY campaign_id, metric = 'returns_per_user', metric";
 
     @TempDir
     static Path tmp;
@@ -178,6 +180,32 @@ class DashboardBrowserIT {
                         "    0.49687, 1234.0, 10754.4, -830.0, 12890.6, 0.5, 73792283 FROM campaign_uplift",
                         "  UNION ALL SELECT 'c-618', 'conversion', max(as_of), 500, 0, 0.2, NULL, NULL, NULL, NULL, NULL, NULL, NULL,",
                         "    1.0, NULL FROM campaign_uplift;",
+                        // Singles' Day's pre-period adjustment and Bayesian reading, and its returns guardrail: returns
+                        // rose, and the CUPED interval (which speaks first) lies above 0.
+                        "UPDATE campaign_uplift SET pre_mean_treatment = 0.031, pre_mean_control = 0.0305, cuped_theta = 0.5,",
+                        "  cuped_lift_abs = 0.0175, cuped_ci_low = 0.0012, cuped_ci_high = 0.0338, variance_reduction = 0.34,",
+                        "  chance_to_win = 0.9731, risk_control = 0.0213, risk_treatment = 0.00042",
+                        "  WHERE campaign_id = 'c-1111' AND metric = 'conversion';",
+                        "UPDATE campaign_uplift SET pre_mean_treatment = 9012.5, pre_mean_control = 8800.0, cuped_theta = 0.75,",
+                        "  cuped_lift_abs = 5973.0, cuped_ci_low = 2345.6, cuped_ci_high = 9600.4, variance_reduction = 0.2149,",
+                        "  chance_to_win = 0.99962, risk_control = 0.31, risk_treatment = 0.0000004",
+                        "  WHERE campaign_id = 'c-1111' AND metric = 'revenue_per_user';",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control,",
+                        "  lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents,",
+                        "  pre_mean_treatment, pre_mean_control, cuped_theta, cuped_lift_abs, cuped_ci_low, cuped_ci_high,",
+                        "  variance_reduction, chance_to_win, risk_control, risk_treatment)",
+                        "  SELECT 'c-1111', 'returns_per_user', max(as_of), 12345, 1372, 1523.0, 1105.0, 418.0, 0.37828, 130.0, 706.0,",
+                        "    -120.0, 956.0, 0.5, 73792283, 800.0, 790.0, 0.5, 418.0, 301.0, 535.0, 0.58, 0.0004, 0.0002, 0.3791",
+                        "  FROM campaign_uplift;",
+                        // Returns up by the fixed interval but not by the CUPED one, which speaks first: no warning.
+                        "INSERT INTO campaigns VALUES ('c-0520', 'SOCIAL', 0, 1, 0.1, NULL, NULL, '520 love day');",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment, mean_control,",
+                        "  lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, srm_p, incremental_revenue_cents,",
+                        "  pre_mean_treatment, pre_mean_control, cuped_theta, cuped_lift_abs, cuped_ci_low, cuped_ci_high,",
+                        "  variance_reduction, chance_to_win, risk_control, risk_treatment)",
+                        "  SELECT 'c-0520', 'returns_per_user', max(as_of), 2000, 220, 900.0, 800.0, 100.0, 0.125, 12.5, 187.5,",
+                        "    -60.0, 260.0, 0.5, 0, 500.0, 480.0, 0.5, 70.0, -10.0, 150.0, 0.25, 0.0412, 0.001, 0.1137",
+                        "  FROM campaign_uplift;",
                         "INSERT INTO campaign_did (campaign_id, as_of, method, pre_slots, post_slots, treated_pre_cents,",
                         "  treated_post_cents, control_pre_cents, control_post_cents, lift_rel, ci_low, ci_high, incremental_gmv_cents)",
                         "  SELECT 'c-618', max(as_of), 'observational: difference-in-differences vs untreated categories', 1, 1, 1, 1,",
@@ -379,7 +407,7 @@ class DashboardBrowserIT {
                 values("SELECT campaign_name, campaign_id, campaign_kind, metric, n_treatment, n_control, "
                         + "mean_control, mean_treatment, lift_abs, lift_rel, ci_low, ci_high, anytime_ci_low, anytime_ci_high, "
                         + "srm_warning, incremental_revenue_cents FROM v_campaign_scoreboard " + A_B_ROWS
-                        + " ORDER BY campaign_id, metric");
+                        + SCOREBOARD_ORDER);
         assertThat(board).hasSizeGreaterThan(4);
         List<String> expected = board.stream()
                 .map(r -> {
@@ -397,7 +425,7 @@ class DashboardBrowserIT {
                 "#scoreboard tbody tr",
                 "[data-col='campaign']",
                 "[data-col='kind']",
-                "[data-col='metric']",
+                "[data-col='metric'] .metric-name",
                 "[data-col='n']",
                 "[data-col='means']",
                 "[data-col='lift_abs']",
@@ -444,6 +472,77 @@ class DashboardBrowserIT {
         assertShownAsText(driver.findElement(By.id("channels")).getText(), IMG);
         assertShownAsText(driver.findElement(By.id("scoreboard")).getText(), SCRIPT);
         screenshot("campaigns");
+    }
+
+    @Test
+    void campaignsShowCupedChanceToWinRiskAndTheReturnsGuardrail() throws Exception {
+        open("/campaigns", "campaigns");
+        assertThat(shownExperiment()).isEqualTo(expectedExperiment("en"));
+        assertThat(shownExperiment())
+                .contains(
+                        "Singles' Day 11.11 c-1111|Conversion|<missing [data-guardrail]>|+0.1 pp … +3.4 pp-34% variance"
+                                + "|97.3%|roll out 0.04%|stop 2.13%",
+                        "Singles' Day 11.11 c-1111|Revenue per user|<missing [data-guardrail]>"
+                                + "|+¥23.46 … +¥96.00-21% variance|>99.9%|roll out <0.01%|stop 31.00%",
+                        "Singles' Day 11.11 c-1111|Returns per user|warning|+¥3.01 … +¥5.35-58% variance|<0.1%"
+                                + "|roll out 37.91%|stop 0.02%",
+                        SCRIPT + "|Conversion|<missing [data-guardrail]>|–|–|roll out –|stop –",
+                        "520 love day c-0520|Returns per user|<missing [data-guardrail]>|-¥0.10 … +¥1.50-25% variance"
+                                + "|4.1%|roll out 11.37%|stop 0.10%");
+        // The guardrail row: money in yuan, after the campaign's goal metrics.
+        assertThat(tableRows("scoreboard", "campaign", "means", "lift_abs", "lift_rel", "ci", "anytime_ci"))
+                .containsSubsequence(
+                        "Singles' Day 11.11 c-1111|3.2% → 5.0%|+1.8 pp|+56.2%|-0.5 pp … +4.1 pp|-2.0 pp … +5.6 pp",
+                        "Singles' Day 11.11 c-1111|¥120.30 → ¥180.07|+¥59.77|+49.7%|+¥12.34 … +¥107.54|-¥8.30 … +¥128.91",
+                        "Singles' Day 11.11 c-1111|¥11.05 → ¥15.23|+¥4.18|+37.8%|+¥1.30 … +¥7.06|-¥1.20 … +¥9.56");
+        // The warning: a badge on the row and the sentence above the table, for every campaign whose returns rose.
+        List<String> warned = values("SELECT campaign_name, campaign_id FROM v_campaign_scoreboard " + A_B_ROWS
+                        + " AND guardrail_warning ORDER BY campaign_id")
+                .stream()
+                .map(r -> "⚠ " + named(r.get(0), r.get(1)) + ": Returns up beyond noise — a discount that "
+                        + "sells more but brings returns back is not a win")
+                .toList();
+        assertThat(shown("#guardrail-warnings p", "p"))
+                .isEqualTo(warned)
+                .contains("⚠ Singles' Day 11.11 c-1111: Returns up beyond noise — a discount that sells more but "
+                        + "brings returns back is not a win");
+        WebElement badge =
+                driver.findElement(By.cssSelector("tr[data-key='c-1111|returns_per_user'] [data-guardrail]"));
+        assertThat(badge.getText()).isEqualTo("⚠ Returns up beyond noise");
+        assertThat(badge.getDomAttribute("title"))
+                .isEqualTo("Returns up beyond noise — a discount that sells more but brings returns back is not a win");
+        assertThat(js("return getComputedStyle(arguments[0]).backgroundColor", badge))
+                .isEqualTo("rgb(192, 57, 43)");
+        assertThat(driver.findElement(By.cssSelector("tr[data-key='c-1111|returns_per_user'] .guardrail"))
+                        .getText())
+                .isEqualTo("guardrail: lower is better");
+        // Tooltips: what chance to win means for returns, risk per user in yuan, the pre-period means, why a value is
+        // missing.
+        assertThat(title("c-1111|returns_per_user", "[data-col='chance_to_win'] .chance"))
+                .isEqualTo("Probability that the treatment brings fewer returns per user than the control");
+        assertThat(title("c-1111|conversion", "[data-col='chance_to_win'] .chance"))
+                .isEqualTo("Probability that the treatment is better than the control");
+        assertThat(title("c-1111|returns_per_user", "[data-risk='treatment'] .value"))
+                .isEqualTo(
+                        "Expected loss if you roll the campaign out to everyone and it is in fact worse: ¥4.19 per user");
+        assertThat(title("c-1111|conversion", "[data-risk='control'] .value"))
+                .isEqualTo("Expected loss if you stop the campaign and it was in fact better: 0.07 pp per user");
+        assertThat(title("c-1111|revenue_per_user", "[data-col='cuped_ci'] .cuped"))
+                .endsWith("Before exposure: control ¥88.00, treatment ¥90.13.");
+        assertThat(title(SCRIPT + "|conversion", "[data-col='chance_to_win'] [data-why]"))
+                .isEqualTo(
+                        "Not enough data yet: one group has no variation in this metric (e.g. no orders or no returns yet)");
+        assertThat(title(SCRIPT + "|conversion", "[data-col='cuped_ci'] [data-why]"))
+                .isEqualTo("No pre-period adjustment for this row: it was written by an earlier version of the jobs");
+        // Every missing value says why.
+        assertThat(js("return Array.from(document.querySelectorAll('#scoreboard td .na'))"
+                        + ".filter(e => !e.getAttribute('title')).length"))
+                .isEqualTo(0L);
+        // The CUPED interval is drawn in the CI bar too.
+        assertThat(driver.findElements(By.cssSelector("tr[data-key='c-1111|returns_per_user'] svg.ci-bar rect.cuped")))
+                .hasSize(1);
+        assertNothingRan();
+        screenshot("campaigns-experiment");
     }
 
     @Test
@@ -614,8 +713,33 @@ class DashboardBrowserIT {
                         "999995|107|" + shopTime(w - 21_000_000) + "|" + shopTime(w - 13_800_000) + "|2 小时|2.6×|300");
         screenshot("trending-zh");
         open("/campaigns?lang=zh", "campaigns");
-        assertThat(tableRows("scoreboard", "campaign", "kind", "metric", "lift_abs"))
-                .contains("Singles' Day 11.11 c-1111|节日折扣|转化率|+1.8 pp", "Singles' Day 11.11 c-1111|节日折扣|人均收入|+¥59.77");
+        assertThat(shown(
+                        "#scoreboard tbody tr",
+                        "[data-col='campaign']",
+                        "[data-col='kind']",
+                        "[data-col='metric'] .metric-name",
+                        "[data-col='lift_abs']"))
+                .contains(
+                        "Singles' Day 11.11 c-1111|节日折扣|转化率|+1.8 pp",
+                        "Singles' Day 11.11 c-1111|节日折扣|人均收入|+¥59.77",
+                        "Singles' Day 11.11 c-1111|节日折扣|人均退货额|+¥4.18");
+        assertThat(shownExperiment()).isEqualTo(expectedExperiment("zh"));
+        assertThat(shownExperiment())
+                .contains(
+                        "Singles' Day 11.11 c-1111|转化率|<missing [data-guardrail]>|+0.1 pp … +3.4 pp方差 -34%"
+                                + "|97.3%|全量上线 0.04%|停止活动 2.13%",
+                        "Singles' Day 11.11 c-1111|人均退货额|warning|+¥3.01 … +¥5.35方差 -58%|<0.1%"
+                                + "|全量上线 37.91%|停止活动 0.02%");
+        assertThat(driver.findElements(By.cssSelector("#scoreboard th")).stream()
+                        .map(WebElement::getText))
+                .contains("95% 置信区间（按活动前行为调整，CUPED）", "胜出概率", "风险（占对照组均值）");
+        assertThat(driver.findElement(By.cssSelector("tr[data-key='c-1111|returns_per_user'] [data-guardrail]"))
+                        .getText())
+                .isEqualTo("⚠ 退货增加超出随机波动");
+        assertThat(shown("#guardrail-warnings p", "p"))
+                .contains("⚠ Singles' Day 11.11 c-1111: 退货增加超出随机波动——卖得更多却带回退货的折扣不算成功");
+        assertThat(title(SCRIPT + "|conversion", "[data-col='chance_to_win'] [data-why]"))
+                .isEqualTo("数据尚不足：某一组在该指标上尚无差异（如尚无订单或退货）");
         assertThat(tableRows("did", "campaign", "kind")).contains("618 mid-year sale c-618|限时抢购");
         screenshot("campaigns-zh");
 
@@ -785,6 +909,49 @@ class DashboardBrowserIT {
                         + shopTime(((Number) r.get(5)).longValue()) + "|" + duration(r.get(6), lang) + "|"
                         + times(r.get(7)) + "|" + count(r.get(8)))
                 .toList();
+    }
+
+    /** The experiment columns of the scoreboard: campaign, metric, guardrail badge, CUPED, chance to win, risks. */
+    private static List<String> shownExperiment() {
+        return shown(
+                "#scoreboard tbody tr",
+                "[data-col='campaign']",
+                "[data-col='metric'] .metric-name",
+                "[data-guardrail]@data-guardrail",
+                "[data-col='cuped_ci']",
+                "[data-col='chance_to_win']",
+                "[data-risk='treatment']",
+                "[data-risk='control']");
+    }
+
+    private static List<String> expectedExperiment(String lang) throws Exception {
+        boolean zh = "zh".equals(lang);
+        return values("SELECT campaign_name, campaign_id, metric, guardrail_warning, cuped_ci_low, cuped_ci_high, "
+                        + "variance_reduction, chance_to_win, risk_treatment, risk_control FROM v_campaign_scoreboard "
+                        + A_B_ROWS + SCOREBOARD_ORDER)
+                .stream()
+                .map(r -> {
+                    boolean rate = "conversion".equals(r.get(2));
+                    String cuped = r.get(4) == null || r.get(5) == null
+                            ? "–"
+                            : change(rate, r.get(4)) + " … " + change(rate, r.get(5))
+                                    + (r.get(6) == null ? "" : variance(((Number) r.get(6)).doubleValue(), zh));
+                    return named(r.get(0), r.get(1)) + "|" + Pages.labels(lang).get("metric." + r.get(2)) + "|"
+                            + (Boolean.TRUE.equals(r.get(3)) ? "warning" : "<missing [data-guardrail]>") + "|" + cuped
+                            + "|" + chance(r.get(7)) + "|" + (zh ? "全量上线 " : "roll out ") + risk(r.get(8)) + "|"
+                            + (zh ? "停止活动 " : "stop ") + risk(r.get(9));
+                })
+                .toList();
+    }
+
+    /** The title (tooltip) of {@code css} in the scoreboard row {@code key}. */
+    private static String title(String key, String css) {
+        return (String) js(
+                "const tr = Array.from(document.querySelectorAll('#scoreboard tbody tr'))"
+                        + ".find(t => t.dataset.key === arguments[0]);"
+                        + "const e = tr && tr.querySelector(arguments[1]); return e ? e.getAttribute('title') : null;",
+                key,
+                css);
     }
 
     private static List<String> shownShortlist() {
@@ -973,6 +1140,31 @@ class DashboardBrowserIT {
                 : fixed(Math.abs(v), 2);
         String sign = digits.matches("[0.,]+") ? "" : v < 0 ? "-" : change ? "+" : "";
         return sign + "¥" + digits;
+    }
+
+    /** A probability in percent, one decimal, never a certain-looking 100.0% or 0.0%. */
+    private static String chance(Object v) {
+        if (v == null) {
+            return "–";
+        }
+        String s = fixed(((Number) v).doubleValue() * 100, 1);
+        return s.equals("100.0") ? ">99.9%" : s.equals("0.0") ? "<0.1%" : s + "%";
+    }
+
+    /** A relative risk in percent of the control mean, two decimals; a risk below that is "<0.01%". */
+    private static String risk(Object v) {
+        if (v == null) {
+            return "–";
+        }
+        double d = ((Number) v).doubleValue();
+        String s = fixed(d * 100, 2);
+        return s.equals("0.00") && d > 0 ? "<0.01%" : s + "%";
+    }
+
+    /** The change of the lift's variance by CUPED, whole percent: "-34% variance", "方差 -34%". */
+    private static String variance(double reduction, boolean zh) {
+        String n = signed(fixed(-reduction * 100, 0));
+        return zh ? "方差 " + n + "%" : n + "% variance";
     }
 
     private static String level(boolean rate, Object v) {

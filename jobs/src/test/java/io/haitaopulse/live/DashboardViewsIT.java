@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +46,29 @@ class DashboardViewsIT {
                         "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, lift_abs, srm_p,",
                         "  incremental_revenue_cents) VALUES ('c1', 'conversion', 100, 10, 5, 0.1, 0.5, 7),",
                         "  ('c1', 'conversion', 200, 20, 9, 0.2, 0.0001, 9), ('c1', 'revenue_per_user', 200, 20, 9, 30.0, 0.0001, 9);",
+                        // Schema v8 rows (CUPED and Bayesian columns, the returns_per_user guardrail), as_of at most
+                        // 200 so the freshness of campaign_uplift stays that of c1. Every value is exact in binary.
+                        // g1..g6: the guardrail rule, one case each (the comments in guardrailWarning...).
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment,",
+                        "  mean_control, lift_abs, lift_rel, ci_low, ci_high, srm_p, incremental_revenue_cents, pre_mean_treatment,",
+                        "  pre_mean_control, cuped_theta, cuped_lift_abs, cuped_ci_low, cuped_ci_high, variance_reduction,",
+                        "  chance_to_win, risk_control, risk_treatment) VALUES",
+                        "  ('c2', 'revenue_per_user', 200, 800, 200, 1250.5, 1000.25, 250.25, 0.25, -20.5, 520.75, 0.5, 200200,",
+                        "    900.5, 880.25, 0.75, 240.5, 60.25, 420.75, 0.375, 0.96875, 0.0625, 0.001953125),",
+                        "  ('c2', 'conversion', 200, 800, 200, 0.0625, 0.046875, 0.015625, 0.25, -0.0078125, 0.0390625, 0.5,",
+                        "    200200, 0.03125, 0.03125, 0.5, 0.01171875, 0.001953125, 0.021484375, 0.125, 0.9375, 0.03125, 0.0009765625),",
+                        "  ('c2', 'returns_per_user', 200, 800, 200, 312.5, 125.0, 187.5, 1.5, 12.5, 362.5, 0.5, 200200,",
+                        "    100.0, 75.0, 0.5, 175.0, 25.5, 324.5, 0.25, 0.015625, 0.5, 0.0078125),",
+                        "  ('g1', 'returns_per_user', 200, 50, 50, 2, 1, 1, 1, -1, 3, 0.5, 0, 1, 1, 0.5, 1, 0.5, 1.5, 0.5, null, null, null),",
+                        "  ('g2', 'returns_per_user', 200, 50, 50, 2, 1, 1, 1, 2, 3, 0.5, 0, 1, 1, 0.5, 1, -0.5, 1.5, 0.5, null, null, null),",
+                        "  ('g3', 'returns_per_user', 200, 50, 50, 2, 1, 1, 1, 3, 4, 0.5, 0, null, null, null, null, null, null, null,",
+                        "    null, null, null),",
+                        "  ('g4', 'returns_per_user', 200, 1, 0, 2, null, null, null, null, null, 0.5, 0, null, null, null, null, null,",
+                        "    null, null, null, null, null),",
+                        "  ('g5', 'returns_per_user', 200, 50, 50, 2, 1, 1, 1, 0.5, 3, 0.5, 0, 1, 1, 0.5, 1, 0, 1.5, 0.5, null, null, null),",
+                        "  ('g6', 'returns_per_user', 100, 50, 50, 2, 1, 1, 1, 0.5, 3, 0.5, 0, 1, 1, 0.5, 1, 0.5, 1.5, 0.5, null, null, null),",
+                        "  ('g6', 'returns_per_user', 200, 90, 90, 2, 1, 1, 1, -0.5, 3, 0.5, 0, 1, 1, 0.5, 1, -0.25, 1.5, 0.5, null, null, null),",
+                        "  ('g6', 'revenue_per_user', 200, 90, 90, 2, 1, 1, 1, 0.5, 3, 0.5, 0, 1, 1, 0.5, 1, 0.5, 1.5, 0.5, null, null, null);",
                         "INSERT INTO sourcing_shortlist VALUES (100, 3, 1, 30, 2.0, 1.0, 0.1, 4.5, 0.01, 0.0, 10, '{a}'),",
                         "  (200, 3, 1, 31, 3.0, 2.0, 0.1, null, 0.01, 0.0, 20, '{b,c}');",
                         "INSERT INTO traffic VALUES (0, 3600000, '1h', 'all', 'all', 90, 30, true),",
@@ -84,7 +112,7 @@ class DashboardViewsIT {
         assertThat(PostgresUpsertSinkIT.rows(
                         url,
                         "SELECT campaign_id, metric, as_of, srm_warning FROM v_campaign_scoreboard "
-                                + "ORDER BY metric"))
+                                + "WHERE campaign_id = 'c1' ORDER BY metric"))
                 .containsExactly("c1|conversion|200|t", "c1|revenue_per_user|200|t");
         assertThat(PostgresUpsertSinkIT.rows(url, "SELECT as_of, item_id, reasons FROM v_sourcing_shortlist"))
                 .containsExactly("200|31|{b,c}");
@@ -97,6 +125,174 @@ class DashboardViewsIT {
                         "hot_items|900",
                         "sourcing_shortlist|200",
                         "traffic|7200000");
+    }
+
+    /** The scoreboard's columns in order: those of the release before schema v8, then the v8 ones. */
+    static final List<String> SCOREBOARD_COLUMNS = List.of(
+            "campaign_id",
+            "metric",
+            "as_of",
+            "as_of_at",
+            "n_treatment",
+            "n_control",
+            "mean_treatment",
+            "mean_control",
+            "lift_abs",
+            "lift_rel",
+            "ci_low",
+            "ci_high",
+            "rel_ci_low",
+            "rel_ci_high",
+            "anytime_ci_low",
+            "anytime_ci_high",
+            "srm_p",
+            "srm_warning",
+            "incremental_revenue_cents",
+            "campaign_name",
+            "campaign_kind",
+            "holdout_pct",
+            "pre_mean_treatment",
+            "pre_mean_control",
+            "cuped_theta",
+            "cuped_lift_abs",
+            "cuped_ci_low",
+            "cuped_ci_high",
+            "variance_reduction",
+            "chance_to_win",
+            "risk_control",
+            "risk_treatment",
+            "guardrail_warning");
+
+    @Test
+    void scoreboardCarriesTheCupedAndBayesianColumnsOfEveryMetric() throws Exception {
+        assertThat(columns(url, "v_campaign_scoreboard")).isEqualTo(SCOREBOARD_COLUMNS);
+        assertThat(
+                        PostgresUpsertSinkIT.rows(
+                                url,
+                                "SELECT metric, n_treatment, n_control, mean_treatment, mean_control, lift_abs, ci_low, ci_high, "
+                                        + "pre_mean_treatment, pre_mean_control, cuped_theta, cuped_lift_abs, cuped_ci_low, "
+                                        + "cuped_ci_high, variance_reduction, chance_to_win, risk_control, risk_treatment, "
+                                        + "guardrail_warning FROM v_campaign_scoreboard WHERE campaign_id = 'c2' ORDER BY metric"))
+                .containsExactly(
+                        "conversion|800|200|0.0625|0.046875|0.015625|-0.0078125|0.0390625|0.03125|0.03125|0.5|0.01171875"
+                                + "|0.001953125|0.021484375|0.125|0.9375|0.03125|0.0009765625|f",
+                        "returns_per_user|800|200|312.5|125|187.5|12.5|362.5|100|75|0.5|175|25.5|324.5|0.25|0.015625"
+                                + "|0.5|0.0078125|t",
+                        "revenue_per_user|800|200|1250.5|1000.25|250.25|-20.5|520.75|900.5|880.25|0.75|240.5|60.25"
+                                + "|420.75|0.375|0.96875|0.0625|0.001953125|f");
+    }
+
+    @Test
+    void guardrailWarningWhenTheReturnsIntervalLiesAboveZeroCupedFirst() throws Exception {
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT campaign_id, metric, as_of, ci_low, cuped_ci_low, guardrail_warning FROM v_campaign_scoreboard "
+                                + "WHERE campaign_id LIKE 'g%' ORDER BY campaign_id, metric"))
+                .containsExactly(
+                        // The CUPED interval lies above 0, the plain one does not: the CUPED one speaks.
+                        "g1|returns_per_user|200|-1|0.5|t",
+                        // The plain interval lies above 0, the CUPED one does not: no warning.
+                        "g2|returns_per_user|200|2|-0.5|f",
+                        // No CUPED interval: the plain one above 0 warns.
+                        "g3|returns_per_user|200|3|null|t",
+                        // No interval at all (an empty control arm): nothing to warn about.
+                        "g4|returns_per_user|200|null|null|f",
+                        // Touching 0 is not above it.
+                        "g5|returns_per_user|200|0.5|0|f",
+                        // The newest row decides (it warned at 100, not at 200), and only returns_per_user is a
+                        // guardrail.
+                        "g6|returns_per_user|200|-0.5|-0.25|f",
+                        "g6|revenue_per_user|200|0.5|0.5|f");
+        assertThat(PostgresUpsertSinkIT.rows(
+                        url,
+                        "SELECT as_of, metric, guardrail_warning, cuped_ci_low, chance_to_win FROM v_campaign_history "
+                                + "WHERE campaign_id = 'g6' OR (campaign_id = 'c2' AND metric = 'returns_per_user') "
+                                + "ORDER BY campaign_id, as_of, metric"))
+                .containsExactly(
+                        "200|returns_per_user|t|25.5|0.015625",
+                        "100|returns_per_user|t|0.5|null",
+                        "200|returns_per_user|f|-0.25|null",
+                        "200|revenue_per_user|f|0.5|null");
+    }
+
+    /**
+     * A database created by the release before schema v8 (its scripts as shipped then, in
+     * src/test/resources/released-sql/v7), holding rows and a dashboard login, takes this release's
+     * scripts (twice): the tables gain their columns, the views theirs at the end, old rows keep their
+     * values with the new columns null, the login keeps reading the views, and the schema ends up as a
+     * fresh database's.
+     */
+    @Test
+    void scriptsUpgradeADatabaseOfThePreviousRelease() throws Exception {
+        String old = LiveStack.freshDatabase("views_upgrade");
+        PostgresUpsertSink.Settings oldOwner = new PostgresUpsertSink.Settings(
+                old, LocalPostgres.USER, null, 1, 0, PostgresUpsertSink.Mode.MULTI_ROW, 0, 0L);
+        for (String script : LiveSetup.SQL_SCRIPTS) {
+            LiveSetup.execute(oldOwner, releasedScript("v7", script));
+        }
+        assertThat(columns(old, "v_campaign_scoreboard")).isEqualTo(SCOREBOARD_COLUMNS.subList(0, 22));
+        LiveSetup.execute(
+                oldOwner,
+                String.join(
+                        "\n",
+                        "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, mean_treatment,",
+                        "  mean_control, lift_abs, ci_low, ci_high, srm_p, incremental_revenue_cents)",
+                        "  VALUES ('old', 'revenue_per_user', 100, 40, 10, 150.5, 100.25, 50.25, 10.5, 90.0, 0.5, 2010);",
+                        "INSERT INTO campaigns VALUES ('old', 'FLASH_SALE', 0, 1000, 0.2, null, null, 'Before v8');",
+                        "CREATE ROLE dash_upgrade LOGIN PASSWORD 'pw' IN ROLE pulse_dashboard;"));
+
+        for (int round = 0; round < 2; round++) {
+            for (String script : LiveSetup.SQL_SCRIPTS) {
+                LiveSetup.execute(oldOwner, LiveSetup.script(script));
+            }
+        }
+
+        assertThat(columns(old, "v_campaign_scoreboard")).isEqualTo(SCOREBOARD_COLUMNS);
+        String schema = "SELECT table_name, ordinal_position, column_name, data_type FROM information_schema.columns "
+                + "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position";
+        assertThat(PostgresUpsertSinkIT.rows(old, schema))
+                .isNotEmpty()
+                .isEqualTo(PostgresUpsertSinkIT.rows(url, schema));
+        LiveSetup.execute(
+                oldOwner,
+                "INSERT INTO campaign_uplift (campaign_id, metric, as_of, n_treatment, n_control, ci_low, "
+                        + "cuped_ci_low, chance_to_win) VALUES ('old', 'returns_per_user', 100, 40, 10, -5.5, 0.5, 0.125)");
+        try (Connection c = DriverManager.getConnection(old, "dash_upgrade", "pw");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT metric, mean_treatment, lift_abs, campaign_name, holdout_pct, cuped_ci_low, chance_to_win, "
+                                + "risk_control, guardrail_warning FROM v_campaign_scoreboard ORDER BY metric")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= 9; i++) {
+                    b.append(i == 1 ? "" : "|").append(rs.getString(i));
+                }
+                rows.add(b.toString());
+            }
+            assertThat(rows)
+                    .containsExactly(
+                            "returns_per_user|null|null|Before v8|0.2|0.5|0.125|null|t",
+                            "revenue_per_user|150.5|50.25|Before v8|0.2|null|null|null|f");
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM campaign_uplift"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+        }
+    }
+
+    private static List<String> columns(String db, String view) throws Exception {
+        return PostgresUpsertSinkIT.rows(
+                db,
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '"
+                        + view + "' ORDER BY ordinal_position");
+    }
+
+    /** A SQL script as an earlier release shipped it. */
+    private static String releasedScript(String release, String name) throws Exception {
+        try (InputStream in = DashboardViewsIT.class.getResourceAsStream("/released-sql/" + release + "/" + name)) {
+            assertThat(in).as("released script %s/%s", release, name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -119,12 +315,14 @@ class DashboardViewsIT {
         assertThat(PostgresUpsertSinkIT.rows(
                         url,
                         "SELECT campaign_id, metric, campaign_name, campaign_kind, holdout_pct FROM v_campaign_scoreboard "
-                                + "ORDER BY metric"))
+                                + "WHERE campaign_id = 'c1' ORDER BY metric"))
                 .containsExactly(
                         "c1|conversion|Singles' Day|HOLIDAY_DISCOUNT|0.1",
                         "c1|revenue_per_user|Singles' Day|HOLIDAY_DISCOUNT|0.1");
         assertThat(PostgresUpsertSinkIT.rows(
-                        url, "SELECT DISTINCT campaign_id, campaign_name, campaign_kind FROM v_campaign_history"))
+                        url,
+                        "SELECT DISTINCT campaign_id, campaign_name, campaign_kind FROM v_campaign_history "
+                                + "WHERE campaign_id = 'c1'"))
                 .containsExactly("c1|Singles' Day|HOLIDAY_DISCOUNT");
         assertThat(PostgresUpsertSinkIT.rows(url, "SELECT category_id, category_name FROM v_funnel_hourly"))
                 .containsExactly("5|null");
