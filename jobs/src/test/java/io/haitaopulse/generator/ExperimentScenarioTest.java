@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,7 +40,7 @@ class ExperimentScenarioTest {
     private List<JsonNode> orders;
 
     /** The small configuration, with {@code plan} changed by {@code change}. */
-    private static SimulatorConfig small(java.util.function.UnaryOperator<ExperimentPlan> change) {
+    private static SimulatorConfig small(UnaryOperator<ExperimentPlan> change) {
         SimulatorConfig cfg =
                 SimulatorConfig.scenario("experiments").withUsers(USERS).withDuration(Duration.ofDays(12));
         return cfg.withExperiments(change.apply(cfg.experiments().withPreCampaign(Duration.ofDays(7))));
