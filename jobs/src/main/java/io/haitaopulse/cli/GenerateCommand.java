@@ -1,5 +1,6 @@
 package io.haitaopulse.cli;
 
+import io.haitaopulse.generator.ExperimentPlan;
 import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.generator.SpikePlan;
@@ -29,7 +30,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--scenario",
             paramLabel = "NAME",
-            description = "default, small, campaigns, shocks or trend-eval (default: default).")
+            description = "default, small, campaigns, shocks, trend-eval or experiments (default: default).")
     String scenario = "default";
 
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: 1).")
@@ -158,6 +159,29 @@ final class GenerateCommand implements Callable<Integer> {
     String decoyBand;
 
     @Option(
+            names = "--pre-campaign",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Ordinary shopping before the campaigns start; the campaigns take shares of the rest (experiments: 21d; others: 0).")
+    Duration preCampaign;
+
+    @Option(
+            names = "--propensity-shape",
+            paramLabel = "K",
+            description =
+                    "Shape of the Gamma(K, 1/K) multipliers each user keeps on how often they come, buy, take several units and return; 0: users alike (experiments: 1; others: 0).")
+    Double propensityShape;
+
+    @Option(
+            names = "--campaign-returns",
+            negatable = true,
+            paramLabel = "",
+            description =
+                    "Whether discount campaigns raise the returns of what their treated users buy (experiments: on; others: off).")
+    Boolean campaignReturns;
+
+    @Option(
             names = "--kafka",
             paramLabel = "HOST:PORT",
             description =
@@ -202,6 +226,17 @@ final class GenerateCommand implements Callable<Integer> {
             cfg = cfg.withDailyCycle(dailyCycle);
         }
         cfg = cfg.withSpikePlan(spikePlan(cfg.spikePlan()));
+        ExperimentPlan plan = cfg.experiments();
+        if (preCampaign != null) {
+            plan = plan.withPreCampaign(preCampaign);
+        }
+        if (propensityShape != null) {
+            plan = plan.withPropensityShape(propensityShape);
+        }
+        if (campaignReturns != null) {
+            plan = plan.withCampaignReturns(campaignReturns);
+        }
+        cfg = cfg.withExperiments(plan);
         long started = System.nanoTime();
         long lines = new MarketSimulator(cfg.validate(), seed).run(out);
         double seconds = (System.nanoTime() - started) / 1e9;

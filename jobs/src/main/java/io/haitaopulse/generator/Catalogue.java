@@ -363,8 +363,14 @@ final class Catalogue {
         return 1.0;
     }
 
-    /** Demand multiplier of every star item at {@code ts}: 30 % a day. */
+    /**
+     * Demand multiplier of every star item at {@code ts}: 30 % a day. With a pre-campaign period,
+     * stars grow from the campaigns' start on (weeks of growth would make them the whole shop).
+     */
     private double starGrowth(long ts) {
+        if (cfg.experiments().active()) {
+            return Math.pow(1.3, Math.max(0, ts - cfg.campaignPeriodStart()) / (double) DAY);
+        }
         return Math.pow(1.3, (ts - cfg.start().toEpochMilli()) / (double) DAY);
     }
 }

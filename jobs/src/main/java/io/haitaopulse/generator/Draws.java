@@ -37,4 +37,26 @@ final class Draws {
         double u2 = rnd.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
+
+    /** Gamma with {@code shape} and scale 1 (Marsaglia-Tsang; below shape 1 boosted by U^(1/shape)). */
+    static double gamma(SplittableRandom rnd, double shape) {
+        if (shape < 1) {
+            double boost = Math.pow(1 - rnd.nextDouble(), 1 / shape);
+            return gamma(rnd, shape + 1) * boost;
+        }
+        double d = shape - 1.0 / 3;
+        double c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double x = gaussian(rnd);
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = 1 - rnd.nextDouble();
+            if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+                return d * v;
+            }
+        }
+    }
 }

@@ -30,7 +30,8 @@ import org.apache.avro.specific.SpecificRecord;
  * demand shocks (step or ramp), star items (growing, loved), bad items (popular, counterfeit
  * complaints, returns), campaigns of every kind with hash-based hold-outs and a known effect on
  * the chance to buy and on order value (one with none), and a campaign without hold-out on one
- * category. Events reach the files up to {@code maxDelay} after their time, a share far later.
+ * category. An {@link ExperimentPlan} adds weeks of ordinary shopping before the campaigns, users
+ * with persistent propensities, campaign-driven returns and exact coupled outcomes. Events reach the files up to {@code maxDelay} after their time, a share far later.
  *
  * <p>Deterministic: one {@link SplittableRandom} seeded by {@code seed}, no clock, no hash-order
  * iteration; the same seed and configuration give byte-identical files. Draws of what was added
@@ -172,6 +173,14 @@ public final class MarketSimulator {
             delivery.flush(out, t + MINUTE);
         }
         delivery.flush(out, Long.MAX_VALUE);
+        if (cfg.experiments().active()) {
+            orders.settle(campaigns);
+        }
         return delivery.total();
+    }
+
+    /** The campaigns a finished run planted, with their potential outcomes (for tests of the truth). */
+    List<PlantedCampaign> campaigns() {
+        return campaigns;
     }
 }

@@ -30,6 +30,21 @@ final class Orders {
     private final Delivery delivery;
     private final List<String> unpaidOrders = new ArrayList<>();
     private long createdOrders;
+    /**
+     * With exact coupled outcomes: every PAID order and RETURNED line as it happened, with the
+     * campaigns whose potential outcomes already account for it, for {@link #settle}.
+     */
+    private final List<Realised> realised = new ArrayList<>();
+
+    /**
+     * A PAID order ({@code returned} false) or RETURNED line of user {@code user} at {@code ts}
+     * worth {@code value} cents; bit k of {@code counted} is set when campaign k's potential
+     * outcomes hold it (it was bought while the user was exposed, within the campaign).
+     */
+    private record Realised(int user, long ts, long value, boolean returned, long counted) {}
+
+    /** The multipliers that apply to a purchase: chance to buy, order value, chance to return. */
+    private record Effects(double conv, double value, double ret) {}
 
     Orders(
             SimulatorConfig cfg,
@@ -61,6 +76,10 @@ final class Orders {
      * the session; nothing that follows happens at or after {@code horizon}.
      */
     void checkout(int u, List<OrderLine> basket, List<PlantedCampaign> active, long ts, long horizon) {
+        if (cfg.experiments().active()) {
+            checkoutExact(u, basket, active, ts, horizon);
+            return;
+        }
         // Buy the basket or not: the category's order rate, raised for treated users by their campaigns.
         CategoryDef firstCat =
                 Catalogue.CATEGORIES.get(Catalogue.indexOfCategory(basket.get(0).getCategoryId()));
@@ -173,6 +192,204 @@ final class Orders {
                 long at = ts + 2 * HOUR + rnd.nextLong(3 * DAY);
                 if (at < horizon) {
                     review(u, i, orderId, at);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #checkout} with exact coupled outcomes: the purchase draw, and per line the extra-unit
+     * draw, the return draw and the return time, are drawn once before anything is decided and
+     * evaluated in the realised world and, for every randomised campaign the user is exposed to,
+     * in both of its worlds (the other campaigns as realised). What one world buys, returns and
+     * pays is then exactly what the events of that world would show.
+     */
+    private void checkoutExact(int u, List<OrderLine> basket, List<PlantedCampaign> active, long ts, long horizon) {
+        long firstCategory = basket.get(0).getCategoryId();
+        CategoryDef firstCat = Catalogue.CATEGORIES.get(Catalogue.indexOfCategory(firstCategory));
+        double p0 = firstCat.orderRate() * users.buyPropensity(u);
+        double uniform = rnd.nextDouble();
+        int n = basket.size();
+        double[] unitDraw = new double[n];
+        double[] returnDraw = new double[n];
+        long[] back = new long[n];
+        double[] returnRate = new double[n];
+        for (int k = 0; k < n; k++) {
+            unitDraw[k] = rnd.nextDouble();
+            returnDraw[k] = rnd.nextDouble();
+            back[k] = ts + HOUR + rnd.nextLong(7 * DAY - HOUR);
+            returnRate[k] =
+                    catalogue.returnRate[catalogue.indexOfItem(basket.get(k).getItemId())] * users.returnPropensity(u);
+        }
+        long counted = 0;
+        for (PlantedCampaign c : active) {
+            if (!c.randomised() || ts > c.end) {
+                continue;
+            }
+            counted |= 1L << c.index;
+            for (int arm = 0; arm < 2; arm++) {
+                Effects e = effects(u, firstCategory, active, c, arm == 1);
+                if (!(uniform < Math.min(0.98, p0 * e.conv()))) {
+                    continue;
+                }
+                long paid = 0;
+                long returned = 0;
+                for (int k = 0; k < n; k++) {
+                    long value = value(basket.get(k), units(basket.get(k), e.value(), unitDraw[k]));
+                    paid += value;
+                    if (returnDraw[k] < returnRate[k] * e.ret() && back[k] <= c.end) {
+                        returned += value;
+                    }
+                }
+                if (arm == 0) {
+                    c.conv0[u] = true;
+                    c.rev0[u] += paid - returned;
+                    c.ret0[u] += returned;
+                } else {
+                    c.conv1[u] = true;
+                    c.rev1[u] += paid - returned;
+                    c.ret1[u] += returned;
+                }
+            }
+        }
+        Effects real = effects(u, firstCategory, active, null, false);
+        if (!(uniform < Math.min(0.98, p0 * real.conv()))) {
+            return;
+        }
+        List<OrderLine> lines = new ArrayList<>();
+        long paid = 0;
+        for (int k = 0; k < n; k++) {
+            OrderLine l = basket.get(k);
+            int qty = units(l, real.value(), unitDraw[k]);
+            lines.add(new OrderLine(
+                    l.getItemId(),
+                    l.getCategoryId(),
+                    qty,
+                    l.getUnitPriceCents(),
+                    Math.min(l.getDiscountCents(), qty * l.getUnitPriceCents())));
+            paid += value(l, qty);
+        }
+        String user = users.userId[u];
+        String orderId = "o" + delivery.nextSeq();
+        String orderCampaign = null;
+        String coupon = null;
+        for (PlantedCampaign c : active) {
+            if (c.kind == CampaignKind.NEW_USER_COUPON && c.treated.get(u)) {
+                orderCampaign = c.id;
+                coupon = "NEWBIE-" + (1 + rnd.nextInt(3)) * 10;
+            }
+        }
+        users.hasOrdered[u] = true;
+        if (cfg.unpaidShare() > 0) {
+            long placed = ts - 10_000 - extra.nextLong(170_001);
+            delivery.emitExtra(
+                    placed,
+                    1,
+                    new Order(
+                            orderId,
+                            user,
+                            OrderStatus.CREATED,
+                            Instant.ofEpochMilli(placed),
+                            lines,
+                            orderCampaign,
+                            coupon));
+            createdOrders++;
+        }
+        delivery.emit(
+                ts,
+                1,
+                new Order(orderId, user, OrderStatus.PAID, Instant.ofEpochMilli(ts), lines, orderCampaign, coupon));
+        realised.add(new Realised(u, ts, paid, false, counted));
+        for (int k = 0; k < n; k++) {
+            OrderLine l = lines.get(k);
+            int i = catalogue.indexOfItem(l.getItemId());
+            if (returnDraw[k] < returnRate[k] * real.ret() && back[k] < horizon) {
+                delivery.emit(
+                        back[k],
+                        1,
+                        new Order(
+                                orderId,
+                                user,
+                                OrderStatus.RETURNED,
+                                Instant.ofEpochMilli(back[k]),
+                                List.of(l),
+                                null,
+                                null));
+                realised.add(new Realised(u, back[k], value(l, l.getQuantity()), true, counted));
+            }
+            if (rnd.nextDouble() < 0.3) {
+                long at = ts + 2 * HOUR + rnd.nextLong(3 * DAY);
+                if (at < horizon) {
+                    review(u, i, orderId, at);
+                }
+            }
+        }
+    }
+
+    /**
+     * The multipliers of the campaigns in {@code active} that apply to user {@code u}'s basket of
+     * {@code category}: those the user is treated with, except that {@code toggled} (if not null)
+     * counts as treated exactly when {@code treated}. Multiplied in the order of {@code active},
+     * so that the realised world and the potential outcome of the realised arm agree to the bit.
+     */
+    private static Effects effects(
+            int u, long category, List<PlantedCampaign> active, PlantedCampaign toggled, boolean treated) {
+        double conv = 1.0;
+        double value = 1.0;
+        double ret = 1.0;
+        for (PlantedCampaign c : active) {
+            boolean inTarget = c.targetCategory < 0 || category == c.targetCategory;
+            boolean applies = c == toggled ? treated : !c.randomised() || c.treated.get(u);
+            if (inTarget && applies) {
+                conv *= c.convMultiplier;
+                value *= c.valueMultiplier;
+                ret *= c.returnMultiplier;
+            }
+        }
+        return new Effects(conv, value, ret);
+    }
+
+    /** Units of carted line {@code l} bought at order-value multiplier {@code value}: one more with chance 2 × (value − 1). */
+    private static int units(OrderLine l, double value, double draw) {
+        return value > 1 && draw < (value - 1) * 2 ? l.getQuantity() + 1 : l.getQuantity();
+    }
+
+    /** Value in cents of line {@code l} at {@code qty} units: qty × unit price − discount (CONTRACTS §2). */
+    private static long value(OrderLine l, int qty) {
+        long gross = qty * l.getUnitPriceCents();
+        return gross - Math.min(l.getDiscountCents(), gross);
+    }
+
+    /**
+     * Completes the potential outcomes of exact coupled runs once the run is over: the PAID orders
+     * and RETURNED lines within [first exposure, end] of a campaign's exposed user that its
+     * potential outcomes do not hold yet (bought before the exposure, or in a session already
+     * under way when it came) happened alike in both worlds, so both get them. Afterwards
+     * conv, rev and ret of each world are the metrics of CONTRACTS §3 for that world.
+     */
+    void settle(List<PlantedCampaign> campaigns) {
+        for (PlantedCampaign c : campaigns) {
+            if (!c.randomised()) {
+                continue;
+            }
+            for (Realised r : realised) {
+                if ((r.counted() & 1L << c.index) != 0
+                        || !c.exposed.get(r.user())
+                        || r.ts() < c.firstExposure[r.user()]
+                        || r.ts() > c.end) {
+                    continue;
+                }
+                int u = r.user();
+                if (r.returned()) {
+                    c.rev0[u] -= r.value();
+                    c.rev1[u] -= r.value();
+                    c.ret0[u] += r.value();
+                    c.ret1[u] += r.value();
+                } else {
+                    c.conv0[u] = true;
+                    c.conv1[u] = true;
+                    c.rev0[u] += r.value();
+                    c.rev1[u] += r.value();
                 }
             }
         }

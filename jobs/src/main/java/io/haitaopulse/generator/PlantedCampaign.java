@@ -22,6 +22,11 @@ final class PlantedCampaign {
     double holdout;
     double convMultiplier;
     double valueMultiplier;
+    /** Multiplier of the return chance of lines treated users buy while it runs (1 without campaign returns). */
+    double returnMultiplier = 1.0;
+    /** Position in the list of planted campaigns (bit of {@link Orders}' record of what each purchase counted for). */
+    int index;
+
     long targetCategory = -1;
     double exposureProb;
     BitSet exposed;
@@ -32,6 +37,10 @@ final class PlantedCampaign {
     boolean[] conv1;
     long[] rev0;
     long[] rev1;
+    // With exact coupled outcomes (ExperimentPlan): returned value in [first exposure, end] per world;
+    // rev0/rev1 are then net of it and conv/rev/ret cover every purchase and return in the interval.
+    long[] ret0;
+    long[] ret1;
 
     boolean randomised() {
         return holdout > 0;
@@ -40,19 +49,22 @@ final class PlantedCampaign {
     /**
      * The campaigns of a run of {@code cfg}, in the order they are announced: one randomised campaign
      * of each kind (one of them an A/A test without effect) and one without hold-out on one category.
-     * Their windows are shares of the period; nothing is drawn.
+     * Their windows are shares of the campaign period (the period after the experiment plan's
+     * pre-campaign period, if any); nothing is drawn.
      */
     static List<PlantedCampaign> plant(SimulatorConfig cfg) {
         List<PlantedCampaign> campaigns = new ArrayList<>();
-        long start = cfg.start().toEpochMilli();
-        long span = cfg.duration().toMillis();
+        long start = cfg.campaignPeriodStart();
+        long span = cfg.duration().toMillis() - cfg.experiments().preCampaign().toMillis();
+        boolean returns = cfg.experiments().campaignReturns();
         Object[][] plan = {
-            // id, kind, from, to (share of the period), hold-out, conversion ×, value ×
-            {"holiday-2026", CampaignKind.HOLIDAY_DISCOUNT, 0.10, 0.90, 0.20, 1.30, 1.05},
-            {"newbie-pack", CampaignKind.NEW_USER_COUPON, 0.05, 0.95, 0.50, 1.60, 1.00},
-            {"share-nearby", CampaignKind.REFERRAL, 0.20, 0.80, 0.30, 1.20, 1.00},
-            {"flash-noon", CampaignKind.FLASH_SALE, 0.40, 0.60, 0.20, 1.50, 1.10},
-            {"wechat-push", CampaignKind.SOCIAL, 0.15, 0.85, 0.50, 1.00, 1.00}, // A/A: no effect
+            // id, kind, from, to (share of the period), hold-out, conversion ×, value ×, returns ×
+            // (discounts bring impulse buys that come back; the A/A campaign changes nothing)
+            {"holiday-2026", CampaignKind.HOLIDAY_DISCOUNT, 0.10, 0.90, 0.20, 1.30, 1.05, 2.0},
+            {"newbie-pack", CampaignKind.NEW_USER_COUPON, 0.05, 0.95, 0.50, 1.60, 1.00, 1.3},
+            {"share-nearby", CampaignKind.REFERRAL, 0.20, 0.80, 0.30, 1.20, 1.00, 1.0},
+            {"flash-noon", CampaignKind.FLASH_SALE, 0.40, 0.60, 0.20, 1.50, 1.10, 3.0},
+            {"wechat-push", CampaignKind.SOCIAL, 0.15, 0.85, 0.50, 1.00, 1.00, 1.0}, // A/A: no effect
         };
         for (Object[] p : plan) {
             PlantedCampaign c = new PlantedCampaign();
@@ -63,6 +75,7 @@ final class PlantedCampaign {
             c.holdout = (double) p[4];
             c.convMultiplier = (double) p[5];
             c.valueMultiplier = (double) p[6];
+            c.returnMultiplier = returns ? (double) p[7] : 1.0;
             c.exposureProb = 0.6;
             campaigns.add(c);
         }
@@ -74,10 +87,13 @@ final class PlantedCampaign {
         did.holdout = 0.0;
         did.convMultiplier = 1.4;
         did.valueMultiplier = 1.0;
+        did.returnMultiplier = returns ? 1.5 : 1.0;
         did.targetCategory = Catalogue.CATEGORIES.get(0).id();
         did.exposureProb = 0.0;
         campaigns.add(did);
-        for (PlantedCampaign c : campaigns) {
+        for (int k = 0; k < campaigns.size(); k++) {
+            PlantedCampaign c = campaigns.get(k);
+            c.index = k;
             int n = cfg.users();
             c.exposed = new BitSet(n);
             c.treated = new BitSet(n);
@@ -86,6 +102,8 @@ final class PlantedCampaign {
             c.conv1 = new boolean[n];
             c.rev0 = new long[n];
             c.rev1 = new long[n];
+            c.ret0 = new long[n];
+            c.ret1 = new long[n];
         }
         return campaigns;
     }

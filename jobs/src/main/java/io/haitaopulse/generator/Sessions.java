@@ -150,7 +150,7 @@ final class Sessions {
                                 region,
                                 device));
                 long price = catalogue.price[i];
-                int qty = rnd.nextDouble() < 0.8 ? 1 : 2 + rnd.nextInt(3);
+                int qty = rnd.nextDouble() < users.singleUnitChance(u) ? 1 : 2 + rnd.nextInt(3);
                 long discount = rnd.nextDouble() < 0.3 ? price * qty * (5 + rnd.nextInt(16)) / 100 : 0;
                 basket.add(new OrderLine(item, def.id(), qty, price, discount));
             }

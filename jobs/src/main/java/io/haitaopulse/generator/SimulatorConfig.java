@@ -26,6 +26,8 @@ import java.util.List;
  *     top of {@code shocks} ({@link SpikePlan#none()} in every preset but {@code trend-eval})
  * @param dailyCycle strength of the daily rhythm: 1 is the shop's, 0 flat, above 1 stronger (each
  *     hour's activity raised to this power, rescaled to the same daily volume)
+ * @param experiments pre-campaign period, users' persistent propensities and campaign-driven
+ *     returns ({@link ExperimentPlan#none()} in every preset but {@code experiments})
  */
 public record SimulatorConfig(
         Instant start,
@@ -41,10 +43,12 @@ public record SimulatorConfig(
         int bots,
         double unpaidShare,
         SpikePlan spikePlan,
-        double dailyCycle) {
+        double dailyCycle,
+        ExperimentPlan experiments) {
 
     /** Names of the presets. */
-    public static final List<String> SCENARIOS = List.of("default", "small", "campaigns", "shocks", "trend-eval");
+    public static final List<String> SCENARIOS =
+            List.of("default", "small", "campaigns", "shocks", "trend-eval", "experiments");
 
     /** Default start: Monday 2026-11-02 00:00 Asia/Shanghai. */
     public static final Instant DEFAULT_START = Instant.parse("2026-11-01T16:00:00Z");
@@ -55,7 +59,13 @@ public record SimulatorConfig(
      */
     public static final Instant TREND_EVAL_START = Instant.parse("2026-11-01T22:00:00Z");
 
-    /** A configuration without spike plan and with the shop's own daily rhythm. */
+    /**
+     * Start of scenario {@code experiments}: Monday 2026-10-12 00:00 Asia/Shanghai, so that its three
+     * weeks of ordinary shopping end, and its campaign week starts, at the default start.
+     */
+    public static final Instant EXPERIMENTS_START = Instant.parse("2026-10-11T16:00:00Z");
+
+    /** A configuration without spike plan or experiment plan and with the shop's own daily rhythm. */
     public SimulatorConfig(
             Instant start,
             Duration duration,
@@ -83,7 +93,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 SpikePlan.none(),
-                1.0);
+                1.0,
+                ExperimentPlan.none());
     }
 
     /** The preset {@code name}; throws {@link IllegalArgumentException} for an unknown one. */
@@ -162,7 +173,28 @@ public record SimulatorConfig(
                         0,
                         0.0,
                         SpikePlan.trendEval(),
-                        1.0);
+                        1.0,
+                        ExperimentPlan.none());
+            case "experiments" ->
+                // Experiment analysis (CUPED, returns guardrail): three weeks of ordinary shopping by
+                // users who differ persistently, then the campaigns over one week; sized for a 2-core
+                // machine (about 2.4 million events) with a few thousand exposed users per campaign.
+                new SimulatorConfig(
+                        EXPERIMENTS_START,
+                        Duration.ofDays(28),
+                        12_000,
+                        40,
+                        1.2,
+                        Duration.ofSeconds(5),
+                        0.0,
+                        0.0,
+                        0,
+                        true,
+                        0,
+                        0.0,
+                        SpikePlan.none(),
+                        1.0,
+                        ExperimentPlan.experiments());
             default ->
                 throw new IllegalArgumentException(
                         "unknown scenario '" + name + "'; use one of " + String.join(", ", SCENARIOS));
@@ -196,6 +228,7 @@ public record SimulatorConfig(
             throw new IllegalArgumentException("--daily-cycle must be within [0, 4]");
         }
         spikePlan.validate(duration);
+        experiments.validate(duration);
         return this;
     }
 
@@ -214,7 +247,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 spikePlan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     public SimulatorConfig withUsers(int u) {
@@ -232,7 +266,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 spikePlan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     public SimulatorConfig withDisorder(Duration delay, double late, double malformed) {
@@ -250,7 +285,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 spikePlan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     /** With {@code bots} planted bots and {@code unpaidShare} of baskets checked out and never paid. */
@@ -269,7 +305,8 @@ public record SimulatorConfig(
                 b,
                 unpaid,
                 spikePlan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     /** Starting at {@code s} instead. */
@@ -288,7 +325,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 spikePlan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     /** With {@code plan} planted instead of this configuration's spike plan. */
@@ -307,7 +345,8 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 plan,
-                dailyCycle);
+                dailyCycle,
+                experiments);
     }
 
     /** With a daily rhythm of strength {@code strength} (1: the shop's). */
@@ -326,6 +365,32 @@ public record SimulatorConfig(
                 bots,
                 unpaidShare,
                 spikePlan,
-                strength);
+                strength,
+                experiments);
+    }
+
+    /** With {@code plan} planted instead of this configuration's experiment plan. */
+    public SimulatorConfig withExperiments(ExperimentPlan plan) {
+        return new SimulatorConfig(
+                start,
+                duration,
+                users,
+                itemsPerCategory,
+                sessionsPerUserPerDay,
+                maxDelay,
+                lateShare,
+                malformedShare,
+                shocks,
+                withCampaigns,
+                bots,
+                unpaidShare,
+                spikePlan,
+                dailyCycle,
+                plan);
+    }
+
+    /** First instant of the campaign period: the start, after the pre-campaign period if any. */
+    public long campaignPeriodStart() {
+        return start.toEpochMilli() + experiments.preCampaign().toMillis();
     }
 }

@@ -14,7 +14,10 @@ import java.util.List;
  * file, late and malformed lines, bots, unpaid orders, shock, star, bad and steady items, and
  * per campaign its true effect from the coupled potential outcomes. A run with a
  * {@link SpikePlan} also lists the plan, what each of its spikes was dealt and its decoys; a run
- * without writes exactly the fields it always did.
+ * with an {@link ExperimentPlan} lists that plan, defines its true lifts ({@code
+ * true_lift_definitions}) and gives each campaign its return multiplier, the true lift of
+ * {@code returns_per_user} and the true means of both worlds; a run without either writes exactly
+ * the fields it always did.
  */
 final class Truth {
 
@@ -49,6 +52,14 @@ final class Truth {
         if (cfg.spikePlan().active()) {
             plan(params.putObject("spike_plan"), cfg.spikePlan());
         }
+        boolean exact = cfg.experiments().active();
+        if (exact) {
+            params.putObject("experiment_plan")
+                    .put("pre_campaign_ms", cfg.experiments().preCampaign().toMillis())
+                    .put("campaign_period_start", cfg.campaignPeriodStart())
+                    .put("propensity_shape", cfg.experiments().propensityShape())
+                    .put("campaign_returns", cfg.experiments().campaignReturns());
+        }
         ArrayNode cats = t.putArray("categories");
         for (CategoryDef c : Catalogue.CATEGORIES) {
             cats.addObject()
@@ -76,9 +87,16 @@ final class Truth {
         if (cfg.spikePlan().active()) {
             decoys(t, catalogue, cfg.spikePlan());
         }
+        if (exact) {
+            definitions(t.putObject("true_lift_definitions"));
+        }
         ArrayNode camps = t.putArray("campaigns");
         for (PlantedCampaign c : campaigns) {
-            campaign(camps.addObject(), c);
+            if (exact) {
+                exactCampaign(camps.addObject(), c);
+            } else {
+                campaign(camps.addObject(), c);
+            }
         }
         json.writeValue(file.toFile(), t);
     }
@@ -198,6 +216,66 @@ final class Truth {
             n.putObject("true_lift")
                     .put("conversion", exposed == 0 ? 0 : conv / exposed)
                     .put("revenue_per_user", exposed == 0 ? 0 : rev / exposed);
+        }
+    }
+
+    /** What the true lifts of a run with exact coupled outcomes mean, in words, for whoever reads the file. */
+    private static void definitions(ObjectNode d) {
+        d.put(
+                "common",
+                "Mean over the campaign's exposed users of (metric if treated - metric if held out). Both worlds of a user "
+                        + "share every draw: each filled basket's purchase, extra units, returns and return times are "
+                        + "drawn once and evaluated under both arms of this campaign, every other campaign as realised; "
+                        + "the observed world of each user is exactly their arm's potential outcome. Interval: "
+                        + "[first_exposure_ts, end_ts] of the campaign, event times.");
+        d.put("conversion", "1 if the user has a PAID order in the interval, else 0.");
+        d.put(
+                "revenue_per_user",
+                "Value in cents of the PAID orders in the interval minus the value of RETURNED lines whose own ts is in "
+                        + "the interval (net, as campaign_uplift measures it).");
+        d.put(
+                "returns_per_user",
+                "Value in cents of RETURNED lines whose own ts is in the interval (lower is better).");
+    }
+
+    /** A campaign of a run with exact coupled outcomes: {@link #campaign} plus returns and both worlds' means. */
+    private static void exactCampaign(ObjectNode n, PlantedCampaign c) {
+        n.put("campaign_id", c.id)
+                .put("kind", c.kind.name())
+                .put("start_ts", c.start)
+                .put("end_ts", c.end)
+                .put("holdout_pct", c.holdout)
+                .put("randomised", c.randomised())
+                .put("conversion_multiplier", c.convMultiplier)
+                .put("order_value_multiplier", c.valueMultiplier)
+                .put("return_multiplier", c.returnMultiplier)
+                .put("aa_test", c.convMultiplier == 1.0 && c.valueMultiplier == 1.0 && c.returnMultiplier == 1.0);
+        if (c.targetCategory >= 0) {
+            n.putArray("target_category_ids").add(c.targetCategory);
+        }
+        if (c.randomised()) {
+            int exposed = c.exposed.cardinality();
+            double[] sum0 = new double[3];
+            double[] sum1 = new double[3];
+            for (int u = c.exposed.nextSetBit(0); u >= 0; u = c.exposed.nextSetBit(u + 1)) {
+                sum0[0] += c.conv0[u] ? 1 : 0;
+                sum1[0] += c.conv1[u] ? 1 : 0;
+                sum0[1] += c.rev0[u];
+                sum1[1] += c.rev1[u];
+                sum0[2] += c.ret0[u];
+                sum1[2] += c.ret1[u];
+            }
+            String[] metrics = {"conversion", "revenue_per_user", "returns_per_user"};
+            n.put("exposed_users", exposed).put("treated_users", c.treated.cardinality());
+            ObjectNode lift = n.putObject("true_lift");
+            ObjectNode control = n.putObject("true_mean_control");
+            ObjectNode treatment = n.putObject("true_mean_treatment");
+            for (int m = 0; m < metrics.length; m++) {
+                // Exact: sums of whole cents and counts are exact in a double far below 2^53.
+                lift.put(metrics[m], exposed == 0 ? 0 : (sum1[m] - sum0[m]) / exposed);
+                control.put(metrics[m], exposed == 0 ? 0 : sum0[m] / exposed);
+                treatment.put(metrics[m], exposed == 0 ? 0 : sum1[m] / exposed);
+            }
         }
     }
 }
