@@ -28,6 +28,13 @@ public class CampaignExposure {
     public boolean firstOrder;
 
     public boolean redeemed;
+    /**
+     * Latest event time the contribution was brought up to. An event behind it (on time, in a slot
+     * not final yet) is evaluated as of this time, never earlier, so it cannot take back what later
+     * events already counted.
+     */
+    public long evaluatedAt;
+
     /** Event time of the first exposure received, for forgetting exposures to campaigns never defined. */
     public long firstSeen = Long.MAX_VALUE;
 

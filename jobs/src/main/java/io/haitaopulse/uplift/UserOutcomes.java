@@ -235,7 +235,10 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
      * Brings the user's contribution to campaign {@code id} up to event time {@code ts} and emits the
      * change. Only events at or before {@code ts} count, even if later ones have arrived already:
      * their own timers bring them in, so every change carries the time of the event that caused it.
-     * The covariates only see orders before the first exposure, which is at or before {@code ts}.
+     * An event behind the time already evaluated (it arrived behind the watermark, in a slot that is
+     * not final) is evaluated as of that later time and its change carries its own time: both are in
+     * the same open slot, so every row still reflects exactly the events before it. The covariates
+     * only see orders before the first exposure, which is at or before the evaluated time.
      */
     private static void recompute(
             String id,
@@ -247,7 +250,8 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
             long lookback,
             Collector<ScoreInput> out) {
         long start = c.getStartTs().toEpochMilli();
-        long end = Math.min(c.getEndTs().toEpochMilli(), ts);
+        long asOf = Math.max(ts, x.evaluatedAt);
+        long end = Math.min(c.getEndTs().toEpochMilli(), asOf);
         int first = x.firstWithin(start, end);
         boolean counted = first >= 0;
         int arm = counted ? x.arms[first] : 0;
@@ -295,6 +299,7 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
                 out.collect(ScoreInput.change(id, arm, 1, Outcome.NONE, now, flag(firstOrder), flag(redeemed), ts));
             }
         }
+        x.evaluatedAt = asOf;
         x.counted = counted;
         x.countedArm = arm;
         x.setOutcome(now);

@@ -145,6 +145,42 @@ class UpliftStateTest {
         h.close();
     }
 
+    /**
+     * An order behind the watermark but in a slot that is not final yet is on time. Its timer fires
+     * after the exposure's: the user stays counted (as of the latest time already evaluated), and the
+     * order's change carries its own time, in the same open slot.
+     */
+    @Test
+    void anOrderBehindTheWatermarkInAnOpenSlotDoesNotUncountTheUser() throws Exception {
+        var h = userHarness(100);
+        h.processBroadcastElement(
+                new Campaign(
+                        "c1",
+                        CampaignKind.SOCIAL,
+                        Instant.ofEpochMilli(0),
+                        Instant.ofEpochMilli(50),
+                        0.5,
+                        null,
+                        null,
+                        null),
+                0);
+        h.processElement(exposure("u1", Arm.TREATMENT, 5), 5);
+        h.watermark(7);
+        h.processElement(order("u1", OrderStatus.PAID, 3, 400), 3); // before the exposure: the covariate
+        h.watermark(8);
+        h.processElement(order("u1", OrderStatus.PAID, 6, 900), 6); // after it: the outcome
+        h.watermark(Long.MAX_VALUE);
+        List<ScoreInput> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(ScoreInput::toString)
+                .containsExactly(
+                        "Change{c1 arm 0 dn 1 dConv 0.0 dRev 0.0 dRet 0.0 @5}",
+                        "Change{c1 arm 0 dn 0 dConv 0.0 dRev 0.0 dRet 0.0 @3}",
+                        "Change{c1 arm 0 dn 0 dConv 1.0 dRev 900.0 dRet 0.0 @6}");
+        assertThat(new double[] {out.get(1).dConvX, out.get(1).dRevX}).containsExactly(1, 400);
+        h.close();
+    }
+
     @Test
     void ordersAreKeptForTheLookbackAfterTheirTimeAndThenReleased() throws Exception {
         var h = userHarness(100);
