@@ -43,7 +43,8 @@ public final class BenchCli implements Callable<Integer> {
                 PulseCases.hotItems(),
                 PulseCases.trends(),
                 PulseCases.trendsWithoutBotFilter(),
-                new FlinkSqlHotItems(),
+                FlinkSqlHotItems.asDocumented(),
+                FlinkSqlHotItems.tuned(),
                 new ClassicHotItems(),
                 new NexmarkQ5(),
                 PulseCases.uplift(),
@@ -104,7 +105,8 @@ public final class BenchCli implements Callable<Integer> {
             names = "--cases",
             split = ",",
             description = "Cases to run, comma-separated [default: all]: source_ceiling, bot_filter, hot_items_pulse, "
-                    + "trends_pulse, trends_pulse_no_bots, hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, "
+                    + "trends_pulse, trends_pulse_no_bots, hot_items_flink_sql, hot_items_flink_sql_tuned, hot_items_classic, "
+                    + "nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, "
                     + "kafka_freshness.")
     List<String> cases;
 
@@ -295,8 +297,8 @@ public final class BenchCli implements Callable<Integer> {
                 report.note(
                         "rows_check",
                         check.same()
-                                ? "hot_items_pulse, hot_items_flink_sql and hot_items_classic gave the same "
-                                        + check.rows() + " rows on " + "a small input"
+                                ? RowsCheck.names(PulseCases.hotItems(), checkedAgainstPulse()) + " gave the same "
+                                        + check.rows() + " rows on a small input"
                                 : String.join("; ", check.mismatches()));
                 System.out.println(
                         "rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
@@ -327,7 +329,7 @@ public final class BenchCli implements Callable<Integer> {
                 BenchReport.Case result = runs.get(runs.size() / 2);
                 report.add(result);
                 System.out.printf(
-                        "%-20s %,12d events %8.2f s %,12.0f events/s%n",
+                        "%-26s %,12d events %8.2f s %,12.0f events/s%n",
                         result.name(), result.events(), result.seconds(), result.eventsPerSecond());
             }
         } finally {
@@ -394,16 +396,16 @@ public final class BenchCli implements Callable<Integer> {
         System.out.printf("warmed up every case on %,d events%n", small.totalEvents());
     }
 
-    /** Same rows from ours, Flink SQL and the classic approach on a small input (also warms the JIT up). */
+    /** The hot-items cases whose rows must equal hot_items_pulse's: both Flink SQL cases and the classic approach. */
+    static List<BenchCase> checkedAgainstPulse() {
+        return List.of(FlinkSqlHotItems.asDocumented(), FlinkSqlHotItems.tuned(), new ClassicHotItems());
+    }
+
+    /** Same rows from ours, Flink SQL (as documented and tuned) and the classic approach on a small input (also warms the JIT up). */
     private RowsCheck.Outcome checkRows(BenchRunner runner, Configuration jobConf) throws Exception {
         BenchData small = BenchData.generate(60_000, 2_000, Duration.ofHours(12), seed + 1000);
         try {
-            return RowsCheck.compare(
-                    runner,
-                    PulseCases.hotItems(),
-                    List.of(new FlinkSqlHotItems(), new ClassicHotItems()),
-                    small,
-                    jobConf);
+            return RowsCheck.compare(runner, PulseCases.hotItems(), checkedAgainstPulse(), small, jobConf);
         } finally {
             small.release();
         }

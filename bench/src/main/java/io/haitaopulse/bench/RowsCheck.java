@@ -22,6 +22,14 @@ public final class RowsCheck {
         }
     }
 
+    /** "a, b, c and d": the names of {@code reference} and {@code others}, for the report. */
+    static String names(BenchCase reference, List<BenchCase> others) {
+        List<String> all = new ArrayList<>();
+        all.add(reference.name());
+        others.forEach(c -> all.add(c.name()));
+        return String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
+    }
+
     /** The hot_items table that {@code rows} leave behind, in key order. */
     public static List<HotRow> asTable(List<HotRow> rows) {
         Map<HotRow, HotRow> byKey = new TreeMap<>();

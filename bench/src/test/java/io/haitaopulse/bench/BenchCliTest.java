@@ -1,13 +1,17 @@
 package io.haitaopulse.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The command line of {@code pulse bench}: a bad argument is one line on stderr and exit code 2. */
+/**
+ * The command line of {@code pulse bench}: a bad argument is one line on stderr and exit code 2;
+ * the cases it offers, and which of them the same-rows check compares.
+ */
 class BenchCliTest {
 
     @Test
@@ -25,6 +29,31 @@ class BenchCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
                 .isEqualTo(
                         "pulse bench: unknown case 'hot_items_spark'; use one of source_ceiling, bot_filter, hot_items_pulse, trends_pulse, trends_pulse_no_bots, "
-                                + "hot_items_flink_sql, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, kafka_e2e, kafka_freshness");
+                                + "hot_items_flink_sql, hot_items_flink_sql_tuned, hot_items_classic, nexmark_q5, uplift_pulse, sourcing_pulse, "
+                                + "kafka_e2e, kafka_freshness");
+    }
+
+    @Test
+    void tunedSqlCaseRunsTheSameQueryWithTheTuningOptions() {
+        BenchCase documented = BenchCli.catalogue().get("hot_items_flink_sql");
+        BenchCase tuned = BenchCli.catalogue().get("hot_items_flink_sql_tuned");
+        assertThat(tuned.inputs()).isEqualTo(documented.inputs());
+        assertThat(FlinkSqlHotItems.TUNED_OPTIONS)
+                .containsExactly(
+                        entry("table.exec.mini-batch.enabled", "true"),
+                        entry("table.exec.mini-batch.allow-latency", "5 s"),
+                        entry("table.exec.mini-batch.size", "5000"),
+                        entry("table.optimizer.agg-phase-strategy", "TWO_PHASE"));
+        assertThat(tuned.description())
+                .startsWith(documented.description() + ", with {table.exec.mini-batch.enabled=true");
+    }
+
+    @Test
+    void rowsCheckCoversBothSqlCasesAndTheClassicApproach() {
+        assertThat(BenchCli.checkedAgainstPulse())
+                .extracting(BenchCase::name)
+                .containsExactly("hot_items_flink_sql", "hot_items_flink_sql_tuned", "hot_items_classic");
+        assertThat(RowsCheck.names(PulseCases.hotItems(), BenchCli.checkedAgainstPulse()))
+                .isEqualTo("hot_items_pulse, hot_items_flink_sql, hot_items_flink_sql_tuned and hot_items_classic");
     }
 }
