@@ -1,0 +1,111 @@
+package io.haitaopulse.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The report's ratios: "× Flink SQL" divides by the faster of the two Flink SQL cases of the same
+ * run, whichever it is, and the report names it.
+ */
+class BenchReportTest {
+
+    private static final long EVENTS = 1_000_000;
+
+    private static BenchReport.Case run(String name, double seconds) {
+        return new BenchReport.Case(name, name, EVENTS, seconds, 10, 0, -1, null, null);
+    }
+
+    private static BenchReport report(BenchReport.Case... cases) {
+        BenchReport r = new BenchReport(new ObjectMapper().createObjectNode(), 2);
+        for (BenchReport.Case c : cases) {
+            r.add(c);
+        }
+        return r;
+    }
+
+    private static JsonNode caseJson(BenchReport r, String name) {
+        for (JsonNode c : r.toJson().get("cases")) {
+            if (c.get("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no case " + name);
+    }
+
+    @Test
+    void ratioUsesTheTunedSqlCaseWhenItIsFaster() {
+        // 500,000 events/s against 50,000 (documented) and 62,500 (tuned): 8, not 10.
+        BenchReport r = report(
+                run("source_ceiling", 0.5),
+                run("hot_items_pulse", 2.0),
+                run("hot_items_flink_sql", 20.0),
+                run("hot_items_flink_sql_tuned", 16.0));
+        assertThat(r.sqlBaseline().name()).isEqualTo("hot_items_flink_sql_tuned");
+        assertThat(caseJson(r, "hot_items_pulse").get("ratio_to_flink_sql").asDouble())
+                .isEqualTo(8.0);
+        assertThat(caseJson(r, "hot_items_flink_sql").get("ratio_to_flink_sql").asDouble())
+                .isEqualTo(0.8);
+        assertThat(caseJson(r, "hot_items_flink_sql_tuned")
+                        .get("ratio_to_flink_sql")
+                        .asDouble())
+                .isEqualTo(1.0);
+        assertThat(caseJson(r, "hot_items_pulse").get("ratio_to_source_ceiling").asDouble())
+                .isEqualTo(0.25);
+        assertThat(r.toJson().get("flink_sql_baseline").asText()).isEqualTo("hot_items_flink_sql_tuned");
+    }
+
+    @Test
+    void ratioUsesTheDocumentedSqlCaseWhenItIsFaster() {
+        // 400,000 events/s against 40,000 (documented) and 25,000 (tuned): 10.
+        BenchReport r = report(
+                run("hot_items_pulse", 2.5), run("hot_items_flink_sql", 25.0), run("hot_items_flink_sql_tuned", 40.0));
+        assertThat(r.sqlBaseline().name()).isEqualTo("hot_items_flink_sql");
+        assertThat(caseJson(r, "hot_items_pulse").get("ratio_to_flink_sql").asDouble())
+                .isEqualTo(10.0);
+        assertThat(caseJson(r, "hot_items_flink_sql_tuned")
+                        .get("ratio_to_flink_sql")
+                        .asDouble())
+                .isEqualTo(0.625);
+        assertThat(r.toJson().get("flink_sql_baseline").asText()).isEqualTo("hot_items_flink_sql");
+    }
+
+    @Test
+    void eitherSqlCaseAloneIsTheBaselineAndNoneMeansNoRatio() {
+        BenchReport tunedOnly = report(run("hot_items_pulse", 1.0), run("hot_items_flink_sql_tuned", 4.0));
+        assertThat(caseJson(tunedOnly, "hot_items_pulse")
+                        .get("ratio_to_flink_sql")
+                        .asDouble())
+                .isEqualTo(4.0);
+
+        BenchReport none = report(run("hot_items_pulse", 1.0));
+        assertThat(none.sqlBaseline()).isNull();
+        assertThat(caseJson(none, "hot_items_pulse").get("ratio_to_flink_sql").isNull())
+                .isTrue();
+        assertThat(caseJson(none, "hot_items_pulse")
+                        .get("ratio_to_source_ceiling")
+                        .isNull())
+                .isTrue();
+        assertThat(none.toJson().get("flink_sql_baseline").isNull()).isTrue();
+    }
+
+    @Test
+    void tableSaysWhichSqlCaseTheRatioDividesBy() {
+        BenchReport r = report(
+                run("hot_items_pulse", 2.0), run("hot_items_flink_sql", 20.0), run("hot_items_flink_sql_tuned", 16.0));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        r.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[0])
+                .isEqualTo("×SQL: ratio to the faster Flink SQL case of this run (hot_items_flink_sql or "
+                        + "hot_items_flink_sql_tuned), hot_items_flink_sql_tuned at 62,500 events/s");
+        assertThat(lines[2]).startsWith("hot_items_pulse ").contains(" 8.0 ");
+        assertThat(lines[3]).startsWith("hot_items_flink_sql ").contains(" 0.8 ");
+        assertThat(lines[4]).startsWith("hot_items_flink_sql_tuned ").contains(" 1.0 ");
+    }
+}
