@@ -38,11 +38,16 @@ public class CategoryShare {
             if (next > through) {
                 return;
             }
-            // D(t0 - 1) from D(through) and the category's panes t0..through.
+            // D(t0 - 1) from D(through) and the category's panes t0..through, walked backwards
+            // with one index over the category's sorted panes.
             double recentPart = 0;
             double w = 1;
+            int j = category.size - 1;
             for (long p = through; p >= next; p -= pane) {
-                recentPart += w * category.countAt(p, viewers);
+                while (j >= 0 && category.starts[j] > p) {
+                    j--;
+                }
+                recentPart += w * (j >= 0 && category.starts[j] == p ? category.count(j, viewers) : 0);
                 w *= m.decay;
             }
             categoryBefore = w > 0 ? (categorySum.sum - recentPart) / w : 0;
@@ -50,8 +55,12 @@ public class CategoryShare {
         } else {
             next = foldedThrough + pane;
         }
+        int i = 0;
         for (long p = next; p <= through; p += pane) {
-            long x = item.countAt(p, viewers);
+            while (i < item.size && item.starts[i] < p) {
+                i++;
+            }
+            long x = i < item.size && item.starts[i] == p ? item.count(i, viewers) : 0;
             num = m.decay * num + x;
             numSq = m.decay * m.decay * numSq + x;
             foldedThrough = p;

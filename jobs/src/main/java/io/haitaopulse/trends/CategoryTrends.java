@@ -259,7 +259,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 ev.z = test.z();
                 ev.p = test.p();
                 tested++;
-                ev.candidate = ev.ratio != null && model.candidate(ev.views, p.viewersIn(start, end), test);
+                ev.candidate = ev.ratio != null && model.candidate(ev.views, () -> p.viewersIn(start, end), test);
             }
         }
 

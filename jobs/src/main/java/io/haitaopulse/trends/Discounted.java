@@ -19,8 +19,12 @@ public class Discounted {
         long next = foldedThrough == Long.MIN_VALUE
                 ? (series.size == 0 ? Long.MAX_VALUE : series.starts[0])
                 : foldedThrough + pane;
+        int i = 0;
         for (long p = next; p <= through; p += pane) {
-            sum = m.decay * sum + series.countAt(p, viewers);
+            while (i < series.size && series.starts[i] < p) {
+                i++;
+            }
+            sum = m.decay * sum + (i < series.size && series.starts[i] == p ? series.count(i, viewers) : 0);
             foldedThrough = p;
         }
     }

@@ -71,16 +71,9 @@ public class PaneSeries {
         return i;
     }
 
-    /** Views (or distinct viewers) of the pane starting at {@code paneStart}, 0 when it holds none. */
-    long countAt(long paneStart, boolean countViewers) {
-        for (int i = 0; i < size; i++) {
-            if (starts[i] == paneStart) {
-                return countViewers ? viewers[i].count() : views[i];
-            } else if (starts[i] > paneStart) {
-                break;
-            }
-        }
-        return 0;
+    /** Views, or distinct viewers, of the pane at index {@code i}. */
+    long count(int i, boolean countViewers) {
+        return countViewers ? viewers[i].count() : views[i];
     }
 
     /** Sum of {@code counts} over panes starting in {@code [from, to)}. */

@@ -204,12 +204,14 @@ final class TrendModel implements Serializable {
     /**
      * The item rule without the family: support, effect size and z. {@code test} must be non-null.
      */
-    boolean candidate(long windowViews, long windowUsers, ItemTest test) {
-        if (windowViews < minViews || windowUsers < minUsers) {
+    boolean candidate(long windowViews, java.util.function.LongSupplier windowUsers, ItemTest test) {
+        if (windowViews < minViews) {
             return false;
         }
         boolean bigEnough = test.expected() == 0 ? test.observed() > 0 : test.observed() >= minRatio * test.expected();
-        return bigEnough && test.z() >= minZ;
+        // The window's distinct users are a union of the panes' user sets: counted last, for the
+        // few items that pass everything else.
+        return bigEnough && test.z() >= minZ && windowUsers.getAsLong() >= minUsers;
     }
 
     /**
