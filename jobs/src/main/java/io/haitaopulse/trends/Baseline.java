@@ -43,11 +43,22 @@ public class Baseline {
             return; // nothing ever seen
         }
         int i = 0;
-        for (long p = next; p <= through; p += pane) {
+        long p = next;
+        while (p <= through) {
             while (i < series.size && series.starts[i] < p) {
                 i++;
             }
             boolean present = i < series.size && series.starts[i] == p;
+            if (!present && !learnSeasonality) {
+                // A run of empty panes up to the next active one (or through): an item idle for
+                // hours folds hundreds of them when it returns, so they skip the seasonal lookup.
+                long last = i < series.size ? Math.min(series.starts[i] - 1, through) : through;
+                long empty = (last - p) / pane + 1;
+                foldEmpty(empty, m);
+                p += empty * pane;
+                foldedThrough = p - pane;
+                continue;
+            }
             long views = !present ? 0L : countViewers ? series.viewers[i].count() : series.views[i];
             double x = views / m.factor(s, p);
             // Plain running mean while the history is shorter than the half-life allows, so that
@@ -61,7 +72,34 @@ public class Baseline {
                 s.observe(m.hourOf(p), views, m.seasonalBeta);
             }
             foldedThrough = p;
+            p += pane;
         }
+    }
+
+    /**
+     * Folds {@code n} panes without views, with exactly the arithmetic of a pane of zero views
+     * above (so results do not depend on which path folded a pane): the seasonal factor does not
+     * matter (zero over any factor, which is never zero, is zero), and once the history is past
+     * the plain-mean phase the weight is a constant, so the loop is two multiply-adds a pane.
+     */
+    private void foldEmpty(long n, TrendModel m) {
+        long k = 0;
+        // The plain-mean phase of the general path's Math.max.
+        for (; k < n && 1.0 / (historyPanes + 1) > m.levelAlpha; k++) {
+            double a = 1.0 / (historyPanes + 1);
+            level += a * (0.0 - level);
+            weightSq = (1 - a) * (1 - a) * weightSq + a * a;
+            historyPanes++;
+        }
+        double a = m.levelAlpha;
+        double keep = (1 - a) * (1 - a);
+        double add = a * a;
+        for (long j = k; j < n; j++) {
+            level += a * (0.0 - level);
+            weightSq = keep * weightSq + add;
+        }
+        historyPanes += (int) (n - k);
+        started = true;
     }
 
     private static long firstActive(PaneSeries series) {

@@ -56,14 +56,30 @@ public class CategoryShare {
             next = foldedThrough + pane;
         }
         int i = 0;
-        for (long p = next; p <= through; p += pane) {
+        long p = next;
+        while (p <= through) {
             while (i < item.size && item.starts[i] < p) {
                 i++;
             }
-            long x = i < item.size && item.starts[i] == p ? item.count(i, viewers) : 0;
-            num = m.decay * num + x;
-            numSq = m.decay * m.decay * numSq + x;
-            foldedThrough = p;
+            if (i < item.size && item.starts[i] == p) {
+                long x = item.count(i, viewers);
+                num = m.decay * num + x;
+                numSq = m.decay * m.decay * numSq + x;
+                p += pane;
+            } else {
+                // A run of empty panes up to the next active one (or through), as panes of zero
+                // views with the same arithmetic: an item idle for hours folds hundreds of them.
+                long last = i < item.size ? Math.min(item.starts[i] - 1, through) : through;
+                long empty = (last - p) / pane + 1;
+                double decay = m.decay;
+                double decaySq = m.decay * m.decay;
+                for (long k = 0; k < empty; k++) {
+                    num = decay * num + 0L;
+                    numSq = decaySq * numSq + 0L;
+                }
+                p += empty * pane;
+            }
+            foldedThrough = p - pane;
         }
     }
 
