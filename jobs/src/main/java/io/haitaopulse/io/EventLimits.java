@@ -1,5 +1,7 @@
 package io.haitaopulse.io;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -25,9 +27,62 @@ public final class EventLimits {
         return event instanceof IndexedRecord r ? violation(r, "") : null;
     }
 
+    /**
+     * The fields of each record schema that can hold a string, record or array; the others
+     * (numbers, enums, timestamps) cannot break a limit, and reading them through
+     * {@link IndexedRecord#get} would box them for every event. Keyed by identity: a specific
+     * record's schema is one instance.
+     */
+    private static final ClassValue<Holder> CHECKED = new ClassValue<>() {
+        @Override
+        protected Holder computeValue(Class<?> type) {
+            return new Holder();
+        }
+    };
+
+    /**
+     * The checked fields of the first schema seen for a record class; other schemas of the same
+     * class (generic records) are planned on each call.
+     */
+    private static final class Holder {
+        private record Plan(Schema schema, Schema.Field[] fields) {}
+
+        private volatile Plan plan;
+
+        Schema.Field[] fieldsOf(Schema s) {
+            Plan p = plan;
+            if (p != null && p.schema == s) {
+                return p.fields;
+            }
+            Schema.Field[] f = checkedFields(s);
+            if (p == null) {
+                plan = new Plan(s, f);
+            }
+            return f;
+        }
+    }
+
+    private static Schema.Field[] checkedFields(Schema s) {
+        List<Schema.Field> checked = new ArrayList<>();
+        for (Schema.Field f : s.getFields()) {
+            if (canHoldText(f.schema())) {
+                checked.add(f);
+            }
+        }
+        return checked.toArray(new Schema.Field[0]);
+    }
+
+    private static boolean canHoldText(Schema s) {
+        return switch (s.getType()) {
+            case NULL, BOOLEAN, INT, LONG, FLOAT, DOUBLE, ENUM -> false;
+            case UNION -> s.getTypes().stream().anyMatch(EventLimits::canHoldText);
+            default -> true;
+        };
+    }
+
     /** Recursion follows the schema's nesting (event, order line), which the data cannot deepen. */
     private static String violation(IndexedRecord r, String prefix) {
-        for (Schema.Field f : r.getSchema().getFields()) {
+        for (Schema.Field f : CHECKED.get(r.getClass()).fieldsOf(r.getSchema())) {
             Object v = r.get(f.pos());
             if (v instanceof CharSequence s && s.length() > MAX_STRING_CHARS) {
                 return tooLong(prefix + f.name(), s.length());
