@@ -1,5 +1,6 @@
 package io.haitaopulse.bench;
 
+import io.haitaopulse.io.IngestedTypeInfo;
 import io.haitaopulse.live.KafkaEventDeserializer;
 import io.haitaopulse.live.Topics;
 import io.haitaopulse.schema.internal.Ingested;
@@ -24,7 +25,6 @@ import org.apache.flink.api.connector.source.lib.util.IteratorSourceReader;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceSplit;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * A bounded source over one in-memory topic of a {@link BenchData}, decoding each record exactly
@@ -93,7 +93,7 @@ public final class MemoryTopicSource
 
     @Override
     public TypeInformation<Ingested> getProducedType() {
-        return new AvroTypeInfo<>(Ingested.class);
+        return IngestedTypeInfo.INSTANCE;
     }
 
     /** Partition {@code number} of a topic, positioned at record {@code next}. */

@@ -98,7 +98,8 @@ public final class Ingest {
                             "keep-watermark-" + source.role(), in.getType(), new WatermarkKeeper<>())
                     .uid("keep-watermark-" + source.role())
                     .setParallelism(in.getParallelism())
-                    .process(new SplitDeadLetters(pseudonyms, redactor, source.role()))
+                    // The type the exchange after it serializes with, whatever the source declared.
+                    .process(new SplitDeadLetters(pseudonyms, redactor, source.role()), IngestedTypeInfo.INSTANCE)
                     .name("split-dead-letters-" + source.role())
                     .uid("split-dead-letters-" + source.role())
                     .setParallelism(in.getParallelism());
@@ -119,7 +120,9 @@ public final class Ingest {
      * lateness here ({@link #route}) against it and against the event's own source watermark
      * means an event a job accepts is never behind any operator it reaches, even when an input
      * was idle and resumes behind the others. The exchange is a rebalance; {@link #gathered}
-     * makes any other exchange (the bot filter, keyed by user) one.
+     * makes any other exchange (the bot filter, keyed by user) one. Events cross it as
+     * {@link IngestedTypeInfo}, the type {@link #splitDeadLetters} gives them whatever the source
+     * declared.
      */
     public static DataStream<Ingested> gather(List<DataStream<Ingested>> events) {
         DataStream<Ingested> all = union(events);
@@ -150,7 +153,9 @@ public final class Ingest {
 
     /** Routes the events of {@link #gather} by {@code rule} for the job named {@code job}. */
     public static Routed route(DataStream<Ingested> events, LatenessRule rule, String job) {
-        SingleOutputStreamOperator<Ingested> routed = events.process(new RouteByLateness(rule))
+        // Some jobs key routed events again (by user, by order): through the same serializer.
+        SingleOutputStreamOperator<Ingested> routed = events.process(
+                        new RouteByLateness(rule), IngestedTypeInfo.INSTANCE)
                 .name(job + "-route")
                 .uid(job + "-route")
                 .setParallelism(events.getParallelism());

@@ -9,7 +9,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * A {@link org.apache.flink.connector.file.src.FileSource} format that reads a file line by line
@@ -46,7 +45,7 @@ public final class LineFileFormat extends SimpleStreamFormat<Ingested> {
 
     @Override
     public TypeInformation<Ingested> getProducedType() {
-        return new AvroTypeInfo<>(Ingested.class);
+        return IngestedTypeInfo.INSTANCE;
     }
 
     /** Splits a byte stream into lines without decoding them. */

@@ -2,11 +2,11 @@ package io.haitaopulse.live;
 
 import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.DeadLetters;
+import io.haitaopulse.io.IngestedTypeInfo;
 import io.haitaopulse.schema.internal.Ingested;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -103,6 +103,6 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase>
 
     @Override
     public TypeInformation<Ingested> getProducedType() {
-        return new AvroTypeInfo<>(Ingested.class);
+        return IngestedTypeInfo.INSTANCE;
     }
 }

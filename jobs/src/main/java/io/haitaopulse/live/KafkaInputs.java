@@ -3,6 +3,7 @@ package io.haitaopulse.live;
 import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.HistorySource;
 import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.IngestedTypeInfo;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import org.apache.flink.connector.base.source.hybrid.HybridSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -77,7 +77,7 @@ public final class KafkaInputs {
                                             .build(),
                                     watermarks,
                                     "backfill+kafka:" + topic.name(),
-                                    new AvroTypeInfo<>(Ingested.class))
+                                    IngestedTypeInfo.INSTANCE)
                             .uid("backfill-source-" + topic.name())
                             .setParallelism(readers);
             streams.add(new Ingest.Source(topic.name(), stream));

@@ -23,7 +23,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.hybrid.HybridSource;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +181,7 @@ class HistorySourceTest {
                 .addSource(source(List.of(second), EVERYTHING))
                 .build();
         List<Ingested> got = new ArrayList<>();
-        env.fromSource(hybrid, WatermarkStrategy.noWatermarks(), "hybrid", new AvroTypeInfo<>(Ingested.class))
+        env.fromSource(hybrid, WatermarkStrategy.noWatermarks(), "hybrid", IngestedTypeInfo.INSTANCE)
                 .setParallelism(2)
                 .executeAndCollect()
                 .forEachRemaining(got::add);

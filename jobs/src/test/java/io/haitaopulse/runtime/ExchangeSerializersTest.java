@@ -1,0 +1,141 @@
+package io.haitaopulse.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.bots.BotOptions;
+import io.haitaopulse.io.ClockSkew;
+import io.haitaopulse.io.FileInputs;
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.IngestedSerializer;
+import io.haitaopulse.io.InputFormat;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.PulseWatermarks;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.live.Backfill;
+import io.haitaopulse.live.KafkaInputs;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
+import io.haitaopulse.schema.internal.Ingested;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@link Ingested} stream of every job graph, file inputs or Kafka (with and without
+ * backfill), bot filter on or off, is serialized by {@link IngestedSerializer}, so no operator
+ * added without an explicit type puts Avro's generic serializer back on an exchange.
+ */
+class ExchangeSerializersTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileGraphsSerializeIngestedWithTheirOwnSerializer() throws Exception {
+        for (boolean bots : List.of(true, false)) {
+            Configuration conf = conf(bots);
+            StreamExecutionEnvironment env = env(conf);
+            List<Path> files = new ArrayList<>();
+            for (String n : List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl")) {
+                Path f = dir.resolve(n);
+                Files.writeString(f, "");
+                files.add(f);
+            }
+            List<Ingest.Source> sources = FileInputs.open(
+                    env,
+                    files,
+                    InputFormat.JSONL,
+                    PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                    ClockSkew.of(conf));
+            wireAll(conf, sources);
+            assertIngestedSerializers(env.getStreamGraph(false), "files, bots " + bots);
+        }
+    }
+
+    @Test
+    void kafkaGraphsSerializeIngestedWithTheirOwnSerializer() throws Exception {
+        Path history = dir.resolve("history.jsonl");
+        Files.writeString(history, "");
+        for (Backfill backfill : java.util.Arrays.asList(null, Backfill.of(List.of(history), InputFormat.JSONL))) {
+            Configuration conf = conf(true);
+            StreamExecutionEnvironment env = env(conf);
+            List<Ingest.Source> sources = KafkaInputs.open(
+                    env,
+                    conf,
+                    PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                    "all",
+                    Map.of(),
+                    backfill);
+            wireAll(conf, sources);
+            assertIngestedSerializers(env.getStreamGraph(false), "kafka, backfill " + (backfill != null));
+        }
+    }
+
+    /** No node reads or writes {@link Ingested} with any other serializer, and some do with this one. */
+    private static void assertIngestedSerializers(StreamGraph graph, String what) {
+        List<TypeSerializer<?>> serializers = new ArrayList<>();
+        for (StreamNode n : graph.getStreamNodes()) {
+            serializers.add(n.getTypeSerializerOut());
+            serializers.addAll(List.of(n.getTypeSerializersIn()));
+        }
+        List<TypeSerializer<?>> ingested = serializers.stream()
+                .filter(Objects::nonNull)
+                .filter(s -> s instanceof IngestedSerializer
+                        || (s instanceof AvroSerializer<?> a && a.getType() == Ingested.class))
+                .toList();
+        assertThat(ingested).as(what).isNotEmpty().allMatch(s -> s instanceof IngestedSerializer);
+        // The exchange itself: the stream that leaves the bot filter or the gathering rebalance.
+        assertThat(graph.getStreamNodes().stream()
+                        .filter(n -> Stream.of("bot-filter", "all-inputs").anyMatch(n.getOperatorName()::startsWith))
+                        .map(StreamNode::getTypeSerializerOut))
+                .as(what)
+                .isNotEmpty()
+                .allMatch(s -> s instanceof IngestedSerializer);
+    }
+
+    private static Configuration conf(boolean bots) {
+        Configuration conf = Live.configure(new Configuration());
+        conf.set(BotOptions.ENABLED, bots);
+        return conf;
+    }
+
+    private static StreamExecutionEnvironment env(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
+    private static void wireAll(Configuration conf, List<Ingest.Source> sources) {
+        JobCatalog.wire(
+                sources,
+                JobCatalog.jobs("all", JobSettings.from(conf)),
+                JobSettings.from(conf).bots(),
+                new Pseudonymizer(PseudonymKey.generate()),
+                RawRedactor.JSON,
+                new TableSinks() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                        rows.sinkTo(new DiscardingSink<>())
+                                .name("discard-" + table.name())
+                                .uid("discard-" + table.name());
+                    }
+                });
+    }
+}
