@@ -58,6 +58,19 @@ public class DistinctUsers {
         this.table = new long[4];
     }
 
+    /**
+     * A count with exactly these fields, taken as they are (not copied): for {@link DistinctUsersCodec},
+     * which would otherwise allocate a table only to replace it.
+     */
+    DistinctUsers(long[] table, boolean hasZero, int size, int limit, int lgK, byte[] sketch) {
+        this.table = table;
+        this.hasZero = hasZero;
+        this.size = size;
+        this.limit = limit;
+        this.lgK = lgK;
+        this.sketch = sketch;
+    }
+
     /** An empty count exact up to {@code limit} users, then a sketch of 2^{@code lgK} registers. */
     public static DistinctUsers exactUpTo(int limit, int lgK) {
         return new DistinctUsers(limit, lgK);

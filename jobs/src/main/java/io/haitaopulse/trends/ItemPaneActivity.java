@@ -15,14 +15,32 @@ public class ItemPaneActivity {
     public long views;
     public long carts;
     public long buys;
-    public DistinctUsers viewers = new DistinctUsers();
+    public DistinctUsers viewers;
 
-    public ItemPaneActivity() {}
+    public ItemPaneActivity() {
+        this.viewers = new DistinctUsers();
+    }
 
     public ItemPaneActivity(long itemId, long categoryId, long paneStart) {
+        this();
         this.itemId = itemId;
         this.categoryId = categoryId;
         this.paneStart = paneStart;
+    }
+
+    /**
+     * Every field as given, {@code viewers} taken as it is: for {@link ItemPaneActivitySerializer},
+     * which would otherwise allocate a count only to replace it.
+     */
+    ItemPaneActivity(
+            long itemId, long categoryId, long paneStart, long views, long carts, long buys, DistinctUsers viewers) {
+        this.itemId = itemId;
+        this.categoryId = categoryId;
+        this.paneStart = paneStart;
+        this.views = views;
+        this.carts = carts;
+        this.buys = buys;
+        this.viewers = viewers;
     }
 
     @Override
