@@ -21,6 +21,8 @@ import org.apache.datasketches.memory.WritableMemory;
  * <p>A Flink POJO (public fields, no-arg constructor), so state needs no Kryo: the sketch lives in
  * {@link #sketch}, the bytes of an updatable HLL_8 image that DataSketches reads and writes in
  * place, so the state always holds the current sketch without a serialisation step per update.
+ * Records that carry one across a network exchange may write it with {@link DistinctUsersCodec}
+ * instead; a field added here must be added there.
  */
 public class DistinctUsers {
 

@@ -6,7 +6,8 @@ import io.haitaopulse.common.DistinctUsers;
  * Activity of one item under one category in one pane, as counted by one pre-aggregating
  * subtask: VIEW, CART clicks, units bought in PAID orders, and the distinct viewers. Partial
  * counts of the same (item, pane) from several subtasks are summed (and their viewers merged)
- * downstream. A Flink POJO.
+ * downstream. A Flink POJO; at its keyed exchange {@link ItemPaneActivitySerializer} writes it
+ * instead of the reflective POJO serializer. A field added here must be added there.
  */
 public class ItemPaneActivity {
     public long itemId;

@@ -20,6 +20,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -172,6 +173,15 @@ class ItemPaneActivitySerializerTest extends SerializerTestBase<ItemPaneActivity
         }
         assertThat(justSketched.viewers.isExact()).isFalse();
         assertThat(size(justSketched)).isLessThan(justSketched.viewers.sketch.length / 2);
+    }
+
+    /** The serializer and the codec write these fields by hand: one added to a class must be added to them. */
+    @Test
+    void thePojoCarriesTheFieldsThisSerializerWrites() {
+        assertThat(((PojoTypeInfo<ItemPaneActivity>) Types.POJO(ItemPaneActivity.class)).getFieldNames())
+                .containsExactlyInAnyOrder("itemId", "categoryId", "paneStart", "views", "carts", "buys", "viewers");
+        assertThat(((PojoTypeInfo<DistinctUsers>) Types.POJO(DistinctUsers.class)).getFieldNames())
+                .containsExactlyInAnyOrder("table", "hasZero", "size", "limit", "lgK", "sketch");
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -66,6 +67,13 @@ class PaneCountSerializerTest extends SerializerTestBase<PaneCount> {
             assertThat(copy).isNotSameAs(pc);
             assertThat(PojoFields.of(copy)).isEqualTo(PojoFields.of(pojo.copy(pc)));
         }
+    }
+
+    /** The serializer writes these fields by hand: one added to the class must be added to it. */
+    @Test
+    void thePojoCarriesTheFieldsThisSerializerWrites() {
+        assertThat(((PojoTypeInfo<PaneCount>) Types.POJO(PaneCount.class)).getFieldNames())
+                .containsExactlyInAnyOrder("itemId", "categoryId", "paneStart", "views", "fromWindowEnd");
     }
 
     @Test
