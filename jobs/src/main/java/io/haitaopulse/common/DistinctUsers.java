@@ -21,6 +21,8 @@ import org.apache.datasketches.memory.WritableMemory;
  * <p>A Flink POJO (public fields, no-arg constructor), so state needs no Kryo: the sketch lives in
  * {@link #sketch}, the bytes of an updatable HLL_8 image that DataSketches reads and writes in
  * place, so the state always holds the current sketch without a serialisation step per update.
+ * Records that carry one across a network exchange may write it with {@link DistinctUsersCodec}
+ * instead; a field added here must be added there.
  */
 public class DistinctUsers {
 
@@ -56,6 +58,19 @@ public class DistinctUsers {
         this.limit = limit;
         this.lgK = lgK;
         this.table = new long[4];
+    }
+
+    /**
+     * A count with exactly these fields, taken as they are (not copied): for {@link DistinctUsersCodec},
+     * which would otherwise allocate a table only to replace it.
+     */
+    DistinctUsers(long[] table, boolean hasZero, int size, int limit, int lgK, byte[] sketch) {
+        this.table = table;
+        this.hasZero = hasZero;
+        this.size = size;
+        this.limit = limit;
+        this.lgK = lgK;
+        this.sketch = sketch;
     }
 
     /** An empty count exact up to {@code limit} users, then a sketch of 2^{@code lgK} registers. */

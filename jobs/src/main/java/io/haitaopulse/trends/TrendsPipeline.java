@@ -10,7 +10,6 @@ import io.haitaopulse.schema.HotItem;
 import io.haitaopulse.schema.LateEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -76,8 +75,11 @@ public final class TrendsPipeline implements PulseJob {
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
 
         DataStream<Ingested> in = routed.events();
+        // The exchange's type, not state's: CategoryTrends keeps its own POJO state types.
         DataStream<ItemPaneActivity> activity = in.transform(
-                        "trends-pane-activity", Types.POJO(ItemPaneActivity.class), new ActivityPaneAggregator(windows))
+                        "trends-pane-activity",
+                        PaneExchangeType.ITEM_PANE_ACTIVITY,
+                        new ActivityPaneAggregator(windows))
                 .uid("trends-pane-activity")
                 .setParallelism(in.getParallelism());
         SingleOutputStreamOperator<DemandTrend> trends = activity.keyBy(a -> a.categoryId, Types.LONG)
@@ -135,9 +137,9 @@ public final class TrendsPipeline implements PulseJob {
      * hot items without demand trends.
      */
     public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {
-        TypeInformation<PaneCount> paneType = Types.POJO(PaneCount.class);
+        // The exchanges' type, not state's: ScopeTopN keeps its own POJO state types.
         DataStream<PaneCount> panes = events.transform(
-                        "hot-items-pane-counts", paneType, new ViewPaneAggregator(windows))
+                        "hot-items-pane-counts", PaneExchangeType.PANE_COUNT, new ViewPaneAggregator(windows))
                 .uid("hot-items-pane-counts")
                 .setParallelism(events.getParallelism());
         AvroTypeInfo<HotItem> hotType = new AvroTypeInfo<>(HotItem.class);

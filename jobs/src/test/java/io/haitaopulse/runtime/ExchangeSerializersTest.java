@@ -17,6 +17,10 @@ import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.privacy.Pseudonymizer;
 import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.internal.Ingested;
+import io.haitaopulse.trends.ItemPaneActivity;
+import io.haitaopulse.trends.ItemPaneActivitySerializer;
+import io.haitaopulse.trends.PaneCount;
+import io.haitaopulse.trends.PaneCountSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +31,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -40,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every {@link Ingested} stream of every job graph, file inputs or Kafka (with and without
  * backfill), bot filter on or off, is serialized by {@link IngestedSerializer}, so no operator
- * added without an explicit type puts Avro's generic serializer back on an exchange.
+ * added without an explicit type puts Avro's generic serializer back on an exchange; likewise the
+ * trends job's pre-aggregated panes cross their exchanges through {@link PaneCountSerializer} and
+ * {@link ItemPaneActivitySerializer}, not Flink's POJO serializer.
  */
 class ExchangeSerializersTest {
 
@@ -65,7 +72,9 @@ class ExchangeSerializersTest {
                     PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                     ClockSkew.of(conf));
             wireAll(conf, sources);
-            assertIngestedSerializers(env.getStreamGraph(false), "files, bots " + bots);
+            StreamGraph graph = env.getStreamGraph(false);
+            assertIngestedSerializers(graph, "files, bots " + bots);
+            assertPaneSerializers(graph, "files, bots " + bots);
         }
     }
 
@@ -84,7 +93,9 @@ class ExchangeSerializersTest {
                     Map.of(),
                     backfill);
             wireAll(conf, sources);
-            assertIngestedSerializers(env.getStreamGraph(false), "kafka, backfill " + (backfill != null));
+            StreamGraph graph = env.getStreamGraph(false);
+            assertIngestedSerializers(graph, "kafka, backfill " + (backfill != null));
+            assertPaneSerializers(graph, "kafka, backfill " + (backfill != null));
         }
     }
 
@@ -108,6 +119,50 @@ class ExchangeSerializersTest {
                 .as(what)
                 .isNotEmpty()
                 .allMatch(s -> s instanceof IngestedSerializer);
+    }
+
+    /**
+     * The trends job's pre-aggregated panes cross their keyed exchanges through their own
+     * serializers: the pre-aggregations write them, the operators behind the exchanges read them,
+     * and no node does either through Flink's POJO serializer of these types.
+     */
+    private static void assertPaneSerializers(StreamGraph graph, String what) {
+        Map<String, Class<?>> producers = Map.of(
+                "hot-items-pane-counts", PaneCountSerializer.class,
+                "trends-pane-activity", ItemPaneActivitySerializer.class);
+        Map<String, Class<?>> consumers = Map.of(
+                "hot-items-category-top-n", PaneCountSerializer.class,
+                "hot-items-shard-top-n", PaneCountSerializer.class,
+                "demand-trends", ItemPaneActivitySerializer.class);
+        for (Map.Entry<String, Class<?>> e : producers.entrySet()) {
+            assertThat(nodes(graph, e.getKey()))
+                    .as("%s: %s", what, e.getKey())
+                    .singleElement()
+                    .extracting(StreamNode::getTypeSerializerOut)
+                    .isInstanceOf(e.getValue());
+        }
+        for (Map.Entry<String, Class<?>> e : consumers.entrySet()) {
+            assertThat(nodes(graph, e.getKey()))
+                    .as("%s: %s", what, e.getKey())
+                    .singleElement()
+                    .satisfies(n ->
+                            assertThat(n.getTypeSerializersIn()).singleElement().isInstanceOf(e.getValue()));
+        }
+        List<TypeSerializer<?>> serializers = new ArrayList<>();
+        for (StreamNode n : graph.getStreamNodes()) {
+            serializers.add(n.getTypeSerializerOut());
+            serializers.addAll(List.of(n.getTypeSerializersIn()));
+        }
+        assertThat(serializers)
+                .as(what)
+                .noneMatch(s -> s instanceof PojoSerializer<?> p
+                        && (p.createInstance() instanceof PaneCount || p.createInstance() instanceof ItemPaneActivity));
+    }
+
+    private static List<StreamNode> nodes(StreamGraph graph, String name) {
+        return graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals(name))
+                .toList();
     }
 
     private static Configuration conf(boolean bots) {
