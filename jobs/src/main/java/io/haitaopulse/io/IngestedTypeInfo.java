@@ -2,7 +2,6 @@ package io.haitaopulse.io;
 
 import io.haitaopulse.schema.internal.Ingested;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -20,43 +19,15 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * org.apache.flink.streaming.api.datastream.DataStream#union unioned} must have equal types, so
  * every {@link Ingested} stream uses this one.
  */
-public final class IngestedTypeInfo extends TypeInformation<Ingested> {
+public final class IngestedTypeInfo extends ExchangeTypeInfo<Ingested> {
 
     private static final long serialVersionUID = 1L;
 
     /** The one instance; all instances are equal anyway. */
     public static final IngestedTypeInfo INSTANCE = new IngestedTypeInfo();
 
-    private IngestedTypeInfo() {}
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<Ingested> getTypeClass() {
-        return Ingested.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
+    private IngestedTypeInfo() {
+        super(Ingested.class);
     }
 
     @Override

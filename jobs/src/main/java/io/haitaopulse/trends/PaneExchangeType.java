@@ -1,8 +1,8 @@
 package io.haitaopulse.trends;
 
+import io.haitaopulse.io.ExchangeTypeInfo;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -21,7 +21,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <T> the pane record
  */
-public final class PaneExchangeType<T> extends TypeInformation<T> {
+public final class PaneExchangeType<T> extends ExchangeTypeInfo<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,42 +33,11 @@ public final class PaneExchangeType<T> extends TypeInformation<T> {
     public static final PaneExchangeType<ItemPaneActivity> ITEM_PANE_ACTIVITY =
             new PaneExchangeType<>(ItemPaneActivity.class, ItemPaneActivitySerializer.INSTANCE);
 
-    private final Class<T> type;
     private final TypeSerializer<T> serializer;
 
     private PaneExchangeType(Class<T> type, TypeSerializer<T> serializer) {
-        this.type = type;
+        super(type);
         this.serializer = serializer;
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<T> getTypeClass() {
-        return type;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     /** The serializer is stateless, so every caller gets the same instance. */
@@ -79,17 +48,17 @@ public final class PaneExchangeType<T> extends TypeInformation<T> {
 
     @Override
     public String toString() {
-        return "PaneExchangeType<" + type.getSimpleName() + ">";
+        return "PaneExchangeType<" + getTypeClass().getSimpleName() + ">";
     }
 
     @Override
     public boolean equals(Object obj) {
-        return obj instanceof PaneExchangeType<?> other && other.type == type;
+        return obj instanceof PaneExchangeType<?> other && other.getTypeClass() == getTypeClass();
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(PaneExchangeType.class.getName(), type.getName());
+        return Objects.hash(PaneExchangeType.class.getName(), getTypeClass().getName());
     }
 
     @Override
