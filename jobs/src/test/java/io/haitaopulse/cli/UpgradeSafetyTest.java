@@ -6,18 +6,12 @@ import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.InputFormat;
-import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
-import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.Backfill;
 import io.haitaopulse.live.KafkaInputs;
 import io.haitaopulse.live.Topics;
-import io.haitaopulse.privacy.PseudonymKey;
-import io.haitaopulse.privacy.Pseudonymizer;
-import io.haitaopulse.privacy.RawRedactor;
-import io.haitaopulse.runtime.JobCatalog;
-import io.haitaopulse.runtime.JobSettings;
 import io.haitaopulse.runtime.Live;
+import io.haitaopulse.testutil.JobGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,25 +101,8 @@ class UpgradeSafetyTest {
                 "all",
                 java.util.Map.of(),
                 backfill);
-        wireAll(env, conf, sources);
+        JobGraphs.wireAll(conf, sources);
         return env;
-    }
-
-    private static void wireAll(StreamExecutionEnvironment env, Configuration conf, List<Ingest.Source> sources) {
-        JobCatalog.wire(
-                sources,
-                JobCatalog.jobs("all", JobSettings.from(conf)),
-                JobSettings.from(conf).bots(),
-                new Pseudonymizer(PseudonymKey.generate()),
-                RawRedactor.JSON,
-                new TableSinks() {
-                    @Override
-                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
-                        rows.sinkTo(new DiscardingSink<>())
-                                .name("discard-" + table.name())
-                                .uid("discard-" + table.name());
-                    }
-                });
     }
 
     /** The graph of every job, as {@code run} builds it, over file inputs of these names. */
@@ -148,7 +122,7 @@ class UpgradeSafetyTest {
                 InputFormat.JSONL,
                 PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 ClockSkew.of(conf));
-        wireAll(env, conf, sources);
+        JobGraphs.wireAll(conf, sources);
         return env;
     }
 

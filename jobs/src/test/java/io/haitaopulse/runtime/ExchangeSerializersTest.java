@@ -8,15 +8,11 @@ import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.IngestedSerializer;
 import io.haitaopulse.io.InputFormat;
-import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.PulseWatermarks;
-import io.haitaopulse.io.TableSinks;
 import io.haitaopulse.live.Backfill;
 import io.haitaopulse.live.KafkaInputs;
-import io.haitaopulse.privacy.PseudonymKey;
-import io.haitaopulse.privacy.Pseudonymizer;
-import io.haitaopulse.privacy.RawRedactor;
 import io.haitaopulse.schema.internal.Ingested;
+import io.haitaopulse.testutil.JobGraphs;
 import io.haitaopulse.trends.ItemPaneActivity;
 import io.haitaopulse.trends.ItemPaneActivitySerializer;
 import io.haitaopulse.trends.PaneCount;
@@ -29,14 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -71,7 +64,7 @@ class ExchangeSerializersTest {
                     InputFormat.JSONL,
                     PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
                     ClockSkew.of(conf));
-            wireAll(conf, sources);
+            JobGraphs.wireAll(conf, sources);
             StreamGraph graph = env.getStreamGraph(false);
             assertIngestedSerializers(graph, "files, bots " + bots);
             assertPaneSerializers(graph, "files, bots " + bots);
@@ -92,7 +85,7 @@ class ExchangeSerializersTest {
                     "all",
                     Map.of(),
                     backfill);
-            wireAll(conf, sources);
+            JobGraphs.wireAll(conf, sources);
             StreamGraph graph = env.getStreamGraph(false);
             assertIngestedSerializers(graph, "kafka, backfill " + (backfill != null));
             assertPaneSerializers(graph, "kafka, backfill " + (backfill != null));
@@ -175,22 +168,5 @@ class ExchangeSerializersTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         return env;
-    }
-
-    private static void wireAll(Configuration conf, List<Ingest.Source> sources) {
-        JobCatalog.wire(
-                sources,
-                JobCatalog.jobs("all", JobSettings.from(conf)),
-                JobSettings.from(conf).bots(),
-                new Pseudonymizer(PseudonymKey.generate()),
-                RawRedactor.JSON,
-                new TableSinks() {
-                    @Override
-                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
-                        rows.sinkTo(new DiscardingSink<>())
-                                .name("discard-" + table.name())
-                                .uid("discard-" + table.name());
-                    }
-                });
     }
 }

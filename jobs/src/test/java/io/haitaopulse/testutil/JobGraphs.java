@@ -1,0 +1,42 @@
+package io.haitaopulse.testutil;
+
+import io.haitaopulse.io.Ingest;
+import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.io.TableSinks;
+import io.haitaopulse.privacy.PseudonymKey;
+import io.haitaopulse.privacy.Pseudonymizer;
+import io.haitaopulse.privacy.RawRedactor;
+import io.haitaopulse.runtime.JobCatalog;
+import io.haitaopulse.runtime.JobSettings;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/** Job graphs for tests that inspect a graph without running it. */
+public final class JobGraphs {
+
+    private JobGraphs() {}
+
+    /**
+     * Wires every job over {@code sources} as {@code run} does, with the options of {@code conf}, and
+     * every table into a discarding sink named {@code discard-<table>}.
+     */
+    public static void wireAll(Configuration conf, List<Ingest.Source> sources) {
+        JobCatalog.wire(
+                sources,
+                JobCatalog.jobs("all", JobSettings.from(conf)),
+                JobSettings.from(conf).bots(),
+                new Pseudonymizer(PseudonymKey.generate()),
+                RawRedactor.JSON,
+                new TableSinks() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
+                        rows.sinkTo(new DiscardingSink<>())
+                                .name("discard-" + table.name())
+                                .uid("discard-" + table.name());
+                    }
+                });
+    }
+}
