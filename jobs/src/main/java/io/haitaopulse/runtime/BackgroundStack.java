@@ -251,6 +251,15 @@ public final class BackgroundStack {
      * run's); anything else is refused with one line naming {@code option}.
      */
     static void emptyWorkDir(Path dir, List<String> entries, String option, String expected) throws IOException {
+        checkWorkDir(dir, entries, option, expected);
+        emptyWorkDirKeeping(dir, null);
+    }
+
+    /**
+     * Refuses {@code dir} with one line naming {@code option} unless it is missing, empty or holds
+     * only {@code entries}: a directory the run may empty without losing anything of the user's.
+     */
+    static void checkWorkDir(Path dir, List<String> entries, String option, String expected) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 List<String> names = s.map(p -> p.getFileName().toString()).toList();
@@ -259,9 +268,21 @@ public final class BackgroundStack {
                             option + " " + dir + " holds other files (" + names + "); give " + expected);
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes everything in {@code dir} except its entry named {@code keep} (none when null), and
+     * creates it if missing. The caller has checked it ({@link #checkWorkDir}).
+     */
+    static void emptyWorkDirKeeping(Path dir, String keep) throws IOException {
+        if (Files.exists(dir)) {
+            Path kept = keep == null ? null : dir.resolve(keep);
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
+                    if (!p.equals(dir) && !p.equals(kept)) {
+                        Files.delete(p);
+                    }
                 }
             }
         }

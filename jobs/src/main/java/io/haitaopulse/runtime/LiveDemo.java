@@ -137,6 +137,11 @@ public final class LiveDemo {
             .withSpikeDuration(Duration.ofHours(4))
             .withDecoys(0, 8.0, SpikePlan.SizeBand.MEDIUM);
 
+    /**
+     * Runs the demo until it is stopped; returns the exit code. Refuses, touching nothing, a work
+     * directory that another running demo holds ({@link WorkDirLock}) or that holds files of the
+     * user's.
+     */
     public int run() throws Exception {
         // The demo shows the bot filter and the payment timeouts at work: two bots, 5 % of unbought
         // baskets checked out and left unpaid.
@@ -144,11 +149,24 @@ public final class LiveDemo {
         if (!cfg.spikePlan().active()) {
             cfg = cfg.withSpikePlan(FIRST_IMPRESSION);
         }
-        List<String> leftovers = Leftovers.stop(work);
-        if (!leftovers.isEmpty()) {
-            out.println("Stopped what an earlier demo left running in " + work + ": " + String.join(", ", leftovers));
+        // Checked before the lock file is created in it: a directory of the user's stays untouched.
+        BackgroundStack.checkWorkDir(work, WORK_ENTRIES, "--work", "an empty or earlier demo directory");
+        // Before anything is taken for leftovers: the servers of a demo still running are not.
+        WorkDirLock lock = WorkDirLock.acquire(work, "--work");
+        try {
+            List<String> leftovers = Leftovers.stop(work);
+            if (!leftovers.isEmpty()) {
+                out.println(
+                        "Stopped what an earlier demo left running in " + work + ": " + String.join(", ", leftovers));
+            }
+            BackgroundStack.emptyWorkDirKeeping(work, WorkDirLock.FILE);
+            return runLocked(cfg);
+        } finally {
+            lock.close();
         }
-        BackgroundStack.emptyWorkDir(work, WORK_ENTRIES, "--work", "an empty or earlier demo directory");
+    }
+
+    private int runLocked(SimulatorConfig cfg) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         runner = Thread.currentThread();
         Thread hook = stopOnCtrlC(stopped);
@@ -365,5 +383,6 @@ public final class LiveDemo {
             Leftovers.CLUSTER_DIR,
             "checkpoints",
             BackgroundStack.KEY_FILE,
-            BackgroundStack.CONFIG_FILE);
+            BackgroundStack.CONFIG_FILE,
+            WorkDirLock.FILE);
 }
