@@ -75,13 +75,30 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             for (Ingested i : due) {
                 apply(u, ctx.getCurrentKey(), i.getBody(), out);
             }
-            ctx.timerService().registerEventTimeTimer(u.lastActivity + userTtl);
+            // One forget timer per user, moved on when it fires (below), not one per active
+            // millisecond: those would pile up for the whole TTL, O(clicks of 30 days) in state.
+            if (u.forgetAt <= timestamp) {
+                u.forgetAt = u.lastActivity + userTtl;
+                ctx.timerService().registerEventTimeTimer(u.forgetAt);
+            }
             touches.update(u);
             return;
         }
-        if (u != null && later.isEmpty() && u.lastActivity + userTtl <= timestamp) {
-            touches.clear();
-            pending.clear();
+        if (u == null) {
+            return;
+        }
+        long expiry = u.lastActivity + userTtl;
+        if (expiry <= timestamp) {
+            if (later.isEmpty()) {
+                touches.clear();
+                pending.clear();
+            }
+            // Otherwise the pending events' timers come and set the forget timer anew.
+        } else if (u.forgetAt <= timestamp) {
+            // Active since the forget timer was set: forgotten a TTL after the last activity.
+            u.forgetAt = expiry;
+            ctx.timerService().registerEventTimeTimer(expiry);
+            touches.update(u);
         }
     }
 

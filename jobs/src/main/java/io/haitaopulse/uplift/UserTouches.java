@@ -15,6 +15,11 @@ public class UserTouches {
     public String[] campaign = new String[2];
     public String[] token = new String[2];
     public int size;
+    /**
+     * When the user's forget timer fires; at or before the current time when none is set (state
+     * written before this field existed restores with none, and its older timers still fire).
+     */
+    public long forgetAt = Long.MIN_VALUE;
 
     public UserTouches() {}
 

@@ -7,6 +7,8 @@ import io.haitaopulse.privacy.KAnonymity;
 import io.haitaopulse.schema.Arm;
 import io.haitaopulse.schema.Campaign;
 import io.haitaopulse.schema.CampaignKind;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Exposure;
 import io.haitaopulse.schema.Order;
 import io.haitaopulse.schema.OrderLine;
@@ -29,6 +31,19 @@ class UpliftStateTest {
 
     private static Ingested exposure(String user, Arm arm, long ts) {
         return new Ingested(new Exposure("c1", user, arm, Instant.ofEpochMilli(ts)), Long.MIN_VALUE);
+    }
+
+    private static Ingested click(String user, long ts) {
+        return new Ingested(
+                Click.newBuilder()
+                        .setEventId("e" + ts)
+                        .setUserId(user)
+                        .setItemId(1L)
+                        .setCategoryId(2L)
+                        .setAction(ClickAction.VIEW)
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build(),
+                Long.MIN_VALUE);
     }
 
     private static Ingested paid(String user, long ts, long cents) {
@@ -239,6 +254,35 @@ class UpliftStateTest {
         h.processWatermark(1_005);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void attributionKeepsOneForgetTimerPerUserHoweverOftenTheyClick() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
+                new KeyedProcessOperator<>(new ChannelAttributor(30, 100, 1_000)),
+                i -> ((Click) i.getBody()).getUserId(),
+                Types.STRING);
+        h.open();
+        // 200 clicks, each in its own millisecond, each released by its watermark.
+        for (long t = 2; t <= 400; t += 2) {
+            h.processElement(click("u1", t), t);
+            h.processWatermark(t);
+        }
+        assertThat(h.numEventTimeTimers())
+                .as("timers of a user who clicked 200 times within the TTL")
+                .isEqualTo(1);
+        // Forgotten a TTL after the last click, not after the first.
+        h.processWatermark(1_399);
+        assertThat(h.numKeyedStateEntries()).isPositive();
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(1_400);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        // The only credit: the session the first click started (the next ones are within 30 ms).
+        assertThat(h.extractOutputValues())
+                .extracting(c -> c.channel + "@" + c.ts)
+                .containsExactly("DIRECT@2");
         h.close();
     }
 
