@@ -217,18 +217,23 @@ public final class UserOutcomes extends KeyedBroadcastProcessFunction<String, In
         } else {
             orders.update(log);
         }
-        long historyExpiry = h.lastActivity == Long.MIN_VALUE ? Long.MIN_VALUE : h.lastActivity + historyTtl;
-        if (historyExpiry <= timestamp && log.size == 0 && exposures.isEmpty()) {
-            history.clear();
-        } else {
-            history.update(h);
-            if (historyExpiry > timestamp) {
-                nextCleanup = Math.min(nextCleanup, historyExpiry);
-            }
-        }
         if (nextCleanup != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextCleanup);
         }
+        long historyExpiry = h.lastActivity == Long.MIN_VALUE ? Long.MIN_VALUE : h.lastActivity + historyTtl;
+        if (historyExpiry <= timestamp && log.size == 0 && exposures.isEmpty()) {
+            history.clear();
+            return;
+        }
+        // The history's own timer, one per user, moved on when it fires: registering each new
+        // expiry would leave a timer per burst of activity for the whole 30-day TTL. While orders or
+        // exposures are held, their deadlines come later and forget the history then. Firings
+        // without new events recompute the same outcomes and emit nothing, so no row changes.
+        if (historyExpiry > timestamp && h.forgetAt <= timestamp) {
+            h.forgetAt = historyExpiry;
+            ctx.timerService().registerEventTimeTimer(historyExpiry);
+        }
+        history.update(h);
     }
 
     /**

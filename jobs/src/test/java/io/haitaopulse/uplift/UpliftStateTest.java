@@ -258,6 +258,27 @@ class UpliftStateTest {
     }
 
     @Test
+    void aUsersHistoryKeepsOneTimerHoweverManyBurstsOfActivity() throws Exception {
+        var h = userHarness();
+        // Ten orders 40 ms apart, each forgotten (no campaign needs it) before the next comes.
+        for (long t = 2; t <= 400; t += 40) {
+            h.processElement(paid("u1", t, 100), t);
+            h.watermark(t);
+            h.watermark(t + 39);
+        }
+        assertThat(h.numEventTimeTimers())
+                .as("timers of a user with ten bursts of activity within the history TTL")
+                .isEqualTo(1);
+        // The history (first paid order) is forgotten the TTL of 500 after the last order, at 862.
+        h.watermark(861);
+        assertThat(keyedEntries(h)).isEqualTo(1);
+        h.watermark(862);
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
     void attributionKeepsOneForgetTimerPerUserHoweverOftenTheyClick() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
                 new KeyedProcessOperator<>(new ChannelAttributor(30, 100, 1_000)),
