@@ -205,7 +205,6 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
                     } else {
                         a.until = Math.max(a.until, t + blacklistMillis);
                     }
-                    ctx.timerService().registerEventTimeTimer(forgetTime(a.until));
                 }
                 release(e, a, out, ctx);
             }
@@ -216,8 +215,17 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             a.dropUpTo(t - MINUTE);
         }
         if (a != null) {
-            if (a.rule != null && forgetTime(a.until) <= t) {
-                a.rule = null;
+            if (a.rule != null) {
+                long forget = forgetTime(a.until);
+                if (forget <= t) {
+                    a.rule = null;
+                } else if (a.forgetAt <= t) {
+                    // One forget timer per blacklisting, moved on when it fires: a bot breaks the
+                    // rule with every click, and a timer per extension would keep one per click for
+                    // twice the blacklisting.
+                    a.forgetAt = forget;
+                    ctx.timerService().registerEventTimeTimer(forget);
+                }
             }
             if (a.size() == 0 && a.rule == null) {
                 activity.clear();
@@ -262,6 +270,11 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         public String rule;
         public long from;
         public long until;
+        /**
+         * When the blacklisting's forget timer fires; at or before the current time when none is set
+         * (state written before this field existed restores with none, and its older timers still fire).
+         */
+        public long forgetAt = Long.MIN_VALUE;
 
         public Activity() {}
 

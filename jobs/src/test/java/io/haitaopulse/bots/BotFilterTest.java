@@ -131,6 +131,29 @@ class BotFilterTest {
     }
 
     @Test
+    void aBotClickingForTenMinutesKeepsOneForgetTimerNotOnePerClick() throws Exception {
+        var h = harness();
+        // A view of item 1 every second for 10 minutes, each released by its watermark: the fourth
+        // blacklists the bot and every later one breaks the rule again and extends the blacklisting.
+        for (long s = 1; s <= 600; s++) {
+            h.processElement(view("bot", 1, s * 1000), s * 1000);
+            h.processWatermark(new Watermark(s * 1000));
+        }
+        assertThat(released(h)).containsExactly("bot@1000#1", "bot@2000#1", "bot@3000#1");
+        assertThat(h.getSideOutput(BotFilter.SUSPICIOUS)).hasSize(597);
+        assertThat(h.numEventTimeTimers())
+                .as("the blacklisting's forget timer and the views' minute timer, after 600 clicks")
+                .isEqualTo(2);
+        // Blacklisted until 20 min (the last view, at 10 min, plus 10), kept as long again after.
+        h.processWatermark(new Watermark(30 * MIN - 1));
+        assertThat(keyedEntries(h)).isEqualTo(1);
+        h.processWatermark(new Watermark(30 * MIN));
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
     void noDwellCountsViewsOfEveryItemOverTheTrailingMinute() throws Exception {
         var h = harness();
         // Six views of six items within 50 s: the sixth is one more than 5 a minute.
