@@ -145,12 +145,31 @@ public final class LiveDemo {
     /**
      * The shop the demo simulates for {@code scenario}: two click bots, 5 % of unbought baskets
      * checked out and left unpaid, and the {@link #FIRST_IMPRESSION} spikes unless the scenario
-     * plants its own.
+     * plants its own: all eight in a shop of two days or more with 200 items per category (the
+     * default), two on the first day in smaller shops.
      */
-    static SimulatorConfig simulatorConfig(String scenario) {
+    public static SimulatorConfig simulatorConfig(String scenario) {
         SimulatorConfig cfg = SimulatorConfig.scenario(scenario).withBotsAndUnpaid(2, 0.05);
-        return cfg.spikePlan().active() ? cfg : cfg.withSpikePlan(FIRST_IMPRESSION);
+        if (cfg.spikePlan().active() || cfg.duration().compareTo(FIRST_IMPRESSION.firstHoursTo()) <= 0) {
+            return cfg;
+        }
+        if (cfg.duration().compareTo(FIRST_IMPRESSION.day2To()) > 0
+                && cfg.itemsPerCategory() >= FULL_PLAN_ITEMS_PER_CATEGORY) {
+            return cfg.withSpikePlan(FIRST_IMPRESSION);
+        }
+        // A smaller or one-day shop has a handful of large items per category, and some of them
+        // carry other plants: two first-day spikes fit every scenario.
+        return cfg.withSpikePlan(FIRST_IMPRESSION
+                .withSpikes(2)
+                .withDeal(
+                        FIRST_IMPRESSION.multipliers(),
+                        FIRST_IMPRESSION.bands(),
+                        FIRST_IMPRESSION.shapes(),
+                        List.of(SpikePlan.Phase.FIRST_HOURS)));
     }
+
+    /** Items per category from which a shop's large band has room for all eight spikes. */
+    private static final int FULL_PLAN_ITEMS_PER_CATEGORY = 200;
 
     /**
      * Runs the demo until it is stopped; returns the exit code. Refuses, touching nothing, a work
