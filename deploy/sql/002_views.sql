@@ -27,25 +27,35 @@ LEFT JOIN hot_items p ON p.window_end = (SELECT window_end FROM prev) AND p.scop
 LEFT JOIN items i ON i.item_id = h.item_id
 LEFT JOIN v_category_names sc ON h.scope <> 'all' AND sc.category_id::text = h.scope;
 
--- Items trending in the newest evaluated window, strongest first.
+-- The newest evaluated window of each category. Per category rather than the newest window of all:
+-- the trends job's parallel instances evaluate their categories at their own pace, so during a live
+-- run the newest window of all may hold only some categories' rows so far. A category whose newest
+-- window is over an hour older than the newest of all has gone quiet and is left out.
+CREATE OR REPLACE VIEW v_category_newest_window AS
+SELECT n.category_id, n.window_end
+FROM (SELECT category_id, max(window_end) AS window_end FROM category_trends GROUP BY category_id) n
+WHERE n.window_end > (SELECT max(window_end) FROM category_trends) - 3600000;
+
+-- Items trending in their category's newest evaluated window, strongest first.
 CREATE OR REPLACE VIEW v_trending_now AS
 SELECT t.window_start, t.window_end, to_timestamp(t.window_end / 1000.0) AS window_end_at,
        t.item_id, t.category_id, t.views, t.carts, t.buys, t.baseline, t.ratio, t.z,
        i.name AS item_name, cn.category_name
 FROM demand_trends t
+JOIN v_category_newest_window n ON n.category_id = t.category_id AND n.window_end = t.window_end
 LEFT JOIN items i ON i.item_id = t.item_id
 LEFT JOIN v_category_names cn ON cn.category_id = t.category_id
-WHERE t.window_end = (SELECT max(window_end) FROM demand_trends) AND t.trending;
+WHERE t.trending;
 
--- Categories in the newest evaluated window, rising fastest first.
+-- Categories in their newest evaluated window, rising fastest first.
 CREATE OR REPLACE VIEW v_category_trends_now AS
 SELECT c.window_start, c.window_end, to_timestamp(c.window_end / 1000.0) AS window_end_at,
        c.category_id, c.views, c.carts, c.buys, c.active_items, c.baseline, c.ratio, c.z, c.trending,
        c.trending_items, c.top_trending_item_id, cn.category_name, i.name AS top_trending_item_name
 FROM category_trends c
+JOIN v_category_newest_window n ON n.category_id = c.category_id AND n.window_end = c.window_end
 LEFT JOIN v_category_names cn ON cn.category_id = c.category_id
-LEFT JOIN items i ON i.item_id = c.top_trending_item_id
-WHERE c.window_end = (SELECT max(window_end) FROM category_trends);
+LEFT JOIN items i ON i.item_id = c.top_trending_item_id;
 
 -- Demand history of items and categories (views against baseline), for sparklines.
 CREATE OR REPLACE VIEW v_demand_history AS

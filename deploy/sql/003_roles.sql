@@ -16,7 +16,7 @@ $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO pulse_dashboard;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM pulse_dashboard;
-GRANT SELECT ON v_category_names, v_hot_items_current, v_trending_now, v_category_trends_now, v_demand_history, v_category_history,
+GRANT SELECT ON v_category_names, v_hot_items_current, v_category_newest_window, v_trending_now, v_category_trends_now, v_demand_history, v_category_history,
     v_trend_alerts, v_campaign_scoreboard, v_campaign_history, v_campaign_did, v_channel_attribution, v_sourcing_shortlist,
     v_freshness, v_traffic_hourly, v_traffic_now, v_funnel_hourly, v_unpaid_orders_hourly, v_bot_activity_hourly
     TO pulse_dashboard;

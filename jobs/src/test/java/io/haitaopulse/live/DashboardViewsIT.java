@@ -342,6 +342,39 @@ class DashboardViewsIT {
     }
 
     @Test
+    void trendingNowTakesEachCategorysNewestWindowAndLeavesQuietCategoriesOut() throws Exception {
+        // Beside category 7 (windows up to 86,400,000): category 8 as far, category 9 15 minutes behind
+        // (its instance of the job is behind the other), category 6 quiet since 82,000,000 (over an hour
+        // before the newest window). Trending: items 81 (8, newest), 82 (8, an older window), 91 (9,
+        // its newest), 61 (6, its newest).
+        String insert = String.join(
+                "\n",
+                "INSERT INTO category_trends (window_start, window_end, category_id, views, carts, buys, active_items,",
+                "  trending, trending_items) VALUES",
+                "  (82700000, 86300000, 8, 5, 0, 0, 2, false, 1), (82800000, 86400000, 8, 5, 0, 0, 2, false, 1),",
+                "  (81900000, 85500000, 9, 4, 0, 0, 1, false, 1), (78400000, 82000000, 6, 3, 0, 0, 1, false, 1);",
+                "INSERT INTO demand_trends VALUES (82800000, 86400000, 81, 8, 40, 0, 0, 10, 4, 3, true),",
+                "  (82500000, 86100000, 82, 8, 40, 0, 0, 10, 4, 3, true), (81900000, 85500000, 91, 9, 30, 0, 0, 10, 3, 2.5, true),",
+                "  (78400000, 82000000, 61, 6, 30, 0, 0, 10, 3, 2.5, true);");
+        LiveSetup.execute(owner, insert);
+        try {
+            assertThat(PostgresUpsertSinkIT.rows(
+                            url,
+                            "SELECT category_id, item_id, window_end FROM v_trending_now "
+                                    + "WHERE category_id IN (6, 8, 9) ORDER BY category_id"))
+                    .containsExactly("8|81|86400000", "9|91|85500000");
+            assertThat(PostgresUpsertSinkIT.rows(
+                            url, "SELECT category_id, window_end FROM v_category_trends_now ORDER BY category_id"))
+                    .containsExactly("7|86400000", "8|86400000", "9|85500000");
+        } finally {
+            LiveSetup.execute(
+                    owner,
+                    "DELETE FROM category_trends WHERE category_id IN (6, 8, 9); "
+                            + "DELETE FROM demand_trends WHERE category_id IN (6, 8, 9);");
+        }
+    }
+
+    @Test
     void trafficFunnelUnpaidAndBotViews() throws Exception {
         assertThat(PostgresUpsertSinkIT.rows(
                         url,
