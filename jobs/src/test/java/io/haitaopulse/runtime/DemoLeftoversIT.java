@@ -107,8 +107,11 @@ class DemoLeftoversIT {
             assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
                     .as("kill -INT")
                     .isTrue();
-            assertThat(demo.waitFor(90, TimeUnit.SECONDS))
-                    .as("the demo exits after Ctrl-C")
+            boolean exited = demo.waitFor(90, TimeUnit.SECONDS);
+            assertThat(exited)
+                    .as(
+                            "the demo exits after Ctrl-C; its output:%n%s%nits threads:%n%s",
+                            read(log), exited ? "" : threads(demo))
                     .isTrue();
             System.out.printf("demo stopped %.1f s after SIGINT%n", (System.nanoTime() - t0) / 1e9);
 
@@ -155,6 +158,24 @@ class DemoLeftoversIT {
                     .isTrue();
             assertThat(System.nanoTime()).as("'%s' within 3 min", text).isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /** The threads of a JVM that did not exit, to say where it hangs (jcmd of this test's JDK). */
+    private static String threads(Process jvm) {
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Paths.get(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(jvm.pid()),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
