@@ -132,6 +132,10 @@ class DemoLeftoversIT {
     /** {@code bin/pulse demo} as a child JVM on this test's classpath, its output in {@code log}. */
     private static Process startDemo(Path work, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // SIGINT at its default, as in a terminal: a build started in the background by a
+        // non-interactive shell ignores SIGINT and every child inherits that, so the JVM would
+        // install no Ctrl-C handler and the test would measure how the build was started.
+        cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JdkFlags.FLAGS);
         cmd.add("-Xmx1g");
