@@ -11,6 +11,7 @@ import io.haitaopulse.schema.SuspiciousEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Verdicts depend on the events, not on their arrival order: a click is held until the
  * watermark reaches its event time, when every on-time click at or before it has arrived, and is
- * released by that event-time timer before the watermark moves on, so it is exactly as on time
+ * released by an event-time timer before the watermark moves on (one per user, at the earliest
+ * click held, judging every held click the watermark has reached), so it is exactly as on time
  * downstream as it was at the source and no job's lateness changes; outputs wait for the
  * watermark anyway. A click already behind the watermark, here or at its own source
  * ({@link Ingest#judgingWatermark}), passes at once, checked against the blacklist but not counted
@@ -109,6 +111,8 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         return "";
     }
 
+    private static final Comparator<Ingested> BY_EVENT_TIME = Comparator.comparingLong(EventTime::of);
+
     private final int maxItemViews;
     private final int maxViews;
     private final long blacklistMillis;
@@ -151,30 +155,53 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         // or verdicts would depend on how far the other inputs had got.
         if (ts > Ingest.judgingWatermark(event, ctx.timerService().currentWatermark())) {
             held.add(event);
-            ctx.timerService().registerEventTimeTimer(ts);
+            // One wake-up timer per user at the earliest held click, not one per click: the timer
+            // judges every click the watermark has reached, so a later click needs none of its own.
+            Activity a = activity.value();
+            if (a == null) {
+                a = new Activity();
+            }
+            if (ts < a.wakeAt) {
+                a.wakeAt = ts;
+                ctx.timerService().registerEventTimeTimer(ts);
+                activity.update(a);
+            }
         } else {
             release(event, activity.value(), out, ctx);
         }
     }
 
+    /**
+     * Judges every held click at or before the watermark being reached, in event-time order, as
+     * if each distinct event time had a timer of its own: clicks are grouped by event time, each
+     * group first forgets the views that left its trailing minute, then counts its views, then
+     * judges its clicks. Forget timers of views and blacklistings due in between would change
+     * nothing the groups do not do themselves (a group drops the views before its own minute, and a
+     * blacklisting past its end neither holds a click out nor stops a new one), so the outputs are
+     * those of one timer per click.
+     */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Ingested> out) throws Exception {
         Activity a = activity.value();
+        long watermark = Math.max(t, ctx.timerService().currentWatermark());
         List<Ingested> due = null;
         List<Ingested> later = null;
+        long nextWake = Activity.NONE;
         Iterable<Ingested> all = held.get();
         if (all != null) {
             for (Ingested e : all) {
-                // Timers fire in event-time order, so everything held at or before t is at t.
-                if (EventTime.of(e) <= t) {
-                    due = due == null ? new ArrayList<>(2) : due;
+                long ts = EventTime.of(e);
+                if (ts <= watermark) {
+                    due = due == null ? new ArrayList<>(4) : due;
                     due.add(e);
                 } else {
                     later = later == null ? new ArrayList<>() : later;
                     later.add(e);
+                    nextWake = Math.min(nextWake, ts);
                 }
             }
         }
+        long now = t;
         if (due != null) {
             if (later == null) {
                 held.clear();
@@ -184,42 +211,41 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             if (a == null) {
                 a = new Activity();
             }
-            a.dropUpTo(t - MINUTE);
-            // Clicks with the same event time see each other, whatever their arrival order.
-            for (Ingested e : due) {
-                Click c = (Click) e.getBody();
-                if (c.getAction() == ClickAction.VIEW) {
-                    a.add(t, c.getItemId());
-                }
+            if (due.size() > 1) {
+                // Stable: clicks with the same event time keep their arrival order.
+                due.sort(BY_EVENT_TIME);
             }
-            for (Ingested e : due) {
-                Click c = (Click) e.getBody();
-                String rule =
-                        c.getAction() == ClickAction.VIEW ? a.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
-                if (rule != null) {
-                    if (a.rule == null || a.until <= t) {
-                        a.rule = rule;
-                        a.from = t;
-                        a.until = t + blacklistMillis;
-                        counters.get(usersCounter(rule)).add(1L);
-                    } else {
-                        a.until = Math.max(a.until, t + blacklistMillis);
-                    }
+            int from = 0;
+            while (from < due.size()) {
+                long groupTime = EventTime.of(due.get(from));
+                int to = from + 1;
+                while (to < due.size() && EventTime.of(due.get(to)) == groupTime) {
+                    to++;
                 }
-                release(e, a, out, ctx);
+                judge(due.subList(from, to), groupTime, a, out, ctx);
+                from = to;
             }
+            long last = EventTime.of(due.get(due.size() - 1));
+            now = Math.max(t, last);
             // Forgets these views once no click's minute can hold them. Rounded up to a whole
             // minute so that one user's clicks of a minute share one timer.
-            ctx.timerService().registerEventTimeTimer(Math.floorDiv(t + 2 * MINUTE - 1, MINUTE) * MINUTE);
-        } else if (a != null) {
-            a.dropUpTo(t - MINUTE);
+            ctx.timerService().registerEventTimeTimer(Math.floorDiv(last + 2 * MINUTE - 1, MINUTE) * MINUTE);
         }
         if (a != null) {
+            a.dropUpTo(t - MINUTE);
+            if (due != null || a.wakeAt <= watermark) {
+                // This timer judged every held click up to the watermark; the next wake-up is the
+                // earliest click still held.
+                a.wakeAt = nextWake;
+                if (nextWake != Activity.NONE) {
+                    ctx.timerService().registerEventTimeTimer(nextWake);
+                }
+            }
             if (a.rule != null) {
                 long forget = forgetTime(a.until);
-                if (forget <= t) {
+                if (forget <= now) {
                     a.rule = null;
-                } else if (a.forgetAt <= t) {
+                } else if (a.forgetAt <= now) {
                     // One forget timer per blacklisting, moved on when it fires: a bot breaks the
                     // rule with every click, and a timer per extension would keep one per click for
                     // twice the blacklisting.
@@ -227,11 +253,38 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
                     ctx.timerService().registerEventTimeTimer(forget);
                 }
             }
-            if (a.size() == 0 && a.rule == null) {
+            if (a.size() == 0 && a.rule == null && a.wakeAt == Activity.NONE) {
                 activity.clear();
             } else {
                 activity.update(a);
             }
+        }
+    }
+
+    /** Counts and judges the clicks of one event time {@code t}, which see each other whatever their arrival order. */
+    private void judge(List<Ingested> clicks, long t, Activity a, Collector<Ingested> out, Context ctx) {
+        a.dropUpTo(t - MINUTE);
+        for (Ingested e : clicks) {
+            Click c = (Click) e.getBody();
+            if (c.getAction() == ClickAction.VIEW) {
+                a.add(t, c.getItemId());
+            }
+        }
+        for (Ingested e : clicks) {
+            Click c = (Click) e.getBody();
+            String rule =
+                    c.getAction() == ClickAction.VIEW ? a.brokenRule(c.getItemId(), maxItemViews, maxViews) : null;
+            if (rule != null) {
+                if (a.rule == null || a.until <= t) {
+                    a.rule = rule;
+                    a.from = t;
+                    a.until = t + blacklistMillis;
+                    counters.get(usersCounter(rule)).add(1L);
+                } else {
+                    a.until = Math.max(a.until, t + blacklistMillis);
+                }
+            }
+            release(e, a, out, ctx);
         }
     }
 
@@ -275,6 +328,15 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
          * (state written before this field existed restores with none, and its older timers still fire).
          */
         public long forgetAt = Long.MIN_VALUE;
+        /**
+         * When the wake-up timer of the held clicks fires: the event time of the earliest click held,
+         * {@link #NONE} when none is (also in state written before this field existed, whose clicks
+         * each still have a timer of their own).
+         */
+        public long wakeAt = NONE;
+
+        /** {@link #wakeAt} when no click is held. */
+        static final long NONE = Long.MAX_VALUE;
 
         public Activity() {}
 

@@ -12,6 +12,7 @@ import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -151,6 +152,100 @@ class BotFilterTest {
         assertThat(keyedEntries(h)).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
+    }
+
+    @Test
+    void aUsersHeldClicksShareOneWakeUpTimerAtTheEarliest() throws Exception {
+        var h = harness();
+        h.processWatermark(new Watermark(0));
+        // 200 clicks of two items, 15 s apart (within the limits), all ahead of the watermark.
+        for (long s = 1; s <= 200; s++) {
+            h.processElement(view("u", s % 2, s * 15_000), s * 15_000);
+        }
+        assertThat(h.numEventTimeTimers())
+                .as("one wake-up timer for 200 held clicks")
+                .isEqualTo(1);
+        // A click out of order, earlier than every held one, needs the earlier wake-up.
+        h.processElement(view("u", 9, 500), 500);
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        h.processWatermark(new Watermark(100 * 15_000));
+        // The first 100 and the one at 0.5 s released; the wake-up moved to the 101st, one minute
+        // timer for the views.
+        assertThat(released(h)).hasSize(101);
+        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(released(h)).hasSize(201);
+        assertThat(h.getSideOutput(BotFilter.SUSPICIOUS)).isNull();
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void verdictsDoNotDependOnHowFarEachWatermarkMoves() throws Exception {
+        // Two bots (one item over and over; many items fast) that stop and come back, and a
+        // human, over 50 minutes; then judged with a
+        // watermark after every click, every 7 s, every 5 min, and once at the end.
+        Random random = new Random(7);
+        List<Ingested> events = new ArrayList<>();
+        for (long t = 0; t < 50 * MIN; t += 1000 + random.nextInt(3000)) {
+            // Quiet past the forget time of its first blacklisting (blacklisted to about 15 min,
+            // forgotten at 25), then back only after its second blacklisting ended (about 43 min).
+            boolean active = t < 5 * MIN || (t >= 30 * MIN && t < 33 * MIN) || t >= 44 * MIN;
+            if (active) {
+                events.add(view("repeat", 1, t));
+                events.add(view("fast", random.nextInt(50), t + random.nextInt(2)));
+            }
+            if (random.nextInt(10) == 0) {
+                events.add(cart("repeat", 1, t + 1));
+            }
+        }
+        for (long t = 0; t < 50 * MIN; t += 20_000) {
+            events.add(view("human", random.nextInt(50), t + random.nextInt(3000)));
+        }
+        events.sort(Comparator.comparingLong(e -> ((Click) e.getBody()).getTs().toEpochMilli()));
+        List<String> expectedReleased = null;
+        List<String> expectedSuspicious = null;
+        for (long step : new long[] {1, 7_000, 5 * MIN, Long.MAX_VALUE}) {
+            var h = harness();
+            long watermark = Long.MIN_VALUE;
+            for (Ingested e : events) {
+                long ts = ((Click) e.getBody()).getTs().toEpochMilli();
+                // Bounded disorder of 2 s: the watermark trails the clicks.
+                long target = step == Long.MAX_VALUE ? Long.MIN_VALUE : Math.floorDiv(ts - 2_000, step) * step;
+                if (target > watermark) {
+                    watermark = target;
+                    h.processWatermark(new Watermark(watermark));
+                }
+                h.processElement(e, ts);
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<String> r = released(h);
+            List<String> s = suspicious(h);
+            Collections.sort(r);
+            Collections.sort(s);
+            if (expectedReleased == null) {
+                expectedReleased = r;
+                expectedSuspicious = s;
+                assertThat(s).anyMatch(x -> x.startsWith("repeat@") && x.contains("repeat-item"));
+                assertThat(s).anyMatch(x -> x.startsWith("fast@") && x.contains("no-dwell"));
+                assertThat(s).noneMatch(x -> x.startsWith("human@"));
+                // The repeat bot is blacklisted again when it comes back after its forget time.
+                assertThat(s.stream()
+                                .filter(x -> x.startsWith("repeat@"))
+                                .map(x -> x.substring(x.indexOf('[')))
+                                .map(x -> x.substring(0, x.indexOf(',')))
+                                .distinct()
+                                .count())
+                        .isEqualTo(3);
+            } else {
+                assertThat(r).as("released, watermark step %d", step).isEqualTo(expectedReleased);
+                assertThat(s).as("suspicious, watermark step %d", step).isEqualTo(expectedSuspicious);
+            }
+            assertThat(keyedEntries(h)).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+            h.close();
+        }
     }
 
     @Test
