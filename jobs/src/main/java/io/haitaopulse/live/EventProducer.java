@@ -34,6 +34,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class EventProducer implements AutoCloseable {
 
+    /**
+     * How far behind its schedule a paced producer may count itself: held up for longer, it goes
+     * on at its rate instead of bursting, which would show the jobs a load nobody asked for.
+     */
+    private static final long PACING_SLACK_NANOS = 100_000_000L;
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicLong sent = new AtomicLong();
     private volatile long newestEventTs = Long.MIN_VALUE;
@@ -85,7 +91,8 @@ public final class EventProducer implements AutoCloseable {
 
     /**
      * Sends every line of {@code files}, interleaved by event time, at most {@code ratePerSecond}
-     * records a second (0: as fast as possible), then flushes. Returns early, between records,
+     * records a second (0: as fast as possible; after being held up it goes on at that rate, at
+     * most 100 ms of records ahead of it), then flushes. Returns early, between records,
      * after {@link #stop}; throws {@link InterruptedException} when the thread is interrupted.
      */
     public long send(List<Path> files, double ratePerSecond) throws IOException, InterruptedException {
@@ -99,7 +106,7 @@ public final class EventProducer implements AutoCloseable {
                     c.close();
                 }
             }
-            long start = System.nanoTime();
+            Pacer pacer = ratePerSecond > 0 ? new Pacer(ratePerSecond, System.nanoTime(), PACING_SLACK_NANOS) : null;
             long count = 0;
             while (!cursors.isEmpty() && !stopRequested) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -117,9 +124,8 @@ public final class EventProducer implements AutoCloseable {
                     newestEventTs = next.ts;
                 }
                 count++;
-                if (ratePerSecond > 0) {
-                    long due = start + (long) (count * 1e9 / ratePerSecond);
-                    long wait = due - System.nanoTime();
+                if (pacer != null) {
+                    long wait = pacer.waitNanos(count, System.nanoTime());
                     if (wait > 0) {
                         // Pacing a producer to a rate, not waiting for a result.
                         LockSupport.parkNanos(wait);
