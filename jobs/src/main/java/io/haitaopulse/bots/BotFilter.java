@@ -227,12 +227,17 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             }
             long last = EventTime.of(due.get(due.size() - 1));
             now = Math.max(t, last);
-            // Forgets these views once no click's minute can hold them. Rounded up to a whole
-            // minute so that one user's clicks of a minute share one timer.
-            ctx.timerService().registerEventTimeTimer(Math.floorDiv(last + 2 * MINUTE - 1, MINUTE) * MINUTE);
         }
         if (a != null) {
             a.dropUpTo(t - MINUTE);
+            if (a.size() > 0 && a.viewsForgetAt <= t) {
+                // Forgets the views once no click's minute can hold them: one timer per user,
+                // moved on to the newest view when it fires, not one per minute of activity.
+                // Rounded up to a whole minute. Verdicts never wait for it: each event time's
+                // clicks first drop the views outside their own minute.
+                a.viewsForgetAt = Math.floorDiv(a.ts[a.end - 1] + 2 * MINUTE - 1, MINUTE) * MINUTE;
+                ctx.timerService().registerEventTimeTimer(a.viewsForgetAt);
+            }
             if (due != null || a.wakeAt <= watermark) {
                 // This timer judged every held click up to the watermark; the next wake-up is the
                 // earliest click still held.
@@ -334,6 +339,11 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
          * each still have a timer of their own).
          */
         public long wakeAt = NONE;
+        /**
+         * When the views' forget timer fires; at or before the current time when none is set (state
+         * written before this field existed restores with none, and its older timers still fire).
+         */
+        public long viewsForgetAt = Long.MIN_VALUE;
 
         /** {@link #wakeAt} when no click is held. */
         static final long NONE = Long.MAX_VALUE;

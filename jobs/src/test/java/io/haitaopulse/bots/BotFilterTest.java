@@ -182,6 +182,32 @@ class BotFilterTest {
     }
 
     @Test
+    void aUserBrowsingForTenMinutesKeepsOneTimerForTheirViews() throws Exception {
+        var h = harness();
+        // A view every 15 s, each released by its watermark. A view's minute ends a whole minute
+        // at least a minute later: a timer per minute of views would leave two pending mid-minute.
+        for (long s = 1; s <= 39; s++) {
+            h.processElement(view("u", s % 2, s * 15_000), s * 15_000);
+            h.processWatermark(new Watermark(s * 15_000));
+        }
+        assertThat(h.numEventTimeTimers())
+                .as("the views' forget timer, at 9:45")
+                .isEqualTo(1);
+        h.processElement(view("u", 0, 10 * MIN), 10 * MIN);
+        h.processWatermark(new Watermark(10 * MIN));
+        assertThat(released(h)).hasSize(40);
+        assertThat(h.getSideOutput(BotFilter.SUSPICIOUS)).isNull();
+        // Moved on to the newest view's: 11:00.
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(new Watermark(11 * MIN - 1));
+        assertThat(keyedEntries(h)).isEqualTo(1);
+        h.processWatermark(new Watermark(11 * MIN));
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
     void verdictsDoNotDependOnHowFarEachWatermarkMoves() throws Exception {
         // Two bots (one item over and over; many items fast) that stop and come back, and a
         // human, over 50 minutes; then judged with a
