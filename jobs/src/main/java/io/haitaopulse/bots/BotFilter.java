@@ -153,7 +153,8 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         long ts = EventTime.of(event);
         // Behind its own source's watermark too: late there, so it must not count here either,
         // or verdicts would depend on how far the other inputs had got.
-        if (ts > Ingest.judgingWatermark(event, ctx.timerService().currentWatermark())) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (ts > Ingest.judgingWatermark(event, watermark)) {
             held.add(event);
             // One wake-up timer per user at the earliest held click, not one per click: the timer
             // judges every click the watermark has reached, so a later click needs none of its own.
@@ -161,7 +162,9 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
             if (a == null) {
                 a = new Activity();
             }
-            if (ts < a.wakeAt) {
+            // A pending wake-up is always ahead of the watermark; one that is not (a value restored
+            // from state written before the field existed) is none.
+            if (ts < a.wakeAt || a.wakeAt <= watermark) {
                 a.wakeAt = ts;
                 ctx.timerService().registerEventTimeTimer(ts);
                 activity.update(a);
