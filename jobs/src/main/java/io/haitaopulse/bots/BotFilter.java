@@ -186,7 +186,8 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Ingested> out) throws Exception {
         Activity a = activity.value();
-        long watermark = Math.max(t, ctx.timerService().currentWatermark());
+        // The watermark being reached, at or past t: every held click up to it is due now.
+        long watermark = ctx.timerService().currentWatermark();
         List<Ingested> due = null;
         List<Ingested> later = null;
         long nextWake = Activity.NONE;
@@ -226,10 +227,9 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
                     to++;
                 }
                 judge(due.subList(from, to), groupTime, a, out, ctx);
+                now = Math.max(now, groupTime);
                 from = to;
             }
-            long last = EventTime.of(due.get(due.size() - 1));
-            now = Math.max(t, last);
         }
         if (a != null) {
             a.dropUpTo(t - MINUTE);
