@@ -1,10 +1,14 @@
 package io.haitaopulse.trends;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The per-pane view counts of one item in one scope, kept only while a window that still
- * accepts data needs them. Mostly one or two panes, so two small parallel arrays beat a map.
+ * The per-pane view counts of one item, kept only while a window that still accepts data needs
+ * them, with the category each count was viewed under. Mostly one or two panes, so small
+ * parallel arrays beat a map; and almost always one category, so the category of every entry is
+ * kept in {@link #category} until a second one appears (then {@link #cats} holds one per entry).
  * A Flink POJO (public fields, no-arg constructor) so that state is serialised without Kryo.
  */
 public class ItemPanes {
@@ -18,22 +22,41 @@ public class ItemPanes {
      */
     public long[] froms = new long[2];
 
+    /** The category of every entry while {@link #cats} is null. */
+    public long category;
+    /**
+     * Per entry, the category its views came under; null while every entry has {@link #category}
+     * (an item listed under two categories is rare, and this keeps the common case one array
+     * smaller and its window step free of per-category bookkeeping).
+     */
+    public long[] cats;
+
     public int size;
 
     public ItemPanes() {}
 
     /** Adds {@code views} to the pane starting at {@code paneStart}, for every window of the pane. */
-    public void add(long paneStart, long views) {
-        add(paneStart, views, 0L);
+    public void add(long paneStart, long views, long categoryId) {
+        add(paneStart, views, 0L, categoryId);
     }
 
-    /** Adds {@code views} to the pane starting at {@code paneStart}, for windows ending at or after {@code fromWindowEnd}. */
-    public void add(long paneStart, long views, long fromWindowEnd) {
+    /**
+     * Adds {@code views} under {@code categoryId} to the pane starting at {@code paneStart}, for
+     * windows ending at or after {@code fromWindowEnd}.
+     */
+    public void add(long paneStart, long views, long fromWindowEnd, long categoryId) {
         if (froms == null) {
             froms = new long[starts.length];
         }
+        if (size == 0) {
+            category = categoryId;
+            cats = null;
+        } else if (cats == null && categoryId != category) {
+            cats = new long[starts.length];
+            Arrays.fill(cats, 0, size, category);
+        }
         for (int i = 0; i < size; i++) {
-            if (starts[i] == paneStart && froms[i] == fromWindowEnd) {
+            if (starts[i] == paneStart && froms[i] == fromWindowEnd && (cats == null || cats[i] == categoryId)) {
                 counts[i] += views;
                 return;
             }
@@ -42,11 +65,49 @@ public class ItemPanes {
             starts = Arrays.copyOf(starts, size * 2);
             counts = Arrays.copyOf(counts, size * 2);
             froms = Arrays.copyOf(froms, size * 2);
+            if (cats != null) {
+                cats = Arrays.copyOf(cats, size * 2);
+            }
         }
         starts[size] = paneStart;
         counts[size] = views;
         froms[size] = fromWindowEnd;
+        if (cats != null) {
+            cats[size] = categoryId;
+        }
         size++;
+    }
+
+    /** Whether the views came under more than one category (then {@link #category} is not all). */
+    public boolean mixed() {
+        return cats != null;
+    }
+
+    /**
+     * Per category, the views that {@link #sum}{@code (from, to)} counts: {@code {category, views}}
+     * pairs in order of first appearance, only categories with views in the window. For a
+     * {@link #mixed} item; a single category's views are {@link #sum}.
+     */
+    public List<long[]> sumByCategory(long from, long to) {
+        List<long[]> sums = new ArrayList<>(2);
+        for (int i = 0; i < size; i++) {
+            if (starts[i] >= from && starts[i] < to && (froms == null || froms[i] <= to)) {
+                long c = cats == null ? category : cats[i];
+                long[] hit = null;
+                for (long[] s : sums) {
+                    if (s[0] == c) {
+                        hit = s;
+                        break;
+                    }
+                }
+                if (hit == null) {
+                    sums.add(new long[] {c, counts[i]});
+                } else {
+                    hit[1] += counts[i];
+                }
+            }
+        }
+        return sums;
     }
 
     /** Views in panes starting within {@code [from, to)} that count in the window ending at {@code to}. */
@@ -79,6 +140,9 @@ public class ItemPanes {
                 if (froms != null) {
                     froms[w] = from_;
                 }
+                if (cats != null) {
+                    cats[w] = cats[i];
+                }
                 w++;
             }
         }
@@ -106,6 +170,9 @@ public class ItemPanes {
                 counts[w] = counts[i];
                 if (froms != null) {
                     froms[w] = froms[i];
+                }
+                if (cats != null) {
+                    cats[w] = cats[i];
                 }
                 w++;
             }

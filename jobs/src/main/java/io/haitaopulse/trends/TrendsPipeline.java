@@ -22,21 +22,21 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * sources ─ bot filter (all inputs, keyed by user) ─ route ─┬─ ViewPaneAggregator     (chained: views per item, category, pane)
- *                                                          │    ├─ keyBy(category)   ─ ScopeTopN[CATEGORY]  ──────────────────────────┐
- *                                                          │    └─ keyBy(item shard) ─ ScopeTopN[ALL_SHARD] ─ keyBy(window_end) ─ AllScopeMerge ─ hot_items
+ *                                                          │    └─ keyBy(item shard) ─ ShardTopN ─ keyBy(window_end) ─ ScopeMerge ─ hot_items
  *                                                          └─ ActivityPaneAggregator (chained: views, viewers, carts, buys per item, category, pane)
  *                                                               └─ keyBy(category)   ─ CategoryTrends ─ demand_trends, category_trends, trend_alerts
  * </pre>
  *
- * The global ranking is computed in {@value #ALL_SHARDS} shards of the item space ({@link #shardOf}), so
- * that no single subtask sees every item; {@link AllScopeMerge} merges their Top-Ns.
+ * Every ranking (global and per category) is computed in {@value #ALL_SHARDS} shards of the item space
+ * ({@link #shardOf}), one pass per shard for all scopes, so that no single subtask sees every item
+ * or a whole category; {@link ScopeMerge} merges the shards' Top-Ns per scope.
  */
 public final class TrendsPipeline implements PulseJob {
 
     /** Job name. */
     public static final String NAME = "trends";
 
-    /** Shards of the item space for the global ranking; a few per subtask balances the load. */
+    /** Shards of the item space for the rankings; a few per subtask balances the load. */
     static final int ALL_SHARDS = 32;
 
     private final SlidingWindows windows;
@@ -137,25 +137,19 @@ public final class TrendsPipeline implements PulseJob {
      * hot items without demand trends.
      */
     public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {
-        // The exchanges' type, not state's: ScopeTopN keeps its own POJO state types.
+        // The exchange's type, not state's: ShardTopN keeps its own POJO state types.
         DataStream<PaneCount> panes = events.transform(
                         "hot-items-pane-counts", PaneExchangeType.PANE_COUNT, new ViewPaneAggregator(windows))
                 .uid("hot-items-pane-counts")
                 .setParallelism(events.getParallelism());
-        AvroTypeInfo<HotItem> hotType = new AvroTypeInfo<>(HotItem.class);
-        DataStream<HotItem> perCategory = panes.keyBy(pc -> pc.categoryId, Types.LONG)
-                .process(new ScopeTopN(windows, top, ScopeTopN.Mode.CATEGORY), hotType)
-                .name("hot-items-category-top-n")
-                .uid("hot-items-category-top-n");
-        DataStream<HotItem> global = panes.keyBy(pc -> shardOf(pc.itemId), Types.LONG)
-                .process(new ScopeTopN(windows, top, ScopeTopN.Mode.ALL_SHARD), hotType)
+        return panes.keyBy(pc -> shardOf(pc.itemId), Types.LONG)
+                .process(new ShardTopN(windows, top), Types.POJO(ShardCandidates.class))
                 .name("hot-items-shard-top-n")
-                // v2: shards by a mixed item id (see shardOf); v1 state holds items of other shards.
-                .uid("hot-items-shard-top-n-v2")
-                .keyBy(h -> h.getWindowEnd().toEpochMilli(), Types.LONG)
-                .process(new AllScopeMerge(windows, top), hotType)
-                .name("hot-items-global-top-n")
-                .uid("hot-items-global-top-n");
-        return perCategory.union(global);
+                // v3: one pass serves every scope (categories too); v2 state holds no categories.
+                .uid("hot-items-shard-top-n-v3")
+                .keyBy(c -> c.windowEnd, Types.LONG)
+                .process(new ScopeMerge(windows, top), new AvroTypeInfo<>(HotItem.class))
+                .name("hot-items-top-n")
+                .uid("hot-items-top-n");
     }
 }

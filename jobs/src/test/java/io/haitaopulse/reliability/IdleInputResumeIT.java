@@ -20,7 +20,7 @@ import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import io.haitaopulse.testutil.LiveStack;
 import io.haitaopulse.testutil.PgRows;
-import io.haitaopulse.trends.ScopeTopN;
+import io.haitaopulse.trends.ShardTopN;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,10 +164,10 @@ class IdleInputResumeIT {
         job.stopWithSavepoint(false, tmp.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
-        Object dropped = result.getAllAccumulatorResults().getOrDefault(ScopeTopN.DROPPED_AFTER_PURGE, 0L);
+        Object dropped = result.getAllAccumulatorResults().getOrDefault(ShardTopN.DROPPED_AFTER_PURGE, 0L);
         System.out.printf(
                 "idle input resume (bot filter %s): %d clicks held back; %s = %s%n",
-                botFilter, resumed.size(), ScopeTopN.DROPPED_AFTER_PURGE, dropped);
+                botFilter, resumed.size(), ShardTopN.DROPPED_AFTER_PURGE, dropped);
         assertThat(((Number) dropped).longValue())
                 .as("pane counts dropped at the Top-N after purge")
                 .isZero();

@@ -124,7 +124,6 @@ class ExchangeSerializersTest {
                 "hot-items-pane-counts", PaneCountSerializer.class,
                 "trends-pane-activity", ItemPaneActivitySerializer.class);
         Map<String, Class<?>> consumers = Map.of(
-                "hot-items-category-top-n", PaneCountSerializer.class,
                 "hot-items-shard-top-n", PaneCountSerializer.class,
                 "demand-trends", ItemPaneActivitySerializer.class);
         for (Map.Entry<String, Class<?>> e : producers.entrySet()) {

@@ -1,10 +1,12 @@
 package io.haitaopulse.trends;
 
 import io.haitaopulse.common.SlidingWindows;
-import io.haitaopulse.schema.HotItem;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -16,47 +18,44 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Sliding-window Top-N of one scope, keyed by the scope: a category id, or a shard of the item
- * space for the global ranking. Keeps per item the pane counts still needed and, when a window
- * ends, sums each item's panes in the window and selects the Top-N with a bounded heap. Every
- * event was counted once, in its pane; no per-window copies exist.
+ * Sliding-window Top-N candidates of every scope from one shard of the item space (the key, see
+ * {@link TrendsPipeline#shardOf}): the shard's best items overall (scope "all") and per category.
+ * Keeps per item the pane counts still needed and, when a window ends, sums each item's panes in
+ * the window once and offers the sum to the "all" heap and to its category's, each bounded by N,
+ * and emits the heaps as one {@link ShardCandidates} record.
+ * Every event was counted once, in its pane; no per-window copies exist. {@link ScopeMerge}
+ * merges the shards' candidates into each scope's ranking: exact, because the shards partition
+ * the items, so a scope's Top-N is inside the union of the shards' Top-Ns of that scope.
+ *
+ * <p>One pass per shard serves every scope, where a separate operator keyed by category would
+ * scan every live item a second time, shuffle every pane count a second time, and put a whole
+ * category on one subtask however few categories there are.
  *
  * <p>Timers: one per window that has data, chained (a firing registers the next window only if a
  * pane falls in it), plus a purge timer when allowed lateness keeps panes after the last window.
  * A pane arriving after its window fired but before it was purged re-fires that window on the
- * next watermark, and the new rows replace the old (hot_items is an upsert table). When a scope
+ * next watermark, and the new rows replace the old (hot_items is an upsert table). When a shard
  * goes quiet all its state is gone after the last purge.
  *
- * <p>Output rows carry {@code scope} as given at construction or the category id; in the
- * sharded global mode ranks are within the shard and {@link AllScopeMerge} re-ranks them.
+ * <p>Candidates are in rank order within the shard; {@link ScopeMerge} ranks them.
  */
-public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotItem> {
+public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, ShardCandidates> {
 
     private static final long serialVersionUID = 1L;
 
     /** Accumulator: pane counts that arrived after all their windows were purged; 0 unless a bug. */
     public static final String DROPPED_AFTER_PURGE = "pulse.hot-items.dropped-after-purge";
 
-    /** Scope naming of the output rows. */
-    public enum Mode {
-        /** Keyed by category id; rows have {@code scope} = the category id. */
-        CATEGORY,
-        /** Keyed by a shard of item ids; rows have {@code scope} = "all" and shard-local ranks. */
-        ALL_SHARD
-    }
-
     private final SlidingWindows windows;
     private final int topN;
-    private final Mode mode;
 
     private transient MapState<Long, ItemPanes> items;
     private transient ValueState<Long> lastFiredEnd;
     private transient LongCounter droppedAfterPurge;
 
-    public ScopeTopN(SlidingWindows windows, int topN, Mode mode) {
+    public ShardTopN(SlidingWindows windows, int topN) {
         this.windows = windows;
         this.topN = topN;
-        this.mode = mode;
     }
 
     @Override
@@ -68,7 +67,7 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
     }
 
     @Override
-    public void processElement(PaneCount pc, Context ctx, Collector<HotItem> out) throws Exception {
+    public void processElement(PaneCount pc, Context ctx, Collector<ShardCandidates> out) throws Exception {
         long wm = ctx.timerService().currentWatermark();
         long pane = pc.paneStart;
         long lastEnd = windows.lastWindowEnd(pane);
@@ -82,7 +81,7 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
         if (panes == null) {
             panes = new ItemPanes();
         }
-        panes.add(pane, pc.views, pc.fromWindowEnd);
+        panes.add(pane, pc.views, pc.fromWindowEnd, pc.categoryId);
         items.put(pc.itemId, panes);
 
         Long fired = lastFiredEnd.value();
@@ -101,19 +100,19 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<HotItem> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShardCandidates> out) throws Exception {
         long end = timestamp + 1;
         boolean isEnd = windows.isWindowEnd(end);
         Long fired = lastFiredEnd.value();
         if (isEnd && fired != null && end <= fired) {
-            emitWindow(end, ctx.getCurrentKey(), out, Long.MIN_VALUE);
+            emitWindow(end, out, Long.MIN_VALUE);
             return;
         }
         long nextPane = Long.MAX_VALUE;
         boolean remains;
         if (isEnd) {
             // One pass over the items both ranks this window and drops panes no later window needs.
-            nextPane = emitWindow(end, ctx.getCurrentKey(), out, windows.minRetainedPaneStart(timestamp));
+            nextPane = emitWindow(end, out, windows.minRetainedPaneStart(timestamp));
             lastFiredEnd.update(end);
             remains = nextPane != NOTHING_LEFT;
         } else {
@@ -140,23 +139,37 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
     private static final long NOTHING_LEFT = Long.MIN_VALUE;
 
     /**
-     * Emits the Top-N of the window ending at {@code end} and drops panes starting before
-     * {@code minStart} (and items left without panes); returns the first pane start held that
-     * belongs to a later window, {@link Long#MAX_VALUE} when none does, or {@link #NOTHING_LEFT}.
+     * Emits the Top-N candidates of every scope for the window ending at {@code end} and drops
+     * panes starting before {@code minStart} (and items left without panes); returns the first
+     * pane start held that belongs to a later window, {@link Long#MAX_VALUE} when none does, or
+     * {@link #NOTHING_LEFT}.
      */
-    private long emitWindow(long end, long key, Collector<HotItem> out, long minStart) throws Exception {
+    private long emitWindow(long end, Collector<ShardCandidates> out, long minStart) throws Exception {
         long start = end - windows.size();
         long laterFrom = start + windows.slide();
-        TopN top = new TopN(topN);
+        TopN all = new TopN(topN);
+        CategoryHeaps byCategory = new CategoryHeaps(topN);
         long nextPane = Long.MAX_VALUE;
         boolean any = false;
+        boolean prune = minStart != Long.MIN_VALUE;
         for (Iterator<Map.Entry<Long, ItemPanes>> it = items.iterator(); it.hasNext(); ) {
             Map.Entry<Long, ItemPanes> e = it.next();
+            long item = e.getKey();
             ItemPanes p = e.getValue();
-            boolean prune = minStart != Long.MIN_VALUE;
+            // Read before the window step, which may drop the panes that made the item mixed.
+            boolean mixed = p.mixed();
+            long category = p.category;
+            if (mixed) {
+                for (long[] s : p.sumByCategory(start, end)) {
+                    byCategory.of(s[0]).offer(item, s[1]);
+                }
+            }
             long views = prune ? p.sumThenRetain(start, end, minStart) : p.sum(start, end);
             if (views > 0) {
-                top.offer(e.getKey(), views);
+                all.offer(item, views);
+                if (!mixed) {
+                    byCategory.of(category).offer(item, views);
+                }
             }
             if (prune) {
                 if (p.size == 0) {
@@ -168,13 +181,44 @@ public final class ScopeTopN extends KeyedProcessFunction<Long, PaneCount, HotIt
             any = true;
             nextPane = Math.min(nextPane, p.minStartFrom(laterFrom));
         }
-        String scope = mode == Mode.CATEGORY ? Long.toString(key) : "all";
-        long[][] best = top.drainBestFirst();
-        for (int i = 0; i < best.length; i++) {
-            out.collect(new HotItem(
-                    Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), scope, i + 1, best[i][0], best[i][1]));
+        long[][] allBest = all.drainBestFirst();
+        if (allBest.length > 0) {
+            out.collect(byCategory.candidates(end, allBest));
         }
         return any ? nextPane : NOTHING_LEFT;
+    }
+
+    /** One bounded heap per category seen in a window step; emitted in category order. */
+    private static final class CategoryHeaps {
+        private final int topN;
+        private final Map<Long, TopN> heaps = new HashMap<>();
+
+        CategoryHeaps(int topN) {
+            this.topN = topN;
+        }
+
+        TopN of(long category) {
+            TopN top = heaps.get(category);
+            if (top == null) {
+                top = new TopN(topN);
+                heaps.put(category, top);
+            }
+            return top;
+        }
+
+        /** The shard's candidates: {@code allBest} for "all", then every category's, by category id. */
+        ShardCandidates candidates(long end, long[][] allBest) {
+            List<long[]> best = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            for (Map.Entry<Long, TopN> e : new TreeMap<>(heaps).entrySet()) {
+                for (long[] b : e.getValue().drainBestFirst()) {
+                    best.add(b);
+                    ids.add(e.getKey());
+                }
+            }
+            long[] categoryIds = ids.stream().mapToLong(Long::longValue).toArray();
+            return new ShardCandidates(end, allBest, categoryIds, best.toArray(new long[0][]));
+        }
     }
 
     /** Drops panes no window can use after event time {@code time}; returns whether state remains. */
