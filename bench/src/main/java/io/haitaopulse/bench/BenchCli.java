@@ -326,7 +326,9 @@ public final class BenchCli implements Callable<Integer> {
                     }
                 }
                 runs.sort(java.util.Comparator.comparingDouble(BenchReport.Case::seconds));
-                BenchReport.Case result = runs.get(runs.size() / 2);
+                // The median run by time, with the median CPU time of the runs (the two medians may
+                // come from different runs).
+                BenchReport.Case result = runs.get(runs.size() / 2).withCpuSeconds(medianCpu(runs));
                 report.add(result);
                 System.out.printf(
                         "%-26s %,12d events %8.2f s %,12.0f events/s%n",
@@ -366,11 +368,25 @@ public final class BenchCli implements Callable<Integer> {
                 c.description(),
                 m.events(),
                 m.seconds(),
+                m.cpuSeconds(),
                 m.rows(),
                 m.peakHeapBytes(),
                 m.peakStateBytes(),
                 null,
                 null);
+    }
+
+    /** The median CPU time of {@code runs}, or null when a run did not measure it. */
+    static Double medianCpu(List<BenchReport.Case> runs) {
+        List<Double> cpu = new ArrayList<>();
+        for (BenchReport.Case r : runs) {
+            if (r.cpuSeconds() == null) {
+                return null;
+            }
+            cpu.add(r.cpuSeconds());
+        }
+        cpu.sort(Double::compare);
+        return cpu.isEmpty() ? null : cpu.get(cpu.size() / 2);
     }
 
     private long warmupEvents() {

@@ -35,6 +35,7 @@ final class BenchReport {
             String description,
             long events,
             double seconds,
+            Double cpuSeconds,
             long rows,
             long peakHeapBytes,
             long peakStateBytes,
@@ -42,6 +43,26 @@ final class BenchReport {
             Double latencyP99Ms) {
         double eventsPerSecond() {
             return seconds <= 0 ? 0 : events / seconds;
+        }
+
+        /** CPU microseconds of this process per event, or null when not measured. */
+        Double cpuMicrosPerEvent() {
+            return cpuSeconds == null || events <= 0 ? null : cpuSeconds * 1e6 / events;
+        }
+
+        /** This case with {@code cpu} as its CPU time. */
+        Case withCpuSeconds(Double cpu) {
+            return new Case(
+                    name,
+                    description,
+                    events,
+                    seconds,
+                    cpu,
+                    rows,
+                    peakHeapBytes,
+                    peakStateBytes,
+                    latencyP50Ms,
+                    latencyP99Ms);
         }
     }
 
@@ -121,6 +142,8 @@ final class BenchReport {
             o.put("seconds", round(c.seconds, 3));
             o.put("events_per_second", Math.round(c.eventsPerSecond()));
             o.put("events_per_second_per_core", Math.round(c.eventsPerSecond() / cores));
+            putNullable(o, "cpu_seconds", c.cpuSeconds == null ? null : round(c.cpuSeconds, 3));
+            putNullable(o, "cpu_us_per_event", c.cpuMicrosPerEvent() == null ? null : round(c.cpuMicrosPerEvent(), 3));
             putRatio(o, "ratio_to_source_ceiling", ratioToCeiling(c));
             putRatio(o, "ratio_to_flink_sql", ratioToFlinkSql(c));
             o.put("rows", c.rows);
@@ -149,12 +172,13 @@ final class BenchReport {
     void printTable(PrintStream out) {
         out.println(sqlBaselineLine());
         out.printf(
-                "%-26s %10s %8s %12s %9s %8s %8s %10s %10s %9s%n",
+                "%-26s %10s %8s %12s %9s %9s %8s %8s %10s %10s %9s%n",
                 "case",
                 "events",
                 "seconds",
                 "events/s",
                 "per core",
+                "CPU µs/ev",
                 "×ceiling",
                 "×SQL",
                 "heap MB",
@@ -164,12 +188,13 @@ final class BenchReport {
             Double rc = ratioToCeiling(c);
             Double rs = ratioToFlinkSql(c);
             out.printf(
-                    "%-26s %10d %8.2f %12.0f %9.0f %8s %8s %10.0f %10s %9s%n",
+                    "%-26s %10d %8.2f %12.0f %9.0f %9s %8s %8s %10.0f %10s %9s%n",
                     c.name,
                     c.events,
                     c.seconds,
                     c.eventsPerSecond(),
                     c.eventsPerSecond() / cores,
+                    c.cpuMicrosPerEvent() == null ? "-" : String.format("%.2f", c.cpuMicrosPerEvent()),
                     rc == null ? "-" : String.format("%.3f", rc),
                     rs == null ? "-" : String.format("%.1f", rs),
                     c.peakHeapBytes / 1048576.0,

@@ -30,8 +30,10 @@ import org.apache.flink.util.SerializedValue;
 /**
  * Runs cases one after the other on one MiniCluster in this JVM (one TaskManager, one slot per
  * parallel subtask), so that every case gets the same machine, JIT and heap. A case's time is its
- * job's time from RUNNING to FINISHED (planning excluded, deployment included); peak heap is
- * sampled every 10 ms after a GC; state size is the largest completed checkpoint.
+ * job's time from RUNNING to FINISHED (planning excluded, deployment included); its CPU time is
+ * this process's (every thread: tasks, garbage collection, JIT, the samplers) from submission to
+ * the job's result; peak heap is sampled every 10 ms after a GC; state size is the largest
+ * completed checkpoint.
  */
 final class BenchRunner implements AutoCloseable {
 
@@ -41,7 +43,8 @@ final class BenchRunner implements AutoCloseable {
     private final java.nio.file.Path checkpoints;
 
     /** What one run measured. */
-    record Measured(long events, double seconds, long rows, long peakHeapBytes, long peakStateBytes) {}
+    record Measured(
+            long events, double seconds, double cpuSeconds, long rows, long peakHeapBytes, long peakStateBytes) {}
 
     BenchRunner(int parallelism, Duration checkpointInterval, boolean objectReuse) throws Exception {
         this.parallelism = parallelism;
@@ -96,6 +99,7 @@ final class BenchRunner implements AutoCloseable {
         System.gc();
         HeapSampler heap = new HeapSampler();
         heap.start();
+        long cpuStart = processCpuNanos();
         JobID id;
         JobResult result;
         try {
@@ -104,6 +108,7 @@ final class BenchRunner implements AutoCloseable {
         } finally {
             heap.stop();
         }
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         if (!result.isSuccess()) {
             Throwable t = result.getSerializedThrowable()
                     .map(s -> s.deserializeError(getClass().getClassLoader()))
@@ -117,7 +122,18 @@ final class BenchRunner implements AutoCloseable {
                 g.getCheckpointStatsSnapshot().getSummaryStats();
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
         long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
-        return new Measured(events, (end - start) / 1000.0, counter(result, Outputs.ROWS), heap.peak(), state);
+        return new Measured(
+                events, (end - start) / 1000.0, cpuSeconds, counter(result, Outputs.ROWS), heap.peak(), state);
+    }
+
+    /**
+     * CPU time of this process so far, all threads. On a shared machine a case's CPU time moves
+     * far less between runs than its wall-clock time, so it is the steadier figure for comparing
+     * two builds of the same case.
+     */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Submits the graph of {@code env} and returns at once (for unbounded jobs). */

@@ -49,6 +49,7 @@ final class KafkaE2e {
                             + rows + " hot_items rows in PostgreSQL",
                     m.events(),
                     m.seconds(),
+                    m.cpuSeconds(),
                     rows,
                     m.peakHeapBytes(),
                     m.peakStateBytes(),

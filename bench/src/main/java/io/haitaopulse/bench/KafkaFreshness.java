@@ -114,6 +114,7 @@ final class KafkaFreshness {
                                 rate, latencies.size()),
                         sent,
                         seconds,
+                        null,
                         latencies.size(),
                         -1,
                         -1,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class BenchReportTest {
     private static final long EVENTS = 1_000_000;
 
     private static BenchReport.Case run(String name, double seconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, 10, 0, -1, null, null);
+        return new BenchReport.Case(name, name, EVENTS, seconds, null, 10, 0, -1, null, null);
     }
 
     private static BenchReport report(BenchReport.Case... cases) {
@@ -107,5 +108,22 @@ class BenchReportTest {
         assertThat(lines[2]).startsWith("hot_items_pulse ").contains(" 8.0 ");
         assertThat(lines[3]).startsWith("hot_items_flink_sql ").contains(" 0.8 ");
         assertThat(lines[4]).startsWith("hot_items_flink_sql_tuned ").contains(" 1.0 ");
+    }
+
+    private static BenchReport.Case withCpu(String name, double seconds, Double cpuSeconds) {
+        return new BenchReport.Case(name, name, EVENTS, seconds, cpuSeconds, 10, 0, -1, null, null);
+    }
+
+    @Test
+    void cpuTimeIsReportedPerEventAsTheMedianOfTheRunsAndNullWhenNotMeasured() {
+        // Three runs of 1M events: 3, 1 and 2 CPU seconds; the median is 2 s, 2 µs per event.
+        List<BenchReport.Case> runs = List.of(withCpu("a", 1.0, 3.0), withCpu("a", 2.0, 1.0), withCpu("a", 3.0, 2.0));
+        assertThat(BenchCli.medianCpu(runs)).isEqualTo(2.0);
+        BenchReport r = report(runs.get(0).withCpuSeconds(BenchCli.medianCpu(runs)), withCpu("b", 1.0, null));
+        assertThat(caseJson(r, "a").get("cpu_seconds").asDouble()).isEqualTo(2.0);
+        assertThat(caseJson(r, "a").get("cpu_us_per_event").asDouble()).isEqualTo(2.0);
+        assertThat(caseJson(r, "b").get("cpu_us_per_event").isNull()).isTrue();
+        assertThat(BenchCli.medianCpu(List.of(withCpu("c", 1.0, 1.0), withCpu("c", 1.0, null))))
+                .isNull();
     }
 }
