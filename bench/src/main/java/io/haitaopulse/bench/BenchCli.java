@@ -112,7 +112,7 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description = "A smaller run (1M events unless --events) that finishes within 3 minutes.")
+            description = "A smaller run (1M events unless --events): about 5 minutes for every case on 2 cores.")
     boolean quick;
 
     @Option(names = "--out", description = "Write the results as JSON to this file.")
@@ -143,10 +143,15 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            description =
-                    "Events of a separate dataset every case runs on once, untimed, before the timed runs, so that "
-                            + "no case pays for the JIT of the others; 0 skips [default: 300000; 100000 with --quick].")
+            description = "Events of a separate dataset every case runs on, untimed, before the timed runs, so that "
+                    + "the timed runs measure compiled code; 0 skips [default: 300000; 100000 with --quick].")
     Long warmup;
+
+    @Option(
+            names = "--warmup-rounds",
+            description = "Most warm-up runs per case: a case runs again until the JIT compiled for under "
+                    + "5% of a run's CPU time [default: 5; 3 with --quick].")
+    Integer warmupRounds;
 
     @Option(
             names = "--repeat",
@@ -237,6 +242,9 @@ public final class BenchCli implements Callable<Integer> {
         if (profile != null && !all.containsKey(profile)) {
             throw new IllegalArgumentException("--profile: unknown case '" + profile + "'");
         }
+        if (warmupRounds() < 1) {
+            throw new IllegalArgumentException("--warmup-rounds must be at least 1");
+        }
         if (warmupEvents() < 0) {
             throw new IllegalArgumentException("--warmup must not be negative");
         }
@@ -280,6 +288,7 @@ public final class BenchCli implements Callable<Integer> {
         config.put("object_reuse", objectReuse);
         config.put("checkpoint_interval", Durations.format(checkpointInterval));
         config.put("seed", seed);
+        config.put("warmup_rounds", warmupRounds());
         config.put("quick", quick);
         config.put("warmup_events", warmupEvents());
         config.put("repeat", repeat);
@@ -305,7 +314,7 @@ public final class BenchCli implements Callable<Integer> {
                 disagree = !check.same();
             }
             if (warmupEvents() > 0) {
-                warmUp(runner, all, selected, jobConf);
+                report.note("warmup_runs", warmUp(runner, all, selected, jobConf));
             }
             for (String name : selected) {
                 List<BenchReport.Case> runs = new ArrayList<>();
@@ -326,9 +335,11 @@ public final class BenchCli implements Callable<Integer> {
                     }
                 }
                 runs.sort(java.util.Comparator.comparingDouble(BenchReport.Case::seconds));
-                // The median run by time, with the median CPU time of the runs (the two medians may
-                // come from different runs).
-                BenchReport.Case result = runs.get(runs.size() / 2).withCpuSeconds(medianCpu(runs));
+                // The median run by time, with the median CPU and JIT times of the runs (the medians
+                // may come from different runs).
+                BenchReport.Case result = runs.get(runs.size() / 2)
+                        .withCpu(
+                                median(runs, BenchReport.Case::cpuSeconds), median(runs, BenchReport.Case::jitSeconds));
                 report.add(result);
                 System.out.printf(
                         "%-26s %,12d events %8.2f s %,12.0f events/s%n",
@@ -369,6 +380,7 @@ public final class BenchCli implements Callable<Integer> {
                 m.events(),
                 m.seconds(),
                 m.cpuSeconds(),
+                m.jitSeconds(),
                 m.rows(),
                 m.peakHeapBytes(),
                 m.peakStateBytes(),
@@ -376,40 +388,67 @@ public final class BenchCli implements Callable<Integer> {
                 null);
     }
 
-    /** The median CPU time of {@code runs}, or null when a run did not measure it. */
-    static Double medianCpu(List<BenchReport.Case> runs) {
-        List<Double> cpu = new ArrayList<>();
+    /** The median of {@code value} over {@code runs}, or null when a run did not measure it. */
+    static Double median(List<BenchReport.Case> runs, java.util.function.Function<BenchReport.Case, Double> value) {
+        List<Double> values = new ArrayList<>();
         for (BenchReport.Case r : runs) {
-            if (r.cpuSeconds() == null) {
+            Double v = value.apply(r);
+            if (v == null) {
                 return null;
             }
-            cpu.add(r.cpuSeconds());
+            values.add(v);
         }
-        cpu.sort(Double::compare);
-        return cpu.isEmpty() ? null : cpu.get(cpu.size() / 2);
+        values.sort(Double::compare);
+        return values.isEmpty() ? null : values.get(values.size() / 2);
+    }
+
+    private int warmupRounds() {
+        return warmupRounds != null ? warmupRounds : quick ? 3 : 5;
     }
 
     private long warmupEvents() {
         return warmup != null ? warmup : quick ? 100_000L : 300_000L;
     }
 
-    /** Runs every selected in-memory case once on a small dataset, untimed. */
-    private void warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf)
+    /** A warm-up run whose JIT time is under this share of its CPU time ends the case's warm-up. */
+    static final double SETTLED_JIT_SHARE = 0.05;
+
+    /** Whether a warm-up run compiled little enough for the case's code to count as steady. */
+    static boolean settled(BenchRunner.Measured m) {
+        return m.jitSeconds() < SETTLED_JIT_SHARE * m.cpuSeconds();
+    }
+
+    /**
+     * Runs every selected in-memory case on a small dataset, untimed, until the JIT has settled
+     * for it (at most {@code --warmup-rounds} runs). One run of 100,000 events left the JIT
+     * compiling through the timed run, at half the steady throughput; Flink SQL compiles code
+     * generated for each job, so its cases may use every round.
+     */
+    private String warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf)
             throws Exception {
         BenchData small = BenchData.generate(warmupEvents(), items, span, seed + 2000);
+        List<String> rounds = new ArrayList<>();
         try {
             for (String name : selected) {
                 BenchCase c = all.get(name);
                 if (c != null) {
-                    StreamExecutionEnvironment env = runner.environment();
-                    c.build(new Inputs(env, small, jobConf), null);
-                    runner.run(env, c.name() + "-warmup", small.events(c.inputs()));
+                    int r = 0;
+                    BenchRunner.Measured m;
+                    do {
+                        StreamExecutionEnvironment env = runner.environment();
+                        c.build(new Inputs(env, small, jobConf), null);
+                        m = runner.run(env, c.name() + "-warmup", small.events(c.inputs()));
+                        r++;
+                    } while (!settled(m) && r < warmupRounds());
+                    rounds.add(name + " " + r);
                 }
             }
         } finally {
             small.release();
         }
-        System.out.printf("warmed up every case on %,d events%n", small.totalEvents());
+        String summary = String.join(", ", rounds);
+        System.out.printf("warmed up every case on %,d events (runs: %s)%n", small.totalEvents(), summary);
+        return summary;
     }
 
     /** The hot-items cases whose rows must equal hot_items_pulse's: both Flink SQL cases and the classic approach. */

@@ -36,6 +36,7 @@ final class BenchReport {
             long events,
             double seconds,
             Double cpuSeconds,
+            Double jitSeconds,
             long rows,
             long peakHeapBytes,
             long peakStateBytes,
@@ -50,14 +51,15 @@ final class BenchReport {
             return cpuSeconds == null || events <= 0 ? null : cpuSeconds * 1e6 / events;
         }
 
-        /** This case with {@code cpu} as its CPU time. */
-        Case withCpuSeconds(Double cpu) {
+        /** This case with {@code cpu} as its CPU time and {@code jit} as its JIT compilation time. */
+        Case withCpu(Double cpu, Double jit) {
             return new Case(
                     name,
                     description,
                     events,
                     seconds,
                     cpu,
+                    jit,
                     rows,
                     peakHeapBytes,
                     peakStateBytes,
@@ -144,6 +146,7 @@ final class BenchReport {
             o.put("events_per_second_per_core", Math.round(c.eventsPerSecond() / cores));
             putNullable(o, "cpu_seconds", c.cpuSeconds == null ? null : round(c.cpuSeconds, 3));
             putNullable(o, "cpu_us_per_event", c.cpuMicrosPerEvent() == null ? null : round(c.cpuMicrosPerEvent(), 3));
+            putNullable(o, "jit_seconds", c.jitSeconds == null ? null : round(c.jitSeconds, 3));
             putRatio(o, "ratio_to_source_ceiling", ratioToCeiling(c));
             putRatio(o, "ratio_to_flink_sql", ratioToFlinkSql(c));
             o.put("rows", c.rows);
@@ -172,13 +175,14 @@ final class BenchReport {
     void printTable(PrintStream out) {
         out.println(sqlBaselineLine());
         out.printf(
-                "%-26s %10s %8s %12s %9s %9s %8s %8s %10s %10s %9s%n",
+                "%-26s %10s %8s %12s %9s %9s %6s %8s %8s %10s %10s %9s%n",
                 "case",
                 "events",
                 "seconds",
                 "events/s",
                 "per core",
                 "CPU µs/ev",
+                "JIT s",
                 "×ceiling",
                 "×SQL",
                 "heap MB",
@@ -188,13 +192,14 @@ final class BenchReport {
             Double rc = ratioToCeiling(c);
             Double rs = ratioToFlinkSql(c);
             out.printf(
-                    "%-26s %10d %8.2f %12.0f %9.0f %9s %8s %8s %10.0f %10s %9s%n",
+                    "%-26s %10d %8.2f %12.0f %9.0f %9s %6s %8s %8s %10.0f %10s %9s%n",
                     c.name,
                     c.events,
                     c.seconds,
                     c.eventsPerSecond(),
                     c.eventsPerSecond() / cores,
                     c.cpuMicrosPerEvent() == null ? "-" : String.format("%.2f", c.cpuMicrosPerEvent()),
+                    c.jitSeconds == null ? "-" : String.format("%.1f", c.jitSeconds),
                     rc == null ? "-" : String.format("%.3f", rc),
                     rs == null ? "-" : String.format("%.1f", rs),
                     c.peakHeapBytes / 1048576.0,

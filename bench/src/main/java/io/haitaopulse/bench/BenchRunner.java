@@ -1,5 +1,6 @@
 package io.haitaopulse.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -44,7 +45,13 @@ final class BenchRunner implements AutoCloseable {
 
     /** What one run measured. */
     record Measured(
-            long events, double seconds, double cpuSeconds, long rows, long peakHeapBytes, long peakStateBytes) {}
+            long events,
+            double seconds,
+            double cpuSeconds,
+            double jitSeconds,
+            long rows,
+            long peakHeapBytes,
+            long peakStateBytes) {}
 
     BenchRunner(int parallelism, Duration checkpointInterval, boolean objectReuse) throws Exception {
         this.parallelism = parallelism;
@@ -100,6 +107,7 @@ final class BenchRunner implements AutoCloseable {
         HeapSampler heap = new HeapSampler();
         heap.start();
         long cpuStart = processCpuNanos();
+        long jitStart = jitMillis();
         JobID id;
         JobResult result;
         try {
@@ -109,6 +117,7 @@ final class BenchRunner implements AutoCloseable {
             heap.stop();
         }
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        double jitSeconds = (jitMillis() - jitStart) / 1e3;
         if (!result.isSuccess()) {
             Throwable t = result.getSerializedThrowable()
                     .map(s -> s.deserializeError(getClass().getClassLoader()))
@@ -123,13 +132,28 @@ final class BenchRunner implements AutoCloseable {
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
         long state = checkpoints == 0 ? -1 : cps.getStateSizeStats().getMaximum();
         return new Measured(
-                events, (end - start) / 1000.0, cpuSeconds, counter(result, Outputs.ROWS), heap.peak(), state);
+                events,
+                (end - start) / 1000.0,
+                cpuSeconds,
+                jitSeconds,
+                counter(result, Outputs.ROWS),
+                heap.peak(),
+                state);
     }
 
     /**
-     * CPU time of this process so far, all threads. On a shared machine a case's CPU time moves
-     * far less between runs than its wall-clock time, so it is the steadier figure for comparing
-     * two builds of the same case.
+     * Time the JIT compilers have spent so far, all compiler threads, in ms (0 where the JVM does
+     * not monitor it). A case that still compiles much while it runs is measured before its code
+     * is steady.
+     */
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0L;
+    }
+
+    /**
+     * CPU time of this process so far, all threads: what a case costs in CPU beside how long it
+     * took (a case that waits costs less than its time says, one that keeps the JIT busy more).
      */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

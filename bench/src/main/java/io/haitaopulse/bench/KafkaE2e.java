@@ -50,6 +50,7 @@ final class KafkaE2e {
                     m.events(),
                     m.seconds(),
                     m.cpuSeconds(),
+                    m.jitSeconds(),
                     rows,
                     m.peakHeapBytes(),
                     m.peakStateBytes(),

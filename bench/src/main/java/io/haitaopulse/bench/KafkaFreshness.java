@@ -115,6 +115,7 @@ final class KafkaFreshness {
                         sent,
                         seconds,
                         null,
+                        null,
                         latencies.size(),
                         -1,
                         -1,

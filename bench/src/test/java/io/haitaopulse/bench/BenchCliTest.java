@@ -56,4 +56,30 @@ class BenchCliTest {
         assertThat(RowsCheck.names(PulseCases.hotItems(), BenchCli.checkedAgainstPulse()))
                 .isEqualTo("hot_items_pulse, hot_items_flink_sql, hot_items_flink_sql_tuned and hot_items_classic");
     }
+
+    @Test
+    void aWarmUpRunHasSettledWhenItCompiledForUnderOneTwentiethOfItsCpuTime() {
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.49, 1, 0, -1)))
+                .isTrue();
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.5, 1, 0, -1)))
+                .isFalse();
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 3.0, 1, 0, -1)))
+                .isFalse();
+    }
+
+    @Test
+    void warmUpRoundsBelowOneAreABadArgument() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = BenchCli.execute("--warmup-rounds", "0");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("pulse bench: --warmup-rounds must be at least 1");
+    }
 }

@@ -19,7 +19,7 @@ class BenchReportTest {
     private static final long EVENTS = 1_000_000;
 
     private static BenchReport.Case run(String name, double seconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, null, 10, 0, -1, null, null);
+        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null);
     }
 
     private static BenchReport report(BenchReport.Case... cases) {
@@ -111,19 +111,38 @@ class BenchReportTest {
     }
 
     private static BenchReport.Case withCpu(String name, double seconds, Double cpuSeconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, cpuSeconds, 10, 0, -1, null, null);
+        return new BenchReport.Case(
+                name,
+                name,
+                EVENTS,
+                seconds,
+                cpuSeconds,
+                cpuSeconds == null ? null : cpuSeconds / 10,
+                10,
+                0,
+                -1,
+                null,
+                null);
     }
 
     @Test
-    void cpuTimeIsReportedPerEventAsTheMedianOfTheRunsAndNullWhenNotMeasured() {
-        // Three runs of 1M events: 3, 1 and 2 CPU seconds; the median is 2 s, 2 µs per event.
+    void cpuAndJitTimesAreTheMediansOfTheRunsCpuAlsoPerEventAndNullWhenNotMeasured() {
+        // Three runs of 1M events: 3, 1 and 2 CPU seconds, a tenth of each compiling; the medians
+        // are 2 s of CPU, 2 µs per event, and 0.2 s of JIT.
         List<BenchReport.Case> runs = List.of(withCpu("a", 1.0, 3.0), withCpu("a", 2.0, 1.0), withCpu("a", 3.0, 2.0));
-        assertThat(BenchCli.medianCpu(runs)).isEqualTo(2.0);
-        BenchReport r = report(runs.get(0).withCpuSeconds(BenchCli.medianCpu(runs)), withCpu("b", 1.0, null));
+        assertThat(BenchCli.median(runs, BenchReport.Case::cpuSeconds)).isEqualTo(2.0);
+        BenchReport.Case a = runs.get(0)
+                .withCpu(
+                        BenchCli.median(runs, BenchReport.Case::cpuSeconds),
+                        BenchCli.median(runs, BenchReport.Case::jitSeconds));
+        BenchReport r = report(a, withCpu("b", 1.0, null));
         assertThat(caseJson(r, "a").get("cpu_seconds").asDouble()).isEqualTo(2.0);
         assertThat(caseJson(r, "a").get("cpu_us_per_event").asDouble()).isEqualTo(2.0);
+        assertThat(caseJson(r, "a").get("jit_seconds").asDouble()).isEqualTo(0.2);
         assertThat(caseJson(r, "b").get("cpu_us_per_event").isNull()).isTrue();
-        assertThat(BenchCli.medianCpu(List.of(withCpu("c", 1.0, 1.0), withCpu("c", 1.0, null))))
+        assertThat(caseJson(r, "b").get("jit_seconds").isNull()).isTrue();
+        assertThat(BenchCli.median(
+                        List.of(withCpu("c", 1.0, 1.0), withCpu("c", 1.0, null)), BenchReport.Case::cpuSeconds))
                 .isNull();
     }
 }

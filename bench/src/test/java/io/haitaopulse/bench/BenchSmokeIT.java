@@ -31,6 +31,8 @@ class BenchSmokeIT {
                 "6h",
                 "--warmup",
                 "5000",
+                "--warmup-rounds",
+                "2",
                 "--rate",
                 "5000",
                 "--freshness-seconds",
@@ -93,6 +95,15 @@ class BenchSmokeIT {
         assertThat(freshness.get("latency_p99_ms").asDouble())
                 .isGreaterThanOrEqualTo(freshness.get("latency_p50_ms").asDouble());
         assertThat(cases.get("hot_items_pulse").get("latency_p99_ms").isNull()).isTrue();
+        // CPU and JIT times for every case run in this process, none for the freshness case.
+        assertThat(ceiling.get("cpu_us_per_event").asDouble()).isPositive();
+        assertThat(cases.get("trends_pulse").get("jit_seconds").asDouble()).isNotNegative();
+        assertThat(freshness.get("cpu_seconds").isNull()).isTrue();
+        assertThat(root.get("config").get("warmup_rounds").asInt()).isEqualTo(2);
+        // Every in-memory case warmed up at least once and at most the rounds given.
+        assertThat(root.get("notes").get("warmup_runs").asText())
+                .startsWith("source_ceiling ")
+                .doesNotContain(" 0", " 3");
         assertThat(ceiling.get("ratio_to_source_ceiling").asDouble()).isEqualTo(1.0);
         // "× Flink SQL" divides by the faster SQL case of the run: 1.0 for it, at most 1.0 for the other.
         String baseline = root.get("flink_sql_baseline").asText();
