@@ -35,11 +35,6 @@ public class ItemPanes {
 
     public ItemPanes() {}
 
-    /** Adds {@code views} to the pane starting at {@code paneStart}, for every window of the pane. */
-    public void add(long paneStart, long views, long categoryId) {
-        add(paneStart, views, 0L, categoryId);
-    }
-
     /**
      * Adds {@code views} under {@code categoryId} to the pane starting at {@code paneStart}, for
      * windows ending at or after {@code fromWindowEnd}.

@@ -44,10 +44,10 @@ class ItemPanesTest {
     @Test
     void aWindowCountsOnlyPanesInsideItAndViewsAllowedInIt() {
         ItemPanes p = new ItemPanes();
-        p.add(0, 3, 7L);
-        p.add(5, 4, 7L);
+        p.add(0, 3, 0L, 7L);
+        p.add(5, 4, 0L, 7L);
         p.add(5, 2, 20, 7L); // partly late: counts only in windows ending at 20 or later
-        p.add(10, 1, 7L);
+        p.add(10, 1, 0L, 7L);
         assertThat(p.sumThenRetain(0, 15, 5)).isEqualTo(3 + 4 + 1);
         assertThat(p.size).isEqualTo(3);
         assertThat(p.sum(5, 20)).isEqualTo(4 + 2 + 1);
