@@ -150,7 +150,7 @@ public final class BenchCli implements Callable<Integer> {
     @Option(
             names = "--warmup-rounds",
             description = "Most warm-up runs per case: a case runs again until the JIT compiled for under "
-                    + "5% of a run's CPU time [default: 5; 3 with --quick].")
+                    + "5%% of a run's CPU time [default: 5; 3 with --quick].")
     Integer warmupRounds;
 
     @Option(
