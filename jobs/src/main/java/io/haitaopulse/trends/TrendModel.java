@@ -179,6 +179,7 @@ final class TrendModel implements Serializable {
         if (!(concentration > 0)) {
             return null;
         }
+        TrendTail.BetaBinomial prior = new TrendTail.BetaBinomial(share * concentration, (1 - share) * concentration);
         ItemTest best = null;
         for (int k = 0; k < observed.length; k++) {
             long x = observed[k];
@@ -188,9 +189,7 @@ final class TrendModel implements Serializable {
             double z = (x - mean) / Math.sqrt(Math.max(variance, 1.0));
             // The ratio test compares with the rest of the category: the item's own spike is in the total.
             double expected = share / (1 - share) * (n - x);
-            double p = x > mean
-                    ? TrendTail.betaBinomialSurvival(x, n, share * concentration, (1 - share) * concentration)
-                    : 1.0;
+            double p = x > mean ? prior.survival(x, n) : 1.0;
             if (best == null || p < best.p()) {
                 best = new ItemTest(x, expected, z, p);
             }

@@ -44,38 +44,83 @@ final class TrendTail {
     private static final double BINOMIAL_LIMIT = 1e12;
 
     /**
+     * {@code log(k!)} for every k below 2^16 (counts of viewers in a span of one category), each
+     * exactly {@code LogGamma.value(k + 1.0)}: a lookup gives the same bits as the call, and the
+     * class loads in a few milliseconds.
+     */
+    private static final double[] LOG_FACTORIALS = new double[1 << 16];
+
+    static {
+        for (int k = 0; k < LOG_FACTORIALS.length; k++) {
+            LOG_FACTORIALS[k] = LogGamma.value(k + 1.0);
+        }
+    }
+
+    /** {@code log(k!)} for {@code k >= 0}, equal to {@code LogGamma.value(k + 1.0)}. */
+    static double logFactorial(long k) {
+        return k < LOG_FACTORIALS.length ? LOG_FACTORIALS[(int) k] : LogGamma.value(k + 1.0);
+    }
+
+    /**
      * {@code P(X >= x)} for X beta-binomial: {@code n} trials whose success probability is
      * Beta({@code alpha}, {@code beta}) distributed, i.e. a binomial whose probability is itself
-     * uncertain. Summed term by term from x upwards (the tail of a count above its mean falls off
-     * at least geometrically); a binomial for a near-certain probability.
+     * uncertain. See {@link BetaBinomial#survival}.
      */
     static double betaBinomialSurvival(long x, long n, double alpha, double beta) {
-        if (x <= 0) {
-            return 1.0;
+        return new BetaBinomial(alpha, beta).survival(x, n);
+    }
+
+    /**
+     * The upper tails of counts against one Beta({@code alpha}, {@code beta}) prior: an item tests
+     * several spans against the same prior, and its {@code log B(alpha, beta)} is computed once,
+     * for the first tail that needs it (the log-gamma functions are most of a test's time).
+     */
+    static final class BetaBinomial {
+        private final double alpha;
+        private final double beta;
+        private double logBetaPrior = Double.NaN;
+
+        BetaBinomial(double alpha, double beta) {
+            this.alpha = alpha;
+            this.beta = beta;
         }
-        if (x > n) {
-            return 0.0;
-        }
-        if (alpha + beta > BINOMIAL_LIMIT) {
-            // P(Bin(n, pi) >= x) = I_pi(x, n - x + 1).
-            return RegularizedBeta.value(alpha / (alpha + beta), x, n - x + 1.0);
-        }
-        double logTerm = LogGamma.value(n + 1.0)
-                - LogGamma.value(x + 1.0)
-                - LogGamma.value(n - x + 1.0)
-                + LogBeta.value(x + alpha, n - x + beta)
-                - LogBeta.value(alpha, beta);
-        double term = Math.exp(logTerm);
-        double sum = 0;
-        for (long k = x; k <= n; k++) {
-            sum += term;
-            if (term <= 1e-17 * sum) {
-                break;
+
+        /**
+         * {@code P(X >= x)} for X beta-binomial with {@code n} trials. Summed term by term from x
+         * upwards (the tail of a count above its mean falls off at least geometrically); a binomial
+         * for a near-certain probability.
+         */
+        double survival(long x, long n) {
+            if (x <= 0) {
+                return 1.0;
             }
-            // pmf(k + 1) / pmf(k)
-            term *= (double) (n - k) / (k + 1) * (k + alpha) / (n - k - 1 + beta);
+            if (x > n) {
+                return 0.0;
+            }
+            if (alpha + beta > BINOMIAL_LIMIT) {
+                // P(Bin(n, pi) >= x) = I_pi(x, n - x + 1).
+                return RegularizedBeta.value(alpha / (alpha + beta), x, n - x + 1.0);
+            }
+            if (Double.isNaN(logBetaPrior)) {
+                logBetaPrior = LogBeta.value(alpha, beta);
+            }
+            double logTerm = logFactorial(n)
+                    - logFactorial(x)
+                    - logFactorial(n - x)
+                    + LogBeta.value(x + alpha, n - x + beta)
+                    - logBetaPrior;
+            double term = Math.exp(logTerm);
+            double sum = 0;
+            for (long k = x; k <= n; k++) {
+                sum += term;
+                if (term <= 1e-17 * sum) {
+                    break;
+                }
+                // pmf(k + 1) / pmf(k)
+                term *= (double) (n - k) / (k + 1) * (k + alpha) / (n - k - 1 + beta);
+            }
+            return Math.min(1.0, sum);
         }
-        return Math.min(1.0, sum);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.haitaopulse.trends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import org.apache.commons.numbers.gamma.LogGamma;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,5 +74,26 @@ class TrendTailTest {
         assertThat(TrendTail.betaBinomialSurvival(8, 8, 0.3e13, 0.7e13)).isCloseTo(6.561e-5, withinPercentage(1e-7));
         assertThat(TrendTail.betaBinomialSurvival(9, 8, 1, 1)).isEqualTo(0.0);
         assertThat(TrendTail.betaBinomialSurvival(0, 8, 1, 1)).isEqualTo(1.0);
+    }
+
+    @Test
+    void logFactorialsAreTheLogGammaFunctionsOwnBits() {
+        // Bit for bit: the lookup must not move any tail, and so no trend decision.
+        for (long k : new long[] {0, 1, 2, 20, 21, 170, 171, 4_095, 65_534, 65_535, 65_536, 1_000_000}) {
+            assertThat(TrendTail.logFactorial(k)).as("log(%d!)", k).isEqualTo(LogGamma.value(k + 1.0));
+        }
+        assertThat(TrendTail.logFactorial(0)).isZero();
+        assertThat(TrendTail.logFactorial(5)).isCloseTo(Math.log(120), withinPercentage(1e-12));
+    }
+
+    @Test
+    void onePriorGivesEveryTailAsAFreshOneWould() {
+        // The prior's log B(alpha, beta) is kept between tails: the order of the calls must not matter.
+        TrendTail.BetaBinomial prior = new TrendTail.BetaBinomial(2.0, 18.0);
+        assertThat(prior.survival(0, 40)).isEqualTo(1.0);
+        assertThat(prior.survival(41, 40)).isZero();
+        assertThat(prior.survival(8, 40)).isEqualTo(TrendTail.betaBinomialSurvival(8, 40, 2.0, 18.0));
+        assertThat(prior.survival(12, 90)).isEqualTo(TrendTail.betaBinomialSurvival(12, 90, 2.0, 18.0));
+        assertThat(prior.survival(8, 40)).isCloseTo(0.13804498454322525, withinPercentage(1e-7));
     }
 }
