@@ -161,7 +161,8 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--profile",
-            description = "Record this case with JFR and write a flame graph (SVG) next to the JSON.")
+            description = "Record this case's timed run with JFR (this process only: for the Kafka cases not the "
+                    + "broker or PostgreSQL) and write a flame graph (SVG) next to the JSON.")
     String profile;
 
     @Option(
@@ -239,7 +240,10 @@ public final class BenchCli implements Callable<Integer> {
         if (rate <= 0) {
             throw new IllegalArgumentException("--rate must be positive");
         }
-        if (profile != null && !all.containsKey(profile)) {
+        if (profile != null
+                && !all.containsKey(profile)
+                && !profile.equals(KAFKA_E2E)
+                && !profile.equals(KAFKA_FRESHNESS)) {
             throw new IllegalArgumentException("--profile: unknown case '" + profile + "'");
         }
         if (warmupRounds() < 1) {
@@ -319,8 +323,10 @@ public final class BenchCli implements Callable<Integer> {
             for (String name : selected) {
                 List<BenchReport.Case> runs = new ArrayList<>();
                 for (int r = 0; r < repeat; r++) {
+                    // The last run of the profiled case is recorded.
+                    Profiler.Target target = name.equals(profile) && r == repeat - 1 ? profileTarget(name) : null;
                     if (name.equals(KAFKA_E2E)) {
-                        runs.add(KafkaE2e.run(runner, data, jobConf, work));
+                        runs.add(KafkaE2e.run(runner, data, jobConf, work, target));
                     } else if (name.equals(KAFKA_FRESHNESS)) {
                         runs.add(KafkaFreshness.run(
                                 runner,
@@ -328,10 +334,10 @@ public final class BenchCli implements Callable<Integer> {
                                 jobConf,
                                 work,
                                 rate,
-                                Duration.ofSeconds(freshnessSeconds != null ? freshnessSeconds : quick ? 20 : 40)));
+                                Duration.ofSeconds(freshnessSeconds != null ? freshnessSeconds : quick ? 20 : 40),
+                                target));
                     } else {
-                        runs.add(
-                                runCase(runner, all.get(name), data, jobConf, name.equals(profile) && r == repeat - 1));
+                        runs.add(runCase(runner, all.get(name), data, jobConf, target));
                     }
                 }
                 runs.sort(java.util.Comparator.comparingDouble(BenchReport.Case::seconds));
@@ -339,7 +345,13 @@ public final class BenchCli implements Callable<Integer> {
                 // may come from different runs).
                 BenchReport.Case result = runs.get(runs.size() / 2)
                         .withCpu(
-                                median(runs, BenchReport.Case::cpuSeconds), median(runs, BenchReport.Case::jitSeconds));
+                                median(runs, BenchReport.Case::cpuSeconds),
+                                median(runs, BenchReport.Case::jitSeconds),
+                                runs.get(0).services() == null
+                                        ? null
+                                        : new BenchStack.ServiceCpu(
+                                                median(runs, BenchReport.Case::brokerCpuSeconds),
+                                                median(runs, BenchReport.Case::postgresCpuSeconds)));
                 report.add(result);
                 System.out.printf(
                         "%-26s %,12d events %8.2f s %,12.0f events/s%n",
@@ -357,23 +369,19 @@ public final class BenchCli implements Callable<Integer> {
         return disagree ? 1 : 0;
     }
 
+    /** Where {@code --profile} writes: next to the JSON, else under bench/target. */
+    private Profiler.Target profileTarget(String name) {
+        return new Profiler.Target(
+                name,
+                out == null ? Path.of("bench", "target") : out.toAbsolutePath().getParent());
+    }
+
     private BenchReport.Case runCase(
-            BenchRunner runner, BenchCase c, BenchData data, Configuration jobConf, boolean profiled) throws Exception {
+            BenchRunner runner, BenchCase c, BenchData data, Configuration jobConf, Profiler.Target profiled)
+            throws Exception {
         StreamExecutionEnvironment env = runner.environment();
         c.build(new Inputs(env, data, jobConf), null);
-        Profiler profiler = profiled ? Profiler.start(c.name()) : null;
-        BenchRunner.Measured m;
-        try {
-            m = runner.run(env, c.name(), data.events(c.inputs()));
-        } finally {
-            if (profiler != null) {
-                Path dir = out == null
-                        ? Path.of("bench", "target")
-                        : out.toAbsolutePath().getParent();
-                Path svg = profiler.stop(dir);
-                System.out.println("flame graph of " + c.name() + ": " + svg);
-            }
-        }
+        BenchRunner.Measured m = Profiler.around(profiled, () -> runner.run(env, c.name(), data.events(c.inputs())));
         return new BenchReport.Case(
                 c.name(),
                 c.description(),
@@ -429,7 +437,9 @@ public final class BenchCli implements Callable<Integer> {
         BenchData small = BenchData.generate(warmupEvents(), items, span, seed + 2000);
         List<String> rounds = new ArrayList<>();
         try {
-            for (String name : selected) {
+            // Each case's warm-up once, in the order the cases run.
+            for (String name : new java.util.LinkedHashSet<>(
+                    selected.stream().map(BenchCli::warmedUpBy).toList())) {
                 BenchCase c = all.get(name);
                 if (c != null) {
                     int r = 0;
@@ -449,6 +459,15 @@ public final class BenchCli implements Callable<Integer> {
         String summary = String.join(", ", rounds);
         System.out.printf("warmed up every case on %,d events (runs: %s)%n", small.totalEvents(), summary);
         return summary;
+    }
+
+    /**
+     * The in-memory case whose untimed runs warm {@code name}'s code up: the case itself, or for
+     * the Kafka cases the trends job they run (its operators; the Kafka connectors stay cold, as
+     * they would for a job just started).
+     */
+    static String warmedUpBy(String name) {
+        return name.equals(KAFKA_E2E) || name.equals(KAFKA_FRESHNESS) ? PulseCases.TRENDS : name;
     }
 
     /** The hot-items cases whose rows must equal hot_items_pulse's: both Flink SQL cases and the classic approach. */

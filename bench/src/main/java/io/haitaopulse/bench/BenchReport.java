@@ -41,7 +41,37 @@ final class BenchReport {
             long peakHeapBytes,
             long peakStateBytes,
             Double latencyP50Ms,
-            Double latencyP99Ms) {
+            Double latencyP99Ms,
+            BenchStack.ServiceCpu services) {
+
+        /** A case without services beside the job (the in-memory cases). */
+        Case(
+                String name,
+                String description,
+                long events,
+                double seconds,
+                Double cpuSeconds,
+                Double jitSeconds,
+                long rows,
+                long peakHeapBytes,
+                long peakStateBytes,
+                Double latencyP50Ms,
+                Double latencyP99Ms) {
+            this(
+                    name,
+                    description,
+                    events,
+                    seconds,
+                    cpuSeconds,
+                    jitSeconds,
+                    rows,
+                    peakHeapBytes,
+                    peakStateBytes,
+                    latencyP50Ms,
+                    latencyP99Ms,
+                    null);
+        }
+
         double eventsPerSecond() {
             return seconds <= 0 ? 0 : events / seconds;
         }
@@ -51,8 +81,11 @@ final class BenchReport {
             return cpuSeconds == null || events <= 0 ? null : cpuSeconds * 1e6 / events;
         }
 
-        /** This case with {@code cpu} as its CPU time and {@code jit} as its JIT compilation time. */
-        Case withCpu(Double cpu, Double jit) {
+        /**
+         * This case with {@code cpu} as its CPU time, {@code jit} as its JIT compilation time and
+         * {@code services} as the CPU time of the services beside it.
+         */
+        Case withCpu(Double cpu, Double jit, BenchStack.ServiceCpu services) {
             return new Case(
                     name,
                     description,
@@ -64,7 +97,18 @@ final class BenchReport {
                     peakHeapBytes,
                     peakStateBytes,
                     latencyP50Ms,
-                    latencyP99Ms);
+                    latencyP99Ms,
+                    services);
+        }
+
+        /** The broker's CPU seconds while the case ran, or null when not measured. */
+        Double brokerCpuSeconds() {
+            return services == null ? null : services.broker();
+        }
+
+        /** PostgreSQL's CPU seconds while the case ran, or null when not measured. */
+        Double postgresCpuSeconds() {
+            return services == null ? null : services.postgres();
         }
     }
 
@@ -147,6 +191,8 @@ final class BenchReport {
             putNullable(o, "cpu_seconds", c.cpuSeconds == null ? null : round(c.cpuSeconds, 3));
             putNullable(o, "cpu_us_per_event", c.cpuMicrosPerEvent() == null ? null : round(c.cpuMicrosPerEvent(), 3));
             putNullable(o, "jit_seconds", c.jitSeconds == null ? null : round(c.jitSeconds, 3));
+            putNullable(o, "broker_cpu_seconds", c.brokerCpuSeconds());
+            putNullable(o, "postgres_cpu_seconds", c.postgresCpuSeconds());
             putRatio(o, "ratio_to_source_ceiling", ratioToCeiling(c));
             putRatio(o, "ratio_to_flink_sql", ratioToFlinkSql(c));
             o.put("rows", c.rows);
@@ -206,7 +252,33 @@ final class BenchReport {
                     c.peakStateBytes < 0 ? "-" : String.format("%.1f", c.peakStateBytes / 1048576.0),
                     c.latencyP99Ms == null ? "-" : String.format("%.0f", c.latencyP99Ms));
         }
+        for (Case c : cases) {
+            if (c.services != null) {
+                out.println(serviceLine(c));
+            }
+        }
         notes.forEach((k, v) -> out.println(k + ": " + v));
+    }
+
+    /**
+     * Where a Kafka case's CPU time went: this JVM (the job; for {@code kafka_freshness} the
+     * producer too), the broker and PostgreSQL, against the core-seconds the machine had.
+     */
+    String serviceLine(Case c) {
+        return String.format(
+                Locale.ROOT,
+                "%s CPU: this JVM %s, Kafka broker %s, PostgreSQL %s, of %.1f core-seconds (%.2f s × %d cores)",
+                c.name,
+                seconds(c.cpuSeconds),
+                seconds(c.brokerCpuSeconds()),
+                seconds(c.postgresCpuSeconds()),
+                c.seconds * cores,
+                c.seconds,
+                cores);
+    }
+
+    private static String seconds(Double s) {
+        return s == null ? "not measured" : String.format(Locale.ROOT, "%.1f s", s);
     }
 
     /** The line above the table that says what "×SQL" divides by. */

@@ -7,9 +7,11 @@ import io.haitaopulse.privacy.PseudonymKey;
 import io.haitaopulse.stack.LocalKafka;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.configuration.Configuration;
 
@@ -22,11 +24,48 @@ final class BenchStack implements AutoCloseable {
     final LocalPostgres pg;
     final LocalKafka kafka;
     final int partitions;
+    private final Path dir;
 
-    private BenchStack(LocalPostgres pg, LocalKafka kafka, int partitions) {
+    private BenchStack(LocalPostgres pg, LocalKafka kafka, int partitions, Path dir) {
         this.pg = pg;
         this.kafka = kafka;
         this.partitions = partitions;
+        this.dir = dir;
+    }
+
+    /** CPU seconds of the broker and of PostgreSQL so far; either null where it cannot be read. */
+    ServiceCpu cpu() {
+        return new ServiceCpu(
+                ProcessCpu.treeSeconds(kafka.pid()),
+                postgresPid().map(ProcessCpu::treeSeconds).orElse(null));
+    }
+
+    /** The postmaster's pid: the first line of its {@code postmaster.pid}. */
+    private Optional<Long> postgresPid() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("postgres/data/postmaster.pid"));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).strip()));
+        } catch (IOException | NumberFormatException e) {
+            // Not running (or not yet): its time is reported as not measured.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * CPU seconds of the services beside the job: the Kafka broker and PostgreSQL (null: not
+     * measured).
+     */
+    record ServiceCpu(Double broker, Double postgres) {
+        /** The time spent between {@code before} and this reading. */
+        ServiceCpu since(ServiceCpu before) {
+            return new ServiceCpu(minus(broker, before.broker), minus(postgres, before.postgres));
+        }
+
+        private static Double minus(Double after, Double before) {
+            return after == null || before == null ? null : after - before;
+        }
     }
 
     /** Starts both under {@code dir} (emptied first). */
@@ -38,7 +77,7 @@ final class BenchStack implements AutoCloseable {
         try {
             LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, Duration.ofSeconds(90));
             LiveSetup.createTopics(kafka.bootstrapServers(), partitions, List.of());
-            return new BenchStack(pg, kafka, partitions);
+            return new BenchStack(pg, kafka, partitions, dir);
         } catch (IOException | InterruptedException | RuntimeException e) {
             pg.close();
             throw e;

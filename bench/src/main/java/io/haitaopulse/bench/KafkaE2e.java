@@ -29,7 +29,10 @@ final class KafkaE2e {
 
     private KafkaE2e() {}
 
-    static BenchReport.Case run(BenchRunner runner, BenchData data, Configuration jobConf, Path work) throws Exception {
+    /** One run; {@code profiled} (may be null) records the timed part with JFR. */
+    static BenchReport.Case run(
+            BenchRunner runner, BenchData data, Configuration jobConf, Path work, Profiler.Target profiled)
+            throws Exception {
         try (BenchStack stack = BenchStack.start(work.toAbsolutePath().resolve("kafka_e2e"), runner.parallelism())) {
             int partitions = stack.partitions;
             produce(stack.kafka.bootstrapServers(), data, partitions);
@@ -38,7 +41,9 @@ final class KafkaE2e {
             Configuration live = Live.configure(conf);
             StreamExecutionEnvironment env = runner.environment(live);
             Live.build(env, "trends", live);
-            BenchRunner.Measured m = runner.run(env, "kafka_e2e", data.totalEvents());
+            BenchStack.ServiceCpu before = stack.cpu();
+            BenchRunner.Measured m = Profiler.around(profiled, () -> runner.run(env, "kafka_e2e", data.totalEvents()));
+            BenchStack.ServiceCpu services = stack.cpu().since(before);
             long rows = count(stack.pg.jdbcUrl(), "hot_items");
             if (rows == 0) {
                 throw new IllegalStateException("kafka_e2e wrote no hot_items rows to PostgreSQL");
@@ -55,7 +60,8 @@ final class KafkaE2e {
                     m.peakHeapBytes(),
                     m.peakStateBytes(),
                     null,
-                    null);
+                    null,
+                    services);
         }
     }
 

@@ -52,7 +52,13 @@ final class KafkaFreshness {
     private KafkaFreshness() {}
 
     static BenchReport.Case run(
-            BenchRunner runner, BenchData data, Configuration jobConf, Path work, double rate, Duration duration)
+            BenchRunner runner,
+            BenchData data,
+            Configuration jobConf,
+            Path work,
+            double rate,
+            Duration duration,
+            Profiler.Target profiled)
             throws Exception {
         try (BenchStack stack = BenchStack.start(work.toAbsolutePath().resolve(NAME), runner.parallelism())) {
             int partitions = stack.partitions;
@@ -74,9 +80,15 @@ final class KafkaFreshness {
                 poller.setDaemon(true);
                 poller.start();
                 long wallStart = System.currentTimeMillis();
+                BenchStack.ServiceCpu servicesBefore = stack.cpu();
+                long cpuBefore = BenchRunner.processCpuNanos();
                 long t0 = System.nanoTime();
-                long sent = produce(stack.kafka.bootstrapServers(), data, partitions, rate, duration);
+                long sent = Profiler.around(
+                        profiled, () -> produce(stack.kafka.bootstrapServers(), data, partitions, rate, duration));
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                // While the stream lasts: this JVM (job and producer), the broker and PostgreSQL.
+                double cpuSeconds = (BenchRunner.processCpuNanos() - cpuBefore) / 1e9;
+                BenchStack.ServiceCpu services = stack.cpu().since(servicesBefore);
                 long wallEnd = System.currentTimeMillis();
                 // Windows ending from 10 s (a quarter of short runs) into the stream — the job is long-running
                 // in production; its first seconds are JIT and connection set-up — to the last the stream closes.
@@ -114,13 +126,14 @@ final class KafkaFreshness {
                                 rate, latencies.size()),
                         sent,
                         seconds,
-                        null,
+                        cpuSeconds,
                         null,
                         latencies.size(),
                         -1,
                         -1,
                         p50,
-                        p99);
+                        p99,
+                        services);
             } finally {
                 runner.cancel(job);
             }

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jdk.jfr.Configuration;
+import java.util.concurrent.Callable;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -33,9 +33,31 @@ final class Profiler {
         this.recording = recording;
     }
 
+    /** Where to write the recording of one run of a case: {@code dir/name.jfr} and its flame graph. */
+    record Target(String name, Path dir) {}
+
+    /**
+     * Runs {@code body}, recorded into {@code target} unless it is null, and prints where the
+     * flame graph went: only the timed part of a case, not its set-up.
+     */
+    static <T> T around(Target target, Callable<T> body) throws Exception {
+        if (target == null) {
+            return body.call();
+        }
+        Profiler profiler = start(target.name());
+        try {
+            return body.call();
+        } finally {
+            Path svg = profiler.stop(target.dir());
+            System.out.println("flame graph of " + target.name() + ": " + svg);
+        }
+    }
+
     /** Starts recording execution samples every 10 ms. */
     static Profiler start(String name) throws IOException, ParseException {
-        Recording r = new Recording(Configuration.getConfiguration("default"));
+        // Execution samples only: the "default" settings also instrument the JDK's I/O and
+        // socket classes for their events, and the timed run then spent most of its time in the JIT.
+        Recording r = new Recording();
         r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         r.start();
         return new Profiler(name, r);

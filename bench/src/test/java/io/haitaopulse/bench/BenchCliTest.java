@@ -60,6 +60,14 @@ class BenchCliTest {
     }
 
     @Test
+    void kafkaCasesWarmUpOnTheTrendsJobInMemory() {
+        assertThat(BenchCli.warmedUpBy("kafka_e2e")).isEqualTo("trends_pulse");
+        assertThat(BenchCli.warmedUpBy("kafka_freshness")).isEqualTo("trends_pulse");
+        assertThat(BenchCli.warmedUpBy("hot_items_pulse")).isEqualTo("hot_items_pulse");
+        assertThat(BenchCli.catalogue()).containsKey(BenchCli.warmedUpBy("kafka_e2e"));
+    }
+
+    @Test
     void warmUpRoundsBelowOneAreABadArgument() {
         Run run = Run.of("--warmup-rounds", "0");
         assertThat(run.code()).isEqualTo(2);

@@ -134,7 +134,8 @@ class BenchReportTest {
         BenchReport.Case a = runs.get(0)
                 .withCpu(
                         BenchCli.median(runs, BenchReport.Case::cpuSeconds),
-                        BenchCli.median(runs, BenchReport.Case::jitSeconds));
+                        BenchCli.median(runs, BenchReport.Case::jitSeconds),
+                        null);
         BenchReport r = report(a, withCpu("b", 1.0, null));
         assertThat(caseJson(r, "a").get("cpu_seconds").asDouble()).isEqualTo(2.0);
         assertThat(caseJson(r, "a").get("cpu_us_per_event").asDouble()).isEqualTo(2.0);
@@ -144,5 +145,40 @@ class BenchReportTest {
         assertThat(BenchCli.median(
                         List.of(withCpu("c", 1.0, 1.0), withCpu("c", 1.0, null)), BenchReport.Case::cpuSeconds))
                 .isNull();
+    }
+
+    @Test
+    void kafkaCasesSayWhatTheBrokerAndPostgresCost() {
+        BenchReport.Case kafka =
+                withCpu("kafka_e2e", 30.0, 42.0).withCpu(42.0, 4.2, new BenchStack.ServiceCpu(12.5, 1.25));
+        BenchReport.Case partly =
+                withCpu("kafka_freshness", 20.0, 30.0).withCpu(30.0, null, new BenchStack.ServiceCpu(8.0, null));
+        BenchReport r = report(withCpu("hot_items_pulse", 2.0, 3.0), kafka, partly);
+        assertThat(caseJson(r, "kafka_e2e").get("broker_cpu_seconds").asDouble())
+                .isEqualTo(12.5);
+        // Rounded to a tenth, as every CPU time in the JSON.
+        assertThat(caseJson(r, "kafka_e2e").get("postgres_cpu_seconds").asDouble())
+                .isEqualTo(1.3);
+        assertThat(caseJson(r, "kafka_freshness").get("postgres_cpu_seconds").isNull())
+                .isTrue();
+        assertThat(caseJson(r, "hot_items_pulse").get("broker_cpu_seconds").isNull())
+                .isTrue();
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        r.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(" CPU: ")))
+                .containsExactly(
+                        "kafka_e2e CPU: this JVM 42.0 s, Kafka broker 12.5 s, PostgreSQL 1.3 s, "
+                                + "of 60.0 core-seconds (30.00 s × 2 cores)",
+                        "kafka_freshness CPU: this JVM 30.0 s, Kafka broker 8.0 s, PostgreSQL not measured, "
+                                + "of 40.0 core-seconds (20.00 s × 2 cores)");
+    }
+
+    @Test
+    void serviceTimeIsTheDifferenceOfTwoReadings() {
+        BenchStack.ServiceCpu spent = new BenchStack.ServiceCpu(20.0, 3.5).since(new BenchStack.ServiceCpu(5.0, 0.5));
+        assertThat(spent).isEqualTo(new BenchStack.ServiceCpu(15.0, 3.0));
+        assertThat(new BenchStack.ServiceCpu(20.0, 3.5).since(new BenchStack.ServiceCpu(null, 0.5)))
+                .isEqualTo(new BenchStack.ServiceCpu(null, 3.0));
     }
 }
