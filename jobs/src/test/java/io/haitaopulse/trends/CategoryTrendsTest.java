@@ -350,6 +350,57 @@ class CategoryTrendsTest {
     }
 
     /** An opened harness of {@link CategoryTrends} with the options of {@code c}. */
+    /**
+     * An input that runs ahead of the watermark (a backlog) delivers an item's panes long before
+     * their windows; the windows before them skip that item. Item 3 has a view in pane 0 and four
+     * in pane 15: delivered at once, the window ending at 15 sees only its future pane 15;
+     * delivered just in time, the item is idle then. Every row is the same either way, and the
+     * item's row at 20 shows its baseline folded through the skipped window.
+     */
+    @Test
+    void panesFarAheadOfTheWatermarkGiveTheSameRowsAsPanesJustInTime() throws Exception {
+        var early = harness(conf(5));
+        early.processElement(views(1, 0, 2, "a", "b"), 0);
+        early.processElement(views(3, 0, 1, "y"), 0);
+        early.processElement(views(1, 5, 2, "a", "c"), 0);
+        early.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
+        early.processElement(views(3, 15, 4, "p", "q", "r", "s"), 0);
+        early.processWatermark(Long.MAX_VALUE);
+
+        var inTime = harness(conf(5));
+        inTime.processElement(views(1, 0, 2, "a", "b"), 0);
+        inTime.processElement(views(3, 0, 1, "y"), 0);
+        inTime.processElement(views(1, 5, 2, "a", "c"), 0);
+        inTime.processElement(views(1, 10, 8, "a", "b", "c", "d", "e", "f", "g", "h"), 0);
+        // Windows up to the one ending at 15 are final (no allowed lateness): evaluated without pane 15.
+        inTime.processWatermark(14);
+        inTime.processElement(views(3, 15, 4, "p", "q", "r", "s"), 0);
+        inTime.processWatermark(Long.MAX_VALUE);
+
+        List<String> rows =
+                early.extractOutputValues().stream().map(Object::toString).toList();
+        assertThat(rows)
+                .isEqualTo(inTime.extractOutputValues().stream()
+                        .map(Object::toString)
+                        .toList());
+        assertThat(sideRows(early)).isEqualTo(sideRows(inTime));
+        // Item 3 at 20: pane 15's four views against a level folded over panes 0, 5 and 10
+        // (1, 0, 0: the plain mean 1, then halved twice, 0.25), times the window's two panes.
+        DemandTrend item3 = early.extractOutputValues().stream()
+                .filter(r -> r.getItemId() == 3L && r.getWindowEnd().toEpochMilli() == 20L)
+                .findFirst()
+                .orElseThrow();
+        assertThat(item3.getViews()).isEqualTo(4L);
+        assertThat(item3.getBaseline()).isEqualTo(0.5);
+    }
+
+    private static List<String> sideRows(
+            KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> h) {
+        return h.getSideOutput(CategoryTrends.CATEGORY_TRENDS).stream()
+                .map(r -> r.getValue().toString())
+                .toList();
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> harness(Configuration c)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
