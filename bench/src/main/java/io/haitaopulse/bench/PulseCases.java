@@ -105,13 +105,10 @@ public final class PulseCases {
         };
     }
 
-    /** Name of {@link #trends}. */
-    static final String TRENDS = "trends_pulse";
-
     /** The whole trends job: hot items and demand trends. */
     public static BenchCase trends() {
         return job(
-                TRENDS,
+                "trends_pulse",
                 "Pulse trends job: hot items + demand trends (clicks and orders)",
                 List.of(Topics.CLICKS, Topics.ORDERS),
                 conf -> new TrendsPipeline(TrendSettings.from(conf)),
