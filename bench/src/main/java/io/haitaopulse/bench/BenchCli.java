@@ -393,6 +393,7 @@ public final class BenchCli implements Callable<Integer> {
                 m.peakHeapBytes(),
                 m.peakStateBytes(),
                 null,
+                null,
                 null);
     }
 

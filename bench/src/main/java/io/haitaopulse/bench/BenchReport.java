@@ -29,7 +29,10 @@ final class BenchReport {
     /** The Flink SQL cases: as documented and tuned; "× Flink SQL" uses the faster of those that ran. */
     static final List<String> SQL_CASES = List.of(FlinkSqlHotItems.NAME, FlinkSqlHotItems.TUNED_NAME);
 
-    /** One case's numbers. */
+    /**
+     * One case's numbers; {@code services} is the CPU time of the broker and PostgreSQL beside a
+     * Kafka case, null for the in-memory cases.
+     */
     record Case(
             String name,
             String description,
@@ -43,34 +46,6 @@ final class BenchReport {
             Double latencyP50Ms,
             Double latencyP99Ms,
             BenchStack.ServiceCpu services) {
-
-        /** A case without services beside the job (the in-memory cases). */
-        Case(
-                String name,
-                String description,
-                long events,
-                double seconds,
-                Double cpuSeconds,
-                Double jitSeconds,
-                long rows,
-                long peakHeapBytes,
-                long peakStateBytes,
-                Double latencyP50Ms,
-                Double latencyP99Ms) {
-            this(
-                    name,
-                    description,
-                    events,
-                    seconds,
-                    cpuSeconds,
-                    jitSeconds,
-                    rows,
-                    peakHeapBytes,
-                    peakStateBytes,
-                    latencyP50Ms,
-                    latencyP99Ms,
-                    null);
-        }
 
         double eventsPerSecond() {
             return seconds <= 0 ? 0 : events / seconds;

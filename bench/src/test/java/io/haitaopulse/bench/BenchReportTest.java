@@ -19,7 +19,7 @@ class BenchReportTest {
     private static final long EVENTS = 1_000_000;
 
     private static BenchReport.Case run(String name, double seconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null);
+        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null, null);
     }
 
     private static BenchReport report(BenchReport.Case... cases) {
@@ -121,6 +121,7 @@ class BenchReportTest {
                 10,
                 0,
                 -1,
+                null,
                 null,
                 null);
     }
