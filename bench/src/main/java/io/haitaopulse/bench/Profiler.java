@@ -5,7 +5,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +53,8 @@ final class Profiler {
     }
 
     /** Starts recording execution samples every 10 ms. */
-    static Profiler start(String name) throws IOException, ParseException {
-        // Execution samples only: the "default" settings also instrument the JDK's I/O and
-        // socket classes for their events, and the timed run then spent most of its time in the JIT.
+    static Profiler start(String name) {
+        // Execution samples only: they are all the flame graph reads.
         Recording r = new Recording();
         r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         r.start();
