@@ -58,7 +58,15 @@ public final class AvroWire {
      * @param <T> the generated record class
      */
     public static <T extends SpecificRecordBase> Decoder<T> decoder(Class<T> type) {
-        return new Decoder<>(type);
+        return new Decoder<>(type, true);
+    }
+
+    /**
+     * A decoder for {@code type} that always takes Avro's path, never the {@link FlatRecordReader}:
+     * what the fast path is checked against.
+     */
+    static <T extends SpecificRecordBase> Decoder<T> avroDecoder(Class<T> type) {
+        return new Decoder<>(type, false);
     }
 
     /**
@@ -71,19 +79,27 @@ public final class AvroWire {
      * per JVM, so the decoder first walks the record against its writer schema without allocating
      * and refuses it when any length or count runs past the record's end. What the real decode
      * then allocates is bounded by the record's size.
+     *
+     * <p>Records of a flat type (clicks, exposures) written with the job's own schema are first
+     * offered to a {@link FlatRecordReader}, which decodes them in one pass to the same record;
+     * whatever it declines takes the path above.
      */
     public static final class Decoder<T extends SpecificRecordBase> {
         /** Single-object encoding: marker {@code C3 01}, then the 8-byte fingerprint. */
         private static final int HEADER_BYTES = 10;
 
         private final BinaryMessageDecoder<T> decoder;
+        /** The one-pass path for the current schema; null for types it does not handle. */
+        private final FlatRecordReader<T> flat;
+
         private final String typeName;
         /** The writer schemas the decoder knows, by CRC-64-AVRO fingerprint. */
         private final Map<Long, org.apache.avro.Schema> writers = new HashMap<>();
 
         private BinaryDecoder walker;
 
-        private Decoder(Class<T> type) {
+        private Decoder(Class<T> type, boolean flatPath) {
+            this.flat = flatPath ? FlatRecordReader.of(type) : null;
             SpecificData model = SpecificData.getForClass(type);
             org.apache.avro.Schema schema = model.getSchema(type);
             this.decoder = new BinaryMessageDecoder<>(model, schema);
@@ -106,6 +122,12 @@ public final class AvroWire {
         public T decode(byte[] bytes) throws InvalidWireException {
             if (bytes == null || bytes.length == 0) {
                 throw new InvalidWireException("empty record: expected an Avro single-object encoded " + typeName);
+            }
+            if (flat != null) {
+                T record = flat.read(bytes);
+                if (record != null) {
+                    return record;
+                }
             }
             checkLengths(bytes);
             try {
