@@ -161,8 +161,9 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--profile",
-            description = "Record this case's timed run with JFR (this process only: for the Kafka cases not the "
-                    + "broker or PostgreSQL) and write a flame graph (SVG) next to the JSON.")
+            description = "Sample this case's last timed run with async-profiler (JFR where its library does not "
+                    + "load; this process only: for the Kafka cases not the broker or PostgreSQL) and write "
+                    + "its stacks and a flame graph (SVG) next to the JSON.")
     String profile;
 
     @Option(
