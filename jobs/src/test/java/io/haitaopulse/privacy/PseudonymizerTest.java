@@ -62,6 +62,36 @@ class PseudonymizerTest {
     }
 
     @Test
+    void cachedAndUncachedIdsGetTheHmacsPseudonymWhileTheCacheGrows() throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                java.util.Base64.getDecoder().decode(RFC_KEY), "HmacSHA256"));
+        java.util.Random random = new java.util.Random(11);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            ids.add(
+                    switch (random.nextInt(6)) {
+                        // Repeats: most lookups hit once the id was seen.
+                        case 0, 1 -> "u" + random.nextInt(3_000);
+                        // Every id new: the cache grows from 4,096 slots to 65,536.
+                        case 2 -> "user-" + i;
+                        // Latin-1 beyond ASCII is cached; other characters and long ids are hashed each time.
+                        case 3 -> "é" + random.nextInt(500);
+                        case 4 -> "用户" + random.nextInt(500);
+                        default -> "x".repeat(38 + random.nextInt(5)) + random.nextInt(3);
+                    });
+        }
+        Pseudonymizer p = rfc();
+        for (String id : ids) {
+            byte[] h = mac.doFinal(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String expected =
+                    java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
+            assertThat(p.pseudonym(id)).as(id).isEqualTo(expected);
+        }
+        assertThat(p.pseudonym("")).isEqualTo(rfc().pseudonym(""));
+    }
+
+    @Test
     void everyIdentifierOfEveryEventIsReplaced() {
         Pseudonymizer p = rfc();
         Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
