@@ -95,7 +95,11 @@ final class KafkaFreshness {
                 long slide = SLIDE.toMillis();
                 long firstEnd = (wallStart + Math.min(10_000, (wallEnd - wallStart) / 4)) / slide * slide + slide;
                 long lastEnd = (wallEnd - MAX_DELAY.toMillis() - 1000) / slide * slide;
-                long deadline = System.nanoTime() + 20_000_000_000L;
+                // A job behind the stream drains its backlog after the stream ends: one that ingested
+                // at half the rate asked needs about as long again. Waiting twice the stream's length
+                // (at least 20 s) tells a job that falls behind from windows that never appear.
+                long waitNanos = Math.max(20_000_000_000L, 2 * (System.nanoTime() - t0));
+                long deadline = System.nanoTime() + waitNanos;
                 while (System.nanoTime() < deadline && !visible.containsKey(lastEnd)) {
                     LockSupport.parkNanos(20_000_000L);
                 }
@@ -112,8 +116,9 @@ final class KafkaFreshness {
                     }
                 }
                 if (latencies.isEmpty() || missing > 0) {
-                    throw new IllegalStateException(
-                            NAME + ": " + latencies.size() + " windows visible in PostgreSQL, " + missing + " missing");
+                    throw new IllegalStateException(String.format(
+                            "%s: %d windows visible in PostgreSQL, %d not within %.0f s after the stream ended",
+                            NAME, latencies.size(), missing, waitNanos / 1e9));
                 }
                 latencies.sort(Double::compare);
                 double p50 = latencies.get((int) Math.floor(0.50 * (latencies.size() - 1)));

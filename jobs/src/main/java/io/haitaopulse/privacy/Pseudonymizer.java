@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the shop's own token table, and {@code referral_credits} exists to pay that sharer.
  *
  * <p>Not thread-safe (one {@link Mac} and cache per instance); each parallel subtask gets its own
- * copy by deserialisation. The cache is 4 MiB per instance.
+ * copy by deserialisation. The cache takes 256 KiB to 4 MiB per instance.
  */
 public final class Pseudonymizer implements Serializable {
 
