@@ -3,7 +3,6 @@ package io.haitaopulse.live;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,25 @@ public final class AvroWire {
      */
     private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecordBase>> ENCODERS = new ConcurrentHashMap<>();
 
+    /** Single-object encoding: marker {@code C3 01}, then the 8-byte fingerprint. */
+    static final int HEADER_BYTES = 10;
+
     private AvroWire() {}
+
+    /** Whether {@code bytes} starts with a single-object encoding header (the marker, room for a fingerprint). */
+    static boolean hasHeader(byte[] bytes) {
+        return bytes.length >= HEADER_BYTES && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01;
+    }
+
+    /** The writer schema's CRC-64-AVRO fingerprint in a record that {@link #hasHeader}. */
+    static long fingerprint(byte[] bytes) {
+        // Little-endian, read byte by byte: this runs once per record on the source's hot path.
+        long v = 0;
+        for (int k = 9; k >= 2; k--) {
+            v = v << 8 | (bytes[k] & 0xFF);
+        }
+        return v;
+    }
 
     /** The single-object encoding of {@code record}. */
     public static byte[] encode(SpecificRecordBase record) {
@@ -85,9 +102,6 @@ public final class AvroWire {
      * whatever it declines takes the path above.
      */
     public static final class Decoder<T extends SpecificRecordBase> {
-        /** Single-object encoding: marker {@code C3 01}, then the 8-byte fingerprint. */
-        private static final int HEADER_BYTES = 10;
-
         private final BinaryMessageDecoder<T> decoder;
         /** The one-pass path for the current schema; null for types it does not handle. */
         private final FlatRecordReader<T> flat;
@@ -151,11 +165,10 @@ public final class AvroWire {
          * bad header or an unknown schema are left to the decoder, which says so.
          */
         private void checkLengths(byte[] bytes) throws InvalidWireException {
-            if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            if (!hasHeader(bytes)) {
                 return;
             }
-            org.apache.avro.Schema writer = writers.get(
-                    ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+            org.apache.avro.Schema writer = writers.get(fingerprint(bytes));
             if (writer == null) {
                 return;
             }

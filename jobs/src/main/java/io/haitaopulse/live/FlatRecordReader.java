@@ -37,9 +37,6 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 final class FlatRecordReader<T extends SpecificRecordBase> {
 
-    /** Single-object encoding: marker {@code C3 01}, then the 8-byte fingerprint. */
-    private static final int HEADER_BYTES = 10;
-
     private static final int STRING = 0;
     private static final int INT = 1;
     private static final int LONG = 2;
@@ -135,14 +132,11 @@ final class FlatRecordReader<T extends SpecificRecordBase> {
 
     /** The record in {@code bytes}, or null when it must take Avro's path (see the class comment). */
     T read(byte[] bytes) {
-        if (bytes.length < HEADER_BYTES
-                || bytes[0] != (byte) 0xC3
-                || bytes[1] != (byte) 0x01
-                || littleEndianLong(bytes, 2) != fingerprint) {
+        if (!AvroWire.hasHeader(bytes) || AvroWire.fingerprint(bytes) != fingerprint) {
             return null;
         }
         Object[] values = new Object[fields.length];
-        int pos = HEADER_BYTES;
+        int pos = AvroWire.HEADER_BYTES;
         int end = bytes.length;
         for (int i = 0; i < fields.length; i++) {
             Field f = fields[i];
@@ -250,13 +244,5 @@ final class FlatRecordReader<T extends SpecificRecordBase> {
         } catch (SystemLimitException e) {
             return false;
         }
-    }
-
-    private static long littleEndianLong(byte[] b, int at) {
-        long v = 0;
-        for (int k = 7; k >= 0; k--) {
-            v = v << 8 | (b[at + k] & 0xFF);
-        }
-        return v;
     }
 }
