@@ -1,0 +1,235 @@
+package io.haitaopulse.uplift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.haitaopulse.schema.Channel;
+import io.haitaopulse.schema.Click;
+import io.haitaopulse.schema.ClickAction;
+import io.haitaopulse.schema.Order;
+import io.haitaopulse.schema.OrderLine;
+import io.haitaopulse.schema.OrderStatus;
+import io.haitaopulse.schema.internal.Ingested;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channel attribution is a function of each user's events in event-time order, whatever their
+ * arrival order and however the watermark moves: the operator's credits equal those of a direct
+ * reading of every user's sorted events (written here without the operator's code).
+ */
+class ChannelAttributorOrderTest {
+
+    private static final long SESSION_GAP = 30;
+    private static final long LOOKBACK = 200;
+    /** Longer than the input: no user is forgotten here (the TTL has tests of its own). */
+    private static final long TTL = 1_000_000;
+
+    private static final Channel[] CHANNELS = Channel.values();
+
+    private record Event(
+            String user,
+            long ts,
+            boolean order,
+            Channel channel,
+            String campaign,
+            String token,
+            long cents,
+            int arrival) {
+
+        Ingested ingested() {
+            if (order) {
+                return new Ingested(
+                        new Order(
+                                "o" + arrival + user,
+                                user,
+                                OrderStatus.PAID,
+                                Instant.ofEpochMilli(ts),
+                                List.of(new OrderLine(1L, 2L, 1, cents, 0L)),
+                                null,
+                                null),
+                        Long.MIN_VALUE);
+            }
+            return new Ingested(
+                    Click.newBuilder()
+                            .setEventId("e" + arrival + user)
+                            .setUserId(user)
+                            .setItemId(1L)
+                            .setCategoryId(2L)
+                            .setAction(ClickAction.VIEW)
+                            .setTs(Instant.ofEpochMilli(ts))
+                            .setChannel(channel)
+                            .setCampaignId(campaign)
+                            .setReferrerToken(token)
+                            .build(),
+                    Long.MIN_VALUE);
+        }
+    }
+
+    private static String credit(
+            String user,
+            boolean order,
+            String channel,
+            String campaign,
+            String token,
+            long cents,
+            boolean newUser,
+            long ts) {
+        return user + (order ? " order " : " session ") + channel + "/" + campaign + "/" + token + " " + cents
+                + (newUser ? " new" : "") + " @" + ts;
+    }
+
+    private static String credit(AttributionCredit c) {
+        return credit(c.userId, c.order, c.channel, c.campaignId, c.referrerToken, c.gmvCents, c.newUser, c.ts);
+    }
+
+    /** The credits of every user, read straight from their events sorted by time (clicks first within a millisecond). */
+    private static List<String> expected(List<Event> events) {
+        Map<String, List<Event>> byUser = new HashMap<>();
+        for (Event e : events) {
+            byUser.computeIfAbsent(e.user(), u -> new ArrayList<>()).add(e);
+        }
+        List<String> credits = new ArrayList<>();
+        for (List<Event> mine : byUser.values()) {
+            mine.sort(Comparator.comparingLong(Event::ts)
+                    .thenComparing(Event::order)
+                    .thenComparingInt(Event::arrival));
+            Long lastClick = null;
+            boolean ordered = false;
+            List<Event> touches = new ArrayList<>();
+            for (Event e : mine) {
+                if (!e.order()) {
+                    Channel ch = e.channel() == null ? Channel.DIRECT : e.channel();
+                    String campaign = e.campaign() == null ? "" : e.campaign();
+                    if (lastClick == null || e.ts() - lastClick > SESSION_GAP) {
+                        credits.add(credit(e.user(), false, ch.name(), campaign, null, 0, false, e.ts()));
+                    }
+                    lastClick = e.ts();
+                    if (ch != Channel.DIRECT) {
+                        touches.add(e);
+                    }
+                } else {
+                    Event touch = null;
+                    for (Event t : touches) {
+                        if (t.ts() >= e.ts() - LOOKBACK && t.ts() <= e.ts()) {
+                            touch = t; // the last one in time order wins
+                        }
+                    }
+                    boolean isNew = !ordered;
+                    ordered = true;
+                    credits.add(
+                            touch == null
+                                    ? credit(e.user(), true, "DIRECT", "", null, e.cents(), isNew, e.ts())
+                                    : credit(
+                                            e.user(),
+                                            true,
+                                            touch.channel().name(),
+                                            touch.campaign() == null ? "" : touch.campaign(),
+                                            touch.token(),
+                                            e.cents(),
+                                            isNew,
+                                            e.ts()));
+                }
+            }
+        }
+        Collections.sort(credits);
+        return credits;
+    }
+
+    @Test
+    void creditsAreThoseOfEachUsersEventsInTimeOrderWhateverTheArrivalOrder() throws Exception {
+        for (int seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                String user = "u" + r.nextInt(12);
+                // Few distinct milliseconds: many events share one, clicks and orders alike.
+                long ts = 10 + r.nextInt(1_500) / 3 * 3;
+                boolean order = r.nextInt(5) == 0;
+                Channel ch = r.nextInt(4) == 0 ? null : CHANNELS[r.nextInt(CHANNELS.length)];
+                String campaign = r.nextBoolean() ? "c" + r.nextInt(3) : null;
+                String token = ch == Channel.REFERRAL ? "t" + r.nextInt(5) : null;
+                events.add(new Event(user, ts, order, ch, campaign, token, 100 + r.nextInt(900), -1));
+            }
+            // Arrival: time order disturbed by up to 120 ms; the watermark trails the newest event
+            // by 120 ms, so every event arrives on time, most of them ahead of the watermark.
+            List<Event> arrival = new ArrayList<>(events);
+            List<Long> jitter = new ArrayList<>();
+            for (int i = 0; i < arrival.size(); i++) {
+                jitter.add(arrival.get(i).ts() + r.nextInt(120));
+            }
+            Integer[] order = new Integer[arrival.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.comparingLong(jitter::get));
+            // Events of one user, millisecond and kind keep their arrival order (which of two clicks
+            // of one millisecond starts a session): the reading below needs each event's rank.
+            for (int k = 0; k < order.length; k++) {
+                Event e = arrival.get(order[k]);
+                events.set(
+                        order[k],
+                        new Event(e.user(), e.ts(), e.order(), e.channel(), e.campaign(), e.token(), e.cents(), k));
+            }
+            arrival = new ArrayList<>(events);
+
+            var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
+                    new KeyedProcessOperator<>(new ChannelAttributor(SESSION_GAP, LOOKBACK, TTL)),
+                    i -> i.getBody() instanceof Order o ? o.getUserId() : ((Click) i.getBody()).getUserId(),
+                    Types.STRING);
+            h.open();
+            long newest = Long.MIN_VALUE;
+            long watermark = Long.MIN_VALUE;
+            for (Integer i : order) {
+                Event e = arrival.get(i);
+                h.processElement(e.ingested(), e.ts());
+                newest = Math.max(newest, e.ts());
+                if (r.nextInt(7) == 0 && newest - 120 > watermark) {
+                    watermark = newest - 120;
+                    h.processWatermark(watermark);
+                }
+            }
+            h.processWatermark(10_000);
+            List<String> actual = new ArrayList<>();
+            for (AttributionCredit c : h.extractOutputValues()) {
+                actual.add(credit(c));
+            }
+            Collections.sort(actual);
+            assertThat(actual).as("seed %d", seed).isEqualTo(expected(events));
+            h.close();
+        }
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsAppliedOnTheNextOneBeforeTheEventsAfterIt() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
+                new KeyedProcessOperator<>(new ChannelAttributor(SESSION_GAP, LOOKBACK, TTL)),
+                i -> i.getBody() instanceof Order o ? o.getUserId() : ((Click) i.getBody()).getUserId(),
+                Types.STRING);
+        h.open();
+        h.processElement(new Event("u1", 100, false, Channel.WECHAT, "c1", null, 0, 1).ingested(), 100);
+        h.processWatermark(150);
+        // Held: an order ahead of the watermark; then a click behind it, which must credit it.
+        h.processElement(new Event("u1", 190, true, null, null, null, 700, 2).ingested(), 190);
+        h.processElement(new Event("u1", 120, false, Channel.WEIBO, "c2", null, 0, 3).ingested(), 120);
+        h.processWatermark(200);
+        List<String> actual = new ArrayList<>();
+        for (AttributionCredit c : h.extractOutputValues()) {
+            actual.add(credit(c));
+        }
+        assertThat(actual)
+                .containsExactly(
+                        credit("u1", false, "WECHAT", "c1", null, 0, false, 100),
+                        credit("u1", true, "WEIBO", "c2", null, 700, true, 190));
+        h.close();
+    }
+}
