@@ -144,7 +144,8 @@ public final class BenchCli implements Callable<Integer> {
     @Option(
             names = "--warmup",
             description = "Events of a separate dataset every case runs on, untimed, before the timed runs, so that "
-                    + "the timed runs measure compiled code; 0 skips [default: 300000; 100000 with --quick].")
+                    + "the timed runs measure compiled code; 0 skips [default: as many as --events, at most "
+                    + "1000000].")
     Long warmup;
 
     @Option(
@@ -250,7 +251,7 @@ public final class BenchCli implements Callable<Integer> {
         if (warmupRounds() < 1) {
             throw new IllegalArgumentException("--warmup-rounds must be at least 1");
         }
-        if (warmupEvents() < 0) {
+        if (warmupEvents(n) < 0) {
             throw new IllegalArgumentException("--warmup must not be negative");
         }
         if (repeat < 1) {
@@ -295,7 +296,7 @@ public final class BenchCli implements Callable<Integer> {
         config.put("seed", seed);
         config.put("warmup_rounds", warmupRounds());
         config.put("quick", quick);
-        config.put("warmup_events", warmupEvents());
+        config.put("warmup_events", warmupEvents(n));
         config.put("repeat", repeat);
         BenchReport report = new BenchReport(header, cores);
         report.note(
@@ -318,8 +319,8 @@ public final class BenchCli implements Callable<Integer> {
                         "rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
                 disagree = !check.same();
             }
-            if (warmupEvents() > 0) {
-                report.note("warmup_runs", warmUp(runner, all, selected, jobConf));
+            if (warmupEvents(n) > 0) {
+                report.note("warmup_runs", warmUp(runner, all, selected, jobConf, warmupEvents(n)));
             }
             for (String name : selected) {
                 List<BenchReport.Case> runs = new ArrayList<>();
@@ -416,9 +417,22 @@ public final class BenchCli implements Callable<Integer> {
         return warmupRounds != null ? warmupRounds : quick ? 3 : 5;
     }
 
-    private long warmupEvents() {
-        return warmup != null ? warmup : quick ? 100_000L : 300_000L;
+    /**
+     * A warm-up dataset like the timed one, up to {@link #MAX_DEFAULT_WARMUP} events. Smaller
+     * ones (100K, 300K) left the compilers at 17–23 % of a timed {@code --quick} run's CPU after
+     * three rounds: their windows hold fewer items, sketches stay small and the tests of the trend
+     * model rarely run, so the timed run met code paths, and type profiles, the warm-up had not.
+     */
+    static long defaultWarmup(long timedEvents) {
+        return Math.min(timedEvents, MAX_DEFAULT_WARMUP);
     }
+
+    private long warmupEvents(long timedEvents) {
+        return warmup != null ? warmup : defaultWarmup(timedEvents);
+    }
+
+    /** The largest default warm-up dataset: a full benchmark's warm-up stays a fifth of its run. */
+    static final long MAX_DEFAULT_WARMUP = 1_000_000L;
 
     /** A warm-up run whose JIT time is under this share of its CPU time ends the case's warm-up. */
     static final double SETTLED_JIT_SHARE = 0.05;
@@ -433,14 +447,15 @@ public final class BenchCli implements Callable<Integer> {
     }
 
     /**
-     * Runs every selected in-memory case on a small dataset, untimed, until the JIT has settled
-     * for it (at most {@code --warmup-rounds} runs). One run of 100,000 events left the JIT
+     * Runs every selected case on a separate dataset of {@code events}, untimed, until the JIT has
+     * settled for it (at most {@code --warmup-rounds} runs). One run of 100,000 events left the JIT
      * compiling through the timed run, at half the steady throughput; Flink SQL compiles code
      * generated for each job, so its cases may use every round.
      */
-    private String warmUp(BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf)
+    private String warmUp(
+            BenchRunner runner, Map<String, BenchCase> all, List<String> selected, Configuration jobConf, long events)
             throws Exception {
-        BenchData small = BenchData.generate(warmupEvents(), items, span, seed + 2000);
+        BenchData small = BenchData.generate(events, items, span, seed + 2000);
         List<String> rounds = new ArrayList<>();
         try {
             // Each case's warm-up once, in the order the cases run.

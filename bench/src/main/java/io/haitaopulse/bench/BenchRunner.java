@@ -142,11 +142,16 @@ final class BenchRunner implements AutoCloseable {
     }
 
     /**
-     * Time the JIT compilers have spent so far, all compiler threads, in ms (0 where the JVM does
-     * not monitor it). A case that still compiles much while it runs is measured before its code
-     * is steady.
+     * CPU time the JIT compilers have used so far, all compiler threads, in ms; where there is no
+     * {@code /proc}, the compilation MXBean's elapsed compile time (0 where the JVM does not
+     * monitor it), which counts a compiler's waits for a busy core too. A case that still compiles
+     * much while it runs is measured before its code is steady.
      */
     static long jitMillis() {
+        Double cpu = ProcessCpu.compilerSeconds();
+        if (cpu != null) {
+            return Math.round(cpu * 1000);
+        }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0L;
     }

@@ -43,6 +43,44 @@ final class ProcessCpu {
         return ticks / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds (user and system) the JIT compiler threads of this JVM have used so far; null
+     * where there is no {@code /proc}. HotSpot names them "C1 CompilerThread…" and "C2
+     * CompilerThread…" (the kernel keeps 15 characters). Unlike the compilation MXBean's total,
+     * which adds up each compilation's elapsed time and so also counts the time a compiler thread
+     * waited for a core that the job's tasks held, this is the CPU the compilers took from them.
+     * A compiler thread that HotSpot stopped while a case ran takes its time with it.
+     */
+    static Double compilerSeconds() {
+        Path tasks = Path.of("/proc/self/task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    continue; // the thread ended while listed
+                }
+                if (isCompilerThread(stat)) {
+                    long[] times = parse(stat);
+                    if (times != null) {
+                        ticks += times[0] + times[1];
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    /** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's. */
+    static boolean isCompilerThread(String stat) {
+        int open = stat.indexOf('(');
+        return stat.startsWith("C1 CompilerThre", open + 1) || stat.startsWith("C2 CompilerThre", open + 1);
+    }
+
     /** utime, stime, cutime, cstime of {@code pid} in ticks, or null. */
     private static long[] times(long pid) {
         String stat;

@@ -67,6 +67,13 @@ class BenchCliTest {
     }
 
     @Test
+    void theDefaultWarmUpIsLikeTheTimedRunUpToAMillionEvents() {
+        assertThat(BenchCli.defaultWarmup(1_000_000)).isEqualTo(1_000_000); // --quick
+        assertThat(BenchCli.defaultWarmup(5_000_000)).isEqualTo(1_000_000); // the full benchmark
+        assertThat(BenchCli.defaultWarmup(200_000)).isEqualTo(200_000);
+    }
+
+    @Test
     void warmUpRoundsBelowOneAreABadArgument() {
         Run run = Run.of("--warmup-rounds", "0");
         assertThat(run.code()).isEqualTo(2);
