@@ -112,7 +112,7 @@ public final class BenchCli implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description = "A smaller run (1M events unless --events): about 5 minutes for every case on 2 cores.")
+            description = "A smaller run (1M events unless --events): about 7 minutes for every case on 2 cores.")
     boolean quick;
 
     @Option(names = "--out", description = "Write the results as JSON to this file.")
