@@ -111,6 +111,8 @@ public final class AvroWire {
         private final Map<Long, org.apache.avro.Schema> writers = new HashMap<>();
 
         private BinaryDecoder walker;
+        /** Whether the record {@link #decode} returned last came through the one-pass reader. */
+        private boolean lastFlat;
 
         private Decoder(Class<T> type, boolean flatPath) {
             this.flat = flatPath ? FlatRecordReader.of(type) : null;
@@ -124,6 +126,15 @@ public final class AvroWire {
             for (org.apache.avro.Schema writer : ReleasedSchemas.of(schema.getFullName())) {
                 addWriterSchema(writer);
             }
+        }
+
+        /**
+         * Whether the record the last {@link #decode} returned is known to be within
+         * {@link io.haitaopulse.io.EventLimits}: the one-pass reader declines every record with a
+         * longer string, so a record it decoded needs no second look at its strings.
+         */
+        public boolean lastWithinLimits() {
+            return lastFlat;
         }
 
         /** Teaches the decoder an older or newer writer schema of the same record. */
@@ -140,9 +151,11 @@ public final class AvroWire {
             if (flat != null) {
                 T record = flat.read(bytes);
                 if (record != null) {
+                    lastFlat = true;
                     return record;
                 }
             }
+            lastFlat = false;
             checkLengths(bytes);
             try {
                 return decoder.decode(bytes);

@@ -27,6 +27,14 @@ public final class EventRules {
         return tooLong != null ? tooLong : ranges(event);
     }
 
+    /**
+     * {@link #violation} for an event known to be within {@link EventLimits} (every string short
+     * enough): the range rules alone.
+     */
+    public static String rangeViolation(Object event) {
+        return ranges(event);
+    }
+
     private static String ranges(Object event) {
         if (event instanceof Click) {
             return null;

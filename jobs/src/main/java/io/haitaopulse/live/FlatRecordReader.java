@@ -1,5 +1,6 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.io.EventLimits;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,9 @@ import org.apache.avro.specific.SpecificRecordBase;
  *
  * <p>The contract is agreement: {@link #read} returns either null, when the record is anything but
  * a plain, valid encoding with the reader's schema (another fingerprint, a bad header, a length or
- * count past the end, an index out of range, a varint in its longest form, a string beyond Avro's
- * configured limit), or the record Avro's {@code BinaryMessageDecoder} returns for the same bytes,
+ * count past the end, an index out of range, a varint in its longest form, a string of more than
+ * {@link EventLimits#MAX_STRING_CHARS} bytes or beyond Avro's configured limit), or the record
+ * Avro's {@code BinaryMessageDecoder} returns for the same bytes,
  * field for field: strings through the same UTF-8 decoding (malformed bytes replaced), enums by
  * their symbols, timestamps as {@link Instant#ofEpochMilli}, bytes after the record ignored. A null
  * sends the record down Avro's path, which decodes it or says why it cannot, as before. Nothing is
@@ -160,7 +162,10 @@ final class FlatRecordReader<T extends SpecificRecordBase> {
                 }
                 pos += (int) (length >>> 32);
                 int n = zigzag((int) length);
-                if (n < 0 || n > end - pos || !withinStringLimit(n)) {
+                // A string of at most MAX_STRING_CHARS bytes has at most as many characters, so
+                // every record returned is within the event limits (EventLimits) by construction;
+                // a longer one, maybe still within them, is Avro's path's to decode and judge.
+                if (n < 0 || n > end - pos || n > EventLimits.MAX_STRING_CHARS || !withinStringLimit(n)) {
                     return null;
                 }
                 values[i] = n == 0 ? "" : new String(bytes, pos, n, StandardCharsets.UTF_8);

@@ -77,7 +77,9 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase>
         String reason;
         try {
             T event = decoder.decode(value);
-            reason = EventRules.violation(event);
+            // The one-pass reader already bounded every string: a second walk over the fields
+            // cost a tenth of the click source.
+            reason = decoder.lastWithinLimits() ? EventRules.rangeViolation(event) : EventRules.violation(event);
             if (reason == null) {
                 // Before the watermark generator sees the event: a skewed time must not move it.
                 reason = skew.violation(event, recordTs, "its Kafka record timestamp", true);

@@ -116,6 +116,38 @@ class FlatRecordReaderTest {
     }
 
     @Test
+    void aRecordTheFastPathReturnsIsWithinTheEventLimitsAndALongerStringTakesAvrosPath() throws Exception {
+        int max = io.haitaopulse.io.EventLimits.MAX_STRING_CHARS;
+        AvroWire.Decoder<Click> both = AvroWire.decoder(Click.class);
+        KafkaEventDeserializer<Click> source = new KafkaEventDeserializer<>(Topics.CLICKS);
+
+        Click atLimit = click("e".repeat(max), "u1", 5L, 2L, ClickAction.VIEW, 1_000L);
+        assertThat(FlatRecordReader.of(Click.class).read(AvroWire.encode(atLimit)))
+                .isEqualTo(atLimit);
+        assertThat(both.decode(AvroWire.encode(atLimit))).isEqualTo(atLimit);
+        assertThat(both.lastWithinLimits()).isTrue();
+        assertThat(source.toIngested(AvroWire.encode(atLimit), 1_000L).getBody())
+                .isEqualTo(atLimit);
+
+        // One byte more: declined, decoded by Avro, and the event limits give the reason.
+        Click over = click("e".repeat(max + 1), "u1", 5L, 2L, ClickAction.VIEW, 1_000L);
+        assertThat(FlatRecordReader.of(Click.class).read(AvroWire.encode(over))).isNull();
+        assertThat(both.decode(AvroWire.encode(over))).isEqualTo(over);
+        assertThat(both.lastWithinLimits()).isFalse();
+        assertThat(((io.haitaopulse.schema.DeadLetter)
+                                source.toIngested(AvroWire.encode(over), 1_000L).getBody())
+                        .getReason())
+                .isEqualTo(io.haitaopulse.io.EventLimits.tooLong("event_id", max + 1));
+
+        // More bytes than the limit but fewer characters (three bytes each): Avro's path, and valid.
+        Click wide = click("面".repeat(max / 2), "u1", 5L, 2L, ClickAction.VIEW, 1_000L);
+        assertThat(FlatRecordReader.of(Click.class).read(AvroWire.encode(wide))).isNull();
+        assertThat(source.toIngested(AvroWire.encode(wide), 1_000L).getBody()).isEqualTo(wide);
+        assertThat(both.decode(AvroWire.encode(wide))).isEqualTo(wide);
+        assertThat(both.lastWithinLimits()).isFalse();
+    }
+
+    @Test
     void corruptedRecordsFailWithTheSameReasonOrDecodeTheSame() {
         Random random = new Random(SEED + 1);
         FlatRecordReader<Click> clicks = FlatRecordReader.of(Click.class);
