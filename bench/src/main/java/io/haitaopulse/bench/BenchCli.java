@@ -251,7 +251,8 @@ public final class BenchCli implements Callable<Integer> {
         if (warmupRounds() < 1) {
             throw new IllegalArgumentException("--warmup-rounds must be at least 1");
         }
-        if (warmupEvents(n) < 0) {
+        long warmupEvents = warmup != null ? warmup : defaultWarmup(n);
+        if (warmupEvents < 0) {
             throw new IllegalArgumentException("--warmup must not be negative");
         }
         if (repeat < 1) {
@@ -296,7 +297,7 @@ public final class BenchCli implements Callable<Integer> {
         config.put("seed", seed);
         config.put("warmup_rounds", warmupRounds());
         config.put("quick", quick);
-        config.put("warmup_events", warmupEvents(n));
+        config.put("warmup_events", warmupEvents);
         config.put("repeat", repeat);
         BenchReport report = new BenchReport(header, cores);
         report.note(
@@ -319,8 +320,8 @@ public final class BenchCli implements Callable<Integer> {
                         "rows check: " + (check.same() ? "same " + check.rows() + " rows" : check.mismatches()));
                 disagree = !check.same();
             }
-            if (warmupEvents(n) > 0) {
-                report.note("warmup_runs", warmUp(runner, all, selected, jobConf, warmupEvents(n)));
+            if (warmupEvents > 0) {
+                report.note("warmup_runs", warmUp(runner, all, selected, jobConf, warmupEvents));
             }
             for (String name : selected) {
                 List<BenchReport.Case> runs = new ArrayList<>();
@@ -425,10 +426,6 @@ public final class BenchCli implements Callable<Integer> {
      */
     static long defaultWarmup(long timedEvents) {
         return Math.min(timedEvents, MAX_DEFAULT_WARMUP);
-    }
-
-    private long warmupEvents(long timedEvents) {
-        return warmup != null ? warmup : defaultWarmup(timedEvents);
     }
 
     /** The largest default warm-up dataset: a full benchmark's warm-up stays a fifth of its run. */

@@ -24,7 +24,7 @@ public final class EventRules {
     /** The dead-letter reason for {@code event}, or {@code null} when it is valid. */
     public static String violation(Object event) {
         String tooLong = EventLimits.violation(event);
-        return tooLong != null ? tooLong : ranges(event);
+        return tooLong != null ? tooLong : rangeViolation(event);
     }
 
     /**
@@ -32,10 +32,6 @@ public final class EventRules {
      * enough): the range rules alone.
      */
     public static String rangeViolation(Object event) {
-        return ranges(event);
-    }
-
-    private static String ranges(Object event) {
         if (event instanceof Click) {
             return null;
         }

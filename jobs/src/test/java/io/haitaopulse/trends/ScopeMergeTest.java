@@ -32,13 +32,27 @@ class ScopeMergeTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<Long, ShardCandidates, HotItem> harness(long allowedLateness)
             throws Exception {
+        return harness(allowedLateness, null);
+    }
+
+    /** A harness of the current version, restored from {@code savepoint} when it is not null. */
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ShardCandidates, HotItem> harness(
+            long allowedLateness, OperatorSubtaskState savepoint) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ShardCandidates, HotItem>(
                 new KeyedProcessOperator<>(new ScopeMerge(new SlidingWindows(10, 5, allowedLateness), 3)),
                 c -> c.windowEnd,
                 Types.LONG);
+        if (savepoint != null) {
+            h.initializeState(savepoint);
+        }
         h.open();
         return h;
     }
+
+    /** The rows of shard A's and shard B's candidates below, whichever version received them. */
+    private static final String[] BOTH_SHARDS = {
+        "all 1:1=5", "all 2:3=4", "all 3:2=3", "7 1:2=3", "7 2:4=3", "7 3:3=1", "8 1:1=5"
+    };
 
     private static List<String> ranked(KeyedOneInputStreamOperatorTestHarness<?, ShardCandidates, HotItem> h) {
         return h.extractOutputValues().stream()
@@ -53,8 +67,7 @@ class ScopeMergeTest {
         h.processElement(candidates(new long[][] {{1, 5}, {2, 3}}, new long[] {7, 2, 3}, new long[] {8, 1, 5}), 0);
         h.processElement(candidates(new long[][] {{3, 4}, {4, 3}}, new long[] {7, 4, 3}, new long[] {7, 3, 1}), 0);
         h.processWatermark(9);
-        assertThat(ranked(h))
-                .containsExactly("all 1:1=5", "all 2:3=4", "all 3:2=3", "7 1:2=3", "7 2:4=3", "7 3:3=1", "8 1:1=5");
+        assertThat(ranked(h)).containsExactly(BOTH_SHARDS);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
@@ -86,17 +99,11 @@ class ScopeMergeTest {
         OperatorSubtaskState savepoint = before.snapshot(1, 1);
         before.close();
 
-        var h = new KeyedOneInputStreamOperatorTestHarness<Long, ShardCandidates, HotItem>(
-                new KeyedProcessOperator<>(new ScopeMerge(new SlidingWindows(10, 5, 0), 3)),
-                c -> c.windowEnd,
-                Types.LONG);
-        h.initializeState(savepoint);
-        h.open();
+        var h = harness(0, savepoint);
         h.processElement(candidates(new long[][] {{3, 4}, {4, 3}}, new long[] {7, 4, 3}, new long[] {7, 3, 1}), 0);
         h.processWatermark(9);
         // The same rows as when both shards arrive at this version.
-        assertThat(ranked(h))
-                .containsExactly("all 1:1=5", "all 2:3=4", "all 3:2=3", "7 1:2=3", "7 2:4=3", "7 3:3=1", "8 1:1=5");
+        assertThat(ranked(h)).containsExactly(BOTH_SHARDS);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();

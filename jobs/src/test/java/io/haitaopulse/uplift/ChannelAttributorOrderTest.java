@@ -6,8 +6,6 @@ import io.haitaopulse.schema.Channel;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.Order;
-import io.haitaopulse.schema.OrderLine;
-import io.haitaopulse.schema.OrderStatus;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,16 +46,7 @@ class ChannelAttributorOrderTest {
 
         Ingested ingested() {
             if (order) {
-                return new Ingested(
-                        new Order(
-                                "o" + arrival + user,
-                                user,
-                                OrderStatus.PAID,
-                                Instant.ofEpochMilli(ts),
-                                List.of(new OrderLine(1L, 2L, 1, cents, 0L)),
-                                null,
-                                null),
-                        Long.MIN_VALUE);
+                return UpliftStateTest.paid(user, ts, cents);
             }
             return new Ingested(
                     Click.newBuilder()

@@ -46,7 +46,8 @@ class UpliftStateTest {
                 Long.MIN_VALUE);
     }
 
-    private static Ingested paid(String user, long ts, long cents) {
+    /** A PAID order of one line worth {@code cents}; the other uplift tests use it too. */
+    static Ingested paid(String user, long ts, long cents) {
         return new Ingested(
                 new Order(
                         "o",
