@@ -144,6 +144,17 @@ public class DistinctUsers {
         wrappedBytes = null;
     }
 
+    /** An independent count of the same users: merging into it leaves this one as it is. */
+    public DistinctUsers copy() {
+        return new DistinctUsers(
+                table == null ? null : table.clone(),
+                hasZero,
+                size,
+                limit,
+                lgK,
+                sketch == null ? null : sketch.clone());
+    }
+
     /** Whether {@link #count} is exact. */
     public boolean isExact() {
         return sketch == null;

@@ -1,6 +1,5 @@
 package io.haitaopulse.sourcing;
 
-import io.haitaopulse.common.DistinctUsers;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.EventLateness;
 import io.haitaopulse.io.InputExtent;
@@ -57,6 +56,7 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
     private transient ValueState<ItemDays> days;
     private transient ValueState<ItemMeta> meta;
     private transient MapState<Long, ItemDays> pending;
+    private transient ValueState<ClosedViewers> closedViewers;
 
     ItemSourcing(SlidingWindows cadence, int lookbackDays, long tzOffset) {
         this.slots = cadence;
@@ -74,6 +74,8 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>("meta", Types.POJO(ItemMeta.class)));
         pending = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.POJO(ItemDays.class)));
+        closedViewers = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("closed-viewers", Types.POJO(ClosedViewers.class)));
     }
 
     @Override
@@ -128,11 +130,13 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
         if (d.size == 0 && pending.isEmpty()) {
             days.clear();
             meta.clear();
+            closedViewers.clear();
             return;
         }
         m.lastEmitted = asOf;
+        ClosedViewers closed = ClosedViewers.refresh(closedViewers.value(), d, lastDay);
         if (m.category != Long.MIN_VALUE && d.size > 0) {
-            out.collect(snapshot(ctx.getCurrentKey(), m.category, asOf, lastDay, d));
+            out.collect(snapshot(ctx.getCurrentKey(), m.category, asOf, lastDay, d, closed));
         }
         // At the end of input, rows go on as far as event time reached (InputExtent), as they would
         // in a run whose watermark had passed there before the end, whichever input ended last.
@@ -142,14 +146,16 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
         if (endOfInput && pending.isEmpty()) {
             days.clear();
             meta.clear();
+            closedViewers.clear();
             return;
         }
         days.update(d);
         meta.update(m);
+        closedViewers.update(closed);
         ctx.timerService().registerEventTimeTimer(slots.purgeTime(asOf + slots.slide()));
     }
 
-    private ItemSnapshot snapshot(long item, long category, long asOf, long lastDay, ItemDays d) {
+    private ItemSnapshot snapshot(long item, long category, long asOf, long lastDay, ItemDays d, ClosedViewers closed) {
         ItemSnapshot s = new ItemSnapshot();
         s.itemId = item;
         s.categoryId = category;
@@ -157,11 +163,9 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
         s.dailyUnits = new double[lookbackDays];
         s.lastDay = lastDay;
         long firstDay = lastDay - lookbackDays + 1;
-        DistinctUsers viewers = new DistinctUsers();
         for (int i = 0; i < d.size; i++) {
             s.dailyUnits[(int) (d.day[i] - firstDay)] = d.units[i];
             s.views += d.views[i];
-            viewers.merge(d.viewers[i]);
             s.orders += d.orders[i];
             s.units += d.units[i];
             s.revenue += d.revenue[i];
@@ -171,7 +175,7 @@ public final class ItemSourcing extends KeyedBroadcastProcessFunction<Long, Item
             s.complaints += d.complaints[i];
             s.counterfeit += d.counterfeit[i];
         }
-        s.viewers = viewers.count();
+        s.viewers = ClosedViewers.all(closed, d, lastDay).count();
         long dayStart = lastDay * DAY - tzOffset;
         s.lastDayFraction = (double) (asOf - dayStart) / DAY;
         return s;

@@ -125,6 +125,39 @@ class DistinctUsersTest {
     }
 
     @Test
+    void aCopyCountsTheSameAndMergesWithoutChangingTheOriginal() {
+        for (DistinctUsers original : List.of(of(0, 40), of(0, 200), of(0, 20_000))) {
+            long before = original.count();
+            DistinctUsers copy = original.copy();
+            assertThat(copy.count()).isEqualTo(before);
+            copy.merge(of(100_000, 130_000));
+            assertThat(original.count()).isEqualTo(before);
+            assertThat(copy.count()).isGreaterThan(before + 25_000);
+        }
+    }
+
+    @Test
+    void groupingTheMergesDoesNotChangeTheCount() {
+        // ((a ∪ b) ∪ c) merged as a ∪ (b ∪ c), across the exact limit and the sketch's list and register modes.
+        for (int[] sizes : new int[][] {{30, 30, 30}, {50, 50, 5}, {10, 3_000, 40}, {9_000, 60, 20_000}}) {
+            DistinctUsers a = of(0, sizes[0]);
+            DistinctUsers b = of(sizes[0] / 2, sizes[0] / 2 + sizes[1]);
+            DistinctUsers c = of(1_000_000, 1_000_000 + sizes[2]);
+            DistinctUsers left = a.copy();
+            left.merge(b);
+            left.merge(c);
+            DistinctUsers bc = b.copy();
+            bc.merge(c);
+            DistinctUsers right = a.copy();
+            right.merge(bc);
+            assertThat(right.isExact()).isEqualTo(left.isExact());
+            assertThat(right.count())
+                    .as("sizes %s", java.util.Arrays.toString(sizes))
+                    .isEqualTo(left.count());
+        }
+    }
+
+    @Test
     void theEstimateDoesNotDependOnTheOrderUsersArriveIn() {
         List<Long> users = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
