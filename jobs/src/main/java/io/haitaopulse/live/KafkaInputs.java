@@ -1,10 +1,12 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.common.OptionChecks;
 import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.HistorySource;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.IngestedTypeInfo;
 import io.haitaopulse.schema.internal.Ingested;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,7 @@ public final class KafkaInputs {
 
     static <T extends org.apache.avro.specific.SpecificRecordBase> KafkaSource<Ingested> source(
             Topics.Input<T> topic, Configuration conf, String job) {
+        Duration fetchWait = OptionChecks.notNegative(conf, LiveOptions.FETCH_WAIT);
         KafkaSourceBuilder<Ingested> b = KafkaSource.<Ingested>builder()
                 .setProperties(KafkaSecurity.of(conf, System.getenv())
                         .clientProperties(conf.get(LiveOptions.BOOTSTRAP_SERVERS)))
@@ -111,6 +114,11 @@ public final class KafkaInputs {
                 .setDeserializer(new KafkaEventDeserializer<>(topic, ClockSkew.of(conf)))
                 // Producers may write transactionally; never read what they abort.
                 .setProperty("isolation.level", "read_committed")
+                // A busy topic's records come in larger fetches, a quiet one's at most FETCH_WAIT later.
+                .setProperty(
+                        "fetch.min.bytes",
+                        fetchWait.isZero() ? "1" : Integer.toString(LiveOptions.FETCH_MIN_KIB * 1024))
+                .setProperty("fetch.max.wait.ms", Long.toString(fetchWait.isZero() ? 500 : fetchWait.toMillis()))
                 // Offsets are committed on checkpoints for monitoring; the checkpoint holds the truth.
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty(

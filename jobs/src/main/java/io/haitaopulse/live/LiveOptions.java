@@ -29,6 +29,9 @@ public final class LiveOptions {
         POSTGRES
     }
 
+    /** What a source's fetch waits for, up to {@link #FETCH_WAIT}. */
+    static final int FETCH_MIN_KIB = 16;
+
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = key("pulse.kafka.bootstrap-servers")
             .stringType()
             .defaultValue("localhost:9092")
@@ -74,6 +77,21 @@ public final class LiveOptions {
             .withDescription(
                     "Kafka transaction timeout of the exactly-once sinks: must exceed the longest "
                             + "checkpoint interval plus recovery time, and not exceed the broker's transaction.max.timeout.ms.");
+
+    public static final ConfigOption<Duration> LINGER = key("pulse.kafka.linger")
+            .durationType()
+            .defaultValue(Duration.ofMillis(100))
+            .withDescription("How long an output topic's producer waits to fill a batch (linger.ms): fewer, larger "
+                    + "requests cost the job and the broker less CPU; with exactly-once, rows become visible at the "
+                    + "checkpoint anyway. 0: send at once. Not negative.");
+
+    public static final ConfigOption<Duration> FETCH_WAIT = key("pulse.kafka.fetch-wait")
+            .durationType()
+            .defaultValue(Duration.ofMillis(100))
+            .withDescription("How long the broker may hold a source's fetch until " + FETCH_MIN_KIB
+                    + " KiB are there (fetch.max.wait.ms, fetch.min.bytes): fewer, larger fetches when a topic is "
+                    + "busy, at most this much added latency when it is quiet. 0: answer with whatever is there. "
+                    + "Not negative.");
 
     public static final ConfigOption<KafkaSecurity.Protocol> SECURITY_PROTOCOL = key("pulse.kafka.security-protocol")
             .enumType(KafkaSecurity.Protocol.class)

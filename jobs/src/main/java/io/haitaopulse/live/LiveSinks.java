@@ -1,5 +1,6 @@
 package io.haitaopulse.live;
 
+import io.haitaopulse.common.OptionChecks;
 import io.haitaopulse.io.OutputTable;
 import io.haitaopulse.io.TableSinks;
 import java.util.List;
@@ -54,6 +55,12 @@ public final class LiveSinks implements TableSinks {
                             Long.toString(
                                     conf.get(LiveOptions.TRANSACTION_TIMEOUT).toMillis()))
                     .setProperty("compression.type", "lz4")
+                    .setProperty(
+                            "linger.ms",
+                            Long.toString(OptionChecks.notNegative(conf, LiveOptions.LINGER)
+                                    .toMillis()))
+                    // Room for a linger's worth of rows of the busiest table in one request.
+                    .setProperty("batch.size", Integer.toString(256 * 1024))
                     .build();
             rows.sinkTo(sink)
                     .name("kafka:" + table.name())
