@@ -46,6 +46,42 @@ public final class PulseWatermarks {
                 .withTimestampAssigner(timestamps);
     }
 
+    /**
+     * The strategy of a live input of definitions rather than events (campaigns, the catalogue):
+     * records keep their timestamps, but the input emits no watermark and is idle from its first
+     * periodic emit, so it never holds event time back.
+     *
+     * <p>A campaign is defined once, at or before its start, which is its event time. As progress of
+     * its topic, a definition arriving on the quiet topic made the topic active with its start as
+     * watermark and held every input there until the topic went idle again, an idle timeout of wall
+     * time later (in the demo, which runs days of shop time in minutes, hours of shop time). Nothing
+     * is judged by this input's watermark: definitions are never late, and each job reads them as
+     * they arrive. Replays keep the event-time watermark of their files: a file of definitions is
+     * read to its end at once, and a file that mixes them with events keeps its documented order.
+     */
+    public static <T> WatermarkStrategy<T> definitions(SerializableTimestampAssigner<T> timestamps) {
+        return WatermarkStrategy.<T>forGenerator(ctx -> new AlwaysIdle<>()).withTimestampAssigner(timestamps);
+    }
+
+    /** The {@link #definitions} strategy for sources of {@link Ingested} records. */
+    public static WatermarkStrategy<Ingested> definitions() {
+        return definitions((record, previous) -> EventTime.of(record));
+    }
+
+    /** Emits no watermark and declares its input idle on every periodic emit. */
+    static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            // Definitions are no progress; see definitions().
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            // Flink's outputs pass the status on only when it changes.
+            output.markIdle();
+        }
+    }
+
     /** Hands only records with an event time to {@code inner}; the others are not progress. */
     static final class TimedRecordsOnly<T> implements WatermarkGenerator<T> {
         private final WatermarkGenerator<T> inner;

@@ -5,6 +5,7 @@ import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.HistorySource;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.IngestedTypeInfo;
+import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The live sources: one {@link KafkaSource} per input topic, with watermarks assigned inside the
  * source. The Kafka source runs the watermark generator per partition and emits the minimum over
  * its partitions, so one slow partition holds event time back instead of making the others' events
- * late; an idle partition stops holding it back after {@code pulse.idle-timeout}.
+ * late; an idle partition stops holding it back after {@code pulse.idle-timeout}. The topics of
+ * definitions ({@link Topics#DEFINITIONS}: campaigns, the catalogue) emit no watermark and are idle
+ * from the start ({@link PulseWatermarks#definitions()}), so a campaign published on its quiet topic
+ * does not hold every job's event time at its start for an idle timeout.
  *
  * <p>With a {@link Backfill}, each topic's source is a {@link HybridSource}: first the history's
  * events of the topic's type ({@link HistorySource}, the history's dead letters on
@@ -68,8 +72,10 @@ public final class KafkaInputs {
             int readers = Math.max(
                     1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
             KafkaSource<Ingested> kafka = source(topic, conf, job);
+            WatermarkStrategy<Ingested> strategy =
+                    Topics.DEFINITIONS.contains(topic) ? PulseWatermarks.definitions() : watermarks;
             DataStream<Ingested> stream = backfill == null
-                    ? env.fromSource(kafka, watermarks, "kafka:" + topic.name())
+                    ? env.fromSource(kafka, strategy, "kafka:" + topic.name())
                             .uid("kafka-source-" + topic.name())
                             .setParallelism(readers)
                     : env.fromSource(
@@ -77,7 +83,7 @@ public final class KafkaInputs {
                                                     history(topic, backfill, ClockSkew.of(conf)))
                                             .addSource(kafka)
                                             .build(),
-                                    watermarks,
+                                    strategy,
                                     "backfill+kafka:" + topic.name(),
                                     IngestedTypeInfo.INSTANCE)
                             .uid("backfill-source-" + topic.name())

@@ -93,6 +93,12 @@ public final class Topics {
     public static final List<Input<?>> INPUTS = List.of(CLICKS, ORDERS, CAMPAIGNS, EXPOSURES, REVIEWS, ITEMS);
 
     /**
+     * Input topics of definitions rather than events: read with {@link
+     * io.haitaopulse.io.PulseWatermarks#definitions()}, they never hold the jobs' event time back.
+     */
+    public static final List<Input<?>> DEFINITIONS = List.of(CAMPAIGNS, ITEMS);
+
+    /**
      * Input topics created with {@code cleanup.policy=compact}: reference data whose newest record
      * per key is what counts, kept for every key instead of for a retention time.
      */

@@ -2,6 +2,8 @@ package io.haitaopulse.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.haitaopulse.schema.Campaign;
+import io.haitaopulse.schema.CampaignKind;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.ClickAction;
 import io.haitaopulse.schema.DeadLetter;
@@ -124,6 +126,31 @@ class PulseWatermarksTest {
         assertThat(out)
                 .as("dead letters are no activity: the input must stop holding event time back")
                 .containsExactly("wm " + (T - 5_001), "idle");
+    }
+
+    @Test
+    void aDefinitionsInputIsIdleFromTheStartAndKeepsItsTimestamps() {
+        WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions();
+        WatermarkGenerator<Ingested> g = definitions.createWatermarkGenerator(null);
+        TimestampAssigner<Ingested> ts = definitions.createTimestampAssigner(null);
+        Ingested campaign = new Ingested(
+                new Campaign(
+                        "flash-noon",
+                        CampaignKind.FLASH_SALE,
+                        Instant.ofEpochMilli(T),
+                        Instant.ofEpochMilli(T + 3_600_000),
+                        0.1,
+                        null,
+                        null,
+                        null),
+                Long.MIN_VALUE);
+        g.onPeriodicEmit(output);
+        assertThat(ts.extractTimestamp(campaign, Long.MIN_VALUE)).isEqualTo(T);
+        g.onEvent(campaign, T, output);
+        g.onPeriodicEmit(output);
+        assertThat(out)
+                .as("a campaign arriving on the quiet topic must not hold event time at its start")
+                .containsExactly("idle", "idle");
     }
 
     @Test
