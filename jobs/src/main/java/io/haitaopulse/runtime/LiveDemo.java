@@ -332,9 +332,9 @@ public final class LiveDemo {
         conf.put(LiveOptions.POSTGRES_URL.key(), pg.jdbcUrl());
         conf.put(LiveOptions.POSTGRES_USER.key(), LocalPostgres.USER);
         conf.put(CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), "5s");
-        // The demo runs days of shop time in minutes: a topic quiet for 10 s of wall time (the
-        // campaigns topic after its few records, an empty partition) is quiet for hours of shop
-        // time and must stop holding event time back. Not shorter: with 2 s, a busy partition
+        // The demo runs days of shop time in minutes: a partition quiet for 10 s of wall time (one
+        // that got no records yet, or a quiet one of the reviews) is quiet for hours of shop time
+        // and must stop holding event time back. Not shorter: with 2 s, a busy partition
         // whose reader the two cores starved for 2 s went idle, came back behind the others,
         // and the trends job dropped its panes as after purge (measured: 237,712 views in one
         // run, 2 or 3 runs in 8 with hot items or demand trends empty); 10 s: 0 in 5 runs.
