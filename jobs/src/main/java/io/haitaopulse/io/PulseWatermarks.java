@@ -48,37 +48,61 @@ public final class PulseWatermarks {
 
     /**
      * The strategy of a live input of definitions rather than events (campaigns, the catalogue):
-     * records keep their timestamps, but the input emits no watermark and is idle from its first
-     * periodic emit, so it never holds event time back.
+     * the same as {@link #strategy(Duration, Duration)} until the input has delivered its first
+     * definition, and after that idle from the first periodic emit without a new one.
      *
-     * <p>A campaign is defined once, at or before its start, which is its event time. As progress of
-     * its topic, a definition arriving on the quiet topic made the topic active with its start as
-     * watermark and held every input there until the topic went idle again, an idle timeout of wall
-     * time later (in the demo, which runs days of shop time in minutes, hours of shop time). Nothing
-     * is judged by this input's watermark: definitions are never late, and each job reads them as
-     * they arrive. Replays keep the event-time watermark of their files: a file of definitions is
-     * read to its end at once, and a file that mixes them with events keeps its documented order.
+     * <p>Until its first definition the input holds event time back like any other (for at most
+     * the idle timeout), so the definitions already in the topic reach every job before the
+     * events' event time passes them: the uplift rows of a campaign start from its definition, as
+     * in a replay, where the campaigns file is read before the other files' watermarks pass it.
+     * After that a definition is a single record on a quiet topic: with the idle timeout it made
+     * the topic active at the campaign's start and held every input there for the whole timeout (in
+     * the demo, which runs days of shop time in minutes, hours of shop time). Now the hold lasts
+     * until the next periodic emit, and the definition, sent before the idle status on the same
+     * channel, still reaches each job before the other inputs' event time can pass it.
      */
-    public static <T> WatermarkStrategy<T> definitions(SerializableTimestampAssigner<T> timestamps) {
-        return WatermarkStrategy.<T>forGenerator(ctx -> new AlwaysIdle<>()).withTimestampAssigner(timestamps);
+    public static WatermarkStrategy<Ingested> definitions(Duration maxDelay, Duration idleTimeout) {
+        long delay = maxDelay.toMillis();
+        return WatermarkStrategy.<Ingested>forGenerator(ctx -> {
+                    WatermarkGenerator<Ingested> g = new BoundedDisorder<>(delay);
+                    if (!idleTimeout.isZero()) {
+                        g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());
+                    }
+                    return new IdleAfterDefinitions<>(new TimedRecordsOnly<>(g));
+                })
+                .withTimestampAssigner((record, previous) -> EventTime.of(record));
     }
 
-    /** The {@link #definitions} strategy for sources of {@link Ingested} records. */
-    public static WatermarkStrategy<Ingested> definitions() {
-        return definitions((record, previous) -> EventTime.of(record));
-    }
+    /** Declares its input idle on each periodic emit once a definition came, and none since the last emit. */
+    static final class IdleAfterDefinitions<T> implements WatermarkGenerator<T> {
+        private final WatermarkGenerator<T> inner;
+        private boolean delivered;
+        private boolean sinceLastEmit;
 
-    /** Emits no watermark and declares its input idle on every periodic emit. */
-    static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
+        IdleAfterDefinitions(WatermarkGenerator<T> inner) {
+            this.inner = inner;
+        }
+
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            // Definitions are no progress; see definitions().
+            // A definition that moves the watermark makes the input active again (Flink's output
+            // does that when a watermark is emitted); one that does not leaves it idle.
+            inner.onEvent(event, eventTimestamp, output);
+            if (eventTimestamp != EventTime.NONE) {
+                delivered = true;
+                sinceLastEmit = true;
+            }
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            // Flink's outputs pass the status on only when it changes.
-            output.markIdle();
+            if (delivered && !sinceLastEmit) {
+                // Flink's outputs pass the status on only when it changes.
+                output.markIdle();
+            } else {
+                inner.onPeriodicEmit(output);
+            }
+            sinceLastEmit = false;
         }
     }
 

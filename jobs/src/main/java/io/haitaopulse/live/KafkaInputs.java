@@ -26,9 +26,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * source. The Kafka source runs the watermark generator per partition and emits the minimum over
  * its partitions, so one slow partition holds event time back instead of making the others' events
  * late; an idle partition stops holding it back after {@code pulse.idle-timeout}. The topics of
- * definitions ({@link Topics#DEFINITIONS}: campaigns, the catalogue) emit no watermark and are idle
- * from the start ({@link PulseWatermarks#definitions()}), so a campaign published on its quiet topic
- * does not hold every job's event time at its start for an idle timeout.
+ * definitions ({@link Topics#DEFINITIONS}: campaigns, the catalogue) go idle as soon as they have
+ * delivered their records ({@link PulseWatermarks#definitions}), so a campaign published on its
+ * quiet topic does not hold every job's event time at its start for an idle timeout.
  *
  * <p>With a {@link Backfill}, each topic's source is a {@link HybridSource}: first the history's
  * events of the topic's type ({@link HistorySource}, the history's dead letters on
@@ -68,12 +68,14 @@ public final class KafkaInputs {
             Map<String, Integer> partitions,
             Backfill backfill) {
         List<Ingest.Source> streams = new ArrayList<>();
+        WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions(
+                conf.get(io.haitaopulse.common.PulseOptions.MAX_DELAY),
+                conf.get(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT));
         for (Topics.Input<?> topic : Topics.INPUTS) {
             int readers = Math.max(
                     1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));
             KafkaSource<Ingested> kafka = source(topic, conf, job);
-            WatermarkStrategy<Ingested> strategy =
-                    Topics.DEFINITIONS.contains(topic) ? PulseWatermarks.definitions() : watermarks;
+            WatermarkStrategy<Ingested> strategy = Topics.DEFINITIONS.contains(topic) ? definitions : watermarks;
             DataStream<Ingested> stream = backfill == null
                     ? env.fromSource(kafka, strategy, "kafka:" + topic.name())
                             .uid("kafka-source-" + topic.name())

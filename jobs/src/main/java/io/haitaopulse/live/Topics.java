@@ -94,7 +94,8 @@ public final class Topics {
 
     /**
      * Input topics of definitions rather than events: read with {@link
-     * io.haitaopulse.io.PulseWatermarks#definitions()}, they never hold the jobs' event time back.
+     * io.haitaopulse.io.PulseWatermarks#definitions}, they hold the jobs' event time back only
+     * until they have delivered their records.
      */
     public static final List<Input<?>> DEFINITIONS = List.of(CAMPAIGNS, ITEMS);
 

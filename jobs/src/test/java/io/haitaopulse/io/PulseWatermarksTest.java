@@ -128,29 +128,56 @@ class PulseWatermarksTest {
                 .containsExactly("wm " + (T - 5_001), "idle");
     }
 
-    @Test
-    void aDefinitionsInputIsIdleFromTheStartAndKeepsItsTimestamps() {
-        WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions();
-        WatermarkGenerator<Ingested> g = definitions.createWatermarkGenerator(null);
-        TimestampAssigner<Ingested> ts = definitions.createTimestampAssigner(null);
-        Ingested campaign = new Ingested(
+    private static Ingested campaign(long start) {
+        return new Ingested(
                 new Campaign(
-                        "flash-noon",
+                        "c" + start,
                         CampaignKind.FLASH_SALE,
-                        Instant.ofEpochMilli(T),
-                        Instant.ofEpochMilli(T + 3_600_000),
+                        Instant.ofEpochMilli(start),
+                        Instant.ofEpochMilli(start + 3_600_000),
                         0.1,
                         null,
                         null,
                         null),
                 Long.MIN_VALUE);
+    }
+
+    @Test
+    void aDefinitionsInputHoldsEventTimeUntilItsFirstDefinitionThenGoesIdleAtOnce() {
+        WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions(MAX_DELAY, IDLE);
+        WatermarkGenerator<Ingested> g = definitions.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return clock;
+            }
+        });
+        TimestampAssigner<Ingested> ts = definitions.createTimestampAssigner(null);
+        Ingested first = campaign(T);
+        assertThat(ts.extractTimestamp(first, Long.MIN_VALUE)).isEqualTo(T);
+
+        for (int i = 0; i < 10; i++) {
+            clock.advanceTime(Duration.ofMillis(200));
+            g.onPeriodicEmit(output);
+        }
+        assertThat(out)
+                .as("waiting for the topic's definitions, like any input")
+                .isEmpty();
+
+        g.onEvent(first, T, output);
         g.onPeriodicEmit(output);
-        assertThat(ts.extractTimestamp(campaign, Long.MIN_VALUE)).isEqualTo(T);
-        g.onEvent(campaign, T, output);
+        g.onPeriodicEmit(output);
+        Ingested later = campaign(T + 60_000);
+        g.onEvent(later, T + 60_000, output);
+        g.onPeriodicEmit(output);
         g.onPeriodicEmit(output);
         assertThat(out)
-                .as("a campaign arriving on the quiet topic must not hold event time at its start")
-                .containsExactly("idle", "idle");
+                .as("a definition moves the watermark once, then the input is idle at the next quiet emit")
+                .containsExactly("wm " + (T - 5_001), "idle", "wm " + (T + 60_000 - 5_001), "idle");
     }
 
     @Test
