@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
@@ -34,15 +35,7 @@ public final class PulseWatermarks {
     public static <T> WatermarkStrategy<T> strategy(
             Duration maxDelay, Duration idleTimeout, SerializableTimestampAssigner<T> timestamps) {
         long delay = maxDelay.toMillis();
-        // Idleness is wired here rather than with withIdleness(): Flink's idleness wrapper counts
-        // every record as activity, dead letters included, and must not see them.
-        return WatermarkStrategy.<T>forGenerator(ctx -> {
-                    WatermarkGenerator<T> g = new BoundedDisorder<>(delay);
-                    if (!idleTimeout.isZero()) {
-                        g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());
-                    }
-                    return new TimedRecordsOnly<>(g);
-                })
+        return WatermarkStrategy.<T>forGenerator(ctx -> events(delay, idleTimeout, ctx))
                 .withTimestampAssigner(timestamps);
     }
 
@@ -63,14 +56,21 @@ public final class PulseWatermarks {
      */
     public static WatermarkStrategy<Ingested> definitions(Duration maxDelay, Duration idleTimeout) {
         long delay = maxDelay.toMillis();
-        return WatermarkStrategy.<Ingested>forGenerator(ctx -> {
-                    WatermarkGenerator<Ingested> g = new BoundedDisorder<>(delay);
-                    if (!idleTimeout.isZero()) {
-                        g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());
-                    }
-                    return new IdleAfterDefinitions<>(new TimedRecordsOnly<>(g));
-                })
+        return WatermarkStrategy.<Ingested>forGenerator(
+                        ctx -> new IdleAfterDefinitions<>(events(delay, idleTimeout, ctx)))
                 .withTimestampAssigner((record, previous) -> EventTime.of(record));
+    }
+
+    /** The generator of {@link #strategy(Duration, Duration, SerializableTimestampAssigner)}. */
+    private static <T> WatermarkGenerator<T> events(
+            long delay, Duration idleTimeout, WatermarkGeneratorSupplier.Context ctx) {
+        WatermarkGenerator<T> g = new BoundedDisorder<>(delay);
+        // Idleness is wired here rather than with withIdleness(): Flink's idleness wrapper counts
+        // every record as activity, dead letters included, and must not see them.
+        if (!idleTimeout.isZero()) {
+            g = new WatermarksWithIdleness<>(g, idleTimeout, ctx.getInputActivityClock());
+        }
+        return new TimedRecordsOnly<>(g);
     }
 
     /** Declares its input idle on each periodic emit once a definition came, and none since the last emit. */

@@ -1,6 +1,7 @@
 package io.haitaopulse.live;
 
 import io.haitaopulse.common.OptionChecks;
+import io.haitaopulse.common.PulseOptions;
 import io.haitaopulse.io.ClockSkew;
 import io.haitaopulse.io.HistorySource;
 import io.haitaopulse.io.Ingest;
@@ -68,9 +69,8 @@ public final class KafkaInputs {
             Map<String, Integer> partitions,
             Backfill backfill) {
         List<Ingest.Source> streams = new ArrayList<>();
-        WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions(
-                conf.get(io.haitaopulse.common.PulseOptions.MAX_DELAY),
-                conf.get(io.haitaopulse.common.PulseOptions.IDLE_TIMEOUT));
+        WatermarkStrategy<Ingested> definitions =
+                PulseWatermarks.definitions(conf.get(PulseOptions.MAX_DELAY), conf.get(PulseOptions.IDLE_TIMEOUT));
         for (Topics.Input<?> topic : Topics.INPUTS) {
             int readers = Math.max(
                     1, Math.min(env.getParallelism(), partitions.getOrDefault(topic.name(), env.getParallelism())));

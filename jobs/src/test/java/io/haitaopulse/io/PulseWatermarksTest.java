@@ -55,18 +55,22 @@ class PulseWatermarksTest {
     };
 
     private final WatermarkStrategy<Ingested> strategy = PulseWatermarks.strategy(MAX_DELAY, IDLE);
-    private final WatermarkGenerator<Ingested> generator =
-            strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
-                @Override
-                public MetricGroup getMetricGroup() {
-                    return new UnregisteredMetricsGroup();
-                }
+    private final WatermarkGenerator<Ingested> generator = generatorOf(strategy);
+    /** The generator a source would create from {@code s}, on the test's activity clock. */
+    private WatermarkGenerator<Ingested> generatorOf(WatermarkStrategy<Ingested> s) {
+        return s.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
 
-                @Override
-                public RelativeClock getInputActivityClock() {
-                    return clock;
-                }
-            });
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return clock;
+            }
+        });
+    }
+
     private final TimestampAssigner<Ingested> timestamps =
             strategy.createTimestampAssigner(new TimestampAssignerSupplier.Context() {
                 @Override
@@ -145,17 +149,7 @@ class PulseWatermarksTest {
     @Test
     void aDefinitionsInputHoldsEventTimeUntilItsFirstDefinitionThenGoesIdleAtOnce() {
         WatermarkStrategy<Ingested> definitions = PulseWatermarks.definitions(MAX_DELAY, IDLE);
-        WatermarkGenerator<Ingested> g = definitions.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
-            @Override
-            public MetricGroup getMetricGroup() {
-                return new UnregisteredMetricsGroup();
-            }
-
-            @Override
-            public RelativeClock getInputActivityClock() {
-                return clock;
-            }
-        });
+        WatermarkGenerator<Ingested> g = generatorOf(definitions);
         TimestampAssigner<Ingested> ts = definitions.createTimestampAssigner(null);
         Ingested first = campaign(T);
         assertThat(ts.extractTimestamp(first, Long.MIN_VALUE)).isEqualTo(T);
