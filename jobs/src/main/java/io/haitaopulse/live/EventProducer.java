@@ -6,7 +6,12 @@ import io.haitaopulse.io.LineParser;
 import io.haitaopulse.schema.DeadLetter;
 import io.haitaopulse.schema.Item;
 import io.haitaopulse.schema.internal.Ingested;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +44,13 @@ public final class EventProducer implements AutoCloseable {
      * on at its rate instead of bursting, which would show the jobs a load nobody asked for.
      */
     private static final long PACING_SLACK_NANOS = 100_000_000L;
+
+    /**
+     * A paced producer waits only once it is this far ahead of its schedule, so it sends in bursts
+     * of about a millisecond's records: parking after each record cost a system call and a
+     * context switch per record, more than half of the demo producer's CPU at 10,000 records/s.
+     */
+    private static final long MIN_PARK_NANOS = 1_000_000L;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicLong sent = new AtomicLong();
@@ -96,53 +108,79 @@ public final class EventProducer implements AutoCloseable {
      * after {@link #stop}; throws {@link InterruptedException} when the thread is interrupted.
      */
     public long send(List<Path> files, double ratePerSecond) throws IOException, InterruptedException {
-        List<Cursor> cursors = new ArrayList<>();
-        try {
-            for (Path f : files) {
-                Cursor c = new Cursor(f, topicOf(f));
-                if (c.advance()) {
-                    cursors.add(c);
-                } else {
-                    c.close();
-                }
-            }
-            Pacer pacer = ratePerSecond > 0 ? new Pacer(ratePerSecond, System.nanoTime(), PACING_SLACK_NANOS) : null;
-            long count = 0;
-            while (!cursors.isEmpty() && !stopRequested) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("event producer interrupted");
-                }
-                Cursor next = cursors.get(0);
-                for (Cursor c : cursors) {
-                    if (c.ts < next.ts) {
-                        next = c;
-                    }
-                }
-                producer.send(next.record());
-                sent.incrementAndGet();
-                if (next.ts != EventTime.NONE && next.ts > newestEventTs) {
-                    newestEventTs = next.ts;
-                }
+        try (Merged records = new Merged(files)) {
+            return send(records, ratePerSecond);
+        }
+    }
+
+    /**
+     * Sends the records {@link #spool} wrote, as {@link #send(List, double)} would send its files:
+     * the same records in the same order at the same rate, without reading and encoding each
+     * event while the stream runs.
+     */
+    public long sendSpool(Path spool, double ratePerSecond) throws IOException, InterruptedException {
+        try (Spooled records = new Spooled(spool)) {
+            return send(records, ratePerSecond);
+        }
+    }
+
+    /**
+     * Reads {@code files} as {@link #send(List, double)} does and writes every record it would send,
+     * encoded, in its order, to {@code spool}; returns how many. The demo encodes its stream this
+     * way while its cluster starts: reading JSON and encoding Avro was half of the producer's CPU
+     * while it streamed.
+     */
+    public static long spool(List<Path> files, Path spool) throws IOException {
+        long count = 0;
+        try (Merged records = new Merged(files);
+                DataOutputStream o =
+                        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16))) {
+            for (Outgoing r = records.next(); r != null; r = records.next()) {
+                o.writeByte(1);
+                o.writeUTF(r.topic());
+                o.writeLong(r.eventTs());
+                o.writeLong(r.stamp());
+                writeBytes(o, r.key());
+                writeBytes(o, r.value());
                 count++;
-                if (pacer != null) {
-                    long wait = pacer.waitNanos(count, System.nanoTime());
-                    if (wait > 0) {
-                        // Pacing a producer to a rate, not waiting for a result.
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-                if (!next.advance()) {
-                    next.close();
-                    cursors.remove(next);
-                }
             }
-            producer.flush();
-            return count;
-        } finally {
-            for (Cursor c : cursors) {
-                c.close();
+            o.writeByte(0);
+        }
+        return count;
+    }
+
+    private static void writeBytes(DataOutputStream o, byte[] b) throws IOException {
+        if (b == null) {
+            o.writeInt(-1);
+        } else {
+            o.writeInt(b.length);
+            o.write(b);
+        }
+    }
+
+    private long send(Records records, double ratePerSecond) throws IOException, InterruptedException {
+        Pacer pacer = ratePerSecond > 0 ? new Pacer(ratePerSecond, System.nanoTime(), PACING_SLACK_NANOS) : null;
+        long count = 0;
+        for (Outgoing next = records.next(); next != null && !stopRequested; next = records.next()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("event producer interrupted");
+            }
+            producer.send(next.toRecord());
+            sent.incrementAndGet();
+            if (next.eventTs() != EventTime.NONE && next.eventTs() > newestEventTs) {
+                newestEventTs = next.eventTs();
+            }
+            count++;
+            if (pacer != null) {
+                long wait = pacer.waitNanos(count, System.nanoTime());
+                if (wait > MIN_PARK_NANOS) {
+                    // Pacing a producer to a rate, not waiting for a result.
+                    LockSupport.parkNanos(wait);
+                }
             }
         }
+        producer.flush();
+        return count;
     }
 
     /** Sends one already-built event to its topic and waits until the broker has it. */
@@ -208,29 +246,147 @@ public final class EventProducer implements AutoCloseable {
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        ProducerRecord<byte[], byte[]> record() {
+        Outgoing record() {
             if (body instanceof DeadLetter) {
-                return new ProducerRecord<>(topic.name(), null, line);
+                return new Outgoing(topic.name(), null, line, Outgoing.RAW, ts);
             }
             Topics.Input typed = Topics.inputFor(((SpecificRecordBase) body).getClass());
-            // CreateTime = the event's time, as a shop's system writing events as they happen would
-            // stamp them; never ahead of this clock, where the job's clock-skew rule and the
-            // broker's log.message.timestamp.after.max.ms both take over.
             // A catalogue record has no event time (EventTime): it is stamped with the time it is
             // valid from, and sent where it stands in its file.
             long stamp = body instanceof Item item ? item.getTs().toEpochMilli() : ts;
-            long createTime = Math.min(Math.max(stamp, 0L), System.currentTimeMillis());
-            return new ProducerRecord<>(
+            return new Outgoing(
                     typed.name(),
-                    null,
-                    createTime,
                     typed.key((SpecificRecordBase) body),
-                    AvroWire.encode((SpecificRecordBase) body));
+                    AvroWire.encode((SpecificRecordBase) body),
+                    stamp,
+                    ts);
         }
 
         @Override
         public void close() throws IOException {
             reader.close();
+        }
+    }
+
+    /**
+     * One record as it goes to Kafka.
+     *
+     * @param key null for a raw line
+     * @param stamp the time to stamp it with (its CreateTime), or {@link #RAW} for a line that is
+     *     not a valid event, which goes out as its bytes with the producer's clock
+     * @param eventTs the event time it stands at in the stream (a bad line: the line's before it)
+     */
+    record Outgoing(String topic, byte[] key, byte[] value, long stamp, long eventTs) {
+        static final long RAW = Long.MIN_VALUE;
+
+        ProducerRecord<byte[], byte[]> toRecord() {
+            if (stamp == RAW) {
+                return new ProducerRecord<>(topic, null, value);
+            }
+            // CreateTime = the event's time, as a shop's system writing events as they happen would
+            // stamp them; never ahead of this clock, where the job's clock-skew rule and the
+            // broker's log.message.timestamp.after.max.ms both take over.
+            long createTime = Math.min(Math.max(stamp, 0L), System.currentTimeMillis());
+            return new ProducerRecord<>(topic, null, createTime, key, value);
+        }
+    }
+
+    /** Records to send, in order; {@link #next} gives null after the last. */
+    interface Records extends AutoCloseable {
+        Outgoing next() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** The lines of several files, interleaved by event time, each file's own order kept. */
+    static final class Merged implements Records {
+        private final List<Cursor> cursors = new ArrayList<>();
+
+        Merged(List<Path> files) throws IOException {
+            try {
+                for (Path f : files) {
+                    Cursor c = new Cursor(f, topicOf(f));
+                    if (c.advance()) {
+                        cursors.add(c);
+                    } else {
+                        c.close();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public Outgoing next() throws IOException {
+            if (cursors.isEmpty()) {
+                return null;
+            }
+            Cursor next = cursors.get(0);
+            for (Cursor c : cursors) {
+                if (c.ts < next.ts) {
+                    next = c;
+                }
+            }
+            Outgoing r = next.record();
+            if (!next.advance()) {
+                next.close();
+                cursors.remove(next);
+            }
+            return r;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Cursor c : cursors) {
+                c.close();
+            }
+            cursors.clear();
+        }
+    }
+
+    /** The records of a spool file written by {@link #spool}. */
+    static final class Spooled implements Records {
+        private final Path file;
+        private final DataInputStream in;
+
+        Spooled(Path file) throws IOException {
+            this.file = file;
+            this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        }
+
+        @Override
+        public Outgoing next() throws IOException {
+            try {
+                if (in.readByte() == 0) {
+                    return null;
+                }
+                String topic = in.readUTF();
+                long eventTs = in.readLong();
+                long stamp = in.readLong();
+                byte[] key = readBytes();
+                byte[] value = readBytes();
+                return new Outgoing(topic, key, value, stamp, eventTs);
+            } catch (EOFException e) {
+                throw new IOException(file + " ends before its last record: not a complete spool", e);
+            }
+        }
+
+        private byte[] readBytes() throws IOException {
+            int n = in.readInt();
+            if (n < 0) {
+                return null;
+            }
+            byte[] b = new byte[n];
+            in.readFully(b);
+            return b;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

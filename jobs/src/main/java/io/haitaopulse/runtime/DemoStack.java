@@ -5,6 +5,7 @@ import io.haitaopulse.dashboard.ShopClock;
 import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.live.KafkaSecurity;
 import io.haitaopulse.stack.FlinkClient;
+import io.haitaopulse.stack.FlinkRest;
 import io.haitaopulse.stack.JdkFlags;
 import io.haitaopulse.stack.Leftovers;
 import io.haitaopulse.stack.LocalCluster;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -50,6 +50,9 @@ public final class DemoStack implements AutoCloseable {
 
     private final Path work;
     private final PrintStream out;
+    /** How long a submitted job's tasks may take to deploy and start on a busy machine. */
+    private static final Duration TASKS_START = Duration.ofMinutes(2);
+
     private final Deque<Stopper> started = new ArrayDeque<>();
     private final AtomicReference<Throwable> streamingFailure = new AtomicReference<>();
     private LocalPostgres postgres;
@@ -161,8 +164,9 @@ public final class DemoStack implements AutoCloseable {
 
     /**
      * Submits {@code pulse run --job JOB --config FILE} to the {@link #startCluster cluster} at
-     * {@code parallelism}, exactly as {@code pulse submit} does (Flink's client in a child JVM);
-     * stopping cancels the job.
+     * {@code parallelism}, exactly as {@code pulse submit} does (Flink's client in a child JVM), and
+     * returns once every task of the job runs, so that a stream started next is read from its
+     * first second; stopping cancels the job.
      */
     public JobClient submitJobs(String jobName, Path config, int parallelism) throws Exception {
         FlinkClient.Result r =
@@ -185,27 +189,33 @@ public final class DemoStack implements AutoCloseable {
                 JobID.fromHexString(r.jobId()),
                 DemoStack.class.getClassLoader());
         started.push(this::cancelJob);
-        return job;
-    }
-
-    /** Submits the jobs built in {@code env} as one Flink job named {@code name}; stopping cancels it. */
-    public JobClient startJobs(StreamExecutionEnvironment env, String name) throws Exception {
-        job = env.executeAsync(name);
-        started.push(this::cancelJob);
+        cluster.awaitTasksRunning(r.jobId(), TASKS_START);
         return job;
     }
 
     /**
-     * Streams {@code files} into Kafka at {@code rate} events per second (0: as fast as possible)
-     * from a thread of its own, logged in with {@code security}; a failure of that thread is
-     * kept for {@link #streamingFailure}.
+     * Submits the jobs built in {@code env} as one Flink job named {@code name} to the MiniCluster
+     * whose REST API answers at {@code restAddress}, and returns once every task of it runs;
+     * stopping cancels it.
      */
-    public EventProducer startProducer(KafkaSecurity security, List<Path> files, double rate) {
+    public JobClient startJobs(StreamExecutionEnvironment env, String name, String restAddress) throws Exception {
+        job = env.executeAsync(name);
+        started.push(this::cancelJob);
+        new FlinkRest(restAddress).awaitTasksRunning(job.getJobID().toHexString(), TASKS_START);
+        return job;
+    }
+
+    /**
+     * Streams the records of {@code spool} ({@link EventProducer#spool}) into Kafka at {@code rate}
+     * events per second (0: as fast as possible) from a thread of its own, logged in with
+     * {@code security}; a failure of that thread is kept for {@link #streamingFailure}.
+     */
+    public EventProducer startProducer(KafkaSecurity security, Path spool, double rate) {
         EventProducer sending = new EventProducer(kafka.bootstrapServers(), security);
         Thread thread = new Thread(
                 () -> {
                     try (sending) {
-                        sending.send(files, rate);
+                        sending.sendSpool(spool, rate);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.haitaopulse.generator.MarketSimulator;
 import io.haitaopulse.generator.SimulatorConfig;
 import io.haitaopulse.generator.SpikePlan;
 import io.haitaopulse.io.OutputTable;
+import io.haitaopulse.live.EventProducer;
 import io.haitaopulse.live.KafkaAcls;
 import io.haitaopulse.live.KafkaSecurity;
 import io.haitaopulse.live.LiveOptions;
@@ -28,11 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -217,6 +221,19 @@ public final class LiveDemo {
                     "  %,d events over %d days written to %s%n",
                     lines, cfg.duration().toDays(), events);
 
+            // The stream, encoded for Kafka while the broker, the database and the cluster start:
+            // streaming then only sends, and the jobs get the cores the encoding would have taken.
+            List<Path> files;
+            try (Stream<Path> s = Files.list(events)) {
+                files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+            }
+            Path spool = work.resolve(SPOOL_FILE);
+            FutureTask<Long> encoding = new FutureTask<>(() -> EventProducer.spool(files, spool));
+            Thread encoder = new Thread(encoding, "pulse-demo-encode");
+            // Nothing to wait for when the demo stops before streaming: what it wrote is left as data.
+            encoder.setDaemon(true);
+            encoder.start();
+
             out.println("Starting PostgreSQL and a Kafka broker…");
             LocalPostgres pg = stack.startPostgres(portOrFree(postgresPort));
             String adminPassword = secureKafka ? LiveSetup.randomSecret() : null;
@@ -242,11 +259,17 @@ public final class LiveDemo {
                     conf.get(io.haitaopulse.common.PulseOptions.TIMEZONE_OFFSET));
 
             if (miniCluster) {
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
-                Live.build(env, "all", conf);
-                stack.startJobs(env, "pulse demo (all jobs)");
+                // The MiniCluster's REST API, on a free port: the demo asks it when every task runs.
+                int restPort = LocalKafka.freePort();
+                Configuration local = new Configuration(conf);
+                local.set(RestOptions.ADDRESS, "localhost");
+                local.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, local);
+                Live.build(env, "all", local);
+                stack.startJobs(env, "pulse demo (all jobs)", "localhost:" + restPort);
             } else {
-                out.println("Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs)…");
+                out.println(
+                        "Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs); the stream starts once every task runs…");
                 stack.awaitCluster();
                 // The file 'pulse submit --config' reads: the job is built by Flink's client, in a JVM of its own.
                 Path config = work.resolve(BackgroundStack.CONFIG_FILE);
@@ -258,11 +281,12 @@ public final class LiveDemo {
                 stack.submitJobs("all", config, PARALLELISM);
             }
 
-            List<Path> files;
-            try (Stream<Path> s = Files.list(events)) {
-                files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+            try {
+                encoding.get();
+            } catch (ExecutionException e) {
+                throw new IOException("could not encode the stream into " + spool + ": " + e.getCause(), e.getCause());
             }
-            stack.startProducer(producerSecurity, files, rate);
+            stack.startProducer(producerSecurity, spool, rate);
 
             printWhereToLook(kafka, pg, password, dashboard, stack);
             new DemoProgress(out, duration).run(stack, stop);
@@ -402,12 +426,16 @@ public final class LiveDemo {
         return file;
     }
 
+    /** The stream as the producer sends it ({@link EventProducer#spool}), in the work directory. */
+    static final String SPOOL_FILE = "stream.spool";
+
     /**
      * Everything a demo run writes into its work directory; a directory holding only these is an
      * earlier demo's, which the next run may empty.
      */
     static final List<String> WORK_ENTRIES = List.of(
             "events",
+            SPOOL_FILE,
             "postgres",
             "kafka",
             Leftovers.CLUSTER_DIR,

@@ -3,10 +3,6 @@ package io.haitaopulse.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,8 +37,7 @@ public final class LocalCluster {
     private final int restPort;
     private final int taskManagers;
     private final List<String> jvmFlags;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final FlinkRest rest;
 
     /**
      * @param runDir where configuration, pids, logs, checkpoints and savepoints go
@@ -55,6 +50,7 @@ public final class LocalCluster {
         this.restPort = restPort;
         this.taskManagers = taskManagers;
         this.jvmFlags = List.copyOf(jvmFlags);
+        this.rest = new FlinkRest(restAddress());
     }
 
     /** {@code localhost:PORT} of the REST API (and web UI). */
@@ -156,17 +152,12 @@ public final class LocalCluster {
 
     /** {@code GET path} of the REST API as JSON, or empty when nothing answers. */
     public Optional<JsonNode> get(String path) throws InterruptedException {
-        try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
-                            .timeout(Duration.ofSeconds(5))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return rest.get(path);
+    }
+
+    /** Returns once every task of job {@code jobId} runs ({@link FlinkRest#awaitTasksRunning}). */
+    public void awaitTasksRunning(String jobId, Duration timeout) throws IOException, InterruptedException {
+        rest.awaitTasksRunning(jobId, timeout);
     }
 
     private void writeConfig() throws IOException {

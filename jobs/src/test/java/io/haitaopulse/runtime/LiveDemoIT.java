@@ -2,6 +2,8 @@ package io.haitaopulse.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haitaopulse.stack.FlinkRest;
 import io.haitaopulse.stack.LocalPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,6 +66,19 @@ class LiveDemoIT {
             await(buf, running, "Ctrl-C stops everything.", Duration.ofMinutes(4));
             String printed = buf.toString(StandardCharsets.UTF_8);
             assertThat(printed).contains("Flink       http://localhost:", "(web UI of the standalone cluster");
+            // The stream starts only once every task of the job runs.
+            Matcher flink = Pattern.compile("Flink       http://(localhost:\\d+)/.*; job ([0-9a-f]{32})\\)")
+                    .matcher(printed);
+            assertThat(flink.find())
+                    .as("Flink's address and the job id in:%n%s", printed)
+                    .isTrue();
+            JsonNode job =
+                    new FlinkRest(flink.group(1)).get("/jobs/" + flink.group(2)).orElseThrow();
+            for (JsonNode v : job.path("vertices")) {
+                assertThat(v.path("tasks").path("RUNNING").asInt())
+                        .as("running tasks of %s", v.path("name").asText())
+                        .isEqualTo(v.path("parallelism").asInt());
+            }
             cluster = clusterProcesses(work.resolve("demo/cluster"));
             assertThat(cluster).as("JobManager and TaskManager JVMs").hasSize(2);
             Matcher port = Pattern.compile("psql postgresql://postgres@localhost:(\\d+)/")
