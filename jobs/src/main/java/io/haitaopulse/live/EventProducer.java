@@ -35,7 +35,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link Topics}; a line that is not a valid event is sent <em>as its raw bytes</em> to the topic
  * of its file, exactly the bad input a real producer might write, so the job's dead-letter path sees
  * it. Files are interleaved by event time while each file's own order is kept, which is what makes
- * the live output of a file set equal to its replay output. Optionally paced to a rate.
+ * the live output of a file set equal to its replay output. Optionally paced to a rate. The records
+ * of a file set can also be encoded beforehand into a spool ({@link #spool}) and sent from it
+ * ({@link #sendSpool}), the same records in the same order.
  */
 public final class EventProducer implements AutoCloseable {
 
