@@ -1,9 +1,10 @@
 package io.haitaopulse.io;
 
 import io.haitaopulse.schema.internal.Ingested;
+import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -20,8 +21,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * accumulator. Consumers downstream combine the accumulators of the same group and bucket, which
  * is what makes emitting one early always correct.
  *
- * <p>Accumulators are emitted in the iteration order of a {@link HashMap} of their keys, so equal
- * keys and inputs give the same output order.
+ * <p>Accumulators are held per bucket and emitted bucket by bucket, oldest first, each bucket's in
+ * the iteration order of a {@link HashMap} of their keys, so equal keys and inputs give the same
+ * output order. An emission visits only the buckets it completes: the watermark trails the events,
+ * so a single map of every bucket had each emission walk the later buckets' accumulators too
+ * (4 % of the hot-items job's CPU, more at the demo's time compression).
  *
  * @param <K> key of one accumulator: group and bucket
  * @param <V> accumulator held per key
@@ -37,10 +41,23 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
         long bucketStart();
     }
 
+    /** Emptied maps kept for reuse: as many buckets as are usually open at once. */
+    private static final int MAX_SPARE = 4;
+
     private final long bucketLength;
-    private transient Map<K, V> accumulators;
+    /** The accumulators of each bucket held, by bucket start. */
+    private transient TreeMap<Long, Map<K, V>> buckets;
+    /** The bucket folded into last, and its map: consecutive events nearly always share a bucket. */
+    private transient long lastBucket;
+
+    private transient Map<K, V> lastAccumulators;
+    /**
+     * Maps of emitted buckets, emptied, for the next buckets: a new map per bucket grew from 16
+     * slots to the bucket's size by rehashing every time, which cost more than the walk it saved.
+     */
+    private transient ArrayDeque<Map<K, V>> spare;
+
     private transient Function<K, V> create;
-    private transient long minBucket;
     private transient StreamRecord<OUT> reuse;
     private transient long watermark;
     private transient long forwarded;
@@ -72,9 +89,11 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
     @Override
     public void open() throws Exception {
         super.open();
-        accumulators = new HashMap<>();
+        buckets = new TreeMap<>();
+        lastBucket = Long.MIN_VALUE;
+        lastAccumulators = null;
+        spare = new ArrayDeque<>();
         create = this::create;
-        minBucket = Long.MAX_VALUE;
         reuse = new StreamRecord<>(null);
         watermark = Long.MIN_VALUE;
         forwarded = Long.MIN_VALUE;
@@ -82,8 +101,12 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
 
     /** The accumulator of {@code key}, created when missing. */
     protected final V accumulator(K key) {
-        minBucket = Math.min(minBucket, key.bucketStart());
-        return accumulators.computeIfAbsent(key, create);
+        long bucket = key.bucketStart();
+        if (bucket != lastBucket || lastAccumulators == null) {
+            lastAccumulators = buckets.computeIfAbsent(bucket, b -> spare.isEmpty() ? new HashMap<>() : spare.pop());
+            lastBucket = bucket;
+        }
+        return lastAccumulators.computeIfAbsent(key, create);
     }
 
     @Override
@@ -97,10 +120,7 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
     public final void processWatermark(Watermark mark) throws Exception {
         long wm = mark.getTimestamp();
         watermark = Math.max(watermark, wm);
-        // A bucket is complete when the watermark has reached its last millisecond.
-        if (minBucket != Long.MAX_VALUE && minBucket + bucketLength - 1 <= watermark) {
-            emit(watermark);
-        }
+        emit(watermark);
         long forward = forwardedWatermark(watermark);
         if (forward > forwarded) {
             forwarded = forward;
@@ -120,19 +140,28 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
         super.finish();
     }
 
-    /** Emits and forgets every accumulator whose bucket ends at or before {@code wm + 1}. */
+    /**
+     * Emits and forgets every accumulator whose bucket is complete at watermark {@code wm}: the
+     * watermark has reached the bucket's last millisecond.
+     */
     private void emit(long wm) {
-        long nextMin = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<K, V>> it = accumulators.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<K, V> e = it.next();
-            long start = e.getKey().bucketStart();
-            if (wm == Long.MAX_VALUE || start + bucketLength - 1 <= wm) {
-                output.collect(reuse.replace(output(e.getValue())));
-                it.remove();
-            } else {
-                nextMin = Math.min(nextMin, start);
+        while (!buckets.isEmpty()) {
+            Map.Entry<Long, Map<K, V>> first = buckets.firstEntry();
+            if (wm != Long.MAX_VALUE && first.getKey() + bucketLength - 1 > wm) {
+                return;
+            }
+            buckets.pollFirstEntry();
+            if (first.getValue() == lastAccumulators) {
+                lastAccumulators = null;
+            }
+            Map<K, V> emitted = first.getValue();
+            for (V accumulator : emitted.values()) {
+                output.collect(reuse.replace(output(accumulator)));
+            }
+            emitted.clear();
+            if (spare.size() < MAX_SPARE) {
+                spare.push(emitted);
             }
         }
-        minBucket = nextMin;
     }
 }

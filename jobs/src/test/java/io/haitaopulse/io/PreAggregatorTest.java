@@ -120,6 +120,31 @@ class PreAggregatorTest {
     }
 
     @Test
+    void completeBucketsLeaveOldestFirstAndLaterOnesStayWhateverTheArrivalOrder() throws Exception {
+        var h = harness(new CountPerItem(false));
+        // Buckets 20, 0 and 10 interleaved, as events of a disordered input arrive.
+        h.processElement(click(5, 21, Long.MIN_VALUE));
+        h.processElement(click(4, 3, Long.MIN_VALUE));
+        h.processElement(click(6, 14, Long.MIN_VALUE));
+        h.processElement(click(4, 7, Long.MIN_VALUE));
+        h.processElement(click(7, 25, Long.MIN_VALUE));
+        h.processElement(click(8, 11, Long.MIN_VALUE));
+        h.processWatermark(new Watermark(19));
+        List<String> out = drain(h);
+        assertThat(out.subList(0, 1)).containsExactly("item 4 bucket 0 count 2");
+        assertThat(out.subList(1, 3)).containsExactlyInAnyOrder("item 6 bucket 10 count 1", "item 8 bucket 10 count 1");
+        assertThat(out.subList(3, out.size())).containsExactly("wm 19");
+        // A bucket emitted is forgotten: a click for it after the watermark starts a new accumulator.
+        h.processElement(click(4, 9, 19));
+        h.processWatermark(new Watermark(29));
+        out = drain(h);
+        assertThat(out.subList(0, 1)).containsExactly("item 4 bucket 0 count 1");
+        assertThat(out.subList(1, 3)).containsExactlyInAnyOrder("item 5 bucket 20 count 1", "item 7 bucket 20 count 1");
+        assertThat(out.subList(3, out.size())).containsExactly("wm 29");
+        h.close();
+    }
+
+    @Test
     void everythingHeldLeavesBeforeACheckpointBarrierAndAtEndOfInput() throws Exception {
         CountPerItem op = new CountPerItem(false);
         var h = harness(op);
