@@ -48,11 +48,11 @@ public final class DemoStack implements AutoCloseable {
         void stop() throws IOException, InterruptedException;
     }
 
-    private final Path work;
-    private final PrintStream out;
     /** How long a submitted job's tasks may take to deploy and start on a busy machine. */
     private static final Duration TASKS_START = Duration.ofMinutes(2);
 
+    private final Path work;
+    private final PrintStream out;
     private final Deque<Stopper> started = new ArrayDeque<>();
     private final AtomicReference<Throwable> streamingFailure = new AtomicReference<>();
     private LocalPostgres postgres;

@@ -9,8 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
 
 /**
  * Reads a Flink cluster's REST API (a standalone cluster's, or a MiniCluster's): GET requests
@@ -19,9 +19,6 @@ import java.util.concurrent.TimeUnit;
 public final class FlinkRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Job states after which the job's tasks will never all run. */
-    private static final Set<String> ENDED =
-            Set.of("FAILED", "FAILING", "CANCELED", "CANCELLING", "FINISHED", "SUSPENDED");
 
     private final String address;
     private final HttpClient http =
@@ -59,7 +56,7 @@ public final class FlinkRest {
             Optional<JsonNode> job = get("/jobs/" + jobId);
             if (job.isPresent()) {
                 String state = job.get().path("state").asText();
-                if (ENDED.contains(state)) {
+                if (ended(state)) {
                     throw new IOException("job " + jobId + " is " + state + " before its tasks all ran");
                 }
                 JsonNode vertices = job.get().path("vertices");
@@ -80,5 +77,16 @@ public final class FlinkRest {
             // Polling the REST API: a task starting gives no other signal to this process.
             TimeUnit.MILLISECONDS.sleep(250);
         }
+    }
+
+    /** Whether a job in {@code state} (Flink's {@link JobStatus} name) will never have all its tasks run. */
+    private static boolean ended(String state) {
+        JobStatus s;
+        try {
+            s = JobStatus.valueOf(state);
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
+        return s.isTerminalState() || s == JobStatus.FAILING || s == JobStatus.CANCELLING;
     }
 }
