@@ -146,6 +146,9 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     private static final class Evaluated {
         final long itemId;
         final ItemTrend item;
+        /** The item's entry in {@link #items}: written back through it, without a second lookup. */
+        final Map.Entry<Long, ItemTrend> entry;
+
         long views;
         long carts;
         long buys;
@@ -157,9 +160,10 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         /** Passes support, effect size and z: trending if also a discovery of its family. */
         boolean candidate;
 
-        Evaluated(long itemId, ItemTrend item) {
-            this.itemId = itemId;
-            this.item = item;
+        Evaluated(Map.Entry<Long, ItemTrend> entry) {
+            this.entry = entry;
+            this.itemId = entry.getKey();
+            this.item = entry.getValue();
         }
 
         boolean active() {
@@ -213,7 +217,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 nextPane = Math.min(nextPane, ahead.panes.starts[0]);
                 continue;
             }
-            Evaluated ev = new Evaluated(e.getKey(), ahead);
+            Evaluated ev = new Evaluated(e);
             evaluated.add(ev);
             ItemTrend item = ev.item;
             PaneSeries p = item.panes;
@@ -349,7 +353,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             }
             // An item in an episode stays to be evaluated in the next window, which ends it if quiet.
             nextPane = Math.min(nextPane, p.size == 0 ? nextStart : p.firstStartFrom(nextStart));
-            items.put(ev.itemId, item);
+            ev.entry.setValue(item);
         }
         if (activeItems > 0) {
             emitCategory(

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -403,11 +404,50 @@ class CategoryTrendsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> harness(Configuration c)
             throws Exception {
+        return harness(c, false);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend> harness(
+            Configuration c, boolean rocksDb) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<Long, ItemPaneActivity, DemandTrend>(
                 new KeyedProcessOperator<>(new CategoryTrends(new TrendModel(TrendSettings.from(c)))),
                 a -> a.categoryId,
                 Types.LONG);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         h.open();
         return h;
+    }
+
+    /**
+     * On RocksDB every read of state is a fresh copy, so an item's panes, baselines and episode
+     * count only if written back: the rows, category rows and alerts must be those of heap state,
+     * where the objects read are the ones held.
+     */
+    @Test
+    void rocksDbStateGivesTheRowsOfHeapState() throws Exception {
+        List<List<String>> outputs = new java.util.ArrayList<>();
+        for (boolean rocksDb : new boolean[] {false, true}) {
+            var h = harness(conf(5), rocksDb);
+            // The rising item, delivered pane by pane as the watermark moves (each window reads
+            // what the one before wrote), beside an item that goes idle after its first pane.
+            h.processElement(views(1, 0, 1, "a"), 0);
+            h.processElement(views(2, 0, 1, "z"), 0);
+            h.processElement(views(1, 5, 1, "b"), 0);
+            h.processWatermark(9);
+            h.processElement(views(1, 10, 4, "c", "d", "e", "f"), 0);
+            h.processWatermark(14);
+            h.processElement(views(1, 15, 6, "g", "h", "i", "j", "k", "l"), 0);
+            h.processWatermark(Long.MAX_VALUE);
+            List<String> out = new java.util.ArrayList<>();
+            h.extractOutputValues().forEach(r -> out.add(r.toString()));
+            out.addAll(sideRows(h));
+            alerts(h).forEach(a -> out.add(a.toString()));
+            outputs.add(out);
+            h.close();
+        }
+        assertThat(outputs.get(0)).anyMatch(r -> r.contains("\"trending\": true"));
+        assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
     }
 }
