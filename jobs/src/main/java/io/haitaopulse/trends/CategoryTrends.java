@@ -225,16 +225,20 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             item.viewerBaseline.foldThrough(foldThrough, p, model, s, false, true);
             item.viewShare().foldThrough(foldThrough, p, c.totals, c.viewSum(), false, model);
             item.viewerShare().foldThrough(foldThrough, p, c.totals, c.viewerSum(), true, model);
-            ev.views = PaneSeries.sum(p, p.views, start, end);
-            ev.carts = PaneSeries.sum(p, p.carts, start, end);
-            ev.buys = PaneSeries.sum(p, p.buys, start, end);
+            // The window's views, carts and buys in one pass over the item's panes.
+            for (int i = 0; i < p.size; i++) {
+                long paneStart = p.starts[i];
+                if (paneStart >= start && paneStart < end) {
+                    ev.views += p.views[i];
+                    ev.carts += p.carts[i];
+                    ev.buys += p.buys[i];
+                }
+            }
             if (!ev.active() || !item.baseline.warm(model)) {
                 continue;
             }
             long[] spanViewers = new long[spans];
-            for (int k = 0; k < spans; k++) {
-                spanViewers[k] = p.paneViewersIn(end - (k + 1) * model.recent, end);
-            }
+            p.paneViewersBySpan(end, model.recent, spanViewers);
             TrendModel.ItemTest test;
             if (seasonal) {
                 ev.baseline = item.baseline.level * windowFactors;

@@ -98,6 +98,26 @@ public class PaneSeries {
         return total;
     }
 
+    /**
+     * {@link #paneViewersIn}{@code (end - (k + 1) span, end)} for every k below {@code out.length},
+     * into {@code out[k]}, in one pass over the panes: each pane's count is read once and added
+     * to every span that holds it.
+     */
+    void paneViewersBySpan(long end, long span, long[] out) {
+        Arrays.fill(out, 0L);
+        long from = end - out.length * span;
+        for (int i = 0; i < size; i++) {
+            long start = starts[i];
+            if (start >= from && start < end) {
+                long c = viewers[i].count();
+                // The shortest span holding this pane, and every longer one.
+                for (int k = (int) ((end - 1 - start) / span); k < out.length; k++) {
+                    out[k] += c;
+                }
+            }
+        }
+    }
+
     /** Distinct viewers over panes starting in {@code [from, to)}. */
     long viewersIn(long from, long to) {
         DistinctUsers union = new DistinctUsers();
