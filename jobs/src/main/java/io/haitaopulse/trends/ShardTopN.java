@@ -2,11 +2,9 @@ package io.haitaopulse.trends;
 
 import io.haitaopulse.common.SlidingWindows;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -188,35 +186,89 @@ public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, Shard
         return any ? nextPane : NOTHING_LEFT;
     }
 
-    /** One bounded heap per category seen in a window step; emitted in category order. */
+    /**
+     * One bounded heap per category seen in a window step; emitted in category order. Found by an
+     * open-addressing table of category ids, so that an offer boxes nothing (every item with views
+     * is offered to its category's heap).
+     */
     private static final class CategoryHeaps {
         private final int topN;
-        private final Map<Long, TopN> heaps = new HashMap<>();
+        private long[] ids = new long[16];
+        private TopN[] heaps = new TopN[16];
+        private int size;
 
         CategoryHeaps(int topN) {
             this.topN = topN;
         }
 
         TopN of(long category) {
-            TopN top = heaps.get(category);
-            if (top == null) {
-                top = new TopN(topN);
-                heaps.put(category, top);
+            int mask = heaps.length - 1;
+            int i = slot(category, mask);
+            while (heaps[i] != null) {
+                if (ids[i] == category) {
+                    return heaps[i];
+                }
+                i = (i + 1) & mask;
+            }
+            TopN top = new TopN(topN);
+            ids[i] = category;
+            heaps[i] = top;
+            if (2 * ++size > heaps.length) {
+                grow();
             }
             return top;
         }
 
-        /** The shard's candidates: {@code allBest} for "all", then every category's, by category id. */
-        ShardCandidates candidates(long end, long[][] allBest) {
-            List<long[]> best = new ArrayList<>();
-            List<Long> ids = new ArrayList<>();
-            for (Map.Entry<Long, TopN> e : new TreeMap<>(heaps).entrySet()) {
-                for (long[] b : e.getValue().drainBestFirst()) {
-                    best.add(b);
-                    ids.add(e.getKey());
+        private void grow() {
+            long[] oldIds = ids;
+            TopN[] oldHeaps = heaps;
+            ids = new long[oldIds.length * 2];
+            heaps = new TopN[oldHeaps.length * 2];
+            int mask = heaps.length - 1;
+            for (int j = 0; j < oldHeaps.length; j++) {
+                if (oldHeaps[j] != null) {
+                    int i = slot(oldIds[j], mask);
+                    while (heaps[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    ids[i] = oldIds[j];
+                    heaps[i] = oldHeaps[j];
                 }
             }
-            long[] categoryIds = ids.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        private static int slot(long category, int mask) {
+            return (int) ((category * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+        }
+
+        /** The shard's candidates: {@code allBest} for "all", then every category's, by category id. */
+        ShardCandidates candidates(long end, long[][] allBest) {
+            int[] order = new int[size];
+            int k = 0;
+            for (int i = 0; i < heaps.length; i++) {
+                if (heaps[i] != null) {
+                    order[k++] = i;
+                }
+            }
+            // Insertion sort by category id: a shard's window sees a handful of categories.
+            for (int a = 1; a < k; a++) {
+                int slot = order[a];
+                int b = a - 1;
+                while (b >= 0 && ids[order[b]] > ids[slot]) {
+                    order[b + 1] = order[b];
+                    b--;
+                }
+                order[b + 1] = slot;
+            }
+            List<long[]> best = new ArrayList<>();
+            List<Long> categoryOf = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                for (long[] b : heaps[order[j]].drainBestFirst()) {
+                    best.add(b);
+                    categoryOf.add(ids[order[j]]);
+                }
+            }
+            long[] categoryIds = categoryOf.stream().mapToLong(Long::longValue).toArray();
             return new ShardCandidates(end, allBest, categoryIds, best.toArray(new long[0][]));
         }
     }
