@@ -146,7 +146,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     private static final class Evaluated {
         final long itemId;
         final ItemTrend item;
-        /** The item's entry in {@link #items}: written back through it, without a second lookup. */
+        /** The item's entry in the items state: written back through it, without a second lookup. */
         final Map.Entry<Long, ItemTrend> entry;
 
         long views;
