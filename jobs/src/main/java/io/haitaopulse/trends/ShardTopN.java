@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -202,21 +203,26 @@ public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, Shard
         }
 
         TopN of(long category) {
-            int mask = heaps.length - 1;
-            int i = slot(category, mask);
-            while (heaps[i] != null) {
-                if (ids[i] == category) {
-                    return heaps[i];
+            int i = slot(category, ids, heaps);
+            if (heaps[i] == null) {
+                ids[i] = category;
+                heaps[i] = new TopN(topN);
+                if (2 * ++size > heaps.length) {
+                    grow();
                 }
+                i = slot(category, ids, heaps);
+            }
+            return heaps[i];
+        }
+
+        /** The slot holding {@code category} in the table, or the empty slot where it would go. */
+        private static int slot(long category, long[] ids, TopN[] heaps) {
+            int mask = heaps.length - 1;
+            int i = (int) ((category * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+            while (heaps[i] != null && ids[i] != category) {
                 i = (i + 1) & mask;
             }
-            TopN top = new TopN(topN);
-            ids[i] = category;
-            heaps[i] = top;
-            if (2 * ++size > heaps.length) {
-                grow();
-            }
-            return top;
+            return i;
         }
 
         private void grow() {
@@ -224,48 +230,30 @@ public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, Shard
             TopN[] oldHeaps = heaps;
             ids = new long[oldIds.length * 2];
             heaps = new TopN[oldHeaps.length * 2];
-            int mask = heaps.length - 1;
             for (int j = 0; j < oldHeaps.length; j++) {
                 if (oldHeaps[j] != null) {
-                    int i = slot(oldIds[j], mask);
-                    while (heaps[i] != null) {
-                        i = (i + 1) & mask;
-                    }
+                    int i = slot(oldIds[j], ids, heaps);
                     ids[i] = oldIds[j];
                     heaps[i] = oldHeaps[j];
                 }
             }
         }
 
-        private static int slot(long category, int mask) {
-            return (int) ((category * 0x9E3779B97F4A7C15L) >>> 32) & mask;
-        }
-
         /** The shard's candidates: {@code allBest} for "all", then every category's, by category id. */
         ShardCandidates candidates(long end, long[][] allBest) {
-            int[] order = new int[size];
-            int k = 0;
+            // Once per firing, off the offers' path: a sorted map gives the category order.
+            TreeMap<Long, TopN> byId = new TreeMap<>();
             for (int i = 0; i < heaps.length; i++) {
                 if (heaps[i] != null) {
-                    order[k++] = i;
+                    byId.put(ids[i], heaps[i]);
                 }
-            }
-            // Insertion sort by category id: a shard's window sees a handful of categories.
-            for (int a = 1; a < k; a++) {
-                int slot = order[a];
-                int b = a - 1;
-                while (b >= 0 && ids[order[b]] > ids[slot]) {
-                    order[b + 1] = order[b];
-                    b--;
-                }
-                order[b + 1] = slot;
             }
             List<long[]> best = new ArrayList<>();
             List<Long> categoryOf = new ArrayList<>();
-            for (int j = 0; j < k; j++) {
-                for (long[] b : heaps[order[j]].drainBestFirst()) {
+            for (Map.Entry<Long, TopN> e : byId.entrySet()) {
+                for (long[] b : e.getValue().drainBestFirst()) {
                     best.add(b);
-                    categoryOf.add(ids[order[j]]);
+                    categoryOf.add(e.getKey());
                 }
             }
             long[] categoryIds = categoryOf.stream().mapToLong(Long::longValue).toArray();
