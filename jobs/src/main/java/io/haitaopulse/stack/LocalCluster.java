@@ -12,13 +12,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * A real Flink standalone session cluster on this machine: a JobManager
  * ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}) as
  * separate, detached JVMs on the classpath of the {@code deploy/local-cluster} module (there is
  * no flink-dist on Maven Central). Memory settings are derived exactly as Flink's own scripts do,
- * with {@code BashJavaUtils}. The run directory holds the effective configuration, pid files,
+ * with {@code BashJavaUtils}, and the {@code env.java.opts.*} options of the configuration are
+ * passed to the JVMs as Flink's scripts pass them. The run directory holds the effective configuration, pid files,
  * logs, checkpoints and savepoints.
  *
  * <p>{@link #start} and {@link #stop} are idempotent: starting a running cluster does nothing,
@@ -224,6 +229,8 @@ public final class LocalCluster {
         cmd.add(LocalKafka.javaBin());
         cmd.addAll(jvmFlags);
         cmd.addAll(jvm);
+        cmd.addAll(
+                javaOptions(GlobalConfiguration.loadConfiguration(confDir().toString()), mainClass.equals(JM_CLASS)));
         // Before the classpath: Linux shows only the first 4 KB of a command line to other processes.
         cmd.add("-Dpulse.cluster.dir=" + runDir);
         cmd.add("-Dpulse.cluster.role=" + (mainClass.equals(JM_CLASS) ? "jobmanager" : "taskmanager"));
@@ -237,6 +244,27 @@ public final class LocalCluster {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
+    }
+
+    /**
+     * The JVM options of Flink's {@code env.java.opts.all} and of the role's own key
+     * ({@code env.java.opts.jobmanager} or {@code env.java.opts.taskmanager}), split at whitespace
+     * as Flink's launch scripts split them: the template chooses the TaskManagers' garbage collector
+     * there (docs/operations/cluster.md).
+     */
+    static List<String> javaOptions(Configuration conf, boolean jobManager) {
+        List<String> opts = new ArrayList<>();
+        for (ConfigOption<String> key : List.of(
+                CoreOptions.FLINK_JVM_OPTIONS,
+                jobManager ? CoreOptions.FLINK_JM_JVM_OPTIONS : CoreOptions.FLINK_TM_JVM_OPTIONS)) {
+            String value = conf.get(key);
+            for (String opt : value == null ? new String[0] : value.trim().split("\\s+")) {
+                if (!opt.isEmpty()) {
+                    opts.add(opt);
+                }
+            }
+        }
+        return opts;
     }
 
     private void awaitRest(Process jm, long deadline) throws IOException, InterruptedException {

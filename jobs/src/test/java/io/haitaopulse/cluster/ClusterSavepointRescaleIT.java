@@ -119,6 +119,12 @@ class ClusterSavepointRescaleIT {
                         .as("start is idempotent")
                         .startsWith("cluster already running");
                 assertThat(cluster.status()).contains("TaskManagers: 1, slots: 4 total");
+                long tmPid = Long.parseLong(Files.readString(Paths.get("target", "cluster-it", "taskmanager-0.pid"))
+                        .trim());
+                assertThat(Files.readString(Paths.get("/proc", Long.toString(tmPid), "cmdline"))
+                                .split("\0"))
+                        .as("the template's env.java.opts.taskmanager reaches the TaskManager's JVM")
+                        .contains("-XX:+UseParallelGC");
                 LiveSetup.createTopics(kafka.bootstrapServers(), 2, List.of());
                 Path config = work.resolve("pulse.yaml");
                 // The job is built where it is submitted (the client JVM) and reads its key there.
