@@ -21,6 +21,7 @@ import io.haitaopulse.testutil.LooseTrends;
 import io.haitaopulse.testutil.RawIdScan;
 import io.haitaopulse.testutil.TopicRecords;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,7 +35,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,7 @@ class LiveEquivalenceIT extends LiveFixture {
         Configuration conf = liveConf(url, "equivalence", "KAFKA;POSTGRES");
         // Bad data must never fail the job: a restart would hide it, so there is none.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        keepEveryTrendAlertsVersion();
         runLive(conf, null);
 
         assertThat(replayRows(OutputTable.LATE_EVENTS))
@@ -97,6 +101,30 @@ class LiveEquivalenceIT extends LiveFixture {
         assertTrendAlertsTopicHoldsEachEpisodesFinalRowUnderItsKey();
         assertNoRawUserIdAnywhere(url);
         assertCatalogueTopicsAreInputsOnly();
+    }
+
+    /**
+     * Kafka rolls a segment once a batch's timestamp is {@code segment.ms} (7 days) past the
+     * segment's first, and the rows here carry event times weeks before the wall-clock timestamps
+     * the topic also holds; in one run the segment rolled at such a batch and the log cleaner
+     * compacted the rolled segment of this compacted topic before the test read it, leaving one
+     * version per key. A {@code segment.ms} longer than that gap keeps every version this test
+     * counts. The topic is made here, as the job would make it, so that its configuration can be
+     * changed before the job writes.
+     */
+    private void keepEveryTrendAlertsVersion() throws Exception {
+        String topic = Topics.output(OutputTable.TREND_ALERTS);
+        LiveSetup.createTopics(kafka.bootstrapServers(), 1, List.of(topic));
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            AlterConfigOp longSegments = new AlterConfigOp(
+                    new ConfigEntry(
+                            "segment.ms", Long.toString(Duration.ofDays(3650).toMillis())),
+                    AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(alerts, List.of(longSegments)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
     }
 
     /**
