@@ -23,8 +23,8 @@ import org.apache.flink.configuration.GlobalConfiguration;
  * separate, detached JVMs on the classpath of the {@code deploy/local-cluster} module (there is
  * no flink-dist on Maven Central). Memory settings are derived exactly as Flink's own scripts do,
  * with {@code BashJavaUtils}, and the {@code env.java.opts.*} options of the configuration are
- * passed to the JVMs as Flink's scripts pass them. The run directory holds the effective configuration, pid files,
- * logs, checkpoints and savepoints.
+ * passed to the JVMs as Flink's scripts pass them. The run directory holds the effective
+ * configuration, pid files, logs, checkpoints and savepoints.
  *
  * <p>{@link #start} and {@link #stop} are idempotent: starting a running cluster does nothing,
  * stopping a stopped one does nothing, and stop only signals processes whose command line is one
@@ -83,14 +83,17 @@ public final class LocalCluster {
         Files.createDirectories(confDir());
         writeConfig();
         String classpath = classpath();
+        Configuration effective =
+                GlobalConfiguration.loadConfiguration(confDir().toString());
         List<String> jmParams = resourceParams(classpath, "GET_JM_RESOURCE_PARAMS");
-        Process jm = launch(classpath, JM_CLASS, jmParams, "jobmanager");
+        Process jm = launch(classpath, JM_CLASS, jmParams, javaOptions(effective, true), "jobmanager");
         writePid("jobmanager", jm.pid());
         long deadline = System.nanoTime() + timeout.toNanos();
         awaitRest(jm, deadline);
         List<String> tmParams = resourceParams(classpath, "GET_TM_RESOURCE_PARAMS");
+        List<String> tmOptions = javaOptions(effective, false);
         for (int i = 0; i < taskManagers; i++) {
-            Process tm = launch(classpath, TM_CLASS, tmParams, "taskmanager-" + i);
+            Process tm = launch(classpath, TM_CLASS, tmParams, tmOptions, "taskmanager-" + i);
             writePid("taskmanager-" + i, tm.pid());
         }
         // Registered and offering slots: a TaskManager appears in the overview a moment before its slots do.
@@ -207,7 +210,8 @@ public final class LocalCluster {
         return params;
     }
 
-    private Process launch(String classpath, String mainClass, List<String> resourceParams, String name)
+    private Process launch(
+            String classpath, String mainClass, List<String> resourceParams, List<String> javaOptions, String name)
             throws IOException {
         List<String> jvm = new ArrayList<>();
         List<String> dynamic = new ArrayList<>();
@@ -229,8 +233,7 @@ public final class LocalCluster {
         cmd.add(LocalKafka.javaBin());
         cmd.addAll(jvmFlags);
         cmd.addAll(jvm);
-        cmd.addAll(
-                javaOptions(GlobalConfiguration.loadConfiguration(confDir().toString()), mainClass.equals(JM_CLASS)));
+        cmd.addAll(javaOptions);
         // Before the classpath: Linux shows only the first 4 KB of a command line to other processes.
         cmd.add("-Dpulse.cluster.dir=" + runDir);
         cmd.add("-Dpulse.cluster.role=" + (mainClass.equals(JM_CLASS) ? "jobmanager" : "taskmanager"));
@@ -257,8 +260,7 @@ public final class LocalCluster {
         for (ConfigOption<String> key : List.of(
                 CoreOptions.FLINK_JVM_OPTIONS,
                 jobManager ? CoreOptions.FLINK_JM_JVM_OPTIONS : CoreOptions.FLINK_TM_JVM_OPTIONS)) {
-            String value = conf.get(key);
-            for (String opt : value == null ? new String[0] : value.trim().split("\\s+")) {
+            for (String opt : conf.get(key).trim().split("\\s+")) {
                 if (!opt.isEmpty()) {
                     opts.add(opt);
                 }
