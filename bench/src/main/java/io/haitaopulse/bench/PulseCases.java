@@ -181,7 +181,7 @@ public final class PulseCases {
                     Outputs.discard(f.suspicious(), "suspicious_events");
                 }
                 PulseJob job = factory.apply(in.jobConf());
-                DataStream<LateEvent> late = job.build(f.events(), new TableSinks() {
+                DataStream<LateEvent> late = job.build(f.events(), f.byUser(), new TableSinks() {
                     @Override
                     public <T extends SpecificRecordBase> void write(OutputTable<T> table, DataStream<T> rows) {
                         if (collectId != null && table == OutputTable.HOT_ITEMS) {

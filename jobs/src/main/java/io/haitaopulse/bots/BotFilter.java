@@ -25,6 +25,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -76,8 +78,12 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         return "pulse.blacklisted." + rule;
     }
 
-    /** Clean events of every source, and the suspicious clicks (null when the filter is off). */
-    public record Filtered(DataStream<Ingested> events, DataStream<SuspiciousEvent> suspicious) {}
+    /**
+     * Clean events of every source, and the suspicious clicks (null when the filter is off).
+     * {@code byUser}: the events are partitioned by {@link #userOf}, each in the subtask a
+     * {@code keyBy} on it would send it to (true when the filter is on).
+     */
+    public record Filtered(DataStream<Ingested> events, DataStream<SuspiciousEvent> suspicious, boolean byUser) {}
 
     /**
      * Gathers the events of every source ({@link Ingest#gather}) through one filter with the
@@ -86,14 +92,29 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
      */
     public static Filtered apply(List<DataStream<Ingested>> events, BotSettings settings) {
         if (!settings.enabled()) {
-            return new Filtered(Ingest.gather(events), null);
+            return new Filtered(Ingest.gather(events), null, false);
         }
         DataStream<Ingested> all = Ingest.union(events);
         SingleOutputStreamOperator<Ingested> out = all.keyBy(BotFilter::userOf, Types.STRING)
                 .process(new BotFilter(settings), all.getType())
                 .name("bot-filter")
                 .uid("bot-filter");
-        return new Filtered(Ingest.gathered(out, "all-inputs-filtered"), out.getSideOutput(SUSPICIOUS));
+        return new Filtered(Ingest.gathered(out, "all-inputs-filtered"), out.getSideOutput(SUSPICIOUS), true);
+    }
+
+    /**
+     * {@code events} keyed by {@link #userOf}. When {@code byUser} ({@link Filtered#byUser}), and
+     * {@code events} come from the filter's output through operators that keep each event in its
+     * subtask (chained, at the filter's parallelism, as every job's route and filters are), every
+     * event already is where a {@code keyBy} would send it: the stream is reinterpreted as keyed,
+     * so a keyed operator after it chains to the filter's task instead of paying a second exchange
+     * (serialisation, network buffers, another task's watermark handling) for every event.
+     * Otherwise it is a {@code keyBy}.
+     */
+    public static KeyedStream<Ingested, String> keyByUser(DataStream<Ingested> events, boolean byUser) {
+        return byUser
+                ? DataStreamUtils.reinterpretAsKeyedStream(events, BotFilter::userOf, Types.STRING)
+                : events.keyBy(BotFilter::userOf, Types.STRING);
     }
 
     /** The user an event is keyed by: its user id, or "" for events without one (campaigns). */

@@ -31,9 +31,13 @@ public interface PulseJob {
 
     /**
      * Adds the job to the graph of {@code events} (every source's events, gathered by
-     * {@link io.haitaopulse.io.Ingest#gather}) and writes its tables to {@code sinks}.
+     * {@link io.haitaopulse.io.Ingest#gather} or by the bot filter) and writes its tables to
+     * {@code sinks}.
      *
+     * @param byUser whether {@code events} are partitioned by user, as the bot filter leaves them:
+     *     a job that keys by user then keys with {@link io.haitaopulse.bots.BotFilter#keyByUser},
+     *     without an exchange of its own
      * @return the events this job found late, for the caller's late_events table
      */
-    DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks);
+    DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks);
 }

@@ -97,7 +97,7 @@ public final class JobCatalog {
         }
         DataStream<LateEvent> late = null;
         for (PulseJob job : jobs) {
-            DataStream<LateEvent> l = job.build(filtered.events(), sinks);
+            DataStream<LateEvent> l = job.build(filtered.events(), filtered.byUser(), sinks);
             late = late == null ? l : late.union(l);
         }
         sinks.write(OutputTable.LATE_EVENTS, late);

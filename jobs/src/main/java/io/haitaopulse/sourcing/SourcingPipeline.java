@@ -71,7 +71,7 @@ public final class SourcingPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, ItemSourcing.lateness(cadence), NAME);
         DataStream<Ingested> all = routed.events();
         DataStream<SourcingShortlist> rows = all.flatMap(

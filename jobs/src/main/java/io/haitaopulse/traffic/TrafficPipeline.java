@@ -70,7 +70,7 @@ public final class TrafficPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks) {
         Ingest.Routed traffic = Ingest.route(events, TrafficCounter.lateness(minute, hour), NAME);
         DataStream<Traffic> rows = partials(traffic, new TrafficHits(minute), minute.size(), "traffic-partials")
                 .keyBy(p -> p.segment, Types.STRING)

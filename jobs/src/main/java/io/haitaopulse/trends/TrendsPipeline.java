@@ -70,7 +70,7 @@ public final class TrendsPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, PaneAggregator.lateness(windows), NAME);
         sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), windows, top));
 
@@ -123,7 +123,7 @@ public final class TrendsPipeline implements PulseJob {
             }
 
             @Override
-            public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
+            public DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks) {
                 Ingest.Routed routed = Ingest.route(events, PaneAggregator.lateness(full.windows), NAME);
                 sinks.write(OutputTable.HOT_ITEMS, hotItems(routed.events(), full.windows, full.top));
                 return routed.late();

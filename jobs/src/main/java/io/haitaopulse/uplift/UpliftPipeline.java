@@ -1,5 +1,6 @@
 package io.haitaopulse.uplift;
 
+import io.haitaopulse.bots.BotFilter;
 import io.haitaopulse.common.PulseJob;
 import io.haitaopulse.common.SlidingWindows;
 import io.haitaopulse.io.Ingest;
@@ -39,6 +40,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *                  └─ clicks, PAID orders ─ keyBy(user) ─ ChannelAttributor ─┬─ keyBy(channel, campaign) ─ channel_attribution
  *                                                                            └─ keyBy(token, campaign)   ─ referral_credits
  * </pre>
+ *
+ * <p>Both {@code keyBy(user)} are {@link BotFilter#keyByUser}: behind the bot filter, which is
+ * keyed by user already, the user-keyed operators chain to it with no exchange of their own.
  */
 public final class UpliftPipeline implements PulseJob {
 
@@ -95,7 +99,7 @@ public final class UpliftPipeline implements PulseJob {
     }
 
     @Override
-    public DataStream<LateEvent> build(DataStream<Ingested> events, TableSinks sinks) {
+    public DataStream<LateEvent> build(DataStream<Ingested> events, boolean byUser, TableSinks sinks) {
         Ingest.Routed routed = Ingest.route(events, UserOutcomes.lateness(slots), NAME);
         DataStream<Ingested> all = routed.events();
         DataStream<Campaign> campaigns = all.filter(i -> i.getBody() instanceof Campaign)
@@ -105,11 +109,11 @@ public final class UpliftPipeline implements PulseJob {
                 .name("uplift-campaign-definitions")
                 .uid("uplift-campaign-definitions");
         BroadcastStream<Campaign> broadcast = campaigns.broadcast(UserOutcomes.CAMPAIGNS);
-        DataStream<ScoreInput> changes = all.filter(
+        DataStream<Ingested> userEvents = all.filter(
                         i -> i.getBody() instanceof Exposure || i.getBody() instanceof Order)
                 .name("uplift-user-events")
-                .uid("uplift-user-events")
-                .keyBy(UpliftPipeline::userOf, Types.STRING)
+                .uid("uplift-user-events");
+        DataStream<ScoreInput> changes = BotFilter.keyByUser(userEvents, byUser)
                 .connect(broadcast)
                 .process(
                         new UserOutcomes(slots, unknownCampaignTtl, userTtl, cupedLookback),
@@ -151,11 +155,13 @@ public final class UpliftPipeline implements PulseJob {
                 .uid("campaign-did");
         sinks.write(OutputTable.CAMPAIGN_DID, did);
 
-        DataStream<AttributionCredit> credits = all.filter(i -> i.getBody() instanceof Click
+        DataStream<Ingested> attributionEvents = all.filter(i -> i.getBody() instanceof Click
                         || (i.getBody() instanceof Order o && o.getStatus() == OrderStatus.PAID))
                 .name("attribution-events")
-                .uid("attribution-events")
-                .keyBy(UpliftPipeline::userOf, Types.STRING)
+                .uid("attribution-events");
+        // Keyed as the bot filter left them, when it did: most events are clicks, and this saves
+        // each its second exchange.
+        DataStream<AttributionCredit> credits = BotFilter.keyByUser(attributionEvents, byUser)
                 .process(new ChannelAttributor(sessionGap, lookback, userTtl), Types.POJO(AttributionCredit.class))
                 .name("channel-attributor")
                 .uid("channel-attributor");
@@ -177,16 +183,5 @@ public final class UpliftPipeline implements PulseJob {
         sinks.write(OutputTable.CHANNEL_ATTRIBUTION, channels);
         sinks.write(OutputTable.REFERRAL_CREDITS, referrals);
         return routed.late();
-    }
-
-    private static String userOf(Ingested i) {
-        Object body = i.getBody();
-        if (body instanceof Exposure e) {
-            return e.getUserId();
-        }
-        if (body instanceof Click c) {
-            return c.getUserId();
-        }
-        return ((Order) body).getUserId();
     }
 }
