@@ -2,8 +2,6 @@ package io.haitaopulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.haitaopulse.io.ClockSkew;
-import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.InputFormat;
 import io.haitaopulse.io.PulseWatermarks;
@@ -15,7 +13,6 @@ import io.haitaopulse.testutil.JobGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,23 +104,7 @@ class UpgradeSafetyTest {
 
     /** The graph of every job, as {@code run} builds it, over file inputs of these names. */
     private StreamExecutionEnvironment graph(List<String> names) throws Exception {
-        Configuration conf = Live.configure(new Configuration());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        List<Path> files = new ArrayList<>();
-        for (String n : names) {
-            Path f = dir.resolve(n);
-            Files.writeString(f, "");
-            files.add(f);
-        }
-        List<Ingest.Source> sources = FileInputs.open(
-                env,
-                files,
-                InputFormat.JSONL,
-                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                ClockSkew.of(conf));
-        JobGraphs.wireAll(conf, sources);
-        return env;
+        return JobGraphs.overFiles(Live.configure(new Configuration()), dir, names);
     }
 
     private static Set<String> uids(StreamExecutionEnvironment env) {

@@ -3,8 +3,6 @@ package io.haitaopulse.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.bots.BotOptions;
-import io.haitaopulse.io.ClockSkew;
-import io.haitaopulse.io.FileInputs;
 import io.haitaopulse.io.Ingest;
 import io.haitaopulse.io.IngestedSerializer;
 import io.haitaopulse.io.InputFormat;
@@ -50,21 +48,8 @@ class ExchangeSerializersTest {
     @Test
     void fileGraphsSerializeIngestedWithTheirOwnSerializer() throws Exception {
         for (boolean bots : List.of(true, false)) {
-            Configuration conf = conf(bots);
-            StreamExecutionEnvironment env = env(conf);
-            List<Path> files = new ArrayList<>();
-            for (String n : List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl")) {
-                Path f = dir.resolve(n);
-                Files.writeString(f, "");
-                files.add(f);
-            }
-            List<Ingest.Source> sources = FileInputs.open(
-                    env,
-                    files,
-                    InputFormat.JSONL,
-                    PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                    ClockSkew.of(conf));
-            JobGraphs.wireAll(conf, sources);
+            StreamExecutionEnvironment env =
+                    JobGraphs.overFiles(conf(bots), dir, List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl"));
             StreamGraph graph = env.getStreamGraph(false);
             assertIngestedSerializers(graph, "files, bots " + bots);
             assertPaneSerializers(graph, "files, bots " + bots);

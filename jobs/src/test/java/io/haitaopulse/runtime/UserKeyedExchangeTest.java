@@ -3,20 +3,12 @@ package io.haitaopulse.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.haitaopulse.bots.BotOptions;
-import io.haitaopulse.io.ClockSkew;
-import io.haitaopulse.io.FileInputs;
-import io.haitaopulse.io.Ingest;
-import io.haitaopulse.io.InputFormat;
-import io.haitaopulse.io.PulseWatermarks;
 import io.haitaopulse.testutil.JobGraphs;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.JobVertex;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamEdge;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -38,22 +30,9 @@ class UserKeyedExchangeTest {
     private StreamGraph graph(boolean bots) throws Exception {
         Configuration conf = Live.configure(new Configuration());
         conf.set(BotOptions.ENABLED, bots);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        List<Path> files = new ArrayList<>();
-        for (String n : List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl")) {
-            Path f = dir.resolve(bots + "-" + n);
-            Files.writeString(f, "");
-            files.add(f);
-        }
-        List<Ingest.Source> sources = FileInputs.open(
-                env,
-                files,
-                InputFormat.JSONL,
-                PulseWatermarks.strategy(Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                ClockSkew.of(conf));
-        JobGraphs.wireAll(conf, sources);
-        return env.getStreamGraph(false);
+        return JobGraphs.overFiles(
+                        conf, dir, List.of("clicks.jsonl", "orders.jsonl", "campaigns.jsonl", "exposures.jsonl"))
+                .getStreamGraph(false);
     }
 
     /** The edge into {@code operator} from the filter named {@code from}. */
