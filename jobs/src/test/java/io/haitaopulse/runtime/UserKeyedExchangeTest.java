@@ -48,13 +48,18 @@ class UserKeyedExchangeTest {
                 .orElseThrow();
     }
 
+    /** Both user-keyed operators take their events through {@code partitioner}. */
+    private static void assertUserEdges(StreamGraph graph, Class<?> partitioner) {
+        assertThat(edge(graph, "channel-attributor", "attribution-events").getPartitioner())
+                .isInstanceOf(partitioner);
+        assertThat(edge(graph, "uplift-user-outcomes", "uplift-user-events").getPartitioner())
+                .isInstanceOf(partitioner);
+    }
+
     @Test
     void behindTheBotFilterUserKeyedOperatorsNeedNoExchangeOfTheirOwn() throws Exception {
         StreamGraph graph = graph(true);
-        assertThat(edge(graph, "channel-attributor", "attribution-events").getPartitioner())
-                .isInstanceOf(ForwardPartitioner.class);
-        assertThat(edge(graph, "uplift-user-outcomes", "uplift-user-events").getPartitioner())
-                .isInstanceOf(ForwardPartitioner.class);
+        assertUserEdges(graph, ForwardPartitioner.class);
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : graph.getJobGraph().getVertices()) {
             vertices.add(v.getName());
@@ -66,10 +71,6 @@ class UserKeyedExchangeTest {
 
     @Test
     void withoutTheBotFilterUserKeyedOperatorsKeyByUserThemselves() throws Exception {
-        StreamGraph graph = graph(false);
-        assertThat(edge(graph, "channel-attributor", "attribution-events").getPartitioner())
-                .isInstanceOf(KeyGroupStreamPartitioner.class);
-        assertThat(edge(graph, "uplift-user-outcomes", "uplift-user-events").getPartitioner())
-                .isInstanceOf(KeyGroupStreamPartitioner.class);
+        assertUserEdges(graph(false), KeyGroupStreamPartitioner.class);
     }
 }
