@@ -397,7 +397,8 @@ public final class BenchCli implements Callable<Integer> {
                 m.peakStateBytes(),
                 null,
                 null,
-                null);
+                null,
+                m.phases());
     }
 
     /** The median of {@code value} over {@code runs}, or null when a run did not measure it. */

@@ -30,6 +30,13 @@ final class BenchReport {
     static final List<String> SQL_CASES = List.of(FlinkSqlHotItems.NAME, FlinkSqlHotItems.TUNED_NAME);
 
     /**
+     * Where a run's time went at its edges, in seconds: {@code startupSeconds} from the job's start
+     * until its last task runs, {@code afterSourcesSeconds} from the end of its last source until
+     * the job ends. Both are in the case's seconds: on a short run they weigh more.
+     */
+    record Phases(double startupSeconds, double afterSourcesSeconds) {}
+
+    /**
      * One case's numbers; {@code services} is the CPU time of the broker and PostgreSQL beside a
      * Kafka case, null for the in-memory cases.
      */
@@ -45,7 +52,8 @@ final class BenchReport {
             long peakStateBytes,
             Double latencyP50Ms,
             Double latencyP99Ms,
-            BenchStack.ServiceCpu services) {
+            BenchStack.ServiceCpu services,
+            Phases phases) {
 
         double eventsPerSecond() {
             return seconds <= 0 ? 0 : events / seconds;
@@ -73,7 +81,8 @@ final class BenchReport {
                     peakStateBytes,
                     latencyP50Ms,
                     latencyP99Ms,
-                    services);
+                    services,
+                    phases);
         }
 
         /** The broker's CPU seconds while the case ran, or null when not measured. */
@@ -179,6 +188,13 @@ final class BenchReport {
             }
             putNullable(o, "latency_p50_ms", c.latencyP50Ms);
             putNullable(o, "latency_p99_ms", c.latencyP99Ms);
+            if (c.phases == null) {
+                o.putNull("startup_seconds");
+                o.putNull("after_sources_seconds");
+            } else {
+                o.put("startup_seconds", round(c.phases.startupSeconds(), 3));
+                o.put("after_sources_seconds", round(c.phases.afterSourcesSeconds(), 3));
+            }
         }
         ObjectNode n = root.putObject("notes");
         notes.forEach(n::put);
@@ -196,7 +212,7 @@ final class BenchReport {
     void printTable(PrintStream out) {
         out.println(sqlBaselineLine());
         out.printf(
-                "%-26s %10s %8s %12s %9s %9s %6s %8s %8s %10s %10s %9s%n",
+                "%-26s %10s %8s %12s %9s %9s %6s %8s %8s %10s %10s %9s %7s %7s%n",
                 "case",
                 "events",
                 "seconds",
@@ -208,12 +224,14 @@ final class BenchReport {
                 "×SQL",
                 "heap MB",
                 "state MB",
-                "p99 ms");
+                "p99 ms",
+                "start s",
+                "tail s");
         for (Case c : cases) {
             Double rc = ratioToCeiling(c);
             Double rs = ratioToFlinkSql(c);
             out.printf(
-                    "%-26s %10d %8.2f %12.0f %9.0f %9s %6s %8s %8s %10.0f %10s %9s%n",
+                    "%-26s %10d %8.2f %12.0f %9.0f %9s %6s %8s %8s %10.0f %10s %9s %7s %7s%n",
                     c.name,
                     c.events,
                     c.seconds,
@@ -225,7 +243,9 @@ final class BenchReport {
                     rs == null ? "-" : String.format("%.1f", rs),
                     c.peakHeapBytes / 1048576.0,
                     c.peakStateBytes < 0 ? "-" : String.format("%.1f", c.peakStateBytes / 1048576.0),
-                    c.latencyP99Ms == null ? "-" : String.format("%.0f", c.latencyP99Ms));
+                    c.latencyP99Ms == null ? "-" : String.format("%.0f", c.latencyP99Ms),
+                    c.phases == null ? "-" : String.format("%.2f", c.phases.startupSeconds()),
+                    c.phases == null ? "-" : String.format("%.2f", c.phases.afterSourcesSeconds()));
         }
         for (Case c : cases) {
             if (c.services != null) {

@@ -19,6 +19,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStatsSummarySnapshot;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecution;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -51,7 +54,8 @@ final class BenchRunner implements AutoCloseable {
             double jitSeconds,
             long rows,
             long peakHeapBytes,
-            long peakStateBytes) {}
+            long peakStateBytes,
+            BenchReport.Phases phases) {}
 
     BenchRunner(int parallelism, Duration checkpointInterval, boolean objectReuse) throws Exception {
         this.parallelism = parallelism;
@@ -127,6 +131,7 @@ final class BenchRunner implements AutoCloseable {
         ArchivedExecutionGraph g = cluster.getArchivedExecutionGraph(id).get();
         long start = g.getStatusTimestamp(JobStatus.RUNNING);
         long end = g.getStatusTimestamp(JobStatus.FINISHED);
+        BenchReport.Phases phases = phases(g, start, end);
         CompletedCheckpointStatsSummarySnapshot cps =
                 g.getCheckpointStatsSnapshot().getSummaryStats();
         long checkpoints = g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
@@ -138,7 +143,40 @@ final class BenchRunner implements AutoCloseable {
                 jitSeconds,
                 counter(result, Outputs.ROWS),
                 heap.peak(),
-                state);
+                state,
+                phases);
+    }
+
+    /**
+     * The start-up and the tail of a finished job ({@link #phases(long, long, long, long)}) from its
+     * tasks' state timestamps: the last task to reach RUNNING, and the last source task to finish
+     * (a source vertex's name starts with {@code "Source: "}, as Flink names every source chain).
+     */
+    private static BenchReport.Phases phases(ArchivedExecutionGraph g, long start, long end) {
+        long lastRunning = start;
+        long lastSourceFinished = Long.MIN_VALUE;
+        for (AccessExecutionVertex v : g.getAllExecutionVertices()) {
+            AccessExecution attempt = v.getCurrentExecutionAttempt();
+            lastRunning = Math.max(lastRunning, attempt.getStateTimestamp(ExecutionState.RUNNING));
+            if (v.getTaskNameWithSubtaskIndex().startsWith("Source: ")) {
+                lastSourceFinished = Math.max(lastSourceFinished, attempt.getStateTimestamp(ExecutionState.FINISHED));
+            }
+        }
+        return phases(start, end, lastRunning, lastSourceFinished);
+    }
+
+    /**
+     * The job's time split at its edges, from timestamps in ms: {@code startup}, from the job's
+     * RUNNING to the last task's RUNNING (deployment and initialisation, before which some input
+     * cannot move), and {@code afterSources}, from the last source task's end to the job's end
+     * (what was buffered, and whatever the final watermark fires); null without a source.
+     */
+    static BenchReport.Phases phases(long jobRunning, long jobFinished, long lastTaskRunning, long lastSourceFinished) {
+        if (lastSourceFinished == Long.MIN_VALUE) {
+            return null;
+        }
+        return new BenchReport.Phases(
+                (lastTaskRunning - jobRunning) / 1000.0, Math.max(0, jobFinished - lastSourceFinished) / 1000.0);
     }
 
     /**

@@ -61,7 +61,8 @@ final class KafkaE2e {
                     m.peakStateBytes(),
                     null,
                     null,
-                    services);
+                    services,
+                    m.phases());
         }
     }
 

@@ -138,7 +138,8 @@ final class KafkaFreshness {
                         -1,
                         p50,
                         p99,
-                        services);
+                        services,
+                        null);
             } finally {
                 runner.cancel(job);
             }

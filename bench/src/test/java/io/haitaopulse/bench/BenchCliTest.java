@@ -51,11 +51,11 @@ class BenchCliTest {
 
     @Test
     void aWarmUpRunHasSettledWhenItCompiledForUnderOneTwentiethOfItsCpuTime() {
-        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.49, 1, 0, -1)))
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.49, 1, 0, -1, null)))
                 .isTrue();
-        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.5, 1, 0, -1)))
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 0.5, 1, 0, -1, null)))
                 .isFalse();
-        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 3.0, 1, 0, -1)))
+        assertThat(BenchCli.settled(new BenchRunner.Measured(1, 1.0, 10.0, 3.0, 1, 0, -1, null)))
                 .isFalse();
     }
 

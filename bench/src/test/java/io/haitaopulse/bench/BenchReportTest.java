@@ -19,7 +19,7 @@ class BenchReportTest {
     private static final long EVENTS = 1_000_000;
 
     private static BenchReport.Case run(String name, double seconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null, null);
+        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null, null, null);
     }
 
     private static BenchReport report(BenchReport.Case... cases) {
@@ -123,6 +123,7 @@ class BenchReportTest {
                 -1,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -181,5 +182,45 @@ class BenchReportTest {
         assertThat(spent).isEqualTo(new BenchStack.ServiceCpu(15.0, 3.0));
         assertThat(new BenchStack.ServiceCpu(20.0, 3.5).since(new BenchStack.ServiceCpu(null, 0.5)))
                 .isEqualTo(new BenchStack.ServiceCpu(null, 3.0));
+    }
+
+    @Test
+    void startupRunsUntilTheLastTaskRunsAndTheTailFromTheLastSourceToTheJobsEnd() {
+        // Job RUNNING at 1,000 ms, its last task RUNNING at 1,085, its last source finished at
+        // 4,400 and the job at 4,950.
+        assertThat(BenchRunner.phases(1_000, 4_950, 1_085, 4_400)).isEqualTo(new BenchReport.Phases(0.085, 0.55));
+        assertThat(BenchRunner.phases(1_000, 4_950, 1_085, Long.MIN_VALUE)).isNull();
+    }
+
+    @Test
+    void phasesAreInTheJsonToTheMillisecondAndInTheTableNullWhenNotMeasured() {
+        BenchReport.Case measured = new BenchReport.Case(
+                "hot_items_pulse",
+                "",
+                EVENTS,
+                1.25,
+                null,
+                null,
+                10,
+                0,
+                -1,
+                null,
+                null,
+                null,
+                new BenchReport.Phases(0.1234, 0.0305));
+        BenchReport r = report(measured, run("kafka_freshness", 20.0));
+        assertThat(caseJson(r, "hot_items_pulse").get("startup_seconds").asDouble())
+                .isEqualTo(0.123);
+        assertThat(caseJson(r, "hot_items_pulse").get("after_sources_seconds").asDouble())
+                .isEqualTo(0.031);
+        assertThat(caseJson(r, "kafka_freshness").get("startup_seconds").isNull())
+                .isTrue();
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        r.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(1)).endsWith("start s  tail s");
+        assertThat(lines.get(2)).startsWith("hot_items_pulse ").endsWith("   0.12    0.03");
+        assertThat(lines.get(3)).startsWith("kafka_freshness ").endsWith("      -       -");
     }
 }

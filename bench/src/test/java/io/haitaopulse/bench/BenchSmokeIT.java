@@ -67,6 +67,18 @@ class BenchSmokeIT {
             assertThat(c.get("events").asLong()).as(c.get("name").asText()).isPositive();
             if (!c.get("name").asText().equals("kafka_freshness")) {
                 assertThat(c.get("events").asLong()).as(c.get("name").asText()).isLessThanOrEqualTo(total);
+                // Every bounded case has sources: its start-up and its tail are within its time.
+                double startup = c.get("startup_seconds").asDouble();
+                double tail = c.get("after_sources_seconds").asDouble();
+                assertThat(startup).as(c.get("name").asText()).isPositive();
+                assertThat(tail).as(c.get("name").asText()).isNotNegative();
+                // They may overlap: a small source can end before the last task runs.
+                assertThat(startup)
+                        .as(c.get("name").asText())
+                        .isLessThanOrEqualTo(c.get("seconds").asDouble());
+                assertThat(tail)
+                        .as(c.get("name").asText())
+                        .isLessThanOrEqualTo(c.get("seconds").asDouble());
             }
             assertThat(c.get("seconds").asDouble()).as(c.get("name").asText()).isPositive();
             assertThat(c.get("events_per_second").asLong())
