@@ -173,7 +173,12 @@ final class BenchReport {
             o.put("events_per_second", Math.round(c.eventsPerSecond()));
             o.put("events_per_second_per_core", Math.round(c.eventsPerSecond() / cores));
             putNullable(o, "cpu_seconds", c.cpuSeconds == null ? null : round(c.cpuSeconds, 3));
-            putNullable(o, "cpu_us_per_event", c.cpuMicrosPerEvent() == null ? null : round(c.cpuMicrosPerEvent(), 3));
+            // To the thousandth: a case's CPU per event is a few µs, and the ratios are taken of it.
+            if (c.cpuMicrosPerEvent() == null) {
+                o.putNull("cpu_us_per_event");
+            } else {
+                o.put("cpu_us_per_event", round(c.cpuMicrosPerEvent(), 3));
+            }
             putNullable(o, "jit_seconds", c.jitSeconds == null ? null : round(c.jitSeconds, 3));
             putNullable(o, "broker_cpu_seconds", c.brokerCpuSeconds());
             putNullable(o, "postgres_cpu_seconds", c.postgresCpuSeconds());

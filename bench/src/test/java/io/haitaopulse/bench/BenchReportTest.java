@@ -143,6 +143,10 @@ class BenchReportTest {
         assertThat(caseJson(r, "a").get("cpu_us_per_event").asDouble()).isEqualTo(2.0);
         assertThat(caseJson(r, "a").get("jit_seconds").asDouble()).isEqualTo(0.2);
         assertThat(caseJson(r, "b").get("cpu_us_per_event").isNull()).isTrue();
+        // CPU per event to the thousandth (7.7346 s of CPU over 1M events), CPU times to the tenth.
+        BenchReport fine = report(withCpu("d", 1.0, 7.7346));
+        assertThat(caseJson(fine, "d").get("cpu_us_per_event").asDouble()).isEqualTo(7.735);
+        assertThat(caseJson(fine, "d").get("cpu_seconds").asDouble()).isEqualTo(7.7);
         assertThat(caseJson(r, "b").get("jit_seconds").isNull()).isTrue();
         assertThat(BenchCli.median(
                         List.of(withCpu("c", 1.0, 1.0), withCpu("c", 1.0, null)), BenchReport.Case::cpuSeconds))
