@@ -174,11 +174,7 @@ final class BenchReport {
             o.put("events_per_second_per_core", Math.round(c.eventsPerSecond() / cores));
             putNullable(o, "cpu_seconds", c.cpuSeconds == null ? null : round(c.cpuSeconds, 3));
             // To the thousandth: a case's CPU per event is a few µs, and the ratios are taken of it.
-            if (c.cpuMicrosPerEvent() == null) {
-                o.putNull("cpu_us_per_event");
-            } else {
-                o.put("cpu_us_per_event", round(c.cpuMicrosPerEvent(), 3));
-            }
+            putRounded(o, "cpu_us_per_event", c.cpuMicrosPerEvent(), 3);
             putNullable(o, "jit_seconds", c.jitSeconds == null ? null : round(c.jitSeconds, 3));
             putNullable(o, "broker_cpu_seconds", c.brokerCpuSeconds());
             putNullable(o, "postgres_cpu_seconds", c.postgresCpuSeconds());
@@ -193,13 +189,8 @@ final class BenchReport {
             }
             putNullable(o, "latency_p50_ms", c.latencyP50Ms);
             putNullable(o, "latency_p99_ms", c.latencyP99Ms);
-            if (c.phases == null) {
-                o.putNull("startup_seconds");
-                o.putNull("after_sources_seconds");
-            } else {
-                o.put("startup_seconds", round(c.phases.startupSeconds(), 3));
-                o.put("after_sources_seconds", round(c.phases.afterSourcesSeconds(), 3));
-            }
+            putRounded(o, "startup_seconds", c.phases == null ? null : c.phases.startupSeconds(), 3);
+            putRounded(o, "after_sources_seconds", c.phases == null ? null : c.phases.afterSourcesSeconds(), 3);
         }
         ObjectNode n = root.putObject("notes");
         notes.forEach(n::put);
@@ -295,18 +286,20 @@ final class BenchReport {
     }
 
     private static void putRatio(ObjectNode o, String field, Double r) {
-        if (r == null) {
-            o.putNull(field);
-        } else {
-            o.put(field, round(r, 4));
-        }
+        putRounded(o, field, r, 4);
     }
 
+    /** A measure rounded to a tenth (CPU seconds, latencies), or null when not measured. */
     private static void putNullable(ObjectNode o, String field, Double v) {
+        putRounded(o, field, v, 1);
+    }
+
+    /** {@code v} rounded to {@code digits} decimals, or null when not measured. */
+    private static void putRounded(ObjectNode o, String field, Double v, int digits) {
         if (v == null) {
             o.putNull(field);
         } else {
-            o.put(field, round(v, 1));
+            o.put(field, round(v, digits));
         }
     }
 

@@ -19,7 +19,11 @@ class BenchReportTest {
     private static final long EVENTS = 1_000_000;
 
     private static BenchReport.Case run(String name, double seconds) {
-        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null, null, null);
+        return withPhases(name, seconds, null);
+    }
+
+    private static BenchReport.Case withPhases(String name, double seconds, BenchReport.Phases phases) {
+        return new BenchReport.Case(name, name, EVENTS, seconds, null, null, 10, 0, -1, null, null, null, phases);
     }
 
     private static BenchReport report(BenchReport.Case... cases) {
@@ -198,20 +202,7 @@ class BenchReportTest {
 
     @Test
     void phasesAreInTheJsonToTheMillisecondAndInTheTableNullWhenNotMeasured() {
-        BenchReport.Case measured = new BenchReport.Case(
-                "hot_items_pulse",
-                "",
-                EVENTS,
-                1.25,
-                null,
-                null,
-                10,
-                0,
-                -1,
-                null,
-                null,
-                null,
-                new BenchReport.Phases(0.1234, 0.0305));
+        BenchReport.Case measured = withPhases("hot_items_pulse", 1.25, new BenchReport.Phases(0.1234, 0.0305));
         BenchReport r = report(measured, run("kafka_freshness", 20.0));
         assertThat(caseJson(r, "hot_items_pulse").get("startup_seconds").asDouble())
                 .isEqualTo(0.123);
