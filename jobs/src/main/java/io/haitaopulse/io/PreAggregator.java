@@ -2,6 +2,7 @@ package io.haitaopulse.io;
 
 import io.haitaopulse.schema.internal.Ingested;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -75,6 +76,22 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
 
     /** The record {@code accumulator} is emitted as. */
     protected abstract OUT output(V accumulator);
+
+    /**
+     * Emits the accumulators of one completed bucket, in the order given: by default each as
+     * {@link #output}, one record each. A subclass may combine several accumulators into one record
+     * (through {@link #collect}) when its consumer handles them together.
+     */
+    protected void emitBucket(Collection<V> accumulators) {
+        for (V accumulator : accumulators) {
+            collect(output(accumulator));
+        }
+    }
+
+    /** Sends {@code record} downstream. */
+    protected final void collect(OUT record) {
+        output.collect(reuse.replace(record));
+    }
 
     /**
      * The watermark to pass downstream for {@code wm}; forwarding stops while it does not grow.
@@ -155,9 +172,7 @@ public abstract class PreAggregator<K extends PreAggregator.Bucketed, V, OUT> ex
                 lastAccumulators = null;
             }
             Map<K, V> emitted = first.getValue();
-            for (V accumulator : emitted.values()) {
-                output.collect(reuse.replace(output(accumulator)));
-            }
+            emitBucket(emitted.values());
             emitted.clear();
             if (spare.size() < MAX_SPARE) {
                 spare.push(emitted);

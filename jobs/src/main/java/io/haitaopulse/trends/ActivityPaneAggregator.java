@@ -18,12 +18,18 @@ import io.haitaopulse.schema.internal.Ingested;
  * so counting them would make the rows depend on how far the other sources had got. Hot items
  * count them in the windows still open ({@link ViewPaneAggregator}).
  */
-public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivity> {
+public final class ActivityPaneAggregator extends PaneAggregator<ItemPaneActivity, ItemPaneActivity> {
 
     private static final long serialVersionUID = 1L;
 
     public ActivityPaneAggregator(SlidingWindows windows) {
         super(windows);
+    }
+
+    /** Each pane's activity is its own record: {@link CategoryTrends} is keyed by category. */
+    @Override
+    protected ItemPaneActivity output(ItemPaneActivity accumulator) {
+        return accumulator;
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The snapshot of a serializer meant for network exchanges only ({@link PaneCountSerializer},
+ * The snapshot of a serializer meant for network exchanges only ({@link ShardPaneCountsSerializer},
  * {@link ItemPaneActivitySerializer}): it holds nothing and is compatible only with a snapshot of
  * its own class, since the encoding has no schema evolution. State never uses these serializers.
  *

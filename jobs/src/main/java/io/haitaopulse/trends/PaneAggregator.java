@@ -15,9 +15,10 @@ import io.haitaopulse.schema.internal.Ingested;
  * watermark completes the pane ({@link PreAggregator}). Downstream combines partial accumulators
  * of the same pane, so emitting early is always correct.
  *
- * @param <A> the accumulator of one pane, also the emitted record
+ * @param <A> the accumulator of one pane
+ * @param <OUT> the emitted record
  */
-abstract class PaneAggregator<A> extends PreAggregator<PaneAggregator.Key, A, A> {
+abstract class PaneAggregator<A, OUT> extends PreAggregator<PaneAggregator.Key, A, OUT> {
 
     private static final long serialVersionUID = 1L;
     /**
@@ -80,11 +81,6 @@ abstract class PaneAggregator<A> extends PreAggregator<PaneAggregator.Key, A, A>
     @Override
     protected final A create(Key key) {
         return newPane(key.item, key.category, key.pane, key.from);
-    }
-
-    @Override
-    protected final A output(A accumulator) {
-        return accumulator;
     }
 
     @Override

@@ -2,9 +2,9 @@ package io.haitaopulse.trends;
 
 /**
  * Views of one item under one category in one pane, as counted by one pre-aggregating subtask.
- * Several partial counts for the same (item, pane) may exist and are summed downstream. A Flink
- * POJO so that it is serialised without Kryo; at its keyed exchanges {@link PaneCountSerializer}
- * writes it instead of the reflective POJO serializer. A field added here must be added there.
+ * Several partial counts for the same (item, pane) may exist and are summed downstream. Counts
+ * cross the hot-items exchange in {@link ShardPaneCounts}, whose {@link ShardPaneCountsSerializer}
+ * writes every field by hand: a field added here must be added there.
  *
  * <p>{@code fromWindowEnd} is 0 for views that count in every window of their pane. Views that
  * were partly late at their source count only in windows ending at or after it: the source's

@@ -7,12 +7,12 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * The type of a stream of pre-aggregated panes where it crosses a keyed network exchange: {@link
- * #PANE_COUNT} leaves the hot-items pre-aggregation for the Top-N operators, {@link
+ * #SHARD_PANE_COUNTS} leaves the hot-items pre-aggregation for the Top-N operators, {@link
  * #ITEM_PANE_ACTIVITY} the demand-trends pre-aggregation for {@link CategoryTrends}. Pre-aggregation
- * hardly reduces the record count when most (item, pane) pairs see one or two clicks, so nearly
- * every click crosses the exchange as one of these, and Flink's reflective POJO serializer was a
- * visible share of the job's CPU there. The records that come out of the exchange are the same,
- * field for field, as with {@code Types.POJO(...)}.
+ * hardly reduces the count of panes when most (item, pane) pairs see one or two clicks, so nearly
+ * every click crosses the exchange as part of one of these, and Flink's reflective POJO serializer
+ * was a visible share of the job's CPU there. The records that come out of the exchange are the
+ * same, field for field, as the ones that went in.
  *
  * <p>For the output type of the chained pre-aggregating operators only, never for state: the
  * serializers' encoding has no schema evolution. State that holds these records, or their {@link
@@ -25,9 +25,9 @@ public final class PaneExchangeType<T> extends ExchangeTypeInfo<T> {
 
     private static final long serialVersionUID = 1L;
 
-    /** {@link PaneCount} through {@link PaneCountSerializer}. */
-    public static final PaneExchangeType<PaneCount> PANE_COUNT =
-            new PaneExchangeType<>(PaneCount.class, PaneCountSerializer.INSTANCE);
+    /** {@link ShardPaneCounts} through {@link ShardPaneCountsSerializer}. */
+    public static final PaneExchangeType<ShardPaneCounts> SHARD_PANE_COUNTS =
+            new PaneExchangeType<>(ShardPaneCounts.class, ShardPaneCountsSerializer.INSTANCE);
 
     /** {@link ItemPaneActivity} through {@link ItemPaneActivitySerializer}. */
     public static final PaneExchangeType<ItemPaneActivity> ITEM_PANE_ACTIVITY =

@@ -38,7 +38,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Candidates are in rank order within the shard; {@link ScopeMerge} ranks them.
  */
-public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, ShardCandidates> {
+public final class ShardTopN extends KeyedProcessFunction<Long, ShardPaneCounts, ShardCandidates> {
 
     private static final long serialVersionUID = 1L;
 
@@ -65,36 +65,49 @@ public final class ShardTopN extends KeyedProcessFunction<Long, PaneCount, Shard
         droppedAfterPurge = getRuntimeContext().getLongCounter(DROPPED_AFTER_PURGE);
     }
 
+    /**
+     * Adds a batch of pane counts of this shard. The timers a count asks for depend only on its
+     * pane and first window, the watermark and the last window fired, and the last two do not move
+     * within a batch: counts with the same pane and first window as the one before register none.
+     */
     @Override
-    public void processElement(PaneCount pc, Context ctx, Collector<ShardCandidates> out) throws Exception {
+    public void processElement(ShardPaneCounts batch, Context ctx, Collector<ShardCandidates> out) throws Exception {
         long wm = ctx.timerService().currentWatermark();
-        long pane = pc.paneStart;
-        long lastEnd = windows.lastWindowEnd(pane);
-        if (windows.purgeTime(lastEnd) <= wm) {
-            // Cannot happen while lateness is judged behind the exchange that gathers every input
-            // (Ingest.gather): such an event goes to late_events there. Counted as an alarm.
-            droppedAfterPurge.add(pc.views);
-            return;
-        }
-        ItemPanes panes = items.get(pc.itemId);
-        if (panes == null) {
-            panes = new ItemPanes();
-        }
-        panes.add(pane, pc.views, pc.fromWindowEnd, pc.categoryId);
-        items.put(pc.itemId, panes);
-
         Long fired = lastFiredEnd.value();
         long firedEnd = fired == null ? Long.MIN_VALUE : fired;
-        for (long end = windows.firstWindowEnd(pane); end <= lastEnd; end += windows.slide()) {
-            if (windows.purgeTime(end) <= wm || end < pc.fromWindowEnd) {
-                continue; // final already (here, or at the views' source); nothing can change it
+        long timersPane = Long.MIN_VALUE;
+        long timersFrom = Long.MIN_VALUE;
+        for (PaneCount pc : batch.counts) {
+            long pane = pc.paneStart;
+            long lastEnd = windows.lastWindowEnd(pane);
+            if (windows.purgeTime(lastEnd) <= wm) {
+                // Cannot happen while lateness is judged behind the exchange that gathers every input
+                // (Ingest.gather): such an event goes to late_events there. Counted as an alarm.
+                droppedAfterPurge.add(pc.views);
+                continue;
             }
-            ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(end));
-            if (end > firedEnd) {
-                // The first window not yet fired starts (or joins) the chain; later ones follow it.
-                break;
+            ItemPanes panes = items.get(pc.itemId);
+            if (panes == null) {
+                panes = new ItemPanes();
             }
-            // Fired but still accepting data: the timer re-fires it on the next watermark.
+            panes.add(pane, pc.views, pc.fromWindowEnd, pc.categoryId);
+            items.put(pc.itemId, panes);
+            if (pane == timersPane && pc.fromWindowEnd == timersFrom) {
+                continue;
+            }
+            timersPane = pane;
+            timersFrom = pc.fromWindowEnd;
+            for (long end = windows.firstWindowEnd(pane); end <= lastEnd; end += windows.slide()) {
+                if (windows.purgeTime(end) <= wm || end < pc.fromWindowEnd) {
+                    continue; // final already (here, or at the views' source); nothing can change it
+                }
+                ctx.timerService().registerEventTimeTimer(SlidingWindows.fireTime(end));
+                if (end > firedEnd) {
+                    // The first window not yet fired starts (or joins) the chain; later ones follow it.
+                    break;
+                }
+                // Fired but still accepting data: the timer re-fires it on the next watermark.
+            }
         }
     }
 

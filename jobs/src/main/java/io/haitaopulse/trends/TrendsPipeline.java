@@ -138,11 +138,11 @@ public final class TrendsPipeline implements PulseJob {
      */
     public static DataStream<HotItem> hotItems(DataStream<Ingested> events, SlidingWindows windows, int top) {
         // The exchange's type, not state's: ShardTopN keeps its own POJO state types.
-        DataStream<PaneCount> panes = events.transform(
-                        "hot-items-pane-counts", PaneExchangeType.PANE_COUNT, new ViewPaneAggregator(windows))
+        DataStream<ShardPaneCounts> panes = events.transform(
+                        "hot-items-pane-counts", PaneExchangeType.SHARD_PANE_COUNTS, new ViewPaneAggregator(windows))
                 .uid("hot-items-pane-counts")
                 .setParallelism(events.getParallelism());
-        return panes.keyBy(pc -> shardOf(pc.itemId), Types.LONG)
+        return panes.keyBy(batch -> batch.shard, Types.LONG)
                 .process(new ShardTopN(windows, top), Types.POJO(ShardCandidates.class))
                 .name("hot-items-shard-top-n")
                 // v3: one pass serves every scope (categories too); v2 state holds no categories.

@@ -14,7 +14,7 @@ import io.haitaopulse.testutil.JobGraphs;
 import io.haitaopulse.trends.ItemPaneActivity;
 import io.haitaopulse.trends.ItemPaneActivitySerializer;
 import io.haitaopulse.trends.PaneCount;
-import io.haitaopulse.trends.PaneCountSerializer;
+import io.haitaopulse.trends.ShardPaneCountsSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every {@link Ingested} stream of every job graph, file inputs or Kafka (with and without
  * backfill), bot filter on or off, is serialized by {@link IngestedSerializer}, so no operator
  * added without an explicit type puts Avro's generic serializer back on an exchange; likewise the
- * trends job's pre-aggregated panes cross their exchanges through {@link PaneCountSerializer} and
+ * trends job's pre-aggregated panes cross their exchanges through {@link ShardPaneCountsSerializer} and
  * {@link ItemPaneActivitySerializer}, not Flink's POJO serializer.
  */
 class ExchangeSerializersTest {
@@ -106,10 +106,10 @@ class ExchangeSerializersTest {
      */
     private static void assertPaneSerializers(StreamGraph graph, String what) {
         Map<String, Class<?>> producers = Map.of(
-                "hot-items-pane-counts", PaneCountSerializer.class,
+                "hot-items-pane-counts", ShardPaneCountsSerializer.class,
                 "trends-pane-activity", ItemPaneActivitySerializer.class);
         Map<String, Class<?>> consumers = Map.of(
-                "hot-items-shard-top-n", PaneCountSerializer.class,
+                "hot-items-shard-top-n", ShardPaneCountsSerializer.class,
                 "demand-trends", ItemPaneActivitySerializer.class);
         for (Map.Entry<String, Class<?>> e : producers.entrySet()) {
             assertThat(nodes(graph, e.getKey()))

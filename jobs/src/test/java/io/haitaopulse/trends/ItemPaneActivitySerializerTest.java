@@ -1,6 +1,6 @@
 package io.haitaopulse.trends;
 
-import static io.haitaopulse.trends.PaneCountSerializerTest.roundTrip;
+import static io.haitaopulse.trends.ShardPaneCountsSerializerTest.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -7,6 +7,7 @@ import io.haitaopulse.schema.HotItem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -26,22 +27,27 @@ class ShardTopNTest {
 
     private static final long CATEGORY = 7L;
 
-    private static KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, ShardCandidates> harness(
+    private static KeyedOneInputStreamOperatorTestHarness<Long, ShardPaneCounts, ShardCandidates> harness(
             long allowedLateness) throws Exception {
         ShardTopN fn = new ShardTopN(new SlidingWindows(10, 5, allowedLateness), 2);
-        KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, ShardCandidates> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), pc -> 0L, Types.LONG);
+        KeyedOneInputStreamOperatorTestHarness<Long, ShardPaneCounts, ShardCandidates> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), b -> 0L, Types.LONG);
         h.open();
         return h;
     }
 
-    private static void feedHandExample(KeyedOneInputStreamOperatorTestHarness<Long, PaneCount, ShardCandidates> h)
-            throws Exception {
-        h.processElement(new PaneCount(1, CATEGORY, 0, 2), 0);
-        h.processElement(new PaneCount(2, CATEGORY, 0, 1), 0);
-        h.processElement(new PaneCount(1, CATEGORY, 5, 1), 0);
-        h.processElement(new PaneCount(2, CATEGORY, 5, 2), 0);
-        h.processElement(new PaneCount(3, CATEGORY, 5, 3), 0);
+    private static void feedHandExample(
+            KeyedOneInputStreamOperatorTestHarness<Long, ShardPaneCounts, ShardCandidates> h) throws Exception {
+        h.processElement(batch(new PaneCount(1, CATEGORY, 0, 2)), 0);
+        h.processElement(batch(new PaneCount(2, CATEGORY, 0, 1)), 0);
+        h.processElement(batch(new PaneCount(1, CATEGORY, 5, 1)), 0);
+        h.processElement(batch(new PaneCount(2, CATEGORY, 5, 2)), 0);
+        h.processElement(batch(new PaneCount(3, CATEGORY, 5, 3)), 0);
+    }
+
+    /** Counts as the pre-aggregation sends them: one record per shard (this harness has one). */
+    private static ShardPaneCounts batch(PaneCount... counts) {
+        return new ShardPaneCounts(0L, counts);
     }
 
     private static HotItem row(String scope, long end, int rank, long item, long views) {
@@ -106,7 +112,7 @@ class ShardTopNTest {
         h.processWatermark(9);
         h.getOutput().clear();
         // Window [-5,5) was purged at 9, [0,10) accepts data until 14: only it changes.
-        h.processElement(new PaneCount(3, CATEGORY, 0, 1), 0);
+        h.processElement(batch(new PaneCount(3, CATEGORY, 0, 1)), 0);
         assertThat(rowsOf(h)).isEmpty();
         h.processWatermark(14);
         List<HotItem> expected = new ArrayList<>(rows(10, 3, 4, 1, 3));
@@ -125,7 +131,7 @@ class ShardTopNTest {
     void dataForPurgedWindowsChangesNothing() throws Exception {
         var h = harness(0);
         h.processWatermark(20);
-        h.processElement(new PaneCount(1, CATEGORY, 0, 5), 0);
+        h.processElement(batch(new PaneCount(1, CATEGORY, 0, 5)), 0);
         h.processWatermark(30);
         assertThat(rowsOf(h)).isEmpty();
         assertThat(h.numKeyedStateEntries()).isZero();
@@ -136,8 +142,8 @@ class ShardTopNTest {
     @Test
     void aQuietGapBetweenBurstsEmitsNoEmptyWindows() throws Exception {
         var h = harness(0);
-        h.processElement(new PaneCount(1, CATEGORY, 0, 1), 0);
-        h.processElement(new PaneCount(1, CATEGORY, 100, 4), 0);
+        h.processElement(batch(new PaneCount(1, CATEGORY, 0, 1)), 0);
+        h.processElement(batch(new PaneCount(1, CATEGORY, 100, 4)), 0);
         h.processWatermark(Long.MAX_VALUE);
         List<HotItem> out = rowsOf(h);
         assertThat(out)
@@ -155,7 +161,7 @@ class ShardTopNTest {
         feedHandExample(h);
         // Its source had already closed [-5,5) and [0,10) (from = 15), but this operator's own
         // watermark lags (another source is slower): the view must still count only in [5,15).
-        h.processElement(new PaneCount(3, CATEGORY, 0, 5, 15), 0);
+        h.processElement(batch(new PaneCount(3, CATEGORY, 0, 5, 15)), 0);
         h.processWatermark(14);
         List<HotItem> expected = new ArrayList<>(rows(5, 1, 2, 2, 1));
         expected.addAll(rows(10, 1, 3, 2, 3));
@@ -178,10 +184,10 @@ class ShardTopNTest {
     @Test
     void anItemUnderTwoCategoriesCountsInEachWithItsViewsThereAndInAllWithEveryView() throws Exception {
         var h = harness(0);
-        h.processElement(new PaneCount(1, 7, 0, 2), 0);
-        h.processElement(new PaneCount(2, 8, 0, 4), 0);
-        h.processElement(new PaneCount(1, 8, 0, 3), 0);
-        h.processElement(new PaneCount(1, 8, 5, 1), 0);
+        h.processElement(batch(new PaneCount(1, 7, 0, 2)), 0);
+        h.processElement(batch(new PaneCount(2, 8, 0, 4)), 0);
+        h.processElement(batch(new PaneCount(1, 8, 0, 3)), 0);
+        h.processElement(batch(new PaneCount(1, 8, 5, 1)), 0);
         h.processWatermark(Long.MAX_VALUE);
         assertThat(rowsOf(h))
                 .containsExactly(
@@ -201,5 +207,50 @@ class ShardTopNTest {
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
+    }
+
+    /**
+     * A batch registers timers once per pane and first window, not once per count: on random
+     * counts (panes around the watermark, some partly late, some for purged windows, two
+     * categories) under three allowed latenesses, batches of random sizes give, firing by firing,
+     * the rows and the timers of the same counts sent one by one.
+     */
+    @Test
+    void aBatchGivesExactlyWhatItsCountsGiveOneByOne() throws Exception {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int round = 0; round < 60; round++) {
+            long lateness = 5L * (round % 3);
+            var single = harness(lateness);
+            var batched = harness(lateness);
+            long wm = -1;
+            for (int step = 0; step < 40; step++) {
+                PaneCount[] counts = new PaneCount[1 + r.nextInt(8)];
+                for (int i = 0; i < counts.length; i++) {
+                    long pane = 5L * (Math.max(wm, 0) / 5 + r.nextInt(-3, 4));
+                    long from = r.nextInt(4) == 0 ? pane + 5L * (2 + r.nextInt(2)) : 0L;
+                    counts[i] = new PaneCount(1 + r.nextInt(6), 7 + r.nextInt(2), pane, 1 + r.nextInt(3), from);
+                }
+                for (PaneCount c : counts) {
+                    single.processElement(batch(c), 0);
+                }
+                batched.processElement(batch(counts), 0);
+                assertThat(batched.numEventTimeTimers())
+                        .as("round %d step %d", round, step)
+                        .isEqualTo(single.numEventTimeTimers());
+                wm += r.nextInt(8);
+                single.processWatermark(wm);
+                batched.processWatermark(wm);
+                assertThat(rowsOf(batched)).as("round %d step %d", round, step).isEqualTo(rowsOf(single));
+            }
+            single.processWatermark(Long.MAX_VALUE);
+            batched.processWatermark(Long.MAX_VALUE);
+            assertThat(rowsOf(batched))
+                    .as("round %d", round)
+                    .isEqualTo(rowsOf(single))
+                    .isNotEmpty();
+            assertThat(batched.numKeyedStateEntries()).isZero();
+            single.close();
+            batched.close();
+        }
     }
 }

@@ -9,6 +9,8 @@ import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -36,19 +38,52 @@ class ViewPaneAggregatorTest {
                 ts);
     }
 
-    private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, PaneCount> h) {
+    /** The output as lines, a batch's counts one line each; checks every count is in its batch's shard. */
+    private static List<String> drain(OneInputStreamOperatorTestHarness<Ingested, ShardPaneCounts> h) {
         List<String> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof Watermark w) {
                 out.add("wm " + w.getTimestamp());
             } else {
-                PaneCount p = ((StreamRecord<?>) o).getValue() instanceof PaneCount pc ? pc : null;
-                out.add("item " + p.itemId + " pane " + p.paneStart + " views " + p.views
-                        + (p.fromWindowEnd == 0 ? "" : " from " + p.fromWindowEnd));
+                ShardPaneCounts batch = (ShardPaneCounts) ((StreamRecord<?>) o).getValue();
+                for (PaneCount p : batch.counts) {
+                    assertThat(TrendsPipeline.shardOf(p.itemId))
+                            .as("shard of %s", p)
+                            .isEqualTo(batch.shard);
+                    out.add("item " + p.itemId + " pane " + p.paneStart + " views " + p.views
+                            + (p.fromWindowEnd == 0 ? "" : " from " + p.fromWindowEnd));
+                }
             }
         }
         h.getOutput().clear();
         return out;
+    }
+
+    @Test
+    void sendsAPanesCountsAsOneRecordPerShardInShardOrder() throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new ViewPaneAggregator(new SlidingWindows(10, 5, 0)));
+        h.open();
+        Set<Long> shards = new TreeSet<>();
+        List<String> expected = new ArrayList<>();
+        for (long item = 1; item <= 200; item++) {
+            h.processElement(click(item, ClickAction.VIEW, 1));
+            h.processElement(click(item, ClickAction.VIEW, 2));
+            shards.add(TrendsPipeline.shardOf(item));
+            expected.add("item " + item + " pane 0 views 2");
+        }
+        h.processElement(click(7, ClickAction.VIEW, 5)); // the next pane: not emitted yet
+        h.processWatermark(4);
+        List<Long> batches = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                batches.add(((ShardPaneCounts) r.getValue()).shard);
+            }
+        }
+        assertThat(shards).hasSizeGreaterThan(20);
+        assertThat(batches).as("one record per shard with counts, ascending").containsExactlyElementsOf(shards);
+        expected.add("wm 4");
+        assertThat(drain(h)).containsExactlyInAnyOrderElementsOf(expected);
+        h.close();
     }
 
     @Test
