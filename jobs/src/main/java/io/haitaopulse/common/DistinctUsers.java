@@ -49,6 +49,16 @@ public class DistinctUsers {
 
     private transient byte[] wrappedBytes;
 
+    /**
+     * {@link #count} of the sketch in {@link #estimatedBytes}, or -1: a pane's count is read by every
+     * window that holds the pane, and the composite estimate (an interpolation over DataSketches'
+     * tables) cost more than the window's other arithmetic on that pane. Cleared by every update
+     * through this class; a copy, a deserialised object or a replaced array starts without it.
+     */
+    private transient long estimate = -1;
+
+    private transient byte[] estimatedBytes;
+
     /** An empty count exact up to {@value #EXACT_LIMIT} users, then a sketch of 2^{@value #LG_K} registers. */
     public DistinctUsers() {
         this(EXACT_LIMIT, LG_K);
@@ -97,6 +107,7 @@ public class DistinctUsers {
     public boolean add(long hash) {
         if (sketch != null) {
             sketch().update(hash);
+            estimatedBytes = null;
             return false;
         }
         if (hash == 0) {
@@ -142,6 +153,7 @@ public class DistinctUsers {
         // The union wrote the merged registers into this very array; the cached wrapper may hold stale mode fields.
         wrapped = null;
         wrappedBytes = null;
+        estimatedBytes = null;
     }
 
     /** An independent count of the same users: merging into it leaves this one as it is. */
@@ -165,7 +177,11 @@ public class DistinctUsers {
         if (sketch == null) {
             return size;
         }
-        return Math.round(sketch().getCompositeEstimate());
+        if (estimatedBytes != sketch) {
+            estimate = Math.round(sketch().getCompositeEstimate());
+            estimatedBytes = sketch;
+        }
+        return estimate;
     }
 
     private HllSketch sketch() {

@@ -205,4 +205,32 @@ class DistinctUsersTest {
             assertThat(copy.count()).isGreaterThan(before);
         }
     }
+
+    /**
+     * A sketch's count is computed once and kept until the sketch changes: after every add and
+     * merge, on random sequences through every mode, it equals the count of a fresh copy (which
+     * has nothing kept), including reads between updates that change nothing.
+     */
+    @Test
+    void aKeptEstimateIsAlwaysTheEstimateOfTheCurrentSketch() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int round = 0; round < 40; round++) {
+            DistinctUsers d = new DistinctUsers();
+            for (int step = 0; step < 400; step++) {
+                int what = r.nextInt(10);
+                if (what < 7) {
+                    d.add(r.nextLong(1 + r.nextInt(5_000)));
+                } else {
+                    // An exact set mostly, now and then one large enough to be a sketch itself.
+                    int start = r.nextInt(1_000_000);
+                    d.merge(of(start, start + (what < 9 ? r.nextInt(300) : 2_000 + r.nextInt(3_000))));
+                }
+                long kept = d.count();
+                assertThat(d.count()).isEqualTo(kept);
+                assertThat(kept)
+                        .as("round %d step %d", round, step)
+                        .isEqualTo(d.copy().count());
+            }
+        }
+    }
 }
