@@ -8,6 +8,8 @@ import io.haitaopulse.stack.LocalPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ class LiveDemoIT {
         try {
             // The last line of the where-to-look block: the block is printed line by line, and a
             // loaded machine can let the test read between its first line and the rest.
-            await(buf, running, "Ctrl-C stops everything.", Duration.ofMinutes(4));
+            await(buf, running, failure, "Ctrl-C stops everything.", Duration.ofMinutes(4));
             String printed = buf.toString(StandardCharsets.UTF_8);
             assertThat(printed).contains("Flink       http://localhost:", "(web UI of the standalone cluster");
             // The stream starts only once every task of the job runs.
@@ -153,11 +155,25 @@ class LiveDemoIT {
         assertThat(leftover).as("processes the second run left running").isEmpty();
     }
 
-    private static void await(ByteArrayOutputStream buf, Thread demo, String text, Duration timeout)
+    /**
+     * Waits until the demo has printed {@code text}; fails at once when the demo has stopped, with
+     * what it printed and the exception it stopped with, if any.
+     */
+    private static void await(
+            ByteArrayOutputStream buf, Thread demo, AtomicReference<Throwable> failure, String text, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!buf.toString(StandardCharsets.UTF_8).contains(text)) {
-            assertThat(demo.isAlive()).as("the demo runs; it printed:%n%s", buf).isTrue();
+            if (!demo.isAlive()) {
+                demo.join();
+                StringWriter trace = new StringWriter();
+                if (failure.get() != null) {
+                    failure.get().printStackTrace(new PrintWriter(trace));
+                }
+                assertThat(demo.isAlive())
+                        .as("the demo runs; it printed:%n%s%nand stopped with: %s", buf, trace)
+                        .isTrue();
+            }
             assertThat(System.nanoTime()).as("'%s' within %s", text, timeout).isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(200);
         }
