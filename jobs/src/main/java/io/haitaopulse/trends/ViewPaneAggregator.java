@@ -30,14 +30,21 @@ public final class ViewPaneAggregator extends PaneAggregator<PaneCount, ShardPan
 
     @Override
     protected void emitBucket(Collection<PaneCount> counts) {
+        // Each count's shard once: the first pass sizes the batches, the second fills them in the
+        // same iteration order.
+        int[] shardOf = new int[counts.size()];
         int[] sizes = new int[TrendsPipeline.ALL_SHARDS];
+        int i = 0;
         for (PaneCount c : counts) {
-            sizes[(int) TrendsPipeline.shardOf(c.itemId)]++;
+            int shard = (int) TrendsPipeline.shardOf(c.itemId);
+            shardOf[i++] = shard;
+            sizes[shard]++;
         }
         PaneCount[][] byShard = new PaneCount[TrendsPipeline.ALL_SHARDS][];
         int[] filled = new int[TrendsPipeline.ALL_SHARDS];
+        i = 0;
         for (PaneCount c : counts) {
-            int shard = (int) TrendsPipeline.shardOf(c.itemId);
+            int shard = shardOf[i++];
             if (byShard[shard] == null) {
                 byShard[shard] = new PaneCount[sizes[shard]];
             }
