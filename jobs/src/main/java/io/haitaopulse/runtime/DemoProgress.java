@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -45,29 +48,47 @@ public final class DemoProgress {
      */
     public void run(DemoStack stack, AtomicBoolean stop) throws Exception {
         EventProducer producer = stack.producer();
-        JobClient job = stack.job();
+        run(
+                new Feed(producer::sent, producer::newestEventTs, stack::streamingFailure),
+                stack.job(),
+                stack.postgres().jdbcUrl(),
+                stop);
+    }
+
+    /**
+     * What the progress reads of the stream into Kafka: records sent, the newest event time sent
+     * ({@code Long.MIN_VALUE} before the first) and why streaming failed (null while it has not).
+     */
+    record Feed(LongSupplier sent, LongSupplier newestEventTs, Supplier<Throwable> failure) {}
+
+    /**
+     * {@link #run(DemoStack, AtomicBoolean)} on its parts. An interrupt is a request to stop
+     * wherever it lands: in the pause between lines or while the job's status is asked.
+     */
+    void run(Feed feed, JobClient job, String jdbcUrl, AtomicBoolean stop) throws Exception {
         long started = System.nanoTime();
         long lastSent = 0;
         long lastTime = started;
-        try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), LocalPostgres.USER, null)) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, null)) {
             while (!stop.get()) {
+                JobStatus status;
                 try {
                     // A progress line every two seconds: pacing output, not waiting for a result.
                     Thread.sleep(2_000);
+                    Throwable streamingFailure = feed.failure().get();
+                    if (streamingFailure != null) {
+                        throw new IllegalStateException(
+                                "streaming into Kafka failed: " + streamingFailure.getMessage(), streamingFailure);
+                    }
+                    status = job.getJobStatus().get();
                 } catch (InterruptedException e) {
                     break;
                 }
-                Throwable streamingFailure = stack.streamingFailure();
-                if (streamingFailure != null) {
-                    throw new IllegalStateException(
-                            "streaming into Kafka failed: " + streamingFailure.getMessage(), streamingFailure);
-                }
-                if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    throw new IllegalStateException(
-                            "the Flink job stopped: " + job.getJobStatus().get());
+                if (status.isGloballyTerminalState()) {
+                    throw new IllegalStateException("the Flink job stopped: " + status);
                 }
                 long now = System.nanoTime();
-                long sent = producer.sent();
+                long sent = feed.sent().getAsLong();
                 double perSecond = (sent - lastSent) / ((now - lastTime) / 1e9);
                 lastSent = sent;
                 lastTime = now;
@@ -75,7 +96,7 @@ public final class DemoProgress {
                         (now - started) / 1_000_000_000L,
                         sent,
                         perSecond,
-                        producer.newestEventTs(),
+                        feed.newestEventTs().getAsLong(),
                         counts(c),
                         newestWindow(c)));
                 if (duration != null && now - started >= duration.toNanos()) {

@@ -69,7 +69,9 @@ public final class LiveDemo {
     private final int postgresPort;
     private final PrintStream out;
     private final AtomicBoolean stop = new AtomicBoolean();
-    private volatile Thread runner;
+    /** The thread running the demo while it starts or shows progress; null while it stops. */
+    private Thread runner;
+
     private boolean secureKafka;
     private boolean miniCluster;
     private int flinkPort = FLINK_PORT;
@@ -117,10 +119,24 @@ public final class LiveDemo {
 
     /** Asks a running demo to stop, as Ctrl-C does; {@link #run} then stops everything and returns. */
     public void stop() {
-        stop.set(true);
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
+        synchronized (stop) {
+            stop.set(true);
+            if (runner != null) {
+                // Cuts short whatever start-up or the progress waits for.
+                runner.interrupt();
+            }
+        }
+    }
+
+    /**
+     * From here on the demo only stops: a later {@link #stop} no longer interrupts it, and an
+     * interrupt that {@link #stop} sent and nothing consumed is cleared, so that stopping can wait
+     * for the job to cancel and the services to shut down.
+     */
+    private void stopInterrupting() {
+        synchronized (stop) {
+            runner = null;
+            Thread.interrupted();
         }
     }
 
@@ -202,95 +218,22 @@ public final class LiveDemo {
 
     private int runLocked(SimulatorConfig cfg) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
-        runner = Thread.currentThread();
+        synchronized (stop) {
+            runner = Thread.currentThread();
+        }
         Thread hook = stopOnCtrlC(stopped);
         try (DemoStack stack = new DemoStack(work, out)) {
-            out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")"
-                    + (miniCluster ? "" : " while a Flink cluster starts (JobManager and TaskManager JVMs)") + "…");
-            if (!miniCluster) {
-                // The JobManager and TaskManager start while the shop is simulated and the broker and
-                // database start, rather than after them: the demo is up tens of seconds sooner.
-                int port = flinkPort == 0 ? 0 : portOrFree(flinkPort);
-                stack.startClusterInBackground(
-                        Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "config.yaml"),
-                        port == 0 ? LocalKafka.freePort() : port);
-            }
-            Path events = work.resolve("events");
-            long lines = new MarketSimulator(cfg, seed).run(events);
-            out.printf(
-                    "  %,d events over %d days written to %s%n",
-                    lines, cfg.duration().toDays(), events);
-
-            // The stream, encoded for Kafka while the broker, the database and the cluster start:
-            // streaming then only sends, and the jobs get the cores the encoding would have taken.
-            List<Path> files;
-            try (Stream<Path> s = Files.list(events)) {
-                files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
-            }
-            Path spool = work.resolve(SPOOL_FILE);
-            FutureTask<Long> encoding = new FutureTask<>(() -> EventProducer.spool(files, spool));
-            Thread encoder = new Thread(encoding, "pulse-demo-encode");
-            // Nothing to wait for when the demo stops before streaming: what it wrote is left as data.
-            encoder.setDaemon(true);
-            encoder.start();
-
-            out.println("Starting PostgreSQL and a Kafka broker…");
-            LocalPostgres pg = stack.startPostgres(portOrFree(postgresPort));
-            String adminPassword = secureKafka ? LiveSetup.randomSecret() : null;
-            LocalKafka kafka = stack.startKafka(portOrFree(kafkaPort), adminPassword);
-            KafkaSecurity jobSecurity =
-                    secureKafka ? KafkaSecurity.scram("pulse", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
-            KafkaSecurity producerSecurity =
-                    secureKafka ? KafkaSecurity.scram("shop", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
-            if (secureKafka) {
-                secureUsersAndTopics(kafka, KafkaSecurity.scram("admin", adminPassword), jobSecurity, producerSecurity);
-            }
-
-            Map<String, String> jobConfig = jobConfiguration(kafka, jobSecurity, pg);
-            Configuration conf = Live.configure(Configuration.fromMap(jobConfig));
-            PostgresUpsertSink.Settings pgSettings = LiveOptions.postgres(conf);
-            String password = LiveSetup.prepareDatabaseWithDashboardLogin(pgSettings);
-            // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
-            // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
-            DashboardServer dashboard = stack.startDashboard(
-                    "dashboard",
-                    password,
-                    portOrFree(DASHBOARD_PORT),
-                    conf.get(io.haitaopulse.common.PulseOptions.TIMEZONE_OFFSET));
-
-            if (miniCluster) {
-                // The MiniCluster's REST API, on a free port: the demo asks it when every task runs.
-                int restPort = LocalKafka.freePort();
-                Configuration local = new Configuration(conf);
-                local.set(RestOptions.ADDRESS, "localhost");
-                local.set(RestOptions.BIND_PORT, Integer.toString(restPort));
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, local);
-                Live.build(env, "all", local);
-                stack.startJobs(env, "pulse demo (all jobs)", "localhost:" + restPort);
-            } else {
-                out.println(
-                        "Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs); the stream starts once every task runs…");
-                stack.awaitCluster();
-                // The file 'pulse submit --config' reads: the job is built by Flink's client, in a JVM of its own.
-                Path config = work.resolve(BackgroundStack.CONFIG_FILE);
-                BackgroundStack.writeConfig(
-                        config,
-                        jobConfig,
-                        List.of(
-                                "The demo's jobs: written by 'bin/pulse demo', submitted with it to the demo's cluster."));
-                stack.submitJobs("all", config, PARALLELISM);
-            }
-
             try {
-                encoding.get();
-            } catch (ExecutionException e) {
-                throw new IOException("could not encode the stream into " + spool + ": " + e.getCause(), e.getCause());
+                return startAndShowProgress(cfg, stack);
+            } catch (InterruptedException e) {
+                if (!stop.get()) {
+                    throw e;
+                }
+                // Stopped while starting: what started stops as after a run.
+                return 0;
+            } finally {
+                stopInterrupting();
             }
-            stack.startProducer(producerSecurity, spool, rate);
-
-            printWhereToLook(kafka, pg, password, dashboard, stack);
-            new DemoProgress(out, duration).run(stack, stop);
-            return 0;
         } finally {
             stopped.countDown();
             try {
@@ -299,6 +242,95 @@ public final class LiveDemo {
                 // Ctrl-C: the hook is what is running.
             }
         }
+    }
+
+    /** Starts the demo's services and jobs in {@code stack}, then shows progress until stopped. */
+    private int startAndShowProgress(SimulatorConfig cfg, DemoStack stack) throws Exception {
+        out.println("Haitao Pulse demo: simulating the shop (" + scenario + ", seed " + seed + ")"
+                + (miniCluster ? "" : " while a Flink cluster starts (JobManager and TaskManager JVMs)") + "…");
+        if (!miniCluster) {
+            // The JobManager and TaskManager start while the shop is simulated and the broker and
+            // database start, rather than after them: the demo is up tens of seconds sooner.
+            int port = flinkPort == 0 ? 0 : portOrFree(flinkPort);
+            stack.startClusterInBackground(
+                    Paths.get(System.getProperty("pulse.home", "."), "deploy", "local-cluster", "config.yaml"),
+                    port == 0 ? LocalKafka.freePort() : port);
+        }
+        Path events = work.resolve("events");
+        long lines = new MarketSimulator(cfg, seed).run(events);
+        out.printf(
+                "  %,d events over %d days written to %s%n",
+                lines, cfg.duration().toDays(), events);
+
+        // The stream, encoded for Kafka while the broker, the database and the cluster start:
+        // streaming then only sends, and the jobs get the cores the encoding would have taken.
+        List<Path> files;
+        try (Stream<Path> s = Files.list(events)) {
+            files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+        }
+        Path spool = work.resolve(SPOOL_FILE);
+        FutureTask<Long> encoding = new FutureTask<>(() -> EventProducer.spool(files, spool));
+        Thread encoder = new Thread(encoding, "pulse-demo-encode");
+        // Nothing to wait for when the demo stops before streaming: what it wrote is left as data.
+        encoder.setDaemon(true);
+        encoder.start();
+
+        out.println("Starting PostgreSQL and a Kafka broker…");
+        LocalPostgres pg = stack.startPostgres(portOrFree(postgresPort));
+        String adminPassword = secureKafka ? LiveSetup.randomSecret() : null;
+        LocalKafka kafka = stack.startKafka(portOrFree(kafkaPort), adminPassword);
+        KafkaSecurity jobSecurity =
+                secureKafka ? KafkaSecurity.scram("pulse", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
+        KafkaSecurity producerSecurity =
+                secureKafka ? KafkaSecurity.scram("shop", LiveSetup.randomSecret()) : KafkaSecurity.NONE;
+        if (secureKafka) {
+            secureUsersAndTopics(kafka, KafkaSecurity.scram("admin", adminPassword), jobSecurity, producerSecurity);
+        }
+
+        Map<String, String> jobConfig = jobConfiguration(kafka, jobSecurity, pg);
+        Configuration conf = Live.configure(Configuration.fromMap(jobConfig));
+        PostgresUpsertSink.Settings pgSettings = LiveOptions.postgres(conf);
+        String password = LiveSetup.prepareDatabaseWithDashboardLogin(pgSettings);
+        // The dashboard logs in exactly as any other dashboard would: the read-only role, views only.
+        // A stable address when it is free (bookmarks survive restarts), any free port otherwise.
+        DashboardServer dashboard = stack.startDashboard(
+                "dashboard",
+                password,
+                portOrFree(DASHBOARD_PORT),
+                conf.get(io.haitaopulse.common.PulseOptions.TIMEZONE_OFFSET));
+
+        if (miniCluster) {
+            // The MiniCluster's REST API, on a free port: the demo asks it when every task runs.
+            int restPort = LocalKafka.freePort();
+            Configuration local = new Configuration(conf);
+            local.set(RestOptions.ADDRESS, "localhost");
+            local.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, local);
+            Live.build(env, "all", local);
+            stack.startJobs(env, "pulse demo (all jobs)", "localhost:" + restPort);
+        } else {
+            out.println(
+                    "Submitting the jobs to the Flink cluster (JobManager and TaskManager JVMs); the stream starts once every task runs…");
+            stack.awaitCluster();
+            // The file 'pulse submit --config' reads: the job is built by Flink's client, in a JVM of its own.
+            Path config = work.resolve(BackgroundStack.CONFIG_FILE);
+            BackgroundStack.writeConfig(
+                    config,
+                    jobConfig,
+                    List.of("The demo's jobs: written by 'bin/pulse demo', submitted with it to the demo's cluster."));
+            stack.submitJobs("all", config, PARALLELISM);
+        }
+
+        try {
+            encoding.get();
+        } catch (ExecutionException e) {
+            throw new IOException("could not encode the stream into " + spool + ": " + e.getCause(), e.getCause());
+        }
+        stack.startProducer(producerSecurity, spool, rate);
+
+        printWhereToLook(kafka, pg, password, dashboard, stack);
+        new DemoProgress(out, duration).run(stack, stop);
+        return 0;
     }
 
     /**
