@@ -17,7 +17,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -303,7 +305,31 @@ public final class DemoStack implements AutoCloseable {
         } else if (failure != null) {
             throw (IOException) failure;
         }
-        out.println("Stopped: job cancelled, " + (cluster != null ? "Flink cluster, " : "")
-                + "Kafka and PostgreSQL shut down. Data stays in " + work);
+        out.println("Stopped: " + stoppedServices() + ". Data stays in " + work);
+    }
+
+    /**
+     * What stopping ended, for the line that reports it: "job cancelled, Flink cluster, Kafka and
+     * PostgreSQL shut down" after a full start, less what a demo stopped during start-up had not
+     * started yet.
+     */
+    private String stoppedServices() {
+        List<String> services = new ArrayList<>();
+        if (clusterStart != null) {
+            services.add("Flink cluster");
+        }
+        if (kafka != null) {
+            services.add("Kafka");
+        }
+        if (postgres != null) {
+            services.add("PostgreSQL");
+        }
+        String down = services.isEmpty()
+                ? "nothing had started"
+                : services.size() == 1
+                        ? services.get(0) + " shut down"
+                        : String.join(", ", services.subList(0, services.size() - 1)) + " and "
+                                + services.get(services.size() - 1) + " shut down";
+        return job != null ? "job cancelled, " + down : down;
     }
 }

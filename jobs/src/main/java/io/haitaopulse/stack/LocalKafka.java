@@ -201,21 +201,26 @@ public final class LocalKafka implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         LocalKafka kafka = new LocalKafka(p, brokerPort, dir, detached);
-        // Found by the next run if this JVM is killed before it can stop the broker.
-        Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n", StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!accepts(brokerPort)) {
-            if (!p.isAlive()) {
-                kafka.close();
-                throw new IOException("the Kafka broker exited with " + p.exitValue() + " during start-up; see " + log);
+        try {
+            // Found by the next run if this JVM is killed before it can stop the broker.
+            Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n", StandardCharsets.US_ASCII);
+            while (!accepts(brokerPort)) {
+                if (!p.isAlive()) {
+                    throw new IOException(
+                            "the Kafka broker exited with " + p.exitValue() + " during start-up; see " + log);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the Kafka broker did not open port " + brokerPort + " within "
+                            + timeout.toSeconds() + " s; see " + log);
+                }
+                // Polling a socket: the broker offers no other start-up signal to a parent process.
+                TimeUnit.MILLISECONDS.sleep(200);
             }
-            if (System.nanoTime() > deadline) {
-                kafka.close();
-                throw new IOException("the Kafka broker did not open port " + brokerPort + " within "
-                        + timeout.toSeconds() + " s; see " + log);
-            }
-            // Polling a socket: the broker offers no other start-up signal to a parent process.
-            TimeUnit.MILLISECONDS.sleep(200);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // Interrupted too (a demo stopped while it starts): nobody else holds the broker to stop it.
+            kafka.close();
+            throw e;
         }
         return kafka;
     }

@@ -64,7 +64,7 @@ class DemoStackIT {
         assertThat(leftover).as("processes the stack started and left running").isEmpty();
         assertThat(buf.toString(StandardCharsets.UTF_8))
                 .startsWith("Stopping…")
-                .contains("Stopped: job cancelled, Flink cluster, Kafka and PostgreSQL shut down.");
+                .contains("Stopped: Flink cluster, Kafka and PostgreSQL shut down.");
     }
 
     private static Set<Long> children() {
