@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * A real single-node KRaft Kafka broker in a child JVM, built from the {@code kafka_2.13} Maven
@@ -95,10 +96,46 @@ public final class LocalKafka implements AutoCloseable {
 
     private static LocalKafka start(Path dir, int port, Duration timeout, String adminPassword, boolean detached)
             throws IOException, InterruptedException {
-        int brokerPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        return start(dir, port, timeout, adminPassword, detached, LocalKafka::freePort);
+    }
+
+    /** Where a start gets each port it chooses itself: {@link #freePort}, but in tests. */
+    @FunctionalInterface
+    interface PortSource {
+        int next() throws IOException;
+    }
+
+    /**
+     * How many times a start tries when a port it was given is taken before the broker binds it:
+     * a free port is only free when it is chosen, and on a machine where other servers start at the
+     * same time (the demo's Flink cluster binds ports of its own) another process can take it first.
+     * Each try chooses new ports, but for a broker port the caller fixed.
+     */
+    static final int BIND_ATTEMPTS = 3;
+
+    static LocalKafka start(
+            Path dir, int port, Duration timeout, String adminPassword, boolean detached, PortSource ports)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, port == 0 ? ports.next() : port, ports.next(), timeout, adminPassword, detached);
+            } catch (PortTakenException e) {
+                if (attempt == BIND_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LocalKafka startOnce(
+            Path dir, int brokerPort, int controllerPort, Duration timeout, String adminPassword, boolean detached)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path logs = dir.resolve("kraft-logs");
+        // A fresh log directory each time: a try whose port was taken has formatted it already.
+        if (Files.exists(logs)) {
+            PathUtils.deleteDirectory(logs);
+        }
         Path props = dir.resolve("server.properties");
         String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         List<String> security = adminPassword == null
@@ -195,6 +232,8 @@ public final class LocalKafka implements AutoCloseable {
                 classpath,
                 "kafka.Kafka",
                 props.toString()));
+        // Where this launch's output starts in the log, which earlier runs appended to.
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -207,6 +246,10 @@ public final class LocalKafka implements AutoCloseable {
             Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n", StandardCharsets.US_ASCII);
             while (!accepts(brokerPort)) {
                 if (!p.isAlive()) {
+                    if (logSince(log, logStart).contains(ADDRESS_IN_USE)) {
+                        throw new PortTakenException("the Kafka broker could not bind a port (" + ADDRESS_IN_USE
+                                + ") and exited during start-up; see " + log);
+                    }
                     throw new IOException(
                             "the Kafka broker exited with " + p.exitValue() + " during start-up; see " + log);
                 }
@@ -322,6 +365,25 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** A port no server listens on right now (the OS's choice). */
+    /** What the broker logs when a port it binds is taken (java.net.BindException's message). */
+    static final String ADDRESS_IN_USE = "Address already in use";
+
+    /** A broker that exited during start-up because a port it was given was taken. */
+    static final class PortTakenException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    /** The text {@code log} holds after its first {@code from} bytes. */
+    private static String logSince(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, StandardCharsets.UTF_8);
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

@@ -3,9 +3,13 @@ package io.haitaopulse.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A broker whose start is interrupted while it comes up (a demo stopped during start-up) is
- * stopped by the start itself: the caller never got it, so nobody else could. Starts a real broker.
+ * Starting a real broker when things go wrong: a start interrupted while the broker comes up (a
+ * demo stopped during start-up) stops the broker itself, as the caller never got it; a port taken
+ * between its choice and the broker's bind is chosen anew.
  */
 class LocalKafkaIT {
 
@@ -49,6 +54,27 @@ class LocalKafkaIT {
                 .as("the broker's process")
                 .isEmpty();
         assertThat(dir.resolve(LocalKafka.PID_FILE)).doesNotExist();
+    }
+
+    @Test
+    void aPortTakenBeforeTheBrokerBindsItIsChosenAnew() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            // The first controller port chosen is taken, as when another server binds it between
+            // the choice and the broker's start; every other choice is free. (Not the client port:
+            // the start would take the server holding it for a broker that accepts connections.)
+            Deque<Integer> chosen = new ArrayDeque<>(List.of(LocalKafka.freePort(), taken.getLocalPort()));
+            LocalKafka.PortSource ports = () -> chosen.isEmpty() ? LocalKafka.freePort() : chosen.poll();
+
+            try (LocalKafka kafka = LocalKafka.start(dir, 0, Duration.ofSeconds(90), null, false, ports)) {
+                assertThat(kafka.port()).isNotEqualTo(taken.getLocalPort());
+                assertThat(LocalKafka.accepts(kafka.port()))
+                        .as("the broker accepts connections")
+                        .isTrue();
+            }
+            assertThat(Files.readString(dir.resolve("broker.log")))
+                    .as("the first broker's log")
+                    .contains(LocalKafka.ADDRESS_IN_USE);
+        }
     }
 
     /** The pid the start wrote once the broker's process runs. */
