@@ -1,6 +1,7 @@
 package io.haitaopulse.uplift;
 
 import io.haitaopulse.io.EventTime;
+import io.haitaopulse.io.Ingest;
 import io.haitaopulse.schema.Channel;
 import io.haitaopulse.schema.Click;
 import io.haitaopulse.schema.Order;
@@ -26,6 +27,19 @@ import org.apache.flink.util.Collector;
  * a REFERRAL touch carries the referrer's share token, which is credited too. The first PAID order
  * seen of a user makes a new user. A user silent for the state TTL is forgotten (and would be new
  * again), which bounds state.
+ *
+ * <p>Events are applied when the watermark reaches them, by a timer at their event time, so that
+ * each user's events are applied in event-time order whatever their arrival order. Behind the bot
+ * filter ({@code releasedInOrder}) most clicks need no timer: the filter holds every click it can
+ * until the watermark reaches it and releases a user's clicks in event-time order just before
+ * passing that watermark on; whatever else it passes on arrives at once, on time or behind the
+ * watermark. So a click that arrives here ahead of the watermark, on its single input channel from
+ * the filter's subtask, was held and released there, and every event of its user at or before its
+ * time has arrived already (clicks released before it, the rest passed at once earlier). When none
+ * of those is still pending, the click is the next event its timer would apply, and it is applied
+ * on arrival; the credits and state are those of the timer, which would fire before the same
+ * watermark passes on. Pending events after it (an order passed at once, ahead of the clicks
+ * before it) wait for their timers as before.
  */
 public final class ChannelAttributor extends KeyedProcessFunction<String, Ingested, AttributionCredit> {
 
@@ -35,13 +49,25 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
     private final long sessionGap;
     private final long lookback;
     private final long userTtl;
+    private final boolean releasedInOrder;
     private transient ListState<Ingested> pending;
     private transient ValueState<UserTouches> touches;
 
+    /** An attributor whose every event waits for its timer, whatever sends the events. */
     ChannelAttributor(long sessionGap, long lookback, long userTtl) {
+        this(sessionGap, lookback, userTtl, false);
+    }
+
+    /**
+     * {@code releasedInOrder}: the events come straight from the bot filter's subtask, through
+     * operators that keep each event in its subtask and order ({@link
+     * io.haitaopulse.bots.BotFilter.Filtered#byUser}), and clicks it held may be applied on arrival.
+     */
+    ChannelAttributor(long sessionGap, long lookback, long userTtl, boolean releasedInOrder) {
         this.sessionGap = sessionGap;
         this.lookback = lookback;
         this.userTtl = userTtl;
+        this.releasedInOrder = releasedInOrder;
     }
 
     @Override
@@ -53,8 +79,51 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
 
     @Override
     public void processElement(Ingested in, Context ctx, Collector<AttributionCredit> out) throws Exception {
+        long ts = EventTime.of(in);
+        if (releasedInOrder
+                && in.getBody() instanceof Click
+                && ts > Ingest.judgingWatermark(in, ctx.timerService().currentWatermark())
+                && nothingPendingBefore(ts)) {
+            // Held and released by the bot filter, with nothing of its user pending that its
+            // timer would apply before it: applied now, as its timer would (see the class comment).
+            UserTouches u = touches.value();
+            if (u == null) {
+                u = new UserTouches();
+            }
+            apply(u, ctx.getCurrentKey(), in.getBody(), out);
+            scheduleForget(u, ts, ctx);
+            touches.update(u);
+            return;
+        }
         pending.add(in);
-        ctx.timerService().registerEventTimeTimer(EventTime.of(in));
+        ctx.timerService().registerEventTimeTimer(ts);
+    }
+
+    /**
+     * Whether every pending event of the current user comes after a click at {@code ts} in the
+     * order the timers apply them: later, or an order of the same millisecond (clicks go first).
+     * An order passes the bot filter at once, ahead of the user's clicks before it, which it must
+     * not hold up.
+     */
+    private boolean nothingPendingBefore(long ts) throws Exception {
+        for (Ingested e : pending.get()) {
+            long t = EventTime.of(e);
+            if (t < ts || (t == ts && !(e.getBody() instanceof Order))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One forget timer per user, moved on when it fires ({@link #onTimer}), not one per active
+     * millisecond: those would pile up for the whole TTL, O(clicks of 30 days) in state.
+     */
+    private void scheduleForget(UserTouches u, long now, Context ctx) {
+        if (u.forgetAt <= now) {
+            u.forgetAt = u.lastActivity + userTtl;
+            ctx.timerService().registerEventTimeTimer(u.forgetAt);
+        }
     }
 
     @Override
@@ -75,12 +144,7 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             for (Ingested i : due) {
                 apply(u, ctx.getCurrentKey(), i.getBody(), out);
             }
-            // One forget timer per user, moved on when it fires (below), not one per active
-            // millisecond: those would pile up for the whole TTL, O(clicks of 30 days) in state.
-            if (u.forgetAt <= timestamp) {
-                u.forgetAt = u.lastActivity + userTtl;
-                ctx.timerService().registerEventTimeTimer(u.forgetAt);
-            }
+            scheduleForget(u, timestamp, ctx);
             touches.update(u);
             return;
         }

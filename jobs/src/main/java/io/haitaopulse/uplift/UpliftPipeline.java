@@ -160,9 +160,11 @@ public final class UpliftPipeline implements PulseJob {
                 .name("attribution-events")
                 .uid("attribution-events");
         // Keyed as the bot filter left them, when it did: most events are clicks, and this saves
-        // each its second exchange.
+        // each its second exchange, and most clicks their timer (the filter released them in order).
         DataStream<AttributionCredit> credits = BotFilter.keyByUser(attributionEvents, byUser)
-                .process(new ChannelAttributor(sessionGap, lookback, userTtl), Types.POJO(AttributionCredit.class))
+                .process(
+                        new ChannelAttributor(sessionGap, lookback, userTtl, byUser),
+                        Types.POJO(AttributionCredit.class))
                 .name("channel-attributor")
                 .uid("channel-attributor");
         DataStream<ChannelAttribution> channels = credits.keyBy(
