@@ -142,20 +142,25 @@ class ChannelAttributorOrderTest {
         return credits;
     }
 
+    /** One of 12 users' clicks (four in five) or PAID orders, at one of 500 milliseconds. */
+    private static Event randomEvent(Random r, int arrival) {
+        String user = "u" + r.nextInt(12);
+        // Few distinct milliseconds: many events share one, clicks and orders alike.
+        long ts = 10 + r.nextInt(1_500) / 3 * 3;
+        boolean order = r.nextInt(5) == 0;
+        Channel ch = r.nextInt(4) == 0 ? null : CHANNELS[r.nextInt(CHANNELS.length)];
+        String campaign = r.nextBoolean() ? "c" + r.nextInt(3) : null;
+        String token = ch == Channel.REFERRAL ? "t" + r.nextInt(5) : null;
+        return new Event(user, ts, order, ch, campaign, token, 100 + r.nextInt(900), arrival);
+    }
+
     @Test
     void creditsAreThoseOfEachUsersEventsInTimeOrderWhateverTheArrivalOrder() throws Exception {
         for (int seed = 1; seed <= 20; seed++) {
             Random r = new Random(seed);
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 600; i++) {
-                String user = "u" + r.nextInt(12);
-                // Few distinct milliseconds: many events share one, clicks and orders alike.
-                long ts = 10 + r.nextInt(1_500) / 3 * 3;
-                boolean order = r.nextInt(5) == 0;
-                Channel ch = r.nextInt(4) == 0 ? null : CHANNELS[r.nextInt(CHANNELS.length)];
-                String campaign = r.nextBoolean() ? "c" + r.nextInt(3) : null;
-                String token = ch == Channel.REFERRAL ? "t" + r.nextInt(5) : null;
-                events.add(new Event(user, ts, order, ch, campaign, token, 100 + r.nextInt(900), -1));
+                events.add(randomEvent(r, -1));
             }
             // Arrival: time order disturbed by up to 120 ms; the watermark trails the newest event
             // by 120 ms, so every event arrives on time, most of them ahead of the watermark.
@@ -246,13 +251,8 @@ class ChannelAttributorOrderTest {
             List<Ingested> input = new ArrayList<>();
             List<Long> arrival = new ArrayList<>();
             for (int i = 0; i < 600; i++) {
-                String user = "u" + r.nextInt(12);
-                long ts = 10 + r.nextInt(1_500) / 3 * 3;
-                boolean order = r.nextInt(5) == 0;
-                Channel ch = r.nextInt(4) == 0 ? null : CHANNELS[r.nextInt(CHANNELS.length)];
-                String campaign = r.nextBoolean() ? "c" + r.nextInt(3) : null;
-                String token = ch == Channel.REFERRAL ? "t" + r.nextInt(5) : null;
-                Ingested e = new Event(user, ts, order, ch, campaign, token, 100 + r.nextInt(900), i).ingested();
+                Ingested e = randomEvent(r, i).ingested();
+                long ts = EventTime.of(e);
                 // One in 20 late at its own source (passed at once by the filter), one in 20 far
                 // behind the watermark when it arrives.
                 if (r.nextInt(20) == 0) {
