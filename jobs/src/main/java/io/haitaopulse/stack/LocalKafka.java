@@ -113,6 +113,9 @@ public final class LocalKafka implements AutoCloseable {
      */
     static final int BIND_ATTEMPTS = 3;
 
+    /** The broker's log directory under its {@code dir}. */
+    private static final String KRAFT_LOGS = "kraft-logs";
+
     static LocalKafka start(
             Path dir, int port, Duration timeout, String adminPassword, boolean detached, PortSource ports)
             throws IOException, InterruptedException {
@@ -123,6 +126,8 @@ public final class LocalKafka implements AutoCloseable {
                 if (attempt == BIND_ATTEMPTS) {
                     throw e;
                 }
+                // The failed try formatted the log directory for its ports: the next formats it afresh.
+                PathUtils.deleteDirectory(dir.resolve(KRAFT_LOGS));
             }
         }
     }
@@ -131,11 +136,7 @@ public final class LocalKafka implements AutoCloseable {
             Path dir, int brokerPort, int controllerPort, Duration timeout, String adminPassword, boolean detached)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Path logs = dir.resolve("kraft-logs");
-        // A fresh log directory each time: a try whose port was taken has formatted it already.
-        if (Files.exists(logs)) {
-            PathUtils.deleteDirectory(logs);
-        }
+        Path logs = dir.resolve(KRAFT_LOGS);
         Path props = dir.resolve("server.properties");
         String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         List<String> security = adminPassword == null
