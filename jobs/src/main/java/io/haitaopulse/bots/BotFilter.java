@@ -11,12 +11,14 @@ import io.haitaopulse.schema.SuspiciousEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,12 +26,21 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -46,14 +57,23 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Verdicts depend on the events, not on their arrival order: a click is held until the
  * watermark reaches its event time, when every on-time click at or before it has arrived, and is
- * released by an event-time timer before the watermark moves on (one per user, at the earliest
- * click held, judging every held click the watermark has reached), so it is exactly as on time
- * downstream as it was at the source and no job's lateness changes; outputs wait for the
- * watermark anyway. A click already behind the watermark, here or at its own source
- * ({@link Ingest#judgingWatermark}), passes at once, checked against the blacklist but not counted
- * (counting it would make later verdicts depend on when it arrived).
+ * released before that watermark is forwarded (each user's due clicks judged together, in event
+ * time order), so it is exactly as on time downstream as it was at the source and no job's
+ * lateness changes; outputs wait for the watermark anyway. A click already behind the watermark,
+ * here or at its own source ({@link Ingest#judgingWatermark}), passes at once, checked against the
+ * blacklist but not counted (counting it would make later verdicts depend on when it arrived).
+ *
+ * <p>Held clicks wait in one queue per subtask, ordered by event time, not in keyed state with a
+ * timer per user: the watermark passes nearly every click on its own (it moves with every event),
+ * so the keyed form cost a list append, a timer added and polled, and the list read and cleared
+ * per click. The queue is written to the keyed {@code held-clicks} state only when a checkpoint
+ * is taken (and that state cleared at the next), so a checkpoint holds every held click under
+ * its user, where rescaling moves it, and a restore, from this layout or from the keyed one of
+ * earlier versions (whose wake-up timers then fire with nothing to judge), refills the queue
+ * from it. Keyed event-time timers remain for forgetting views and blacklistings.
  */
-public final class BotFilter extends KeyedProcessFunction<String, Ingested, Ingested> {
+public final class BotFilter extends AbstractStreamOperator<Ingested>
+        implements OneInputStreamOperator<Ingested, Ingested>, Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
 
@@ -96,8 +116,7 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         }
         DataStream<Ingested> all = Ingest.union(events);
         SingleOutputStreamOperator<Ingested> out = all.keyBy(BotFilter::userOf, Types.STRING)
-                .process(new BotFilter(settings), all.getType())
-                .name("bot-filter")
+                .transform("bot-filter", all.getType(), new BotFilter(settings))
                 .uid("bot-filter");
         return new Filtered(Ingest.gathered(out, "all-inputs-filtered"), out.getSideOutput(SUSPICIOUS), true);
     }
@@ -132,16 +151,41 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         return "";
     }
 
-    private static final Comparator<Ingested> BY_EVENT_TIME = Comparator.comparingLong(EventTime::of);
+    /** Held clicks in the order they are judged: event time, then arrival. */
+    private static final Comparator<Held> QUEUE_ORDER =
+            Comparator.<Held>comparingLong(h -> h.ts).thenComparingLong(h -> h.seq);
+
+    /** The name of the held clicks' keyed state, written at checkpoints. */
+    static final String HELD_CLICKS = "held-clicks";
+
+    /** The timer service's name: that of a keyed process function, whose timers earlier versions set. */
+    private static final String TIMERS = "user-timers";
 
     private final int maxItemViews;
     private final int maxViews;
     private final long blacklistMillis;
 
+    /** The held clicks of each user as of the last checkpoint; read only on restore. */
     private transient ListState<Ingested> held;
+
     private transient ValueState<Activity> activity;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient Map<String, LongCounter> counters;
     private transient Map<String, Counter> metrics;
+    /** Clicks ahead of the watermark, earliest first. */
+    private transient PriorityQueue<Held> queue;
+    /** Arrival order of the held clicks, the tie-break of equal event times. */
+    private transient long arrivals;
+    /** Users whose held clicks the last checkpoint wrote to {@link #held}: cleared at the next. */
+    private transient List<String> written;
+
+    /** The last watermark received: clicks at or behind it pass at once. */
+    private transient long watermark;
+    /** The record released clicks are emitted in, reused. */
+    private transient StreamRecord<Ingested> released;
+
+    /** A click held until the watermark reaches it. */
+    private record Held(long ts, long seq, String user, Ingested event) {}
 
     /** A filter with the rules of {@code settings}. */
     public BotFilter(BotSettings settings) {
@@ -151,147 +195,217 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        held = getRuntimeContext()
-                .getListState(new ListStateDescriptor<>("held-clicks", new AvroTypeInfo<>(Ingested.class)));
-        activity = getRuntimeContext().getState(new ValueStateDescriptor<>("activity", Types.POJO(Activity.class)));
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        held = context.getKeyedStateStore()
+                .getListState(new ListStateDescriptor<>(HELD_CLICKS, new AvroTypeInfo<>(Ingested.class)));
+        activity = context.getKeyedStateStore()
+                .getState(new ValueStateDescriptor<>("activity", Types.POJO(Activity.class)));
+        queue = new PriorityQueue<>(QUEUE_ORDER);
+        written = new ArrayList<>();
+        watermark = Long.MIN_VALUE;
+        // Every user's held clicks back into the queue, in their order, and out of the keyed state,
+        // which holds clicks only as of a checkpoint.
+        List<String> users = new ArrayList<>();
+        getKeyedStateBackend()
+                .<VoidNamespace>getKeys(HELD_CLICKS, VoidNamespace.INSTANCE)
+                .forEach(k -> users.add((String) k));
+        for (String user : users) {
+            setCurrentKey(user);
+            Iterable<Ingested> clicks = held.get();
+            if (clicks != null) {
+                for (Ingested e : clicks) {
+                    queue.add(new Held(EventTime.of(e), arrivals++, user, e));
+                }
+            }
+            held.clear();
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        released = new StreamRecord<>(null);
         counters = new HashMap<>();
         metrics = new HashMap<>();
         for (String rule : List.of(REPEAT_ITEM, NO_DWELL)) {
             counters.put(eventsCounter(rule), getRuntimeContext().getLongCounter(eventsCounter(rule)));
             counters.put(usersCounter(rule), getRuntimeContext().getLongCounter(usersCounter(rule)));
-            metrics.put(
-                    rule, getRuntimeContext().getMetricGroup().counter("pulse_suspicious_" + rule.replace('-', '_')));
+            metrics.put(rule, getMetricGroup().counter("pulse_suspicious_" + rule.replace('-', '_')));
         }
     }
 
     @Override
-    public void processElement(Ingested event, Context ctx, Collector<Ingested> out) throws Exception {
+    public void processElement(StreamRecord<Ingested> element) throws Exception {
+        Ingested event = element.getValue();
         if (!(event.getBody() instanceof Click)) {
-            out.collect(event);
+            output.collect(element);
             return;
         }
         long ts = EventTime.of(event);
         // Behind its own source's watermark too: late there, so it must not count here either,
         // or verdicts would depend on how far the other inputs had got.
-        long watermark = ctx.timerService().currentWatermark();
         if (ts > Ingest.judgingWatermark(event, watermark)) {
-            held.add(event);
-            // One wake-up timer per user at the earliest held click, not one per click: the timer
-            // judges every click the watermark has reached, so a later click needs none of its own.
-            Activity a = activity.value();
-            if (a == null) {
-                a = new Activity();
-            }
-            // A pending wake-up is always ahead of the watermark; one that is not (a value restored
-            // from state written before the field existed) is none.
-            if (ts < a.wakeAt || a.wakeAt <= watermark) {
-                a.wakeAt = ts;
-                ctx.timerService().registerEventTimeTimer(ts);
-                activity.update(a);
-            }
+            queue.add(new Held(ts, arrivals++, (String) getCurrentKey(), event));
         } else {
-            release(event, activity.value(), out, ctx);
+            Activity a = activity.value();
+            if (a != null && a.blacklists(ts)) {
+                suspicious(event, ts, a);
+            } else {
+                output.collect(element);
+            }
         }
     }
 
     /**
-     * Judges every held click at or before the watermark being reached, in event-time order, as
-     * if each distinct event time had a timer of its own: clicks are grouped by event time, each
-     * group first forgets the views that left its trailing minute, then counts its views, then
-     * judges its clicks. Forget timers of views and blacklistings due in between would change
-     * nothing the groups do not do themselves (a group drops the views before its own minute, and a
-     * blacklisting past its end neither holds a click out nor stops a new one), so the outputs are
-     * those of one timer per click.
+     * Releases every held click the watermark reaches, then lets the timers fire and forwards the
+     * watermark, so no released click is behind it downstream.
      */
     @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<Ingested> out) throws Exception {
+    public void processWatermark(Watermark mark) throws Exception {
+        long w = mark.getTimestamp();
+        if (!queue.isEmpty() && queue.peek().ts() <= w) {
+            releaseUpTo(w);
+        }
+        watermark = Math.max(watermark, w);
+        super.processWatermark(mark);
+    }
+
+    /**
+     * Judges the due clicks user by user, each user's in event-time order, as one timer per user
+     * at its earliest due click did in earlier versions: the users' verdicts are independent, so
+     * the order among users changes no output.
+     */
+    private void releaseUpTo(long w) throws Exception {
+        Held first = queue.poll();
+        if (queue.isEmpty() || queue.peek().ts() > w) {
+            // Nearly always: the watermark moves with every event and passes one click at a time.
+            setCurrentKey(first.user());
+            judgeDue(List.of(first.event()), first.ts());
+            return;
+        }
+        Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
+        byUser.computeIfAbsent(first.user(), u -> new ArrayList<>(2)).add(first.event());
+        while (!queue.isEmpty() && queue.peek().ts() <= w) {
+            Held h = queue.poll();
+            byUser.computeIfAbsent(h.user(), u -> new ArrayList<>(2)).add(h.event());
+        }
+        for (Map.Entry<String, List<Ingested>> e : byUser.entrySet()) {
+            setCurrentKey(e.getKey());
+            List<Ingested> due = e.getValue();
+            judgeDue(due, EventTime.of(due.get(0)));
+        }
+    }
+
+    /**
+     * Judges one user's due clicks, in event-time order (equal times in arrival order), group by
+     * group of equal event time: each group first forgets the views that left its trailing
+     * minute, then counts its views, then judges its clicks. {@code t} is the earliest.
+     */
+    private void judgeDue(List<Ingested> due, long t) throws Exception {
         Activity a = activity.value();
-        // The watermark being reached, at or past t: every held click up to it is due now.
-        long watermark = ctx.timerService().currentWatermark();
-        List<Ingested> due = null;
-        List<Ingested> later = null;
-        long nextWake = Activity.NONE;
-        Iterable<Ingested> all = held.get();
-        if (all != null) {
-            for (Ingested e : all) {
-                long ts = EventTime.of(e);
-                if (ts <= watermark) {
-                    due = due == null ? new ArrayList<>(4) : due;
-                    due.add(e);
-                } else {
-                    later = later == null ? new ArrayList<>() : later;
-                    later.add(e);
-                    nextWake = Math.min(nextWake, ts);
-                }
-            }
+        if (a == null) {
+            a = new Activity();
         }
         long now = t;
-        if (due != null) {
-            if (later == null) {
-                held.clear();
-            } else {
-                held.update(later);
+        int from = 0;
+        while (from < due.size()) {
+            long groupTime = EventTime.of(due.get(from));
+            int to = from + 1;
+            while (to < due.size() && EventTime.of(due.get(to)) == groupTime) {
+                to++;
             }
-            if (a == null) {
-                a = new Activity();
-            }
-            if (due.size() > 1) {
-                // Stable: clicks with the same event time keep their arrival order.
-                due.sort(BY_EVENT_TIME);
-            }
-            int from = 0;
-            while (from < due.size()) {
-                long groupTime = EventTime.of(due.get(from));
-                int to = from + 1;
-                while (to < due.size() && EventTime.of(due.get(to)) == groupTime) {
-                    to++;
-                }
-                judge(due.subList(from, to), groupTime, a, out, ctx);
-                now = Math.max(now, groupTime);
-                from = to;
+            judge(due.subList(from, to), groupTime, a);
+            now = Math.max(now, groupTime);
+            from = to;
+        }
+        settle(a, t, now);
+    }
+
+    /**
+     * A forget timer: drops what is due. A wake-up timer of an earlier version (one per user whose
+     * clicks it held) finds them released already: the queue, refilled on restore, releases every
+     * click the watermark reaches before the timers fire.
+     */
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        Activity a = activity.value();
+        if (a != null) {
+            settle(a, timer.getTimestamp(), timer.getTimestamp());
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // No processing-time timers are set.
+    }
+
+    /**
+     * Forgets what is due at {@code t}, sets the forget timers still needed, and writes the
+     * activity back (or clears it once nothing is left). Verdicts never wait for the forget timers:
+     * each event time's clicks first drop the views outside their own minute, and a blacklisting
+     * past its end neither holds a click out nor stops a new one.
+     */
+    private void settle(Activity a, long t, long now) throws Exception {
+        a.dropUpTo(t - MINUTE);
+        if (a.size() > 0 && a.viewsForgetAt <= t) {
+            // Forgets the views once no click's minute can hold them: one timer per user,
+            // moved on to the newest view when it fires, not one per minute of activity.
+            // Rounded up to a whole minute.
+            a.viewsForgetAt = Math.floorDiv(a.ts[a.end - 1] + 2 * MINUTE - 1, MINUTE) * MINUTE;
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, a.viewsForgetAt);
+        }
+        if (a.rule != null) {
+            long forget = forgetTime(a.until);
+            if (forget <= now) {
+                a.rule = null;
+            } else if (a.forgetAt <= now) {
+                // One forget timer per blacklisting, moved on when it fires: a bot breaks the
+                // rule with every click, and a timer per extension would keep one per click for
+                // twice the blacklisting.
+                a.forgetAt = forget;
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, forget);
             }
         }
-        if (a != null) {
-            a.dropUpTo(t - MINUTE);
-            if (a.size() > 0 && a.viewsForgetAt <= t) {
-                // Forgets the views once no click's minute can hold them: one timer per user,
-                // moved on to the newest view when it fires, not one per minute of activity.
-                // Rounded up to a whole minute. Verdicts never wait for it: each event time's
-                // clicks first drop the views outside their own minute.
-                a.viewsForgetAt = Math.floorDiv(a.ts[a.end - 1] + 2 * MINUTE - 1, MINUTE) * MINUTE;
-                ctx.timerService().registerEventTimeTimer(a.viewsForgetAt);
-            }
-            if (due != null || a.wakeAt <= watermark) {
-                // This timer judged every held click up to the watermark; the next wake-up is the
-                // earliest click still held.
-                a.wakeAt = nextWake;
-                if (nextWake != Activity.NONE) {
-                    ctx.timerService().registerEventTimeTimer(nextWake);
-                }
-            }
-            if (a.rule != null) {
-                long forget = forgetTime(a.until);
-                if (forget <= now) {
-                    a.rule = null;
-                } else if (a.forgetAt <= now) {
-                    // One forget timer per blacklisting, moved on when it fires: a bot breaks the
-                    // rule with every click, and a timer per extension would keep one per click for
-                    // twice the blacklisting.
-                    a.forgetAt = forget;
-                    ctx.timerService().registerEventTimeTimer(forget);
-                }
-            }
-            if (a.size() == 0 && a.rule == null && a.wakeAt == Activity.NONE) {
-                activity.clear();
-            } else {
-                activity.update(a);
-            }
+        if (a.size() == 0 && a.rule == null) {
+            activity.clear();
+        } else {
+            activity.update(a);
+        }
+    }
+
+    /**
+     * Writes the held clicks to the keyed {@link #HELD_CLICKS} state under their users, in the
+     * queue's order, before the keyed state is snapshotted; the users written at the checkpoint
+     * before are cleared first, so the state holds exactly the clicks held now.
+     */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        for (String user : written) {
+            setCurrentKey(user);
+            held.clear();
+        }
+        written.clear();
+        if (queue.isEmpty()) {
+            return;
+        }
+        Held[] all = queue.toArray(new Held[0]);
+        Arrays.sort(all, QUEUE_ORDER);
+        Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
+        for (Held h : all) {
+            byUser.computeIfAbsent(h.user(), u -> new ArrayList<>(2)).add(h.event());
+        }
+        for (Map.Entry<String, List<Ingested>> e : byUser.entrySet()) {
+            setCurrentKey(e.getKey());
+            held.update(e.getValue());
+            written.add(e.getKey());
         }
     }
 
     /** Counts and judges the clicks of one event time {@code t}, which see each other whatever their arrival order. */
-    private void judge(List<Ingested> clicks, long t, Activity a, Collector<Ingested> out, Context ctx) {
+    private void judge(List<Ingested> clicks, long t, Activity a) {
         a.dropUpTo(t - MINUTE);
         for (Ingested e : clicks) {
             Click c = (Click) e.getBody();
@@ -313,7 +427,11 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
                     a.until = Math.max(a.until, t + blacklistMillis);
                 }
             }
-            release(e, a, out, ctx);
+            if (a.blacklists(t)) {
+                suspicious(e, t, a);
+            } else {
+                output.collect(released.replace(e, t));
+            }
         }
     }
 
@@ -325,18 +443,16 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
         return until + blacklistMillis;
     }
 
-    private void release(Ingested event, Activity a, Collector<Ingested> out, Context ctx) {
-        long ts = EventTime.of(event);
-        if (a != null && a.rule != null && a.from <= ts && ts < a.until) {
-            counters.get(eventsCounter(a.rule)).add(1L);
-            metrics.get(a.rule).inc();
-            ctx.output(
-                    SUSPICIOUS,
-                    new SuspiciousEvent(
-                            event.getBody(), a.rule, Instant.ofEpochMilli(a.from), Instant.ofEpochMilli(a.until)));
-        } else {
-            out.collect(event);
-        }
+    /** Sends a click of a blacklisted user to {@link #SUSPICIOUS} and counts it under its rule. */
+    private void suspicious(Ingested event, long ts, Activity a) {
+        counters.get(eventsCounter(a.rule)).add(1L);
+        metrics.get(a.rule).inc();
+        output.collect(
+                SUSPICIOUS,
+                new StreamRecord<>(
+                        new SuspiciousEvent(
+                                event.getBody(), a.rule, Instant.ofEpochMilli(a.from), Instant.ofEpochMilli(a.until)),
+                        ts));
     }
 
     /**
@@ -358,24 +474,20 @@ public final class BotFilter extends KeyedProcessFunction<String, Ingested, Inge
          */
         public long forgetAt = Long.MIN_VALUE;
         /**
-         * When the wake-up timer of the held clicks fires: the event time of the earliest click held,
-         * {@link #NONE} when none is (also in state written before this field existed, whose clicks
-         * each still have a timer of their own).
-         */
-        public long wakeAt = NONE;
-        /**
          * When the views' forget timer fires; at or before the current time when none is set (state
          * written before this field existed restores with none, and its older timers still fire).
          */
         public long viewsForgetAt = Long.MIN_VALUE;
 
-        /** {@link #wakeAt} when no click is held. */
-        static final long NONE = Long.MAX_VALUE;
-
         public Activity() {}
 
         int size() {
             return end - start;
+        }
+
+        /** Whether a click at {@code ts} falls in the blacklisting. */
+        boolean blacklists(long ts) {
+            return rule != null && from <= ts && ts < until;
         }
 
         void add(long t, long item) {

@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,8 +80,10 @@ class BotFilterTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        h.open();
+        return h;
     }
 
     private static int keyedEntries(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
@@ -117,7 +122,7 @@ class BotFilterTest {
         h.processElement(view("human", 1, 3000), 3000);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
 
-        // Timers of two users at the same time fire in no defined order.
+        // Users are judged one after the other; their order is not part of the contract.
         assertThat(released(h))
                 .containsExactlyInAnyOrder("bot@1000#1", "bot@2000#1", "bot@3000#1", "human@3000#1", "bot@660000#2");
         assertThat(suspicious(h))
@@ -155,24 +160,26 @@ class BotFilterTest {
     }
 
     @Test
-    void aUsersHeldClicksShareOneWakeUpTimerAtTheEarliest() throws Exception {
+    void heldClicksNeedNeitherATimerNorKeyedStateUntilACheckpoint() throws Exception {
         var h = harness();
         h.processWatermark(new Watermark(0));
         // 200 clicks of two items, 15 s apart (within the limits), all ahead of the watermark.
         for (long s = 1; s <= 200; s++) {
             h.processElement(view("u", s % 2, s * 15_000), s * 15_000);
         }
-        assertThat(h.numEventTimeTimers())
-                .as("one wake-up timer for 200 held clicks")
-                .isEqualTo(1);
-        // A click out of order, earlier than every held one, needs the earlier wake-up.
+        // A click out of order, earlier than every held one.
         h.processElement(view("u", 9, 500), 500);
-        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(keyedEntries(h)).isZero();
         h.processWatermark(new Watermark(100 * 15_000));
-        // The first 100 and the one at 0.5 s released; the wake-up moved to the 101st, one minute
-        // timer for the views.
-        assertThat(released(h)).hasSize(101);
-        assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        // The one at 0.5 s and the first 100 released, in event-time order; the views of the
+        // last minute kept, with one timer to forget them.
+        List<String> first = released(h);
+        assertThat(first).hasSize(101);
+        assertThat(first.get(0)).isEqualTo("u@500#9");
+        assertThat(first.get(100)).isEqualTo("u@1500000#0");
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        assertThat(keyedEntries(h)).isEqualTo(1);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(released(h)).hasSize(201);
         assertThat(h.getSideOutput(BotFilter.SUSPICIOUS)).isNull();
@@ -390,6 +397,225 @@ class BotFilterTest {
                 9_000);
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(released(h)).contains("o1");
+        h.close();
+    }
+
+    /** Max parallelism of the checkpoint tests, as the jobs pin it. */
+    private static final int MAX_PARALLELISM = 128;
+
+    /** Released and suspicious click ids of a harness, each sorted, in one list. */
+    private static List<String> verdicts(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h) {
+        List<String> r = released(h);
+        List<String> s = suspicious(h);
+        Collections.sort(r);
+        Collections.sort(s);
+        List<String> all = new ArrayList<>(r);
+        all.add("--");
+        all.addAll(s);
+        return all;
+    }
+
+    /**
+     * Twelve minutes of a repeat-item bot, a fast bot and three people, in event-time order, a
+     * few clicks of each second shuffled; the watermark trails by 2 s.
+     */
+    private static List<Ingested> traffic() {
+        Random random = new Random(11);
+        List<Ingested> events = new ArrayList<>();
+        for (long t = 0; t < 12 * MIN; t += 500 + random.nextInt(1500)) {
+            events.add(view("repeat", 1, t));
+            events.add(view("fast", random.nextInt(40), t + random.nextInt(2)));
+            if (random.nextInt(6) == 0) {
+                events.add(view("p" + random.nextInt(3), random.nextInt(40), t + random.nextInt(900)));
+            }
+            if (random.nextInt(8) == 0) {
+                events.add(cart("repeat", 1, t + 1));
+            }
+        }
+        events.sort(Comparator.comparingLong(BotFilterTest::ts));
+        for (int i = 0; i + 1 < events.size(); i += 3) {
+            Collections.swap(events, i, i + 1);
+        }
+        return events;
+    }
+
+    private static long ts(Ingested e) {
+        return ((Click) e.getBody()).getTs().toEpochMilli();
+    }
+
+    /** Feeds {@code events[from, to)}, each followed by the watermark 2 s behind the newest. */
+    private static long feed(
+            KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h,
+            List<Ingested> events,
+            int from,
+            int to,
+            long watermark)
+            throws Exception {
+        for (Ingested e : events.subList(from, to)) {
+            h.processElement(e, ts(e));
+            if (ts(e) - 2_000 > watermark) {
+                watermark = ts(e) - 2_000;
+                h.processWatermark(new Watermark(watermark));
+            }
+        }
+        return watermark;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> r = new ArrayList<>();
+        int sa = a.indexOf("--");
+        int sb = b.indexOf("--");
+        r.addAll(a.subList(0, sa));
+        r.addAll(b.subList(0, sb));
+        Collections.sort(r);
+        List<String> s = new ArrayList<>(a.subList(sa + 1, a.size()));
+        s.addAll(b.subList(sb + 1, b.size()));
+        Collections.sort(s);
+        r.add("--");
+        r.addAll(s);
+        return r;
+    }
+
+    @Test
+    void heldClicksSurviveACheckpointAndARestoreAndAreReleasedOnce() throws Exception {
+        List<Ingested> events = traffic();
+        var straight = harness();
+        feed(straight, events, 0, events.size(), Long.MIN_VALUE);
+        straight.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<String> expected = verdicts(straight);
+        assertThat(expected).anyMatch(x -> x.contains("repeat-item")).anyMatch(x -> x.contains("no-dwell"));
+        straight.close();
+
+        int cut = events.size() / 2;
+        var before = harness();
+        long watermark = feed(before, events, 0, cut, Long.MIN_VALUE);
+        // A click far ahead of the watermark, held through both checkpoints below, and one just
+        // ahead, held at the first only.
+        before.processElement(view("owl", 77, 11 * MIN + 500), 11 * MIN + 500);
+        long lark = watermark + 1_000;
+        before.processElement(view("lark", 78, lark), lark);
+        OperatorSubtaskState first = before.snapshot(1, 1);
+        assertThat(keyedEntries(before))
+                .as("the held clicks written to keyed state at the checkpoint")
+                .isGreaterThan(0);
+        // The clicks the first checkpoint wrote are released before the second; it must not hold them.
+        watermark = feed(before, events, cut, cut + 30, watermark);
+        OperatorSubtaskState second = before.snapshot(2, 2);
+        List<String> beforeSecond = verdicts(before);
+        before.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        restored.initializeState(second);
+        restored.open();
+        feed(restored, events, cut + 30, events.size(), watermark);
+        restored.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<String> withExtra = new ArrayList<>(expected);
+        withExtra.add(withExtra.indexOf("--"), "owl@" + (11 * MIN + 500) + "#77");
+        withExtra.add(withExtra.indexOf("--"), "lark@" + lark + "#78");
+        Collections.sort(withExtra.subList(0, withExtra.indexOf("--")));
+        assertThat(concat(beforeSecond, verdicts(restored))).isEqualTo(withExtra);
+        assertThat(keyedEntries(restored)).isZero();
+        assertThat(restored.numEventTimeTimers()).isZero();
+        restored.close();
+
+        // From the first checkpoint, the rest as if the job had failed right after it.
+        var fromFirst = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        fromFirst.initializeState(first);
+        fromFirst.open();
+        var head = harness();
+        feed(head, events, 0, cut, Long.MIN_VALUE);
+        long w = feed(fromFirst, events, cut, events.size(), headWatermark(events, cut));
+        fromFirst.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(w).isPositive();
+        assertThat(concat(verdicts(head), verdicts(fromFirst))).isEqualTo(withExtra);
+        head.close();
+        fromFirst.close();
+    }
+
+    /** The watermark after feeding {@code events[0, cut)}. */
+    private static long headWatermark(List<Ingested> events, int cut) {
+        long w = Long.MIN_VALUE;
+        for (Ingested e : events.subList(0, cut)) {
+            w = Math.max(w, ts(e) - 2_000);
+        }
+        return w;
+    }
+
+    @Test
+    void aCheckpointRestoredIntoTwoSubtasksReleasesEveryHeldClickOnceWhereItsUserIs() throws Exception {
+        List<Ingested> events = traffic();
+        var straight = harness();
+        feed(straight, events, 0, events.size(), Long.MIN_VALUE);
+        straight.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<String> expected = verdicts(straight);
+        straight.close();
+
+        int cut = events.size() / 3;
+        var one = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING, MAX_PARALLELISM, 1, 0);
+        one.open();
+        long watermark = feed(one, events, 0, cut, Long.MIN_VALUE);
+        OperatorSubtaskState snapshot = one.snapshot(1, 1);
+        List<String> all = verdicts(one);
+        one.close();
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new BotFilter(BotSettings.from(conf())),
+                    BotFilter::userOf,
+                    Types.STRING,
+                    MAX_PARALLELISM,
+                    2,
+                    subtask);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    snapshot, MAX_PARALLELISM, 1, 2, subtask));
+            h.open();
+            long w = watermark;
+            for (Ingested e : events.subList(cut, events.size())) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(BotFilter.userOf(e), MAX_PARALLELISM, 2)
+                        == subtask) {
+                    h.processElement(e, ts(e));
+                }
+                if (ts(e) - 2_000 > w) {
+                    w = ts(e) - 2_000;
+                    h.processWatermark(new Watermark(w));
+                }
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            all = concat(all, verdicts(h));
+            h.close();
+        }
+        assertThat(all).isEqualTo(expected);
+    }
+
+    /**
+     * A checkpoint of the filter as earlier versions kept it: held clicks in keyed state, each user
+     * with a wake-up timer, the activity with the field of that timer. Written by that version
+     * ({@code bots/keyed-held-clicks.snapshot}): the bot's views at 1, 2 and 3 s released
+     * (watermark 3 s), its views at 4 and 5 s and cart at 6 s held, a person's view at 4.5 s held.
+     */
+    @Test
+    void aCheckpointOfTheKeyedLayoutOfEarlierVersionsReleasesItsHeldClicks() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        h.initializeState(OperatorSnapshotUtil.getResourceFilename("bots/keyed-held-clicks.snapshot"));
+        h.open();
+        assertThat(h.numEventTimeTimers())
+                .as("the earlier version's wake-up timers of both users and the bot's views' forget timer")
+                .isEqualTo(3);
+        h.processElement(view("bot", 1, 7_000), 7_000);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(released(h)).containsExactly("human@4500#1");
+        assertThat(suspicious(h))
+                .containsExactly(
+                        "bot@4000#1 repeat-item [4000, 604000)",
+                        "bot@5000#1 repeat-item [4000, 605000)",
+                        "bot@6000c repeat-item [4000, 605000)",
+                        "bot@7000#1 repeat-item [4000, 607000)");
+        assertThat(keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
         h.close();
     }
 }

@@ -20,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -143,8 +144,9 @@ class JudgingWatermarkTest {
     void theBotFilterPassesAClickLateAtItsSourceAtOnceWithoutCountingIt() throws Exception {
         Configuration conf = new Configuration();
         conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 1);
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new BotFilter(io.haitaopulse.bots.BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
+        h.open();
         h.processWatermark(new Watermark(1_000L));
         // Behind its own source's watermark: released now, and not one of the user's views, so
         // the on-time view after it does not break "more than 1 view of an item a minute".

@@ -25,7 +25,6 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -271,8 +270,9 @@ class ChannelAttributorOrderTest {
             conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 44);
             conf.set(BotOptions.MAX_VIEWS_PER_MINUTE, 44);
             conf.set(BotOptions.BLACKLIST, java.time.Duration.ofMinutes(1));
-            var filter = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            var filter = new KeyedOneInputStreamOperatorTestHarness<>(
                     new BotFilter(BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
+            filter.open();
             long newest = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
             for (Integer i : order) {
@@ -331,8 +331,8 @@ class ChannelAttributorOrderTest {
     /**
      * The credits emitted between each two watermarks, each span's sorted. Checks that every
      * credit's record timestamp is ahead of the watermark before it and at or before its time: a
-     * credit applied on arrival carries the bot filter's release time (the time of the earliest
-     * click it released), its timer's credit its own time, and nothing downstream reads either.
+     * credit applied on arrival carries its click's record time (the bot filter releases a click at
+     * its event time), its timer's credit its own time, and nothing downstream reads either.
      */
     private static List<List<String>> creditsBetweenWatermarks(
             KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit> h) {
