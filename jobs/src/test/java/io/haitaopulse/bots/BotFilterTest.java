@@ -476,15 +476,21 @@ class BotFilterTest {
         return r;
     }
 
+    /** The verdicts on {@code events} fed in one run, without a checkpoint. */
+    private static List<String> uninterrupted(List<Ingested> events) throws Exception {
+        var h = harness();
+        feed(h, events, 0, events.size(), Long.MIN_VALUE);
+        h.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<String> v = verdicts(h);
+        h.close();
+        return v;
+    }
+
     @Test
     void heldClicksSurviveACheckpointAndARestoreAndAreReleasedOnce() throws Exception {
         List<Ingested> events = traffic();
-        var straight = harness();
-        feed(straight, events, 0, events.size(), Long.MIN_VALUE);
-        straight.processWatermark(new Watermark(Long.MAX_VALUE));
-        List<String> expected = verdicts(straight);
+        List<String> expected = uninterrupted(events);
         assertThat(expected).anyMatch(x -> x.contains("repeat-item")).anyMatch(x -> x.contains("no-dwell"));
-        straight.close();
 
         int cut = events.size() / 2;
         var before = harness();
@@ -546,11 +552,7 @@ class BotFilterTest {
     @Test
     void aCheckpointRestoredIntoTwoSubtasksReleasesEveryHeldClickOnceWhereItsUserIs() throws Exception {
         List<Ingested> events = traffic();
-        var straight = harness();
-        feed(straight, events, 0, events.size(), Long.MIN_VALUE);
-        straight.processWatermark(new Watermark(Long.MAX_VALUE));
-        List<String> expected = verdicts(straight);
-        straight.close();
+        List<String> expected = uninterrupted(events);
 
         int cut = events.size() / 3;
         var one = new KeyedOneInputStreamOperatorTestHarness<>(
