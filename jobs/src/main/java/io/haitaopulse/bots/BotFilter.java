@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -207,9 +208,10 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         // Every user's held clicks back into the queue, in their order, and out of the keyed state,
         // which holds clicks only as of a checkpoint.
         List<String> users = new ArrayList<>();
-        getKeyedStateBackend()
-                .<VoidNamespace>getKeys(HELD_CLICKS, VoidNamespace.INSTANCE)
-                .forEach(k -> users.add((String) k));
+        // Collected before any state is touched, and closed: RocksDB's key stream holds an iterator.
+        try (Stream<Object> keys = getKeyedStateBackend().getKeys(HELD_CLICKS, VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> users.add((String) k));
+        }
         for (String user : users) {
             setCurrentKey(user);
             Iterable<Ingested> clicks = held.get();

@@ -15,11 +15,14 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -486,58 +489,82 @@ class BotFilterTest {
         return v;
     }
 
+    /** A filter not yet opened, on the heap or on RocksDB. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> unopened(boolean rocksDb)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return h;
+    }
+
+    /** Users with an entry in keyed state {@code state}, on any state backend. */
+    private static long users(KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> h, String state) {
+        try (Stream<Object> keys = h.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
     @Test
-    void heldClicksSurviveACheckpointAndARestoreAndAreReleasedOnce() throws Exception {
+    void heldClicksSurviveACheckpointAndARestoreAndAreReleasedOnceOnEitherStateBackend() throws Exception {
         List<Ingested> events = traffic();
         List<String> expected = uninterrupted(events);
         assertThat(expected).anyMatch(x -> x.contains("repeat-item")).anyMatch(x -> x.contains("no-dwell"));
+        for (boolean rocksDb : new boolean[] {false, true}) {
+            int cut = events.size() / 2;
+            var before = unopened(rocksDb);
+            before.open();
+            long watermark = feed(before, events, 0, cut, Long.MIN_VALUE);
+            // A click far ahead of the watermark, held through both checkpoints below, and one just
+            // ahead, held at the first only.
+            before.processElement(view("owl", 77, 11 * MIN + 500), 11 * MIN + 500);
+            long lark = watermark + 1_000;
+            before.processElement(view("lark", 78, lark), lark);
+            assertThat(users(before, BotFilter.HELD_CLICKS)).isZero();
+            OperatorSubtaskState first = before.snapshot(1, 1);
+            assertThat(users(before, BotFilter.HELD_CLICKS))
+                    .as("users whose held clicks the checkpoint wrote to keyed state")
+                    .isGreaterThan(2);
+            // The clicks the first checkpoint wrote are released before the second; it must not hold them.
+            watermark = feed(before, events, cut, cut + 30, watermark);
+            OperatorSubtaskState second = before.snapshot(2, 2);
+            List<String> beforeSecond = verdicts(before);
+            before.close();
 
-        int cut = events.size() / 2;
-        var before = harness();
-        long watermark = feed(before, events, 0, cut, Long.MIN_VALUE);
-        // A click far ahead of the watermark, held through both checkpoints below, and one just
-        // ahead, held at the first only.
-        before.processElement(view("owl", 77, 11 * MIN + 500), 11 * MIN + 500);
-        long lark = watermark + 1_000;
-        before.processElement(view("lark", 78, lark), lark);
-        OperatorSubtaskState first = before.snapshot(1, 1);
-        assertThat(keyedEntries(before))
-                .as("the held clicks written to keyed state at the checkpoint")
-                .isGreaterThan(0);
-        // The clicks the first checkpoint wrote are released before the second; it must not hold them.
-        watermark = feed(before, events, cut, cut + 30, watermark);
-        OperatorSubtaskState second = before.snapshot(2, 2);
-        List<String> beforeSecond = verdicts(before);
-        before.close();
+            var restored = unopened(rocksDb);
+            restored.initializeState(second);
+            restored.open();
+            feed(restored, events, cut + 30, events.size(), watermark);
+            restored.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<String> withExtra = new ArrayList<>(expected);
+            withExtra.add(withExtra.indexOf("--"), "owl@" + (11 * MIN + 500) + "#77");
+            withExtra.add(withExtra.indexOf("--"), "lark@" + lark + "#78");
+            Collections.sort(withExtra.subList(0, withExtra.indexOf("--")));
+            assertThat(concat(beforeSecond, verdicts(restored)))
+                    .as("RocksDB: %s", rocksDb)
+                    .isEqualTo(withExtra);
+            assertThat(users(restored, BotFilter.HELD_CLICKS) + users(restored, "activity"))
+                    .isZero();
+            assertThat(restored.numEventTimeTimers()).isZero();
+            restored.close();
 
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
-        restored.initializeState(second);
-        restored.open();
-        feed(restored, events, cut + 30, events.size(), watermark);
-        restored.processWatermark(new Watermark(Long.MAX_VALUE));
-        List<String> withExtra = new ArrayList<>(expected);
-        withExtra.add(withExtra.indexOf("--"), "owl@" + (11 * MIN + 500) + "#77");
-        withExtra.add(withExtra.indexOf("--"), "lark@" + lark + "#78");
-        Collections.sort(withExtra.subList(0, withExtra.indexOf("--")));
-        assertThat(concat(beforeSecond, verdicts(restored))).isEqualTo(withExtra);
-        assertThat(keyedEntries(restored)).isZero();
-        assertThat(restored.numEventTimeTimers()).isZero();
-        restored.close();
-
-        // From the first checkpoint, the rest as if the job had failed right after it.
-        var fromFirst = new KeyedOneInputStreamOperatorTestHarness<>(
-                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING);
-        fromFirst.initializeState(first);
-        fromFirst.open();
-        var head = harness();
-        feed(head, events, 0, cut, Long.MIN_VALUE);
-        long w = feed(fromFirst, events, cut, events.size(), headWatermark(events, cut));
-        fromFirst.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(w).isPositive();
-        assertThat(concat(verdicts(head), verdicts(fromFirst))).isEqualTo(withExtra);
-        head.close();
-        fromFirst.close();
+            // From the first checkpoint, the rest as if the job had failed right after it.
+            var fromFirst = unopened(rocksDb);
+            fromFirst.initializeState(first);
+            fromFirst.open();
+            var head = harness();
+            feed(head, events, 0, cut, Long.MIN_VALUE);
+            long w = feed(fromFirst, events, cut, events.size(), headWatermark(events, cut));
+            fromFirst.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(w).isPositive();
+            assertThat(concat(verdicts(head), verdicts(fromFirst)))
+                    .as("RocksDB: %s", rocksDb)
+                    .isEqualTo(withExtra);
+            head.close();
+            fromFirst.close();
+        }
     }
 
     /** The watermark after feeding {@code events[0, cut)}. */
