@@ -11,7 +11,6 @@ import io.haitaopulse.schema.SuspiciousEvent;
 import io.haitaopulse.schema.internal.Ingested;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -287,16 +286,15 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
             judgeDue(List.of(first.event()), first.ts());
             return;
         }
-        Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
-        byUser.computeIfAbsent(first.user(), u -> new ArrayList<>(2)).add(first.event());
+        List<Held> due = new ArrayList<>();
+        due.add(first);
         while (!queue.isEmpty() && queue.peek().ts() <= w) {
-            Held h = queue.poll();
-            byUser.computeIfAbsent(h.user(), u -> new ArrayList<>(2)).add(h.event());
+            due.add(queue.poll());
         }
-        for (Map.Entry<String, List<Ingested>> e : byUser.entrySet()) {
+        for (Map.Entry<String, List<Ingested>> e : byUser(due).entrySet()) {
             setCurrentKey(e.getKey());
-            List<Ingested> due = e.getValue();
-            judgeDue(due, EventTime.of(due.get(0)));
+            List<Ingested> clicks = e.getValue();
+            judgeDue(clicks, EventTime.of(clicks.get(0)));
         }
     }
 
@@ -393,17 +391,22 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         if (queue.isEmpty()) {
             return;
         }
-        Held[] all = queue.toArray(new Held[0]);
-        Arrays.sort(all, QUEUE_ORDER);
-        Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
-        for (Held h : all) {
-            byUser.computeIfAbsent(h.user(), u -> new ArrayList<>(2)).add(h.event());
-        }
-        for (Map.Entry<String, List<Ingested>> e : byUser.entrySet()) {
+        List<Held> all = new ArrayList<>(queue);
+        all.sort(QUEUE_ORDER);
+        for (Map.Entry<String, List<Ingested>> e : byUser(all).entrySet()) {
             setCurrentKey(e.getKey());
             held.update(e.getValue());
             written.add(e.getKey());
         }
+    }
+
+    /** Held clicks in queue order, grouped by user: users in the order of their first click, each user's in queue order. */
+    private static Map<String, List<Ingested>> byUser(List<Held> inQueueOrder) {
+        Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
+        for (Held h : inQueueOrder) {
+            byUser.computeIfAbsent(h.user(), u -> new ArrayList<>(2)).add(h.event());
+        }
+        return byUser;
     }
 
     /** Counts and judges the clicks of one event time {@code t}, which see each other whatever their arrival order. */
