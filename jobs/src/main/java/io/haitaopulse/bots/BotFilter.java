@@ -64,9 +64,8 @@ import org.apache.flink.util.OutputTag;
  * blacklist but not counted (counting it would make later verdicts depend on when it arrived).
  *
  * <p>Held clicks wait in one queue per subtask, ordered by event time, not in keyed state with a
- * timer per user: the watermark passes nearly every click on its own (it moves with every event),
- * so the keyed form cost a list append, a timer added and polled, and the list read and cleared
- * per click. The queue is written to the keyed {@code held-clicks} state only when a checkpoint
+ * timer per user: the watermark moves with every event and releases the clicks a few at a time,
+ * so the keyed form cost about one timer per click besides a list append, read and clear. The queue is written to the keyed {@code held-clicks} state only when a checkpoint
  * is taken (and that state cleared at the next), so a checkpoint holds every held click under
  * its user, where rescaling moves it, and a restore, from this layout or from the keyed one of
  * earlier versions (whose wake-up timers then fire with nothing to judge), refills the queue
@@ -281,7 +280,7 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     private void releaseUpTo(long w) throws Exception {
         Held first = queue.poll();
         if (queue.isEmpty() || queue.peek().ts() > w) {
-            // Nearly always: the watermark moves with every event and passes one click at a time.
+            // The watermark moves with every event: a release of a single click is common.
             setCurrentKey(first.user());
             judgeDue(List.of(first.event()), first.ts());
             return;

@@ -352,6 +352,26 @@ class BotFilterTest {
     }
 
     @Test
+    void aUsersClicksOfOneTimeSeeEachOtherWhenReleasedAmongOtherUsersClicks() throws Exception {
+        var h = harness();
+        for (int i = 1; i <= 4; i++) {
+            h.processElement(view("bot", i, i * 1_000L), i * 1_000L);
+        }
+        h.processWatermark(new Watermark(4_000));
+        // One release of three clicks, two of them the bot's at one time: counted together, the
+        // sixth view in the minute breaks the limit of 5 for both, not only for the later one.
+        h.processElement(view("bot", 5, 5_000), 5_000);
+        h.processElement(view("person", 1, 5_000), 5_000);
+        h.processElement(view("bot", 6, 5_000), 5_000);
+        h.processWatermark(new Watermark(5_000));
+        assertThat(released(h))
+                .containsExactly("bot@1000#1", "bot@2000#2", "bot@3000#3", "bot@4000#4", "person@5000#1");
+        assertThat(suspicious(h))
+                .containsExactly("bot@5000#5 no-dwell [5000, 605000)", "bot@5000#6 no-dwell [5000, 605000)");
+        h.close();
+    }
+
+    @Test
     void clicksAreReleasedBeforeTheWatermarkThatPassesThemSoNoJobSeesThemLate() throws Exception {
         var h = harness();
         h.processElement(view("u", 1, 5_000), 5_000);
