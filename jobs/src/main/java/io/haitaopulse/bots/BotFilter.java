@@ -65,11 +65,12 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Held clicks wait in one queue per subtask, ordered by event time, not in keyed state with a
  * timer per user: the watermark moves with every event and releases the clicks a few at a time,
- * so the keyed form cost about one timer per click besides a list append, read and clear. The queue is written to the keyed {@code held-clicks} state only when a checkpoint
- * is taken (and that state cleared at the next), so a checkpoint holds every held click under
- * its user, where rescaling moves it, and a restore, from this layout or from the keyed one of
- * earlier versions (whose wake-up timers then fire with nothing to judge), refills the queue
- * from it. Keyed event-time timers remain for forgetting views and blacklistings.
+ * so the keyed form cost about one timer per click besides a list append, read and clear. The
+ * queue is written to the keyed {@code held-clicks} state only when a checkpoint is taken (and
+ * that state cleared at the next), so a checkpoint holds every held click under its user, where
+ * rescaling moves it, and a restore, from this layout or from the keyed one of earlier versions
+ * (whose wake-up timers then fire with nothing to judge), refills the queue from it. Keyed
+ * event-time timers remain for forgetting views and blacklistings.
  */
 public final class BotFilter extends AbstractStreamOperator<Ingested>
         implements OneInputStreamOperator<Ingested, Ingested>, Triggerable<String, VoidNamespace> {
@@ -399,7 +400,10 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         }
     }
 
-    /** Held clicks in queue order, grouped by user: users in the order of their first click, each user's in queue order. */
+    /**
+     * Held clicks in queue order, grouped by user: users in the order of their first click, each
+     * user's in queue order.
+     */
     private static Map<String, List<Ingested>> byUser(List<Held> inQueueOrder) {
         Map<String, List<Ingested>> byUser = new LinkedHashMap<>();
         for (Held h : inQueueOrder) {
