@@ -80,39 +80,57 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
     @Override
     public void processElement(Ingested in, Context ctx, Collector<AttributionCredit> out) throws Exception {
         long ts = EventTime.of(in);
+        UserTouches stored = touches.value();
         if (releasedInOrder
                 && in.getBody() instanceof Click
-                && ts > Ingest.judgingWatermark(in, ctx.timerService().currentWatermark())
-                && nothingPendingBefore(ts)) {
-            // Held and released by the bot filter, with nothing of its user pending that its
-            // timer would apply before it: applied now, as its timer would (see the class comment).
-            UserTouches u = touches.value();
-            if (u == null) {
-                u = new UserTouches();
+                && ts > Ingest.judgingWatermark(in, ctx.timerService().currentWatermark())) {
+            UserTouches u = stored == null ? new UserTouches() : stored;
+            if (nothingPendingBefore(u, ts)) {
+                // Held and released by the bot filter, with nothing of its user pending that its
+                // timer would apply before it: applied now, as its timer would (see the class
+                // comment).
+                apply(u, ctx.getCurrentKey(), in.getBody(), out);
+                scheduleForget(u, ts, ctx);
+                touches.update(u);
+                return;
             }
-            apply(u, ctx.getCurrentKey(), in.getBody(), out);
-            scheduleForget(u, ts, ctx);
-            touches.update(u);
-            return;
         }
         pending.add(in);
         ctx.timerService().registerEventTimeTimer(ts);
+        // Kept in either mode: state may be restored into a job with the other. A user without
+        // touches, or without a known bound, has none to keep: its next released click reads
+        // the list.
+        if (stored != null && stored.pendingKnown && ts < stored.pendingFrom) {
+            stored.pendingFrom = ts;
+            touches.update(stored);
+        }
     }
 
     /**
      * Whether every pending event of the current user comes after a click at {@code ts} in the
      * order the timers apply them: later, or an order of the same millisecond (clicks go first).
      * An order passes the bot filter at once, ahead of the user's clicks before it, which it must
-     * not hold up.
+     * not hold up. Reads the pending list only when the user's bound {@link
+     * UserTouches#pendingFrom} is unknown or does not settle it (most clicks have nothing pending,
+     * or only events well after them), and then sets the bound to the earliest pending event.
      */
-    private boolean nothingPendingBefore(long ts) throws Exception {
+    private boolean nothingPendingBefore(UserTouches u, long ts) throws Exception {
+        if (u.pendingKnown && u.pendingFrom > ts) {
+            return true;
+        }
+        boolean nothingBefore = true;
+        long earliest = Long.MAX_VALUE;
         for (Ingested e : pending.get()) {
             long t = EventTime.of(e);
+            earliest = Math.min(earliest, t);
             if (t < ts || (t == ts && !(e.getBody() instanceof Order))) {
-                return false;
+                nothingBefore = false;
             }
         }
-        return true;
+        // Written back by the caller, on either path.
+        u.pendingKnown = true;
+        u.pendingFrom = earliest;
+        return nothingBefore;
     }
 
     /**
@@ -141,6 +159,12 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             if (u == null) {
                 u = new UserTouches();
             }
+            long earliest = Long.MAX_VALUE;
+            for (Ingested i : later) {
+                earliest = Math.min(earliest, EventTime.of(i));
+            }
+            u.pendingKnown = true;
+            u.pendingFrom = earliest;
             for (Ingested i : due) {
                 apply(u, ctx.getCurrentKey(), i.getBody(), out);
             }

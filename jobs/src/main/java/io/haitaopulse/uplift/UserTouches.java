@@ -20,6 +20,17 @@ public class UserTouches {
      * written before this field existed restores with none, and its older timers still fire).
      */
     public long forgetAt = Long.MIN_VALUE;
+    /**
+     * Whether {@link #pendingFrom} is known. False in new state, and in state written before these
+     * fields existed, which restores it as false: the waiting list is read once and the bound set.
+     */
+    public boolean pendingKnown;
+    /**
+     * When {@link #pendingKnown}: at or before the event time of every event of the user waiting
+     * for its timer ({@link Long#MAX_VALUE}: none waits), so that a click released by the bot
+     * filter before it needs no look at the waiting list.
+     */
+    public long pendingFrom;
 
     public UserTouches() {}
 

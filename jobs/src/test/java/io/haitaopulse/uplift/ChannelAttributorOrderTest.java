@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -247,60 +248,12 @@ class ChannelAttributorOrderTest {
         long timersSaved = 0;
         for (int seed = 1; seed <= 20; seed++) {
             Random r = new Random(seed);
-            List<Ingested> input = new ArrayList<>();
-            List<Long> arrival = new ArrayList<>();
-            for (int i = 0; i < 600; i++) {
-                Ingested e = randomEvent(r, i).ingested();
-                long ts = EventTime.of(e);
-                // One in 20 late at its own source (passed at once by the filter), one in 20 far
-                // behind the watermark when it arrives.
-                if (r.nextInt(20) == 0) {
-                    e.setSourceWatermark(ts + r.nextInt(40));
-                }
-                input.add(e);
-                arrival.add(ts + (r.nextInt(20) == 0 ? 200 + r.nextInt(300) : r.nextInt(120)));
-            }
-            Integer[] order = new Integer[input.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, Comparator.comparingLong(arrival::get));
-
-            Configuration conf = new Configuration();
-            conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 44);
-            conf.set(BotOptions.MAX_VIEWS_PER_MINUTE, 44);
-            conf.set(BotOptions.BLACKLIST, java.time.Duration.ofMinutes(1));
-            var filter = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new BotFilter(BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
-            filter.open();
-            long newest = Long.MIN_VALUE;
-            long watermark = Long.MIN_VALUE;
-            for (Integer i : order) {
-                Ingested e = input.get(i);
-                long ts = EventTime.of(e);
-                filter.processElement(e, ts);
-                newest = Math.max(newest, ts);
-                if (r.nextInt(7) == 0 && newest - 120 > watermark) {
-                    watermark = newest - 120;
-                    filter.processWatermark(watermark);
-                }
-            }
-            filter.processWatermark(10_000);
-            List<Object> released = new ArrayList<>(filter.getOutput());
-            filter.close();
-
+            List<Object> released = releasedByBotFilter(r);
             var inOrder = attributor(true);
             var byTimer = attributor(false);
             for (Object o : released) {
-                for (var h : List.of(inOrder, byTimer)) {
-                    if (o instanceof Watermark w) {
-                        h.processWatermark(w);
-                    } else {
-                        @SuppressWarnings("unchecked")
-                        StreamRecord<Ingested> record = (StreamRecord<Ingested>) o;
-                        h.processElement(record.getValue(), record.getTimestamp());
-                    }
-                }
+                feed(inOrder, List.of(o));
+                feed(byTimer, List.of(o));
                 if (!(o instanceof Watermark)) {
                     timersSaved += byTimer.numEventTimeTimers() - inOrder.numEventTimeTimers();
                 }
@@ -318,14 +271,135 @@ class ChannelAttributorOrderTest {
         assertThat(credits).isPositive();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit> attributor(
-            boolean releasedInOrder) throws Exception {
+    /**
+     * The bound on a user's pending events that spares most released clicks a look at the pending
+     * list stays a bound across restores into a job without the bot filter (every event by its
+     * timer) and back: the credits are the timer-only attributor's.
+     */
+    @Test
+    void clicksAppliedOnArrivalStayExactAcrossRestoresWithoutTheFilterAndBack() throws Exception {
+        long credits = 0;
+        for (int seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            List<Object> released = releasedByBotFilter(r);
+            var byTimer = attributor(false);
+            feed(byTimer, released);
+            List<String> expected = sorted(byTimer.extractOutputValues());
+            byTimer.close();
+
+            List<AttributionCredit> actual = new ArrayList<>();
+            int third = released.size() / 3;
+            var h = attributor(true);
+            feed(h, released.subList(0, third));
+            actual.addAll(h.extractOutputValues());
+            OperatorSubtaskState first = h.snapshot(1L, 1L);
+            h.close();
+            h = restored(false, first);
+            feed(h, released.subList(third, 2 * third));
+            actual.addAll(h.extractOutputValues());
+            OperatorSubtaskState second = h.snapshot(2L, 2L);
+            h.close();
+            h = restored(true, second);
+            feed(h, released.subList(2 * third, released.size()));
+            actual.addAll(h.extractOutputValues());
+            h.close();
+
+            assertThat(sorted(actual)).as("seed %d", seed).isEqualTo(expected);
+            credits += expected.size();
+        }
+        assertThat(credits).isPositive();
+    }
+
+    /**
+     * Random users' clicks and orders, disordered, some behind the watermark, some late at their
+     * own source, a few users blacklisted, through the real bot filter: its output, records and
+     * watermarks, in order.
+     */
+    private static List<Object> releasedByBotFilter(Random r) throws Exception {
+        List<Ingested> input = new ArrayList<>();
+        List<Long> arrival = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            Ingested e = randomEvent(r, i).ingested();
+            long ts = EventTime.of(e);
+            // One in 20 late at its own source (passed at once by the filter), one in 20 far
+            // behind the watermark when it arrives.
+            if (r.nextInt(20) == 0) {
+                e.setSourceWatermark(ts + r.nextInt(40));
+            }
+            input.add(e);
+            arrival.add(ts + (r.nextInt(20) == 0 ? 200 + r.nextInt(300) : r.nextInt(120)));
+        }
+        Integer[] order = new Integer[input.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingLong(arrival::get));
+
+        Configuration conf = new Configuration();
+        conf.set(BotOptions.MAX_ITEM_VIEWS_PER_MINUTE, 44);
+        conf.set(BotOptions.MAX_VIEWS_PER_MINUTE, 44);
+        conf.set(BotOptions.BLACKLIST, java.time.Duration.ofMinutes(1));
+        var filter = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf)), BotFilter::userOf, Types.STRING);
+        filter.open();
+        long newest = Long.MIN_VALUE;
+        long watermark = Long.MIN_VALUE;
+        for (Integer i : order) {
+            Ingested e = input.get(i);
+            long ts = EventTime.of(e);
+            filter.processElement(e, ts);
+            newest = Math.max(newest, ts);
+            if (r.nextInt(7) == 0 && newest - 120 > watermark) {
+                watermark = newest - 120;
+                filter.processWatermark(watermark);
+            }
+        }
+        filter.processWatermark(10_000);
+        List<Object> released = new ArrayList<>(filter.getOutput());
+        filter.close();
+        return released;
+    }
+
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit> h, List<Object> released)
+            throws Exception {
+        for (Object o : released) {
+            if (o instanceof Watermark w) {
+                h.processWatermark(w);
+            } else {
+                @SuppressWarnings("unchecked")
+                StreamRecord<Ingested> record = (StreamRecord<Ingested>) o;
+                h.processElement(record.getValue(), record.getTimestamp());
+            }
+        }
+    }
+
+    private static List<String> sorted(List<AttributionCredit> credits) {
+        List<String> out = new ArrayList<>();
+        for (AttributionCredit c : credits) {
+            out.add(credit(c));
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    /** An attributor of the given kind, restored from {@code state} unless it is null. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit> restored(
+            boolean releasedInOrder, OperatorSubtaskState state) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit>(
                 new KeyedProcessOperator<>(new ChannelAttributor(SESSION_GAP, LOOKBACK, TTL, releasedInOrder)),
                 BotFilter::userOf,
                 Types.STRING);
+        if (state != null) {
+            h.initializeState(state);
+        }
         h.open();
         return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, AttributionCredit> attributor(
+            boolean releasedInOrder) throws Exception {
+        return restored(releasedInOrder, null);
     }
 
     /**
