@@ -149,8 +149,16 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
         UserTouches u = touches.value();
         List<Ingested> due = new ArrayList<>();
         List<Ingested> later = new ArrayList<>();
+        // The earliest event left waiting: the user's bound once the due ones are applied.
+        long earliestLater = Long.MAX_VALUE;
         for (Ingested i : pending.get()) {
-            (EventTime.of(i) <= timestamp ? due : later).add(i);
+            long t = EventTime.of(i);
+            if (t <= timestamp) {
+                due.add(i);
+            } else {
+                later.add(i);
+                earliestLater = Math.min(earliestLater, t);
+            }
         }
         if (!due.isEmpty()) {
             pending.update(later);
@@ -159,12 +167,8 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
             if (u == null) {
                 u = new UserTouches();
             }
-            long earliest = Long.MAX_VALUE;
-            for (Ingested i : later) {
-                earliest = Math.min(earliest, EventTime.of(i));
-            }
             u.pendingKnown = true;
-            u.pendingFrom = earliest;
+            u.pendingFrom = earliestLater;
             for (Ingested i : due) {
                 apply(u, ctx.getCurrentKey(), i.getBody(), out);
             }
