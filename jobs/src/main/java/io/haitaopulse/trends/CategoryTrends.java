@@ -48,6 +48,8 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
             new OutputTag<>("trend-alerts", new AvroTypeInfo<>(TrendAlert.class));
 
     private final TrendModel model;
+    /** Whether items the cut cannot change may be finished in pass 1 (see {@link #evaluate}). */
+    private final boolean settleEarly;
     /** Items holding panes: the ones a window evaluation visits. */
     private transient MapState<Long, ItemTrend> items;
     /**
@@ -61,7 +63,16 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
     private transient ValueState<CategoryTrendState> category;
 
     CategoryTrends(TrendModel model) {
+        this(model, true);
+    }
+
+    /**
+     * With {@code settleEarly} false every item is finished after the cut, as the general case
+     * does: the same rows and state, for tests that compare the two.
+     */
+    CategoryTrends(TrendModel model, boolean settleEarly) {
         this.model = model;
+        this.settleEarly = settleEarly;
     }
 
     @Override
@@ -144,7 +155,6 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
 
     /** One item's figures in the window being evaluated. */
     private static final class Evaluated {
-        final long itemId;
         final ItemTrend item;
         /** The item's entry in the items state: written back through it, without a second lookup. */
         final Map.Entry<Long, ItemTrend> entry;
@@ -159,11 +169,17 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         double p = Double.NaN;
         /** Passes support, effect size and z: trending if also a discovery of its family. */
         boolean candidate;
+        /** Finished in pass 1 ({@link #settle}): the window's cut cannot change its state. */
+        boolean settled;
 
         Evaluated(Map.Entry<Long, ItemTrend> entry) {
             this.entry = entry;
-            this.itemId = entry.getKey();
             this.item = entry.getValue();
+        }
+
+        /** The item's id, read from its boxed key only when a row, an alert or a move needs it. */
+        long itemId() {
+            return entry.getKey();
         }
 
         boolean active() {
@@ -199,6 +215,13 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         }
         // Panes before the next window are dropped below; fold them first so none is skipped.
         long nextStart = start + w.slide();
+        // When the tested spans and the slide fit in the window (the defaults: 45 min and 5 min of
+        // 1 h), the folds through the pane before the next window, after the cut, find every pane
+        // folded already. Then an item that cannot trend and has no episode open is finished in
+        // pass 1, while its objects are still in the cache: pass 3 revisiting every item's state
+        // cost a second round of cache misses per visit.
+        boolean settleEarly = this.settleEarly && nextStart - model.pane() <= foldThrough;
+        List<Evaluated> toIdle = new ArrayList<>();
 
         // Pass 1: every item's figures and test. Items are a family: which are trending is decided
         // over all of them together (Benjamini–Hochberg), so rows wait for the whole pass.
@@ -235,6 +258,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 }
             }
             if (!ev.active() || !item.baseline.warm(model)) {
+                nextPane = Math.min(nextPane, settle(ev, settleEarly, nextStart, toIdle));
                 continue;
             }
             long[] spanViewers = new long[spans];
@@ -281,6 +305,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                 tested++;
                 ev.candidate = ev.ratio != null && model.candidate(ev.views, () -> p.viewersIn(start, end), test);
             }
+            nextPane = Math.min(nextPane, settle(ev, settleEarly, nextStart, toIdle));
         }
 
         // Pass 2: the family's Benjamini–Hochberg cut over every tested item.
@@ -306,22 +331,21 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         long activeItems = 0;
         for (Evaluated ev : evaluated) {
             ItemTrend item = ev.item;
-            PaneSeries p = item.panes;
             boolean trending = ev.candidate && ev.p <= cut;
             if (ev.active()) {
                 activeItems++;
                 if (trending) {
                     trendingItems++;
-                    if (ev.z > topZ || (ev.z == topZ && ev.itemId < topItem)) {
+                    if (ev.z > topZ || (ev.z == topZ && ev.itemId() < topItem)) {
                         topZ = ev.z;
-                        topItem = ev.itemId;
+                        topItem = ev.itemId();
                     }
                 }
                 if (trending || ev.views >= model.rowMinViews) {
                     out.collect(new DemandTrend(
                             ws,
                             we,
-                            ev.itemId,
+                            ev.itemId(),
                             categoryId,
                             ev.views,
                             ev.carts,
@@ -337,27 +361,31 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
                     } else {
                         item.episode.extend(end, ev.ratio, ev.z, ev.views);
                     }
-                    ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId, categoryId, null));
+                    ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId(), categoryId, null));
                 }
+            }
+            if (ev.settled) {
+                continue;
             }
             // Every window the item is evaluated in without trending, active or not, ends its episode.
             if (item.episode != null && item.episode.lastWindowEnd != end) {
-                ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId, categoryId, end));
+                ctx.output(TREND_ALERTS, alert(item.episode, ev.itemId(), categoryId, end));
                 item.episode = null;
             }
-            item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
-            item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
-            item.viewShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewSum(), false, model);
-            item.viewerShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewerSum(), true, model);
-            p.retainFrom(nextStart);
-            if (p.size == 0 && item.episode == null) {
-                items.remove(ev.itemId);
-                idle.put(ev.itemId, item);
-                continue;
+            if (!settleEarly) {
+                PaneSeries p = item.panes;
+                item.baseline.foldThrough(nextStart - model.pane(), p, model, s, false);
+                item.viewerBaseline.foldThrough(nextStart - model.pane(), p, model, s, false, true);
+                item.viewShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewSum(), false, model);
+                item.viewerShare().foldThrough(nextStart - model.pane(), p, c.totals, c.viewerSum(), true, model);
             }
-            // An item in an episode stays to be evaluated in the next window, which ends it if quiet.
-            nextPane = Math.min(nextPane, p.size == 0 ? nextStart : p.firstStartFrom(nextStart));
-            ev.entry.setValue(item);
+            nextPane = Math.min(nextPane, keep(ev, nextStart, toIdle));
+        }
+        // Out of the items' iteration: moved once it is over.
+        for (Evaluated ev : toIdle) {
+            Long key = ev.entry.getKey();
+            items.remove(key);
+            idle.put(key, ev.item);
         }
         if (activeItems > 0) {
             emitCategory(
@@ -376,6 +404,38 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         c.viewerBaseline.foldThrough(nextStart - model.pane(), c.totals, model, s, false, true);
         c.totals.retainFrom(nextStart);
         return nextPane;
+    }
+
+    /**
+     * Finishes an item in pass 1 when {@code settleEarly} and the window's cut cannot change it (not
+     * a candidate, so not trending, and no episode open to end): {@link #keep}. Returns the first
+     * pane it holds for a later window, or {@link Long#MAX_VALUE} when it is left to pass 3 or holds
+     * none.
+     */
+    private static long settle(Evaluated ev, boolean settleEarly, long nextStart, List<Evaluated> toIdle) {
+        if (!settleEarly || ev.candidate || ev.item.episode != null) {
+            return Long.MAX_VALUE;
+        }
+        ev.settled = true;
+        return keep(ev, nextStart, toIdle);
+    }
+
+    /**
+     * An item's state after its last fold of the window: its panes before the next window dropped,
+     * then queued in {@code toIdle} when none is left and no episode is open, else written back.
+     * Returns its first pane for a later window ({@code nextStart} for an item kept for its episode
+     * alone, which the next window ends if quiet), or {@link Long#MAX_VALUE} when queued.
+     */
+    private static long keep(Evaluated ev, long nextStart, List<Evaluated> toIdle) {
+        ItemTrend item = ev.item;
+        PaneSeries p = item.panes;
+        p.retainFrom(nextStart);
+        if (p.size == 0 && item.episode == null) {
+            toIdle.add(ev);
+            return Long.MAX_VALUE;
+        }
+        ev.entry.setValue(item);
+        return p.size == 0 ? nextStart : p.firstStartFrom(nextStart);
     }
 
     private static TrendAlert alert(TrendEpisode e, long itemId, long categoryId, Long endedAt) {
