@@ -49,7 +49,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
 
     private final TrendModel model;
     /** Whether items the cut cannot change may be finished in pass 1 (see {@link #evaluate}). */
-    private final boolean settleEarly;
+    private final boolean mayFinishEarly;
     /** Items holding panes: the ones a window evaluation visits. */
     private transient MapState<Long, ItemTrend> items;
     /**
@@ -72,7 +72,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
      */
     CategoryTrends(TrendModel model, boolean settleEarly) {
         this.model = model;
-        this.settleEarly = settleEarly;
+        this.mayFinishEarly = settleEarly;
     }
 
     @Override
@@ -220,7 +220,7 @@ public final class CategoryTrends extends KeyedProcessFunction<Long, ItemPaneAct
         // folded already. Then an item that cannot trend and has no episode open is finished in
         // pass 1, while its objects are still in the cache: pass 3 revisiting every item's state
         // cost a second round of cache misses per visit.
-        boolean settleEarly = this.settleEarly && nextStart - model.pane() <= foldThrough;
+        boolean settleEarly = mayFinishEarly && nextStart - model.pane() <= foldThrough;
         List<Evaluated> toIdle = new ArrayList<>();
 
         // Pass 1: every item's figures and test. Items are a family: which are trending is decided

@@ -127,7 +127,9 @@ public final class ChannelAttributor extends KeyedProcessFunction<String, Ingest
                 nothingBefore = false;
             }
         }
-        // Written back by the caller, on either path.
+        // Written back by the caller when it applies the click or lowers the bound. Otherwise a
+        // backend that hands out copies (RocksDB) keeps the bound unknown, and the list is read
+        // again next time: slower, never wrong.
         u.pendingKnown = true;
         u.pendingFrom = earliest;
         return nothingBefore;

@@ -535,9 +535,7 @@ class CategoryTrendsTest {
             h.processElement(views(1, 15, 6, "g", "h", "i", "j", "k", "l"), 0);
             h.processWatermark(Long.MAX_VALUE);
             List<String> out = new java.util.ArrayList<>();
-            h.extractOutputValues().forEach(r -> out.add(r.toString()));
-            out.addAll(sideRows(h));
-            alerts(h).forEach(a -> out.add(a.toString()));
+            collect(h, out);
             outputs.add(out);
             h.close();
         }
