@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
@@ -36,7 +37,6 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -69,8 +69,16 @@ import org.apache.flink.util.OutputTag;
  * queue is written to the keyed {@code held-clicks} state only when a checkpoint is taken (and
  * that state cleared at the next), so a checkpoint holds every held click under its user, where
  * rescaling moves it, and a restore, from this layout or from the keyed one of earlier versions
- * (whose wake-up timers then fire with nothing to judge), refills the queue from it. Keyed
- * event-time timers remain for forgetting views and blacklistings.
+ * (whose wake-up timers then fire with nothing to judge), refills the queue from it.
+ *
+ * <p>Forgetting a user's views and blacklisting is queued per subtask too, by event time, not set
+ * as keyed timers: Flink's timer heap spent most of its cost on cache misses (a sift through a
+ * heap of one timer per active user, and a de-duplication map per key group) for what is a list of
+ * users per minute. The forget times are kept in each user's {@link Activity}, so the queue is
+ * not checkpointed: a restore, rescaled or not, rebuilds it from the keyed activity. Keyed
+ * event-time timers set by earlier versions still fire and forget as before. A forget is
+ * idempotent at its time, so one that fires twice (a timer of an earlier version and the queue's
+ * entry rebuilt on restore) changes nothing.
  */
 public final class BotFilter extends AbstractStreamOperator<Ingested>
         implements OneInputStreamOperator<Ingested, Ingested>, Triggerable<String, VoidNamespace> {
@@ -158,6 +166,9 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     /** The name of the held clicks' keyed state, written at checkpoints. */
     static final String HELD_CLICKS = "held-clicks";
 
+    /** The name of the users' keyed activity state. */
+    static final String ACTIVITY = "activity";
+
     /** The timer service's name: that of a keyed process function, whose timers earlier versions set. */
     private static final String TIMERS = "user-timers";
 
@@ -169,7 +180,6 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     private transient ListState<Ingested> held;
 
     private transient ValueState<Activity> activity;
-    private transient InternalTimerService<VoidNamespace> timers;
     private transient Map<String, LongCounter> counters;
     private transient Map<String, Counter> metrics;
     /** Clicks ahead of the watermark, earliest first. */
@@ -178,6 +188,18 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     private transient long arrivals;
     /** Users whose held clicks the last checkpoint wrote to {@link #held}: cleared at the next. */
     private transient List<String> written;
+
+    /**
+     * Users whose activity is due to be forgotten at each event time ({@link Activity#viewsForgetAt},
+     * {@link Activity#forgetAt}), the earliest first; derived from the activity, not checkpointed.
+     */
+    private transient TreeMap<Long, List<String>> forgets;
+    /** The last list of {@link #forgets} added to, and its time: adds mostly go to one minute. */
+    private transient List<String> lastForgets;
+
+    private transient long lastForgetTime;
+    /** Entries in {@link #forgets}. */
+    private transient int pendingForgets;
 
     /** The last watermark received: clicks at or behind it pass at once. */
     private transient long watermark;
@@ -199,8 +221,8 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         super.initializeState(context);
         held = context.getKeyedStateStore()
                 .getListState(new ListStateDescriptor<>(HELD_CLICKS, new AvroTypeInfo<>(Ingested.class)));
-        activity = context.getKeyedStateStore()
-                .getState(new ValueStateDescriptor<>("activity", Types.POJO(Activity.class)));
+        activity =
+                context.getKeyedStateStore().getState(new ValueStateDescriptor<>(ACTIVITY, Types.POJO(Activity.class)));
         queue = new PriorityQueue<>(QUEUE_ORDER);
         written = new ArrayList<>();
         watermark = Long.MIN_VALUE;
@@ -221,12 +243,36 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
             }
             held.clear();
         }
+        forgets = new TreeMap<>();
+        lastForgetTime = Long.MIN_VALUE;
+        pendingForgets = 0;
+        // The forget queue as it stood: every user with activity, at the forget times it records.
+        users.clear();
+        try (Stream<Object> keys = getKeyedStateBackend().getKeys(ACTIVITY, VoidNamespace.INSTANCE)) {
+            keys.forEach(k -> users.add((String) k));
+        }
+        for (String user : users) {
+            setCurrentKey(user);
+            Activity a = activity.value();
+            if (a == null) {
+                continue;
+            }
+            // Field values of Long.MIN_VALUE: none set, or written before the fields existed, when
+            // the keyed timers of that version forget instead.
+            if (a.viewsForgetAt != Long.MIN_VALUE) {
+                forgetLater(a.viewsForgetAt, user);
+            }
+            if (a.rule != null && a.forgetAt != Long.MIN_VALUE && a.forgetAt != a.viewsForgetAt) {
+                forgetLater(a.forgetAt, user);
+            }
+        }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        // Registered so that the keyed timers of earlier versions, restored under this name, fire.
+        getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         released = new StreamRecord<>(null);
         counters = new HashMap<>();
         metrics = new HashMap<>();
@@ -260,14 +306,18 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     }
 
     /**
-     * Releases every held click the watermark reaches, then lets the timers fire and forwards the
-     * watermark, so no released click is behind it downstream.
+     * Releases every held click the watermark reaches, then forgets what is due (queued, then the
+     * keyed timers of earlier versions) and forwards the watermark, so no released click is behind
+     * it downstream and a late click after it meets the blacklistings as they stand at it.
      */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long w = mark.getTimestamp();
         if (!queue.isEmpty() && queue.peek().ts() <= w) {
             releaseUpTo(w);
+        }
+        if (!forgets.isEmpty() && forgets.firstKey() <= w) {
+            forgetUpTo(w);
         }
         watermark = Math.max(watermark, w);
         super.processWatermark(mark);
@@ -324,7 +374,46 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     }
 
     /**
-     * A forget timer: drops what is due. A wake-up timer of an earlier version (one per user whose
+     * Forgets what is due at every queued time up to {@code w}, earliest first, as the keyed timers
+     * of earlier versions fired: after the clicks that watermark releases, before it is forwarded.
+     */
+    private void forgetUpTo(long w) throws Exception {
+        while (!forgets.isEmpty() && forgets.firstKey() <= w) {
+            Map.Entry<Long, List<String>> due = forgets.pollFirstEntry();
+            if (due.getValue() == lastForgets) {
+                lastForgets = null;
+                lastForgetTime = Long.MIN_VALUE;
+            }
+            long t = due.getKey();
+            pendingForgets -= due.getValue().size();
+            // A forget queues the next one at a later time, so this list is complete.
+            for (String user : due.getValue()) {
+                setCurrentKey(user);
+                Activity a = activity.value();
+                if (a != null) {
+                    settle(a, t, t);
+                }
+            }
+        }
+    }
+
+    /** Queues the current user's activity to be forgotten at {@code t}. */
+    private void forgetLater(long t, String user) {
+        if (t != lastForgetTime) {
+            lastForgets = forgets.computeIfAbsent(t, k -> new ArrayList<>());
+            lastForgetTime = t;
+        }
+        lastForgets.add(user);
+        pendingForgets++;
+    }
+
+    /** Forgets queued and not yet due: for tests. */
+    int pendingForgets() {
+        return pendingForgets;
+    }
+
+    /**
+     * A forget timer of an earlier version: drops what is due. A wake-up timer of an earlier version (one per user whose
      * clicks it held) finds them released already: the queue, refilled on restore, releases every
      * click the watermark reaches before the timers fire.
      */
@@ -342,30 +431,30 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     }
 
     /**
-     * Forgets what is due at {@code t}, sets the forget timers still needed, and writes the
-     * activity back (or clears it once nothing is left). Verdicts never wait for the forget timers:
+     * Forgets what is due at {@code t}, queues the forgets still needed, and writes the activity
+     * back (or clears it once nothing is left). Verdicts never wait for the forgets:
      * each event time's clicks first drop the views outside their own minute, and a blacklisting
      * past its end neither holds a click out nor stops a new one.
      */
     private void settle(Activity a, long t, long now) throws Exception {
         a.dropUpTo(t - MINUTE);
         if (a.size() > 0 && a.viewsForgetAt <= t) {
-            // Forgets the views once no click's minute can hold them: one timer per user,
-            // moved on to the newest view when it fires, not one per minute of activity.
+            // Forgets the views once no click's minute can hold them: one queued forget per user,
+            // moved on to the newest view when it is due, not one per minute of activity.
             // Rounded up to a whole minute.
             a.viewsForgetAt = Math.floorDiv(a.ts[a.end - 1] + 2 * MINUTE - 1, MINUTE) * MINUTE;
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, a.viewsForgetAt);
+            forgetLater(a.viewsForgetAt, (String) getCurrentKey());
         }
         if (a.rule != null) {
             long forget = forgetTime(a.until);
             if (forget <= now) {
                 a.rule = null;
             } else if (a.forgetAt <= now) {
-                // One forget timer per blacklisting, moved on when it fires: a bot breaks the
-                // rule with every click, and a timer per extension would keep one per click for
+                // One queued forget per blacklisting, moved on when it is due: a bot breaks the
+                // rule with every click, and a forget per extension would keep one per click for
                 // twice the blacklisting.
                 a.forgetAt = forget;
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, forget);
+                forgetLater(forget, (String) getCurrentKey());
             }
         }
         if (a.size() == 0 && a.rule == null) {
@@ -477,13 +566,15 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         public long from;
         public long until;
         /**
-         * When the blacklisting's forget timer fires; at or before the current time when none is set
-         * (state written before this field existed restores with none, and its older timers still fire).
+         * When the blacklisting's queued forget is due; at or before the current time when none is
+         * queued (state written before this field existed restores with none, and the keyed timers
+         * of its version still fire). A restore queues the forget again from it.
          */
         public long forgetAt = Long.MIN_VALUE;
         /**
-         * When the views' forget timer fires; at or before the current time when none is set (state
-         * written before this field existed restores with none, and its older timers still fire).
+         * When the views' queued forget is due; at or before the current time when none is queued
+         * (state written before this field existed restores with none, and the keyed timers of its
+         * version still fire). A restore queues the forget again from it.
          */
         public long viewsForgetAt = Long.MIN_VALUE;
 
