@@ -659,16 +659,7 @@ class BotFilterTest {
         OperatorSubtaskState snapshot = botAndPersonAtTenMinutes(false);
         int queued = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
-            var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new BotFilter(BotSettings.from(conf())),
-                    BotFilter::userOf,
-                    Types.STRING,
-                    MAX_PARALLELISM,
-                    2,
-                    subtask);
-            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    snapshot, MAX_PARALLELISM, 1, 2, subtask));
-            h.open();
+            var h = restoredAsOneOfTwo(snapshot, subtask);
             queued += forgets(h);
             assertThat(forgets(h))
                     .as("subtask %d: two forgets per bot, one per person it holds", subtask)
@@ -692,6 +683,18 @@ class BotFilterTest {
         return h;
     }
 
+    /** Subtask {@code subtask} of two, opened with its share of {@code snapshot} of a single subtask. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Ingested, Ingested> restoredAsOneOfTwo(
+            OperatorSubtaskState snapshot, int subtask) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING, MAX_PARALLELISM, 2, subtask);
+        h.initializeState(
+                AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask));
+        h.open();
+        return h;
+    }
+
+    /** Whether subtask {@code subtask} of two holds {@code user}. */
     private static boolean holds(int subtask, String user) {
         return KeyGroupRangeAssignment.assignKeyToParallelOperator(user, MAX_PARALLELISM, 2) == subtask;
     }
@@ -702,8 +705,7 @@ class BotFilterTest {
         List<String> expected = uninterrupted(events);
 
         int cut = events.size() / 3;
-        var one = new KeyedOneInputStreamOperatorTestHarness<>(
-                new BotFilter(BotSettings.from(conf())), BotFilter::userOf, Types.STRING, MAX_PARALLELISM, 1, 0);
+        var one = oneOfOne(false);
         one.open();
         long watermark = feed(one, events, 0, cut, Long.MIN_VALUE);
         OperatorSubtaskState snapshot = one.snapshot(1, 1);
@@ -711,20 +713,10 @@ class BotFilterTest {
         one.close();
 
         for (int subtask = 0; subtask < 2; subtask++) {
-            var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new BotFilter(BotSettings.from(conf())),
-                    BotFilter::userOf,
-                    Types.STRING,
-                    MAX_PARALLELISM,
-                    2,
-                    subtask);
-            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    snapshot, MAX_PARALLELISM, 1, 2, subtask));
-            h.open();
+            var h = restoredAsOneOfTwo(snapshot, subtask);
             long w = watermark;
             for (Ingested e : events.subList(cut, events.size())) {
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(BotFilter.userOf(e), MAX_PARALLELISM, 2)
-                        == subtask) {
+                if (holds(subtask, BotFilter.userOf(e))) {
                     h.processElement(e, ts(e));
                 }
                 if (ts(e) - 2_000 > w) {
