@@ -194,9 +194,9 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
      * {@link Activity#forgetAt}), the earliest first; derived from the activity, not checkpointed.
      */
     private transient TreeMap<Long, List<String>> forgets;
-    /** The last list of {@link #forgets} added to, and its time: adds mostly go to one minute. */
+    /** The last list of {@link #forgets} added to: adds mostly go to one minute. */
     private transient List<String> lastForgets;
-
+    /** The time of {@link #lastForgets}; {@code Long.MIN_VALUE} when there is none. */
     private transient long lastForgetTime;
     /** Entries in {@link #forgets}. */
     private transient int pendingForgets;
@@ -413,9 +413,9 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     }
 
     /**
-     * A forget timer of an earlier version: drops what is due. A wake-up timer of an earlier version (one per user whose
-     * clicks it held) finds them released already: the queue, refilled on restore, releases every
-     * click the watermark reaches before the timers fire.
+     * A keyed timer of an earlier version. A forget timer drops what is due. A wake-up timer (one
+     * per user whose clicks it held) finds them released already: the queue, refilled on restore,
+     * releases every click the watermark reaches before the timers fire.
      */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
