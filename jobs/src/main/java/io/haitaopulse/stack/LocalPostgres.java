@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.apache.commons.io.file.PathUtils;
 
 /**
@@ -21,6 +22,13 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String DATABASE = "pulse";
     /** The superuser of an embedded server. */
     public static final String USER = "postgres";
+
+    /**
+     * How long a starting server may take to accept connections. The library's 10 s were not
+     * enough on a busy 2-core machine (a demo started while a build compiled gave up waiting);
+     * a server that cannot start still fails within a minute.
+     */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final EmbeddedPostgres server;
 
@@ -59,7 +67,8 @@ public final class LocalPostgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
-                .setServerConfig("synchronous_commit", "off");
+                .setServerConfig("synchronous_commit", "off")
+                .setPGStartupWait(STARTUP_WAIT);
         if (detached) {
             ProcessBuilder.Redirect log =
                     ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
@@ -90,6 +99,7 @@ public final class LocalPostgres implements AutoCloseable {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
+                .setPGStartupWait(STARTUP_WAIT)
                 .setPort(port)
                 .start());
     }
