@@ -198,8 +198,6 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
     private transient List<String> lastForgets;
     /** The time of {@link #lastForgets}; {@code Long.MIN_VALUE} when there is none. */
     private transient long lastForgetTime;
-    /** Entries in {@link #forgets}. */
-    private transient int pendingForgets;
 
     /** The last watermark received: clicks at or behind it pass at once. */
     private transient long watermark;
@@ -245,7 +243,6 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
         }
         forgets = new TreeMap<>();
         lastForgetTime = Long.MIN_VALUE;
-        pendingForgets = 0;
         // The forget queue as it stood: every user with activity, at the forget times it records.
         users.clear();
         try (Stream<Object> keys = getKeyedStateBackend().getKeys(ACTIVITY, VoidNamespace.INSTANCE)) {
@@ -385,7 +382,6 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
                 lastForgetTime = Long.MIN_VALUE;
             }
             long t = due.getKey();
-            pendingForgets -= due.getValue().size();
             // A forget queues the next one at a later time, so this list is complete.
             for (String user : due.getValue()) {
                 setCurrentKey(user);
@@ -404,12 +400,15 @@ public final class BotFilter extends AbstractStreamOperator<Ingested>
             lastForgetTime = t;
         }
         lastForgets.add(user);
-        pendingForgets++;
     }
 
     /** Forgets queued and not yet due: for tests. */
     int pendingForgets() {
-        return pendingForgets;
+        int n = 0;
+        for (List<String> users : forgets.values()) {
+            n += users.size();
+        }
+        return n;
     }
 
     /**
