@@ -61,14 +61,7 @@ public final class LocalPostgres implements AutoCloseable {
         if (Files.exists(data)) {
             PathUtils.deleteDirectory(data);
         }
-        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                // Not "clean": that deletes the data when the server stops, so it could not come back.
-                .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("fsync", "off")
-                .setServerConfig("synchronous_commit", "off")
-                .setPGStartupWait(STARTUP_WAIT);
+        EmbeddedPostgres.Builder b = builder(data);
         if (detached) {
             ProcessBuilder.Redirect log =
                     ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile());
@@ -93,15 +86,19 @@ public final class LocalPostgres implements AutoCloseable {
      * {@code port}: what a database coming back after an outage looks like to its clients.
      */
     public static LocalPostgres reopen(Path dir, int port) throws IOException {
-        return new LocalPostgres(EmbeddedPostgres.builder()
-                .setDataDirectory(dir.resolve("data"))
+        return new LocalPostgres(builder(dir.resolve("data")).setPort(port).start());
+    }
+
+    /** The server's settings, the same for a first start and a reopen on its data. */
+    private static EmbeddedPostgres.Builder builder(Path data) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                // Not "clean": that deletes the data when the server stops, so it could not come back.
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
-                .setPGStartupWait(STARTUP_WAIT)
-                .setPort(port)
-                .start());
+                .setPGStartupWait(STARTUP_WAIT);
     }
 
     public int port() {
